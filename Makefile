@@ -1,0 +1,54 @@
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+BIN        := bin/lienthong
+DEV_DB     ?= sqlite://lienthong.db
+GO_PKGS    := ./...
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /' | column -t -s ':'
+
+## build: build bin/lienthong
+build:
+	go build -o $(BIN) .
+
+## run: build, migrate and seed the embedded SQLite demo (once), then serve GraphQL in dev mode
+run: build
+	LIENTHONG_DEV=1 DATABASE_URL=$(DEV_DB) ./$(BIN) seed
+	LIENTHONG_DEV=1 DATABASE_URL=$(DEV_DB) ./$(BIN) serve
+
+## test: run every test on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
+test:
+	go vet $(GO_PKGS)
+	go test -count=1 -timeout 10m $(GO_PKGS)
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=5s ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=5s ./workflow
+
+## generate: regenerate ent (entc) then gqlgen, from the module root
+generate:
+	go run -mod=mod ./ent/entc.go
+	go tool gqlgen
+
+## migration: write a new migration per dialect from the ent schema (name=NAME; needs the local PostgreSQL)
+migration:
+	@test -n "$(name)" || (echo "usage: make migration name=add_something" && exit 1)
+	go run ./migrations/diff.go $(name)
+
+## check-generated: fail when regenerating changes the tree, a resolver holds stale code, or migrations lag the schema
+check-generated: generate
+	go mod tidy
+	go run ./migrations/diff.go check
+	@if grep -l '!!! WARNING !!!' graph/*.resolvers.go; then echo "stale resolver code above: remove it"; exit 1; fi
+	@git add -N . && if ! git diff --quiet; then git status --short; git diff --stat; echo "generated code or migrations are out of date: run make generate / make migration and commit"; exit 1; fi
+
+## lint: gofmt and go vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	go vet $(GO_PKGS)
+
+## bench: load benchmarks (coming with the benchmark issue); runs the Go micro-benchmarks for now
+bench:
+	go test -run='^$$' -bench=. -benchmem ./workflow
+
+.PHONY: help build run test generate migration check-generated lint bench

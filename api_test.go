@@ -1,0 +1,277 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"lienthong/auth"
+	"lienthong/demo"
+	"lienthong/ent"
+	"lienthong/workflow"
+)
+
+// testSecret signs the tokens of the whole-stack tests.
+const testSecret = "test-secret-0123456789-abcdefghijklmnop"
+
+// testNow is Monday 16 November 2026, 09:00 in Hanoi: the demo's "now".
+var testNow = time.Date(2026, 11, 16, 9, 0, 0, 0, workflow.VietnamLocation())
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if !testing.Verbose() {
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+	}
+	os.Exit(m.Run())
+}
+
+// env is one whole-stack test environment: a fresh database (SQLite, or
+// PostgreSQL when TEST_DATABASE_URL is set), the real HTTP handler and a
+// test clock.
+type env struct {
+	t       *testing.T
+	app     *app
+	clock   *workflow.TestClock
+	handler http.Handler
+	queries *atomic.Int64
+}
+
+// databases lists the databases every whole-stack test runs on.
+func databases(t *testing.T) map[string]func(t *testing.T) string {
+	dbs := map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string {
+			return "sqlite://" + filepath.Join(t.TempDir(), "test.db")
+		},
+	}
+	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
+		dbs["postgres"] = func(t *testing.T) string { return freshPostgres(t, base) }
+	}
+	return dbs
+}
+
+// eachDB runs f once per database, each with its own fresh environment.
+func eachDB(t *testing.T, seed bool, f func(t *testing.T, e *env)) {
+	t.Helper()
+	for name, url := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			f(t, newEnv(t, url(t), seed))
+		})
+	}
+}
+
+var pgSeq atomic.Int64
+
+// freshPostgres creates a throw-away database on the server of base.
+func freshPostgres(t *testing.T, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	name := fmt.Sprintf("lienthong_t_%d_%d", os.Getpid(), pgSeq.Add(1))
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+func newEnv(t *testing.T, dbURL string, seed bool) *env {
+	t.Helper()
+	ctx := context.Background()
+	var queries atomic.Int64
+	cfg := config{DatabaseURL: dbURL, Issuer: "lienthong", Audience: "lienthong", HS256Secret: testSecret}
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		t.Fatalf("openApp: %v", err)
+	}
+	t.Cleanup(func() { a.db.Close() })
+	// Count SQL statements from here on, through a counting driver.
+	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: a.db.Driver, n: &queries}))
+	workflow.Scope(counted)
+	clock := workflow.NewTestClock(testNow)
+	a.db.Client = counted
+	a.clock = clock
+	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
+	if seed {
+		if err := demo.Seed(ctx, counted, demo.Options{Now: testNow, Dossiers: 12}); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+	}
+	verifier, err := auth.NewVerifier(ctx, auth.Config{HS256Secret: []byte(testSecret), Issuer: "lienthong", Audience: "lienthong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, app: a, clock: clock, handler: a.routes(verifier), queries: &queries}
+}
+
+// countingDriver counts the statements sent to the database.
+type countingDriver struct {
+	dialect.Driver
+	n *atomic.Int64
+}
+
+func (d *countingDriver) Query(ctx context.Context, q string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Query(ctx, q, args, v)
+}
+
+func (d *countingDriver) Exec(ctx context.Context, q string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Exec(ctx, q, args, v)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, n: d.n}, nil
+}
+
+type countingTx struct {
+	dialect.Tx
+	n *atomic.Int64
+}
+
+func (t *countingTx) Query(ctx context.Context, q string, args, v any) error {
+	t.n.Add(1)
+	return t.Tx.Query(ctx, q, args, v)
+}
+
+func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {
+	t.n.Add(1)
+	return t.Tx.Exec(ctx, q, args, v)
+}
+
+// token signs a token for a demo officer (by subject) or any claims.
+func (e *env) token(sub, agency string, roles ...auth.Role) string {
+	e.t.Helper()
+	tok, err := auth.Sign([]byte(testSecret), auth.SignInput{
+		Issuer: "lienthong", Audience: "lienthong", Subject: sub, Name: sub,
+		Agency: agency, Roles: roles, TTL: time.Hour, Now: time.Now(),
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+// as returns the token of a demo officer.
+func (e *env) as(sub string) string {
+	e.t.Helper()
+	for _, o := range demo.Officers {
+		if o.Subject == sub {
+			return e.token(o.Subject, o.Agency, o.Roles...)
+		}
+	}
+	e.t.Fatalf("no demo officer %q", sub)
+	return ""
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	Status int
+	Data   map[string]any
+	Errors []gqlError
+	raw    []byte
+}
+
+// code returns the first error's extensions.code, or "".
+func (r response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// do posts a GraphQL request through the real handler.
+func (e *env) do(token, query string, vars map[string]any) response {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	var out struct {
+		Data   map[string]any `json:"data"`
+		Errors []gqlError     `json:"errors"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		e.t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
+	}
+	return response{Status: rec.Code, Data: out.Data, Errors: out.Errors, raw: rec.Body.Bytes()}
+}
+
+// mustDo is do that fails the test on any GraphQL error.
+func (e *env) mustDo(token, query string, vars map[string]any) map[string]any {
+	e.t.Helper()
+	r := e.do(token, query, vars)
+	if len(r.Errors) > 0 {
+		e.t.Fatalf("unexpected errors: %s", r.raw)
+	}
+	return r.Data
+}
+
+// get walks a decoded JSON value: get(v, "a", "b", 0, "c").
+func get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+func str(v any, path ...any) string {
+	s, _ := get(v, path...).(string)
+	return s
+}
+
+func num(v any, path ...any) int {
+	f, _ := get(v, path...).(float64)
+	return int(f)
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,0 +1,109 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// BearerToken returns the token of an "Authorization: Bearer <token>" header.
+// The scheme is matched case-insensitively (RFC 9110 §11.1).
+func BearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// Middleware authenticates requests that carry an Authorization header.
+//
+// A request without the header passes through anonymous: resolvers decide
+// what an anonymous caller may see. A header that is not a valid bearer
+// token, or a token that fails v or resolve with an error wrapping
+// ErrUnauthenticated, gets a 401 GraphQL error response (code
+// UNAUTHENTICATED). Any other resolve error (say, the database is down) is
+// not the caller's fault: it gets a 500 "internal error" and is logged at
+// Error. Otherwise the viewer returned by resolve, or c.Viewer() when resolve
+// is nil, is put in the request context (see FromContext).
+//
+// A nil logger means slog.Default().
+func Middleware(v *Verifier, resolve func(ctx context.Context, c *Claims) (*Viewer, error), logger *slog.Logger) func(http.Handler) http.Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if resolve == nil {
+		resolve = func(_ context.Context, c *Claims) (*Viewer, error) { return c.Viewer() }
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			ctx := r.Context()
+			viewer, err := authenticate(ctx, r, v, resolve)
+			switch {
+			case errors.Is(err, ErrUnauthenticated):
+				// The reason is ours (never the token) and names no person.
+				logger.LogAttrs(ctx, slog.LevelWarn, "auth: rejected request",
+					slog.String("remote_addr", r.RemoteAddr),
+					slog.String("reason", err.Error()))
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+				writeError(w, http.StatusUnauthorized, err.Error(), "UNAUTHENTICATED")
+				return
+			case err != nil:
+				logger.LogAttrs(ctx, slog.LevelError, "auth: resolve viewer",
+					slog.String("remote_addr", r.RemoteAddr),
+					slog.Any("error", err))
+				writeError(w, http.StatusInternalServerError, "internal error", "INTERNAL")
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(NewContext(ctx, viewer)))
+		})
+	}
+}
+
+func authenticate(ctx context.Context, r *http.Request, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error)) (*Viewer, error) {
+	token, ok := BearerToken(r)
+	if !ok {
+		return nil, unauthenticated("auth: authorization header is not a bearer token", nil)
+	}
+	claims, err := v.VerifyContext(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	viewer, err := resolve(ctx, claims)
+	if err != nil {
+		return nil, err
+	}
+	if viewer == nil {
+		return nil, errors.New("auth: resolve returned no viewer and no error")
+	}
+	return viewer, nil
+}
+
+type gqlError struct {
+	Message    string `json:"message"`
+	Extensions struct {
+		Code string `json:"code"`
+	} `json:"extensions"`
+}
+
+// writeError writes a GraphQL-shaped error response, so clients handle a
+// rejected token like any other GraphQL error.
+func writeError(w http.ResponseWriter, status int, msg, code string) {
+	e := gqlError{Message: msg}
+	e.Extensions.Code = code
+	body, _ := json.Marshal(struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{e}})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,211 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/schema/schematype"
+	"lienthong/workflow"
+)
+
+// ErrNotEmpty is returned when the database holds agencies already.
+var ErrNotEmpty = errors.New("demo: the database is not empty")
+
+// Options tune the demo data.
+type Options struct {
+	// Now is the instant the demo is built up to (default: the clock's now).
+	Now time.Time
+	// Dossiers is how many dossiers to receive (default 40).
+	Dossiers int
+}
+
+// Seeder fills an empty database with the demo province.
+type Seeder struct {
+	client   *ent.Client
+	clock    *workflow.TestClock
+	engine   *workflow.Engine
+	agencies map[string]*ent.Agency
+	officers map[string]*auth.Viewer
+}
+
+// Seed fills an empty database with the demo province. Dossiers are
+// received through the workflow engine on a clock moved through the past
+// weeks, so their codes, appointments and histories are real.
+func Seed(ctx context.Context, client *ent.Client, opts Options) error {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.Dossiers == 0 {
+		opts.Dossiers = 40
+	}
+	sys := workflow.SystemContext(ctx)
+	if n, err := client.Agency.Query().Count(sys); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	} else if n > 0 {
+		return ErrNotEmpty
+	}
+	clock := workflow.NewTestClock(opts.Now)
+	s := &Seeder{
+		client:   client,
+		clock:    clock,
+		engine:   workflow.NewEngine(client, workflow.Config{Clock: clock}),
+		agencies: map[string]*ent.Agency{},
+		officers: map[string]*auth.Viewer{},
+	}
+	if err := s.seedAgencies(sys); err != nil {
+		return err
+	}
+	if err := s.seedOfficers(sys); err != nil {
+		return err
+	}
+	admin := auth.NewContext(ctx, s.officers["admin"])
+	for _, year := range []int{2025, 2026} {
+		var days []*workflow.CalendarDayInput
+		for _, o := range workflow.VietnamOverrides(year) {
+			days = append(days, &workflow.CalendarDayInput{Date: o.Date.String(), Working: o.Working, Name: o.Name})
+		}
+		if _, err := s.engine.SetCalendarDays(admin, year, days); err != nil {
+			return fmt.Errorf("demo: calendar %d: %w", year, err)
+		}
+	}
+	if err := s.seedProcedures(admin); err != nil {
+		return err
+	}
+	return s.seedDossiers(ctx, opts)
+}
+
+func (s *Seeder) seedAgencies(ctx context.Context) error {
+	for _, a := range agencies {
+		c := s.client.Agency.Create().SetCode(a.code).SetName(a.name).SetLevel(a.level).SetHasDesk(a.desk)
+		if a.parent != "" {
+			c.SetParentID(s.agencies[a.parent].ID)
+		}
+		created, err := c.Save(ctx)
+		if err != nil {
+			return fmt.Errorf("demo: agency %s: %w", a.code, err)
+		}
+		s.agencies[a.code] = created
+	}
+	return nil
+}
+
+func (s *Seeder) seedOfficers(ctx context.Context) error {
+	for _, o := range Officers {
+		roles := make([]string, len(o.Roles))
+		for i, r := range o.Roles {
+			roles[i] = string(r)
+		}
+		ag := s.agencies[o.Agency]
+		created, err := s.client.Officer.Create().SetSubject(o.Subject).SetName(o.Name).SetAgencyID(ag.ID).SetRoles(roles).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("demo: officer %s: %w", o.Subject, err)
+		}
+		s.officers[o.Subject] = &auth.Viewer{Subject: o.Subject, Name: o.Name, AgencyCode: o.Agency, Roles: o.Roles, OfficerID: created.ID, AgencyID: ag.ID}
+	}
+	return nil
+}
+
+func (s *Seeder) seedProcedures(admin context.Context) error {
+	for _, p := range procedures {
+		in := workflow.ProcedureInput{
+			Code: p.code, Name: p.name, Field: p.field,
+			LegalLimitMinutes: int(p.legalDays * day), LimitMinutes: int(p.limitDays * day), LimitUnit: p.unit,
+			Channels: p.channels, OnlineLevel: p.onlineLevel, Fee: p.fee, Components: p.components,
+			SupplementPolicy: p.policy,
+		}
+		if p.cutoff != "" {
+			in.Cutoff = &p.cutoff
+		}
+		for i, st := range p.steps {
+			step := workflow.RouteStepInput{Position: i + 1, Role: st.role, AllottedMinutes: int(st.days * day), ParallelGroup: st.group, Task: st.task}
+			if st.agency != "" {
+				id := s.agencies[st.agency].ID
+				step.AgencyID = &id
+			}
+			in.Steps = append(in.Steps, step)
+		}
+		if _, err := s.engine.CreateProcedure(admin, in); err != nil {
+			return fmt.Errorf("demo: procedure %s: %w", p.code, err)
+		}
+	}
+	return nil
+}
+
+var (
+	familyNames = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"}
+	middleNames = []string{"Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh", "Quốc", "Thu", "Hữu", "Kim"}
+	givenNames  = []string{"An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hương", "Khánh", "Linh", "Long", "Nga", "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tú", "Yến"}
+	streets     = []string{"Lê Duẩn", "Hùng Vương", "Trần Hưng Đạo", "Nguyễn Huệ", "Quang Trung", "Lý Thường Kiệt"}
+)
+
+// seedDossiers receives dossiers at office-hour instants spread over the
+// working days before opts.Now, in time order.
+func (s *Seeder) seedDossiers(ctx context.Context, opts Options) error {
+	rng := rand.New(rand.NewPCG(20251, 7))
+	cal, err := s.engine.Calendar(workflow.SystemContext(ctx))
+	if err != nil {
+		return err
+	}
+	// Receipt instants: random working minutes within the last 15 working days.
+	start := opts.Now.Add(-24 * time.Hour * 21)
+	span := cal.Between(start, opts.Now)
+	instants := make([]int64, opts.Dossiers)
+	for i := range instants {
+		instants[i] = rng.Int64N(max(span, 1))
+	}
+	slices.Sort(instants)
+	for i, off := range instants {
+		at := cal.Add(start, off)
+		s.clock.Set(at)
+		p := procedures[rng.IntN(len(procedures))]
+		desk := p.desks[rng.IntN(len(p.desks))]
+		channel := p.channels[rng.IntN(len(p.channels))]
+		in := workflow.ReceiveInput{
+			ProcedureCode: p.code,
+			Channel:       channel,
+			Applicant: workflow.ApplicantInput{
+				Name:     familyNames[rng.IntN(len(familyNames))] + " " + middleNames[rng.IntN(len(middleNames))] + " " + givenNames[rng.IntN(len(givenNames))],
+				IDNumber: fmt.Sprintf("0452%08d", rng.IntN(100000000)),
+				Phone:    fmt.Sprintf("09%08d", rng.IntN(100000000)),
+				Address:  fmt.Sprintf("%d %s, %s", 1+rng.IntN(300), streets[rng.IntN(len(streets))], s.agencies[desk].Name),
+			},
+		}
+		for _, c := range p.components {
+			if c.Mandatory || rng.IntN(2) == 0 {
+				in.Components = append(in.Components, schematype.SubmittedComponent{Name: c.Name, Digitized: channel == schematype.ChannelOnline || rng.IntN(3) > 0})
+			}
+		}
+		actor := s.deskOfficer(desk)
+		if rng.IntN(4) == 0 {
+			// Pushed by the provincial one-stop system with its own code.
+			actor = s.officers["motcua.system"]
+			ext, src := fmt.Sprintf("MC-%06d", 100000+i), "motcua"
+			in.ExternalCode, in.Source, in.DeskAgencyCode = &ext, &src, &desk
+		}
+		if _, err := s.engine.Receive(auth.NewContext(ctx, actor), in); err != nil {
+			return fmt.Errorf("demo: dossier %d (%s at %s): %w", i, p.code, desk, err)
+		}
+	}
+	return nil
+}
+
+func (s *Seeder) deskOfficer(code string) *auth.Viewer {
+	for _, o := range Officers {
+		if o.Agency == code && o.Roles[0] == auth.RoleDeskOfficer {
+			return s.officers[o.Subject]
+		}
+	}
+	return nil
+}
+
+// AgencyID returns the id of a demo agency by code (for tests).
+func AgencyID(ctx context.Context, client *ent.Client, code string) (int, error) {
+	return client.Agency.Query().Where(agency.Code(code)).OnlyID(workflow.SystemContext(ctx))
+}

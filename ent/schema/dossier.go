@@ -1,0 +1,212 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"entgo.io/ent/schema/mixin"
+
+	"lienthong/ent/schema/schematype"
+)
+
+// Dossier is one applicant's file for one procedure. Its state, clocks and
+// counters change only through the workflow engine.
+type Dossier struct {
+	ent.Schema
+}
+
+// Mixin adds created and updated timestamps.
+func (Dossier) Mixin() []ent.Mixin {
+	return []ent.Mixin{mixin.Time{}}
+}
+
+func serverOwned() entgql.Annotation {
+	return entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+}
+
+// Fields of the Dossier.
+func (Dossier) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("code").
+			NotEmpty().
+			MaxLen(64).
+			Unique().
+			Immutable().
+			Comment("Dossier code {desk agency code}-{yyMMdd}-{NNNN}, printed on the receipt.").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("external_code").
+			Optional().
+			Nillable().
+			MaxLen(128).
+			Immutable().
+			Comment("Code of the dossier in the system it came from."),
+		field.String("source").
+			Optional().
+			Nillable().
+			MaxLen(64).
+			Immutable().
+			Comment("System the dossier came from (with externalCode, unique)."),
+		field.String("intake_hash").
+			Immutable().
+			Sensitive().
+			Comment("Digest of the intake content, to tell a retry from a conflicting resubmission.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("procedure_id").
+			Immutable().
+			Comment("Procedure version the dossier was received under."),
+		field.Int("desk_agency_id").
+			Immutable().
+			Comment("Agency whose one-stop desk received the dossier."),
+		field.String("applicant_name").
+			NotEmpty().
+			MaxLen(255).
+			Comment("Applicant's full name."),
+		field.String("applicant_id_number").
+			NotEmpty().
+			MaxLen(32).
+			Comment("Applicant's personal identification number (or enterprise code)."),
+		field.String("applicant_phone").
+			Default("").
+			MaxLen(32).
+			Comment("Applicant's phone number."),
+		field.String("applicant_email").
+			Default("").
+			MaxLen(255).
+			Comment("Applicant's e-mail address."),
+		field.String("applicant_address").
+			Default("").
+			MaxLen(512).
+			Comment("Applicant's address."),
+		field.Enum("channel").
+			GoType(schematype.Channel("")).
+			Immutable().
+			Comment("How the dossier was handed in.").
+			Annotations(entgql.Type("Channel")),
+		field.JSON("components", []schematype.SubmittedComponent{}).
+			Comment("Documents handed in.").
+			Annotations(entgql.Type("[SubmittedComponent!]")),
+		field.Enum("state").
+			GoType(schematype.DossierState("")).
+			Comment("Current state.").
+			Annotations(entgql.Type("DossierState"), entgql.OrderField("STATE"), serverOwned()),
+		field.Enum("resume_state").
+			GoType(schematype.DossierState("")).
+			Optional().
+			Nillable().
+			Comment("State to go back to when the applicant supplements.").
+			Annotations(entgql.Type("DossierState"), entgql.Skip(entgql.SkipAll)),
+		field.Time("submitted_at").
+			Immutable().
+			Comment("When the dossier reached the system.").
+			Annotations(entgql.OrderField("SUBMITTED_AT")),
+		field.Time("received_at").
+			Optional().
+			Nillable().
+			Comment("When the desk accepted the dossier; the clock starts here.").
+			Annotations(entgql.OrderField("RECEIVED_AT"), serverOwned()),
+		field.Time("appointment_at").
+			Optional().
+			Nillable().
+			Comment("When the result is promised (the appointment on the receipt, moved by supplementation or an apology).").
+			Annotations(entgql.OrderField("APPOINTMENT_AT"), serverOwned()),
+		field.Time("original_appointment_at").
+			Optional().
+			Nillable().
+			Comment("The appointment before any apology; statistics judge against it.").
+			Annotations(serverOwned()),
+		field.Time("finished_at").
+			Optional().
+			Nillable().
+			Comment("When the result reached the desk (RETURNED), or the dossier ended otherwise.").
+			Annotations(serverOwned()),
+		field.Time("completed_at").
+			Optional().
+			Nillable().
+			Comment("When the result was handed to the applicant.").
+			Annotations(serverOwned()),
+		field.Time("paused_at").
+			Optional().
+			Nillable().
+			Comment("When supplementation was requested; clocks are stopped since.").
+			Annotations(serverOwned()),
+		field.Int("paused_minutes").
+			Default(0).
+			Comment("Working minutes spent waiting for the applicant's supplements.").
+			Annotations(serverOwned()),
+		field.Int("current_position").
+			Default(0).
+			Comment("Route position of the lead step holding the dossier (0 before forwarding).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("supplement_rounds").
+			Default(0).
+			Comment("How many times supplementation was requested.").
+			Annotations(serverOwned()),
+		field.Int("send_backs").
+			Default(0).
+			Comment("How many times the dossier was sent back for rework.").
+			Annotations(serverOwned()),
+		field.Bool("apologized").
+			Default(false).
+			Comment("Whether an apology with a new appointment was issued (at most once).").
+			Annotations(serverOwned()),
+		field.Time("overdue_at").
+			Optional().
+			Nillable().
+			Comment("When the sweeper recorded the dossier overdue.").
+			Annotations(serverOwned()),
+		field.Time("due_soon_at").
+			Optional().
+			Nillable().
+			Comment("When the sweeper recorded the dossier due soon.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("version").
+			Default(1).
+			Comment("Optimistic-concurrency version, incremented by every transition.").
+			Annotations(serverOwned()),
+	}
+}
+
+// Edges of the Dossier.
+func (Dossier) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("procedure", Procedure.Type).
+			Ref("dossiers").
+			Field("procedure_id").
+			Unique().
+			Required().
+			Immutable().
+			Comment("Procedure version the dossier was received under."),
+		edge.To("desk_agency", Agency.Type).
+			Field("desk_agency_id").
+			Unique().
+			Required().
+			Immutable().
+			Comment("Agency whose desk received the dossier."),
+		edge.To("legs", Leg.Type).
+			Comment("Agency turns in order: the process control slip."),
+		edge.To("events", DossierEvent.Type).
+			Annotations(entgql.RelayConnection()).
+			Comment("History of the dossier, oldest first."),
+	}
+}
+
+// Indexes of the Dossier.
+func (Dossier) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("source", "external_code").Unique(),
+		index.Fields("desk_agency_id", "received_at"),
+		index.Fields("state", "appointment_at"),
+		index.Fields("procedure_id"),
+	}
+}
+
+// Annotations of the Dossier.
+func (Dossier) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+	}
+}

@@ -1,0 +1,98 @@
+// Package schematype holds the Go types stored in JSON columns of the ent schema.
+package schematype
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// Component is one document a procedure asks the applicant for.
+type Component struct {
+	// Name of the document, as the procedure lists it.
+	Name string `json:"name"`
+	// Mandatory components must be present for a dossier to be received.
+	Mandatory bool `json:"mandatory"`
+}
+
+// SubmittedComponent is one document handed in with a dossier.
+type SubmittedComponent struct {
+	// Name of the document; matches a procedure component's name.
+	Name string `json:"name"`
+	// Digitized is true when the document was scanned or submitted electronically.
+	Digitized bool `json:"digitized"`
+}
+
+// DossierState is the state of a dossier in the one-stop workflow.
+type DossierState string
+
+// Dossier states. The national portal's status codes are in the workflow package.
+const (
+	StateSubmitted           DossierState = "SUBMITTED"
+	StateReceived            DossierState = "RECEIVED"
+	StateProcessing          DossierState = "PROCESSING"
+	StateCoordinating        DossierState = "COORDINATING"
+	StateSupplementRequested DossierState = "SUPPLEMENT_REQUESTED"
+	StateReturned            DossierState = "RETURNED"
+	StateCompleted           DossierState = "COMPLETED"
+	StateRefused             DossierState = "REFUSED"
+	StateWithdrawn           DossierState = "WITHDRAWN"
+	StateStopped             DossierState = "STOPPED"
+)
+
+// Values lists the states, for the ent enum.
+func (DossierState) Values() []string {
+	return []string{
+		string(StateSubmitted), string(StateReceived), string(StateProcessing),
+		string(StateCoordinating), string(StateSupplementRequested), string(StateReturned),
+		string(StateCompleted), string(StateRefused), string(StateWithdrawn), string(StateStopped),
+	}
+}
+
+// Channel is how a dossier reaches the desk.
+type Channel string
+
+// Channels.
+const (
+	ChannelDirect Channel = "DIRECT"
+	ChannelOnline Channel = "ONLINE"
+	ChannelPostal Channel = "POSTAL"
+)
+
+// Values lists the channels, for the ent enum.
+func (Channel) Values() []string {
+	return []string{string(ChannelDirect), string(ChannelOnline), string(ChannelPostal)}
+}
+
+// MarshalGQL writes the state as a GraphQL enum value.
+func (s DossierState) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(s))) }
+
+// UnmarshalGQL reads the state from a GraphQL enum value.
+func (s *DossierState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("dossier state must be a string, got %T", v)
+	}
+	if !slices.Contains(DossierState("").Values(), str) {
+		return fmt.Errorf("%q is not a dossier state", str)
+	}
+	*s = DossierState(str)
+	return nil
+}
+
+// MarshalGQL writes the channel as a GraphQL enum value.
+func (c Channel) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(c))) }
+
+// UnmarshalGQL reads the channel from a GraphQL enum value.
+func (c *Channel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("channel must be a string, got %T", v)
+	}
+	if !slices.Contains(Channel("").Values(), str) {
+		return fmt.Errorf("%q is not a channel", str)
+	}
+	*c = Channel(str)
+	return nil
+}

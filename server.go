@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/graph"
+	"lienthong/store"
+	"lienthong/workflow"
+)
+
+// config is the operational contract: every setting comes from the environment.
+type config struct {
+	DatabaseURL string
+	ListenAddr  string
+	HS256Secret string
+	JWKS        string
+	Issuer      string
+	Audience    string
+	Dev         bool
+	CORSOrigins []string
+}
+
+func loadConfig() config {
+	c := config{
+		DatabaseURL: getenv("DATABASE_URL", "sqlite://lienthong.db"),
+		ListenAddr:  getenv("LISTEN_ADDR", "127.0.0.1:8080"),
+		HS256Secret: os.Getenv("AUTH_HS256_SECRET"),
+		JWKS:        os.Getenv("AUTH_JWKS"),
+		Issuer:      getenv("AUTH_ISSUER", "lienthong"),
+		Audience:    getenv("AUTH_AUDIENCE", "lienthong"),
+		Dev:         os.Getenv("LIENTHONG_DEV") == "1",
+	}
+	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	if c.Dev && len(c.CORSOrigins) == 0 {
+		c.CORSOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
+	}
+	return c
+}
+
+func getenv(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// devSecretFile keeps the generated development secret beside the SQLite
+// file, so that `seed`, `token` and `serve` agree on it.
+const devSecretFile = ".lienthong-dev-secret"
+
+// secret returns the HS256 secret: the configured one, or in dev mode a
+// generated one kept in devSecretFile.
+func (c config) secret() ([]byte, error) {
+	if c.HS256Secret != "" {
+		return []byte(c.HS256Secret), nil
+	}
+	if !c.Dev {
+		return nil, nil
+	}
+	if b, err := os.ReadFile(devSecretFile); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	s := hex.EncodeToString(buf)
+	if err := os.WriteFile(devSecretFile, []byte(s+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write dev secret: %w", err)
+	}
+	abs, _ := filepath.Abs(devSecretFile)
+	slog.Warn("dev mode: generated an HS256 secret", "file", abs, "secret", s)
+	return []byte(s), nil
+}
+
+// app is everything a server process holds.
+type app struct {
+	cfg    config
+	db     *store.DB
+	engine *workflow.Engine
+	clock  workflow.Clock
+}
+
+func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, opts...)
+	if err != nil {
+		return nil, err
+	}
+	n, err := store.Migrate(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		slog.Info("migrations applied", "count", n)
+	}
+	workflow.Scope(db.Client)
+	var clock workflow.Clock = workflow.SystemClock{}
+	if cfg.Dev {
+		clock = workflow.NewTestClock(time.Time{})
+	}
+	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock})
+	return &app{cfg: cfg, db: db, engine: engine, clock: clock}, nil
+}
+
+func serve(ctx context.Context, cfg config) error {
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	secret, err := cfg.secret()
+	if err != nil {
+		return err
+	}
+	verifier, err := auth.NewVerifier(ctx, auth.Config{
+		HS256Secret: secret,
+		JWKS:        cfg.JWKS,
+		Issuer:      cfg.Issuer,
+		Audience:    cfg.Audience,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           a.routes(verifier),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	slog.Info("serving", "addr", "http://"+cfg.ListenAddr, "graphql", "/graphql", "dev", cfg.Dev)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// routes is the HTTP surface: GraphQL behind authentication, CORS, body and
+// time limits; health, readiness and metrics.
+func (a *app) routes(verifier *auth.Verifier) http.Handler {
+	cfg := a.cfg
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := newHTTPMetrics(reg)
+
+	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine), graph.Options{Dev: cfg.Dev})
+	var api http.Handler = gql
+	api = auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(api)
+	api = graph.Timeout(30 * time.Second)(api)
+	api = http.MaxBytesHandler(api, 1<<20)
+	api = cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type"},
+		MaxAge:         600,
+	}).Handler(api)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", metrics.wrap("graphql", api))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.db.SQL.PingContext(ctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		if pending, err := store.Pending(ctx, a.db); err != nil || pending {
+			http.Error(w, "migrations pending", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if cfg.Dev {
+		mux.Handle("GET /{$}", playground.Handler("lienthong", "/graphql"))
+	}
+
+	return mux
+}
+
+// httpMetrics counts requests and their latency per handler.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lienthong_http_requests_total",
+			Help: "HTTP requests by handler and status code.",
+		}, []string{"handler", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "lienthong_http_request_duration_seconds",
+			Help:    "HTTP request latency by handler.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"handler"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+func (m *httpMetrics) wrap(name string, h http.Handler) http.Handler {
+	return promhttp.InstrumentHandlerCounter(m.requests.MustCurryWith(prometheus.Labels{"handler": name}),
+		promhttp.InstrumentHandlerDuration(m.duration.MustCurryWith(prometheus.Labels{"handler": name}), h))
+}

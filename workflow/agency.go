@@ -1,0 +1,54 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"lienthong/auth"
+	"lienthong/ent"
+)
+
+var agencyCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{1,31}$`)
+
+// CreateAgency adds an agency (ADMIN).
+func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*ent.Agency, error) {
+	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+		return nil, err
+	}
+	in.Code = strings.TrimSpace(in.Code)
+	if !agencyCodeRE.MatchString(in.Code) {
+		return nil, badInput("input.code", "agency code must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15")
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return nil, badInput("input.name", "name is required")
+	}
+	a, err := e.client.Agency.Create().SetInput(in).Save(ctx)
+	if ent.IsConstraintError(err) {
+		return nil, conflict("", "an agency with code %s exists already", in.Code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: create agency: %w", err)
+	}
+	return a, nil
+}
+
+// UpdateAgency changes an agency (ADMIN). Its code never changes: dossier
+// codes embed it.
+func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyInput) (*ent.Agency, error) {
+	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if in.ParentID != nil && *in.ParentID == id {
+		return nil, badInput("input.parentID", "an agency cannot be its own parent")
+	}
+	a, err := e.client.Agency.UpdateOneID(id).SetInput(in).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, notFound("no agency with id %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: update agency: %w", err)
+	}
+	return a, nil
+}

@@ -1,0 +1,196 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/officer"
+)
+
+// Engine is the one way to change a dossier: intake, transitions and the
+// sweeper all go through it, each change in one transaction.
+type Engine struct {
+	client    *ent.Client
+	clock     Clock
+	calendars *Calendars
+	log       *slog.Logger
+	dueSoon   int64 // working minutes before the appointment a dossier counts as due soon
+
+	officers sync.Map // subject → cachedOfficer
+}
+
+// Config tunes an Engine.
+type Config struct {
+	Clock     Clock
+	Calendars *Calendars
+	Logger    *slog.Logger
+	// DueSoonMinutes is how many working minutes before its due time a
+	// dossier or leg counts as due soon (default one working day).
+	DueSoonMinutes int64
+}
+
+// NewEngine returns an engine over client.
+func NewEngine(client *ent.Client, cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Calendars == nil {
+		cfg.Calendars = NewCalendars(client, VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday})
+	}
+	if cfg.DueSoonMinutes <= 0 {
+		cfg.DueSoonMinutes = MinutesPerWorkingDay
+	}
+	return &Engine{client: client, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes}
+}
+
+// Clock returns the engine's clock.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// Calendar returns the current working-day calendar.
+func (e *Engine) Calendar(ctx context.Context) (*Calendar, error) { return e.calendars.Get(ctx) }
+
+type cachedOfficer struct {
+	viewer  *auth.Viewer
+	expires time.Time
+}
+
+// officerCacheTTL bounds how long a token's claims are trusted to match the
+// officer record without looking.
+const officerCacheTTL = time.Minute
+
+// ResolveViewer maps verified token claims to a viewer: the agency must
+// exist and be active; the officer record is created or refreshed from the
+// claims.
+func (e *Engine) ResolveViewer(ctx context.Context, c *auth.Claims) (*auth.Viewer, error) {
+	v, err := c.Viewer()
+	if err != nil {
+		return nil, err
+	}
+	key := c.Subject + "\x00" + c.Agency + "\x00" + c.Name + "\x00" + fmt.Sprint(v.Roles)
+	if cached, ok := e.officers.Load(key); ok {
+		co := cached.(cachedOfficer)
+		if time.Now().Before(co.expires) {
+			return co.viewer, nil
+		}
+	}
+	ctx = SystemContext(ctx)
+	ag, err := e.client.Agency.Query().Where(agency.Code(c.Agency)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("%w: unknown agency %q", auth.ErrUnauthenticated, truncate(c.Agency, 64))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: resolve viewer: %w", err)
+	}
+	if !ag.Active {
+		return nil, fmt.Errorf("%w: agency %s is inactive", auth.ErrUnauthenticated, ag.Code)
+	}
+	roles := make([]string, len(v.Roles))
+	for i, r := range v.Roles {
+		roles[i] = string(r)
+	}
+	id, err := e.upsertOfficer(ctx, c.Subject, c.Name, ag.ID, roles)
+	if err != nil {
+		return nil, err
+	}
+	v.OfficerID, v.AgencyID = id, ag.ID
+	e.officers.Store(key, cachedOfficer{viewer: v, expires: time.Now().Add(officerCacheTTL)})
+	return v, nil
+}
+
+func (e *Engine) upsertOfficer(ctx context.Context, subject, name string, agencyID int, roles []string) (int, error) {
+	o, err := e.client.Officer.Query().Where(officer.Subject(subject)).Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		id, err := e.client.Officer.Create().
+			SetSubject(subject).
+			SetName(name).
+			SetAgencyID(agencyID).
+			SetRoles(roles).
+			OnConflictColumns(officer.FieldSubject).
+			UpdateNewValues().
+			ID(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("workflow: create officer: %w", err)
+		}
+		return id, nil
+	case err != nil:
+		return 0, fmt.Errorf("workflow: load officer: %w", err)
+	}
+	if o.Name != name || o.AgencyID != agencyID || !slices.Equal(o.Roles, roles) {
+		if err := e.client.Officer.UpdateOneID(o.ID).SetName(name).SetAgencyID(agencyID).SetRoles(roles).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("workflow: update officer: %w", err)
+		}
+	}
+	return o.ID, nil
+}
+
+// viewer returns the caller, or UNAUTHENTICATED.
+func viewer(ctx context.Context) (*auth.Viewer, error) {
+	v, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, newError(CodeUnauthenticated, "authentication required")
+	}
+	return v, nil
+}
+
+// requireRole returns the caller if they hold one of roles, FORBIDDEN otherwise.
+func requireRole(ctx context.Context, roles ...auth.Role) (*auth.Viewer, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.HasRole(roles...) {
+		return nil, forbidden("this needs one of the roles %v", roles)
+	}
+	return v, nil
+}
+
+// RequireRole is requireRole for the GraphQL layer's plain reads and
+// administrative mutations.
+func RequireRole(ctx context.Context, roles ...auth.Role) error {
+	_, err := requireRole(ctx, roles...)
+	return err
+}
+
+// RequireViewer fails with UNAUTHENTICATED for an anonymous caller.
+func RequireViewer(ctx context.Context) error {
+	_, err := viewer(ctx)
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// ViewerRecord is the caller with their officer and agency records.
+type ViewerRecord struct {
+	Officer *ent.Officer
+	Agency  *ent.Agency
+	Roles   []auth.Role
+}
+
+// Viewer returns the caller's records.
+func (e *Engine) Viewer(ctx context.Context) (*ViewerRecord, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := e.client.Officer.Query().Where(officer.ID(v.OfficerID)).WithAgency().Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load viewer: %w", err)
+	}
+	return &ViewerRecord{Officer: o, Agency: o.Edges.Agency, Roles: v.Roles}, nil
+}

@@ -1,0 +1,65 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for clients; the GraphQL layer puts it in
+// extensions.code so that a front-end can localise the message.
+type Code string
+
+// Error codes.
+const (
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	CodeForbidden       Code = "FORBIDDEN"
+	CodeNotFound        Code = "NOT_FOUND"
+	CodeBadUserInput    Code = "BAD_USER_INPUT"
+	CodeConflict        Code = "CONFLICT"
+)
+
+// Details refine a code.
+const (
+	DetailIllegalTransition = "ILLEGAL_TRANSITION"
+	DetailBudgetOverrun     = "ROUTE_BUDGET_OVERRUN"
+	DetailStaleVersion      = "STALE_VERSION"
+	DetailIdempotency       = "IDEMPOTENCY_MISMATCH"
+)
+
+// Error is a domain error a client can act on. Anything else reaching the
+// GraphQL layer is reported as an internal error.
+type Error struct {
+	Code    Code
+	Detail  string // optional refinement, e.g. ILLEGAL_TRANSITION
+	Field   string // optional input field at fault, e.g. "input.channel"
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// AsError returns the domain error in err's chain, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+func newError(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func badInput(field, format string, args ...any) *Error {
+	return &Error{Code: CodeBadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func forbidden(format string, args ...any) *Error {
+	return newError(CodeForbidden, format, args...)
+}
+
+func notFound(format string, args ...any) *Error {
+	return newError(CodeNotFound, format, args...)
+}
+
+func conflict(detail, format string, args ...any) *Error {
+	return &Error{Code: CodeConflict, Detail: detail, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,364 @@
+package workflow
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/dossier"
+	"lienthong/ent/dossiercounter"
+	"lienthong/ent/dossierevent"
+	"lienthong/ent/leg"
+	"lienthong/ent/procedure"
+	"lienthong/ent/schema/schematype"
+)
+
+// ApplicantInput identifies the applicant.
+type ApplicantInput struct {
+	Name     string
+	IDNumber string
+	Phone    string
+	Email    string
+	Address  string
+}
+
+// ReceiveInput is a dossier handed in at a desk or pushed by another system.
+type ReceiveInput struct {
+	ProcedureCode  string
+	Channel        schematype.Channel
+	Applicant      ApplicantInput
+	Components     []schematype.SubmittedComponent
+	DeskAgencyCode *string
+	ExternalCode   *string
+	Source         *string
+}
+
+var idNumberRE = regexp.MustCompile(`^[0-9A-Za-z-]{6,20}$`)
+
+// Receive records a dossier: RECEIVED with its code and appointment when
+// handed in at the desk or by post, SUBMITTED for an online submission the
+// desk has yet to accept. With an external code and source, a retry with the
+// same content returns the same dossier and different content is a CONFLICT.
+func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, error) {
+	v, err := requireRole(ctx, auth.RoleDeskOfficer, auth.RoleIntegration)
+	if err != nil {
+		return nil, err
+	}
+	in = normalizeReceive(in)
+	if err := validateApplicant(in.Applicant); err != nil {
+		return nil, err
+	}
+	if (in.ExternalCode == nil) != (in.Source == nil) {
+		return nil, badInput("input.externalCode", "externalCode and source go together")
+	}
+	sys := SystemContext(ctx)
+	desk, err := e.deskAgency(sys, v, in.DeskAgencyCode)
+	if err != nil {
+		return nil, err
+	}
+	proc, err := e.client.Procedure.Query().
+		Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
+		Only(sys)
+	if ent.IsNotFound(err) {
+		return nil, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load procedure: %w", err)
+	}
+	if !slices.Contains(proc.Channels, in.Channel) {
+		return nil, badInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
+	}
+	if err := checkComponents(proc, in.Components); err != nil {
+		return nil, err
+	}
+	hash := intakeHash(desk.ID, proc.Code, in)
+	if in.ExternalCode != nil {
+		if d, err := e.existingIntake(sys, in, hash); d != nil || err != nil {
+			return d, err
+		}
+	}
+	var created *ent.Dossier
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		created, err = e.createDossier(ctx, tx, v, desk, proc, in, hash)
+		return err
+	})
+	if err != nil {
+		if in.ExternalCode != nil && ent.IsConstraintError(err) {
+			// Lost a race with the same intake on another connection.
+			if d, lookupErr := e.existingIntake(sys, in, hash); d != nil || lookupErr != nil {
+				return d, lookupErr
+			}
+		}
+		return nil, err
+	}
+	created = created.Unwrap()
+	e.log.InfoContext(ctx, "dossier received", "code", created.Code, "state", created.State, "procedure", proc.Code, "agency", desk.Code)
+	return created, nil
+}
+
+func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash string) (*ent.Dossier, error) {
+	d, err := e.client.Dossier.Query().
+		Where(dossier.Source(*in.Source), dossier.ExternalCode(*in.ExternalCode)).
+		Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("workflow: look up external code: %w", err)
+	case d.IntakeHash != hash:
+		return nil, conflict(DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", truncate(*in.ExternalCode, 64), truncate(*in.Source, 32), d.Code)
+	}
+	return d, nil
+}
+
+func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, desk *ent.Agency, proc *ent.Procedure, in ReceiveInput, hash string) (*ent.Dossier, error) {
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := e.clock.Now()
+	code, err := nextCode(ctx, tx, desk, now.In(cal.Location()))
+	if err != nil {
+		return nil, err
+	}
+	state := schematype.StateReceived
+	evType := dossierevent.TypeReceive
+	if in.Channel == schematype.ChannelOnline {
+		state, evType = schematype.StateSubmitted, dossierevent.TypeSubmit
+	}
+	create := tx.Dossier.Create().
+		SetCode(code).
+		SetNillableExternalCode(in.ExternalCode).
+		SetNillableSource(in.Source).
+		SetIntakeHash(hash).
+		SetProcedureID(proc.ID).
+		SetDeskAgencyID(desk.ID).
+		SetApplicantName(in.Applicant.Name).
+		SetApplicantIDNumber(in.Applicant.IDNumber).
+		SetApplicantPhone(in.Applicant.Phone).
+		SetApplicantEmail(in.Applicant.Email).
+		SetApplicantAddress(in.Applicant.Address).
+		SetChannel(in.Channel).
+		SetComponents(in.Components).
+		SetState(state).
+		SetSubmittedAt(now).
+		SetVersion(1)
+	if state == schematype.StateReceived {
+		appointment := appointmentFrom(cal, proc, now)
+		create.SetReceivedAt(now).SetAppointmentAt(appointment).SetOriginalAppointmentAt(appointment)
+	}
+	d, err := create.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: create dossier: %w", err)
+	}
+	if state == schematype.StateReceived {
+		if err := openDeskLeg(ctx, tx, cal, d, v, now); err != nil {
+			return nil, err
+		}
+	}
+	err = tx.DossierEvent.Create().
+		SetDossierID(d.ID).
+		SetSeq(1).
+		SetType(evType).
+		SetToState(state).
+		SetActorID(v.OfficerID).
+		SetAgencyID(v.AgencyID).
+		SetAt(now).
+		SetData(map[string]any{"procedure": proc.Code, "procedureVersion": proc.Version, "channel": string(in.Channel)}).
+		Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: record intake of %s: %w", code, err)
+	}
+	return d, nil
+}
+
+// openDeskLeg starts the desk's turn: it forwards the dossier the same day
+// or at the opening of the next working day at the latest.
+func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) error {
+	due := cal.NextWorkingDayStart(now)
+	err := tx.Leg.Create().
+		SetDossierID(d.ID).
+		SetAgencyID(d.DeskAgencyID).
+		SetOfficerID(v.OfficerID).
+		SetRole(leg.RoleDesk).
+		SetStartedAt(now).
+		SetAllottedMinutes(int(cal.Between(now, due))).
+		SetDueAt(due).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: open desk leg of %s: %w", d.Code, err)
+	}
+	return nil
+}
+
+// clockStart is when a dossier's clock starts: at receipt, or at the next
+// working morning when received after the procedure's cut-off.
+func clockStart(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
+	if proc.Cutoff != nil {
+		local := received.In(cal.Location())
+		cut, err := time.ParseInLocation("15:04", *proc.Cutoff, cal.Location())
+		if err == nil {
+			cutAt := time.Date(local.Year(), local.Month(), local.Day(), cut.Hour(), cut.Minute(), 0, 0, cal.Location())
+			if !local.Before(cutAt) {
+				return cal.NextWorkingDayStart(local)
+			}
+		}
+	}
+	return received
+}
+
+// appointmentFrom is the promised result time of a dossier received at
+// received: the clock start plus the procedure's limit in working time.
+func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
+	return cal.Add(clockStart(cal, proc, received), int64(proc.LimitMinutes))
+}
+
+// nextCode hands out {desk code}-{yyMMdd}-{NNNN}. The counter row is
+// incremented with an upsert inside the intake transaction, which locks it
+// until commit: codes are unique across connections and server instances.
+func nextCode(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time) (string, error) {
+	day := now.Format("060102")
+	err := tx.DossierCounter.Create().
+		SetAgencyID(desk.ID).
+		SetDay(day).
+		SetLast(1).
+		OnConflictColumns(dossiercounter.FieldAgencyID, dossiercounter.FieldDay).
+		AddLast(1).
+		Exec(ctx)
+	if err != nil {
+		return "", fmt.Errorf("workflow: next dossier number: %w", err)
+	}
+	c, err := tx.DossierCounter.Query().
+		Where(dossiercounter.AgencyID(desk.ID), dossiercounter.Day(day)).
+		Only(ctx)
+	if err != nil {
+		return "", fmt.Errorf("workflow: read dossier number: %w", err)
+	}
+	return fmt.Sprintf("%s-%s-%04d", desk.Code, day, c.Last), nil
+}
+
+func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (*ent.Agency, error) {
+	var (
+		ag  *ent.Agency
+		err error
+	)
+	switch {
+	case code != nil && *code != "" && v.HasRole(auth.RoleIntegration):
+		ag, err = e.client.Agency.Query().Where(agency.Code(*code)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, badInput("input.deskAgencyCode", "unknown agency %q", truncate(*code, 32))
+		}
+	case v.HasRole(auth.RoleDeskOfficer):
+		if code != nil && *code != "" && *code != v.AgencyCode {
+			return nil, forbidden("a desk officer receives dossiers at their own agency's desk only")
+		}
+		ag, err = e.client.Agency.Get(ctx, v.AgencyID)
+	default:
+		return nil, badInput("input.deskAgencyCode", "deskAgencyCode is required for integration clients")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load desk agency: %w", err)
+	}
+	if !ag.HasDesk || !ag.Active {
+		if v.HasRole(auth.RoleIntegration) {
+			return nil, badInput("input.deskAgencyCode", "agency %s runs no active one-stop desk", ag.Code)
+		}
+		return nil, forbidden("agency %s runs no active one-stop desk", ag.Code)
+	}
+	return ag, nil
+}
+
+func normalizeReceive(in ReceiveInput) ReceiveInput {
+	in.ProcedureCode = strings.TrimSpace(in.ProcedureCode)
+	a := &in.Applicant
+	a.Name = strings.Join(strings.Fields(a.Name), " ")
+	a.IDNumber = strings.TrimSpace(a.IDNumber)
+	a.Phone = strings.TrimSpace(a.Phone)
+	a.Email = strings.TrimSpace(a.Email)
+	a.Address = strings.TrimSpace(a.Address)
+	for _, p := range []**string{&in.ExternalCode, &in.Source, &in.DeskAgencyCode} {
+		if *p != nil {
+			s := strings.TrimSpace(**p)
+			if s == "" {
+				*p = nil
+			} else {
+				*p = &s
+			}
+		}
+	}
+	comps := make([]schematype.SubmittedComponent, len(in.Components))
+	for i, c := range in.Components {
+		comps[i] = schematype.SubmittedComponent{Name: strings.TrimSpace(c.Name), Digitized: c.Digitized}
+	}
+	in.Components = comps
+	return in
+}
+
+func validateApplicant(a ApplicantInput) error {
+	switch {
+	case a.Name == "":
+		return badInput("input.applicant.name", "applicant name is required")
+	case len(a.Name) > 255:
+		return badInput("input.applicant.name", "applicant name is too long")
+	case !idNumberRE.MatchString(a.IDNumber):
+		return badInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
+	case len(a.Phone) > 32:
+		return badInput("input.applicant.phone", "phone number is too long")
+	case len(a.Address) > 512:
+		return badInput("input.applicant.address", "address is too long")
+	}
+	if a.Email != "" {
+		if _, err := mail.ParseAddress(a.Email); err != nil || len(a.Email) > 255 {
+			return badInput("input.applicant.email", "e-mail address is not valid")
+		}
+	}
+	return nil
+}
+
+func checkComponents(proc *ent.Procedure, got []schematype.SubmittedComponent) error {
+	names := map[string]bool{}
+	for i, c := range got {
+		if !slices.ContainsFunc(proc.Components, func(p schematype.Component) bool { return p.Name == c.Name }) {
+			return badInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, truncate(c.Name, 64))
+		}
+		if names[c.Name] {
+			return badInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", truncate(c.Name, 64))
+		}
+		names[c.Name] = true
+	}
+	var missing []string
+	for _, p := range proc.Components {
+		if p.Mandatory && !names[p.Name] {
+			missing = append(missing, p.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return badInput("input.components", "missing mandatory components: %s", strings.Join(missing, "; "))
+	}
+	return nil
+}
+
+// intakeHash digests what makes two intakes the same dossier.
+func intakeHash(deskID int, procCode string, in ReceiveInput) string {
+	comps := slices.Clone(in.Components)
+	slices.SortFunc(comps, func(a, b schematype.SubmittedComponent) int { return strings.Compare(a.Name, b.Name) })
+	b, _ := json.Marshal(struct {
+		Desk       int
+		Procedure  string
+		Channel    schematype.Channel
+		Applicant  ApplicantInput
+		Components []schematype.SubmittedComponent
+	}{deskID, procCode, in.Channel, in.Applicant, comps})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

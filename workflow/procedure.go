@@ -1,0 +1,282 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/procedure"
+	"lienthong/ent/routestep"
+	"lienthong/ent/schema/schematype"
+)
+
+// RouteStepInput describes one step of a procedure's route.
+type RouteStepInput struct {
+	Position        int
+	Role            routestep.Role
+	AgencyID        *int // nil: the agency whose desk receives the dossier
+	AllottedMinutes int
+	ParallelGroup   int
+	Task            string
+}
+
+// ProcedureInput describes a procedure version.
+type ProcedureInput struct {
+	Code              string
+	Name              string
+	Field             string
+	LegalLimitMinutes int
+	LimitMinutes      int
+	LimitUnit         procedure.LimitUnit
+	Channels          []schematype.Channel
+	OnlineLevel       int
+	Fee               int64
+	Components        []schematype.Component
+	SupplementPolicy  procedure.SupplementPolicy
+	Cutoff            *string
+	Steps             []RouteStepInput
+}
+
+// CreateProcedure creates version 1 of a procedure (ADMIN).
+func (e *Engine) CreateProcedure(ctx context.Context, in ProcedureInput) (*ent.Procedure, error) {
+	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return e.saveProcedure(ctx, in, false)
+}
+
+// ReviseProcedure creates the next version of an existing procedure
+// (ADMIN); dossiers already received keep the version they have.
+func (e *Engine) ReviseProcedure(ctx context.Context, in ProcedureInput) (*ent.Procedure, error) {
+	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return e.saveProcedure(ctx, in, true)
+}
+
+func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bool) (*ent.Procedure, error) {
+	in.Code = strings.TrimSpace(in.Code)
+	if err := validateProcedure(in); err != nil {
+		return nil, err
+	}
+	var created *ent.Procedure
+	err := e.inTx(ctx, func(tx *ent.Tx) error {
+		if err := checkStepAgencies(ctx, tx, in.Steps); err != nil {
+			return err
+		}
+		last, err := tx.Procedure.Query().
+			Where(procedure.Code(in.Code)).
+			Order(ent.Desc(procedure.FieldVersion)).
+			First(ctx)
+		version := 1
+		switch {
+		case ent.IsNotFound(err):
+			if revise {
+				return notFound("no procedure with code %s to revise", in.Code)
+			}
+		case err != nil:
+			return fmt.Errorf("workflow: load procedure %s: %w", in.Code, err)
+		default:
+			if !revise {
+				return conflict("", "procedure %s exists already (version %d): revise it instead", in.Code, last.Version)
+			}
+			version = last.Version + 1
+			if err := tx.Procedure.Update().Where(procedure.Code(in.Code)).SetCurrent(false).Exec(ctx); err != nil {
+				return fmt.Errorf("workflow: retire procedure %s: %w", in.Code, err)
+			}
+		}
+		p, err := tx.Procedure.Create().
+			SetCode(in.Code).
+			SetVersion(version).
+			SetCurrent(true).
+			SetName(strings.TrimSpace(in.Name)).
+			SetField(strings.TrimSpace(in.Field)).
+			SetLegalLimitMinutes(in.LegalLimitMinutes).
+			SetLimitMinutes(in.LimitMinutes).
+			SetLimitUnit(in.LimitUnit).
+			SetChannels(in.Channels).
+			SetOnlineLevel(in.OnlineLevel).
+			SetFee(in.Fee).
+			SetComponents(in.Components).
+			SetSupplementPolicy(in.SupplementPolicy).
+			SetNillableCutoff(in.Cutoff).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("workflow: create procedure %s: %w", in.Code, err)
+		}
+		steps := make([]*ent.RouteStepCreate, len(in.Steps))
+		for i, s := range in.Steps {
+			steps[i] = tx.RouteStep.Create().
+				SetProcedureID(p.ID).
+				SetPosition(s.Position).
+				SetRole(s.Role).
+				SetNillableAgencyID(s.AgencyID).
+				SetAllottedMinutes(s.AllottedMinutes).
+				SetParallelGroup(s.ParallelGroup).
+				SetTask(s.Task)
+		}
+		if err := tx.RouteStep.CreateBulk(steps...).Exec(ctx); err != nil {
+			return fmt.Errorf("workflow: create route of %s: %w", in.Code, err)
+		}
+		created = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return created.Unwrap(), nil
+}
+
+func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) error {
+	for i, s := range steps {
+		if s.AgencyID == nil {
+			continue
+		}
+		ok, err := tx.Agency.Query().Where(agency.ID(*s.AgencyID), agency.Active(true)).Exist(ctx)
+		if err != nil {
+			return fmt.Errorf("workflow: check step agency: %w", err)
+		}
+		if !ok {
+			return badInput(fmt.Sprintf("input.steps[%d].agencyID", i), "step %d: no active agency with id %d", s.Position, *s.AgencyID)
+		}
+	}
+	return nil
+}
+
+// validateProcedure checks a procedure version, the route budget included:
+// the sequential budgets (a parallel group counts as its longest step) must
+// fit in the province's limit.
+func validateProcedure(in ProcedureInput) error {
+	switch {
+	case in.Code == "":
+		return badInput("input.code", "code is required")
+	case strings.TrimSpace(in.Name) == "":
+		return badInput("input.name", "name is required")
+	case strings.TrimSpace(in.Field) == "":
+		return badInput("input.field", "field is required")
+	case in.LegalLimitMinutes <= 0:
+		return badInput("input.legalLimitMinutes", "legal limit must be positive")
+	case in.LimitMinutes <= 0:
+		return badInput("input.limitMinutes", "limit must be positive")
+	case in.LimitMinutes > in.LegalLimitMinutes:
+		return badInput("input.limitMinutes", "limit %s exceeds the legal limit %s", fmtMinutes(in.LimitMinutes), fmtMinutes(in.LegalLimitMinutes))
+	case len(in.Channels) == 0:
+		return badInput("input.channels", "at least one channel is required")
+	case in.OnlineLevel < 0 || in.OnlineLevel > 4:
+		return badInput("input.onlineLevel", "online level must be between 0 and 4")
+	case in.Fee < 0:
+		return badInput("input.fee", "fee must not be negative")
+	case len(in.Steps) == 0:
+		return badInput("input.steps", "the route needs at least one step")
+	}
+	seenCh := map[schematype.Channel]bool{}
+	for _, c := range in.Channels {
+		if seenCh[c] {
+			return badInput("input.channels", "channel %s listed twice", c)
+		}
+		seenCh[c] = true
+	}
+	seenComp := map[string]bool{}
+	for i, c := range in.Components {
+		name := strings.TrimSpace(c.Name)
+		if name == "" {
+			return badInput(fmt.Sprintf("input.components[%d].name", i), "component name is required")
+		}
+		if seenComp[name] {
+			return badInput(fmt.Sprintf("input.components[%d].name", i), "component %q listed twice", name)
+		}
+		seenComp[name] = true
+	}
+	if in.Cutoff != nil {
+		if _, err := time.Parse("15:04", *in.Cutoff); err != nil || len(*in.Cutoff) != 5 {
+			return badInput("input.cutoff", "cutoff must be HH:MM, got %q", truncate(*in.Cutoff, 16))
+		}
+	}
+	steps := slices.Clone(in.Steps)
+	slices.SortFunc(steps, func(a, b RouteStepInput) int { return a.Position - b.Position })
+	for i, s := range steps {
+		field := fmt.Sprintf("input.steps[%d]", i)
+		if s.Position != i+1 {
+			return badInput(field+".position", "step positions must run 1, 2, 3, … without gaps or repeats")
+		}
+		if s.AllottedMinutes <= 0 {
+			return badInput(field+".allottedMinutes", "step %d: allotted time must be positive", s.Position)
+		}
+		if s.Role != routestep.RoleLead && s.Role != routestep.RoleCoordinate {
+			return badInput(field+".role", "step %d: unknown role %q", s.Position, s.Role)
+		}
+		if s.ParallelGroup != 0 && s.Role != routestep.RoleCoordinate {
+			return badInput(field+".parallelGroup", "step %d: only COORDINATE steps run in parallel", s.Position)
+		}
+		if s.ParallelGroup < 0 {
+			return badInput(field+".parallelGroup", "step %d: parallel group must not be negative", s.Position)
+		}
+	}
+	if steps[0].Role != routestep.RoleLead {
+		return badInput("input.steps[0].role", "the first step must be a LEAD step: someone holds the dossier before consulting others")
+	}
+	// Members of one parallel group must be consecutive.
+	closed := map[int]bool{}
+	for i, s := range steps {
+		if s.ParallelGroup == 0 {
+			continue
+		}
+		if closed[s.ParallelGroup] {
+			return badInput(fmt.Sprintf("input.steps[%d].parallelGroup", i), "step %d: the steps of parallel group %d must be consecutive", s.Position, s.ParallelGroup)
+		}
+		if i+1 == len(steps) || steps[i+1].ParallelGroup != s.ParallelGroup {
+			closed[s.ParallelGroup] = true
+		}
+	}
+	total, parts := 0, []string{}
+	for _, seg := range segments(steps) {
+		longest := 0
+		for _, s := range seg {
+			longest = max(longest, s.AllottedMinutes)
+		}
+		total += longest
+		if len(seg) == 1 {
+			parts = append(parts, fmt.Sprintf("step %d (%s)", seg[0].Position, fmtMinutes(longest)))
+		} else {
+			parts = append(parts, fmt.Sprintf("steps %d–%d in parallel (%s)", seg[0].Position, seg[len(seg)-1].Position, fmtMinutes(longest)))
+		}
+	}
+	if total > in.LimitMinutes {
+		return &Error{
+			Code:   CodeBadUserInput,
+			Detail: DetailBudgetOverrun,
+			Field:  "input.steps",
+			Message: fmt.Sprintf("the route needs %s but the limit is %s, over by %s: %s",
+				fmtMinutes(total), fmtMinutes(in.LimitMinutes), fmtMinutes(total-in.LimitMinutes), strings.Join(parts, " + ")),
+		}
+	}
+	return nil
+}
+
+// segments splits a sorted route into runs that take time one after the
+// other: a lone step, or a parallel group.
+func segments(steps []RouteStepInput) [][]RouteStepInput {
+	var out [][]RouteStepInput
+	for i := 0; i < len(steps); {
+		j := i + 1
+		if g := steps[i].ParallelGroup; g != 0 {
+			for j < len(steps) && steps[j].ParallelGroup == g {
+				j++
+			}
+		}
+		out = append(out, steps[i:j])
+		i = j
+	}
+	return out
+}
+
+// fmtMinutes renders working minutes for people: "2.5 working days (1200 min)".
+func fmtMinutes(m int) string {
+	days := float64(m) / MinutesPerWorkingDay
+	return fmt.Sprintf("%s working days (%d min)", strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", days), "0"), "."), m)
+}

@@ -1,0 +1,41 @@
+package workflow
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+// maxDeadlineDays bounds workingDeadline queries.
+const maxDeadlineDays = 3650
+
+// WorkingDeadline is the earliest instant at which workingDays working days
+// counted from from are used up.
+func (e *Engine) WorkingDeadline(ctx context.Context, from time.Time, workingDays float64) (time.Time, error) {
+	if err := RequireViewer(ctx); err != nil {
+		return time.Time{}, err
+	}
+	if math.IsNaN(workingDays) || workingDays < 0 || workingDays > maxDeadlineDays {
+		return time.Time{}, badInput("workingDays", "workingDays must be between 0 and %d", maxDeadlineDays)
+	}
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return cal.AddDays(from, workingDays), nil
+}
+
+// WorkingMinutesBetween counts the working minutes in [from, to).
+func (e *Engine) WorkingMinutesBetween(ctx context.Context, from, to time.Time) (int, error) {
+	if err := RequireViewer(ctx); err != nil {
+		return 0, err
+	}
+	if to.Sub(from) > maxDeadlineDays*2*24*time.Hour {
+		return 0, badInput("to", "the interval is too long")
+	}
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return int(cal.Between(from, to)), nil
+}
