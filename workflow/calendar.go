@@ -267,6 +267,7 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 // InOfficeHours reports whether t falls on a working day with
 // Start <= minute-of-day <= End for some session: the closing instant (17:00)
 // counts as inside, which is where Add lands when a budget ends at closing.
+// Like everything here it looks at the minute only: 17:00:30 is 17:00.
 func (c *Calendar) InOfficeHours(t time.Time) bool {
 	day, mod := c.split(t)
 	if c.workingDay(day) {

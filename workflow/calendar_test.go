@@ -558,6 +558,28 @@ func TestCalendarMidnightSessions(t *testing.T) {
 	}
 }
 
+// TestCalendarDSTZone checks that a zone with daylight saving time works when
+// its transitions fall outside office hours, as they do in practice.
+func TestCalendarDSTZone(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	cal, err := NewCalendar(ny, DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Clocks went forward at 02:00 on Sun 9 Mar 2025.
+	from := time.Date(2025, time.March, 7, 16, 0, 0, 0, ny)
+	want := time.Date(2025, time.March, 10, 8, 30, 0, 0, ny)
+	if got := cal.Add(from, 120); !got.Equal(want) {
+		t.Errorf("Add(%s, 120) = %s, want %s", from, got, want)
+	}
+	if got := cal.Between(from, want); got != 120 {
+		t.Errorf("Between(%s, %s) = %d, want 120", from, want, got)
+	}
+}
+
 // refAdd is a minute-by-minute reference for Add that uses only the time
 // package and the calendar's public data.
 func refAdd(cal *Calendar, from time.Time, minutes int64) time.Time {
