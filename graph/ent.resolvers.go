@@ -37,7 +37,17 @@ func (r *queryResolver) Procedures(ctx context.Context, after *entgql.Cursor[int
 	return r.client.Procedure.Query().Paginate(ctx, after, first, before, last, ent.WithProcedureOrder(orderBy), ent.WithProcedureFilter(where.Filter))
 }
 
+// Dossier returns DossierResolver implementation.
+func (r *Resolver) Dossier() DossierResolver { return &dossierResolver{r} }
+
+// Leg returns LegResolver implementation.
+func (r *Resolver) Leg() LegResolver { return &legResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	dossierResolver struct{ *Resolver }
+	legResolver     struct{ *Resolver }
+	queryResolver   struct{ *Resolver }
+)

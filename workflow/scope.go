@@ -5,6 +5,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/intercept"
@@ -75,4 +76,8 @@ func Scope(client *ent.Client) {
 		}
 		return err
 	}))
+}
+
+func agencyActive(id int) []predicate.Agency {
+	return []predicate.Agency{agency.ID(id), agency.Active(true)}
 }

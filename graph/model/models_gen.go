@@ -5,7 +5,14 @@ package model
 import (
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/workflow"
 )
+
+type CoordinateInput struct {
+	// Agencies to consult instead of the route's next COORDINATE group.
+	Agencies []*workflow.CoordinationInput `json:"agencies,omitempty"`
+	Note     string                        `json:"note"`
+}
 
 // The caller, as the token and the officer record say.
 type Viewer struct {

@@ -1,0 +1,98 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"lienthong/ent"
+	"lienthong/ent/leg"
+	st "lienthong/ent/schema/schematype"
+)
+
+// isOpen reports whether a dossier is still being worked on.
+func isOpen(s st.DossierState) bool { return slices.Contains(openStates, s) }
+
+// clockAt is the instant a dossier's clocks read: now, or the start of a
+// supplementation pause (clocks stop while the applicant supplements).
+func clockAt(d *ent.Dossier, now time.Time) time.Time {
+	if d.PausedAt != nil {
+		return *d.PausedAt
+	}
+	return now
+}
+
+// Overdue reports whether an open dossier is past its appointment.
+func (e *Engine) Overdue(d *ent.Dossier) bool {
+	return isOpen(d.State) && d.AppointmentAt != nil && clockAt(d, e.clock.Now()).After(*d.AppointmentAt)
+}
+
+// DueSoon reports whether an open dossier is due within the due-soon window.
+func (e *Engine) DueSoon(ctx context.Context, d *ent.Dossier) (bool, error) {
+	if !isOpen(d.State) || d.AppointmentAt == nil || e.Overdue(d) {
+		return false, nil
+	}
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return false, err
+	}
+	return cal.Between(clockAt(d, e.clock.Now()), *d.AppointmentAt) <= e.dueSoon, nil
+}
+
+// LegOverdue reports whether an open leg is past its due time.
+func (e *Engine) LegOverdue(l *ent.Leg) bool {
+	return l.FinishedAt == nil && e.clock.Now().After(l.DueAt)
+}
+
+// CurrentAgencies lists the agencies holding an open leg of d.
+func (e *Engine) CurrentAgencies(ctx context.Context, d *ent.Dossier) ([]*ent.Agency, error) {
+	return d.QueryLegs().Where(leg.FinishedAtIsNil()).QueryAgency().All(ctx)
+}
+
+// userEvents are the events a client fires (variants are chosen by the engine).
+var userEvents = []Event{
+	EventAccept, EventForward, EventTransfer, EventCoordinate, EventReply, EventSendBack,
+	EventRequestSupplement, EventSupplement, EventReturn, EventComplete,
+	EventRefuse, EventWithdraw, EventStop, EventApologize,
+}
+
+// AvailableActions lists the events the caller may fire on d now, whatever
+// input they will still have to give.
+func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d.Edges.Procedure == nil {
+		p, err := d.QueryProcedure().WithSteps().Only(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("workflow: load procedure: %w", err)
+		}
+		d.Edges.Procedure = p
+	}
+	open, err := d.QueryLegs().Where(leg.FinishedAtIsNil()).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load legs: %w", err)
+	}
+	t := &transition{ctx: ctx, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
+	machine := fsm.NewFSM(string(d.State), transitions, nil)
+	out := []string{}
+	for _, ev := range userEvents {
+		variant := t.variant(ev)
+		if !machine.Can(string(variant)) {
+			continue
+		}
+		err := t.check(variant)
+		if we, ok := AsError(err); err == nil || ok && we.Code == CodeBadUserInput && we.Field != "id" {
+			out = append(out, string(ev))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,531 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/dossier"
+	"lienthong/ent/leg"
+	"lienthong/ent/procedure"
+	"lienthong/ent/routestep"
+	st "lienthong/ent/schema/schematype"
+)
+
+// CoordinationInput names an agency to consult and its allotted working time.
+type CoordinationInput struct {
+	AgencyID        int
+	AllottedMinutes int
+}
+
+// Input carries what a transition needs besides the event.
+type Input struct {
+	Reason         string
+	Note           string
+	Items          []string            // requested supplements
+	Agencies       []*CoordinationInput // ad-hoc coordination instead of the route's next group
+	Agree          *bool               // coordination reply
+	NewAppointment *time.Time          // apology
+}
+
+// transition is one event being fired on one dossier inside a transaction.
+type transition struct {
+	ctx  context.Context
+	tx   *ent.Tx
+	v    *auth.Viewer
+	d    *ent.Dossier
+	open []*ent.Leg
+	cal  *Calendar
+	now  time.Time
+	in   Input
+	data map[string]any
+}
+
+// Fire applies event to a dossier in one transaction: load the dossier and
+// its open legs, check the state machine, role, agency and input, compute
+// the clocks, write the dossier only if its version is unchanged, close and
+// open legs, append the event. The loser of a race gets CONFLICT and
+// nothing of it is written.
+func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dossier, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.Reason, in.Note = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Note)
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *ent.Dossier
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		d, err := tx.Dossier.Query().
+			Where(dossier.ID(id)).
+			WithProcedure(func(q *ent.ProcedureQuery) { q.WithSteps() }).
+			Only(ctx)
+		if ent.IsNotFound(err) {
+			return notFound("no dossier with id %d", id)
+		}
+		if err != nil {
+			return fmt.Errorf("workflow: load dossier: %w", err)
+		}
+		open, err := tx.Leg.Query().Where(leg.DossierID(d.ID), leg.FinishedAtIsNil()).Order(ent.Asc(leg.FieldID)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("workflow: load legs: %w", err)
+		}
+		t := &transition{ctx: ctx, tx: tx, v: v, d: d, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
+		out, err = t.fire(e, ev)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = out.Unwrap()
+	e.log.InfoContext(ctx, "transition", "code", out.Code, "event", string(ev), "state", out.State, "actor", v.Subject)
+	return out, nil
+}
+
+func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
+	ev = t.variant(ev)
+	var checkErr error
+	machine := fsm.NewFSM(string(t.d.State), transitions, fsm.Callbacks{
+		"before_event": func(_ context.Context, fe *fsm.Event) {
+			if checkErr = t.check(ev); checkErr != nil {
+				fe.Cancel(checkErr)
+			}
+		},
+	})
+	err := machine.Event(t.ctx, string(ev))
+	var noTransition fsm.NoTransitionError
+	var invalid fsm.InvalidEventError
+	switch {
+	case checkErr != nil:
+		return nil, checkErr
+	case errors.As(err, &invalid), errors.As(err, &fsm.UnknownEventError{}):
+		return nil, &Error{Code: CodeBadUserInput, Detail: DetailIllegalTransition,
+			Message: fmt.Sprintf("%s is not allowed while the dossier is %s", recordedType(ev), t.d.State)}
+	case err != nil && !errors.As(err, &noTransition):
+		return nil, fmt.Errorf("workflow: %s: %w", ev, err)
+	}
+	to := st.DossierState(machine.Current())
+	upd := t.tx.Dossier.Update().
+		Where(dossier.ID(t.d.ID), dossier.Version(t.d.Version)).
+		SetState(to).
+		SetVersion(t.d.Version + 1)
+	if err := t.apply(ev, upd); err != nil {
+		return nil, err
+	}
+	n, err := upd.Save(t.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: update dossier %s: %w", t.d.Code, err)
+	}
+	if n == 0 {
+		return nil, conflict(DetailStaleVersion, "dossier %s was changed by someone else: reload and try again", t.d.Code)
+	}
+	ec := t.tx.DossierEvent.Create().
+		SetDossierID(t.d.ID).
+		SetSeq(t.d.Version + 1).
+		SetType(recordedType(ev)).
+		SetFromState(t.d.State).
+		SetToState(to).
+		SetActorID(t.v.OfficerID).
+		SetAgencyID(t.v.AgencyID).
+		SetReason(t.in.Reason).
+		SetNote(t.in.Note).
+		SetAt(t.now)
+	if len(t.data) > 0 {
+		ec.SetData(t.data)
+	}
+	if err := ec.Exec(t.ctx); err != nil {
+		return nil, fmt.Errorf("workflow: record %s on %s: %w", ev, t.d.Code, err)
+	}
+	return t.tx.Dossier.Get(t.ctx, t.d.ID)
+}
+
+// variant picks the concrete event for events whose target depends on data.
+func (t *transition) variant(ev Event) Event {
+	switch ev {
+	case EventReply:
+		if len(t.coordinationLegs()) <= 1 {
+			return EventReplyLast
+		}
+	case EventSupplement:
+		if t.d.ResumeState != nil {
+			switch *t.d.ResumeState {
+			case st.StateReceived:
+				return eventSupplementReceived
+			case st.StateCoordinating:
+				return eventSupplementCoordinate
+			default:
+				return eventSupplementProcess
+			}
+		}
+	}
+	return ev
+}
+
+// leadLeg is the open LEAD leg, or the open DESK leg before forwarding.
+func (t *transition) leadLeg() *ent.Leg {
+	for _, l := range t.open {
+		if l.Role == leg.RoleLead || l.Role == leg.RoleDesk {
+			return l
+		}
+	}
+	return nil
+}
+
+func (t *transition) coordinationLegs() []*ent.Leg {
+	var out []*ent.Leg
+	for _, l := range t.open {
+		if l.Role == leg.RoleCoordinate {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// holders are the agencies holding an open leg.
+func (t *transition) holders() []int {
+	var out []int
+	for _, l := range t.open {
+		out = append(out, l.AgencyID)
+	}
+	return out
+}
+
+func (t *transition) requireReason() error {
+	if t.in.Reason == "" {
+		return badInput("reason", "a written reason is required")
+	}
+	return nil
+}
+
+// at requires one of roles at one of agencies.
+func (t *transition) at(agencies []int, roles ...auth.Role) error {
+	if !t.v.HasRole(roles...) {
+		return forbidden("this needs one of the roles %v", roles)
+	}
+	if !slices.Contains(agencies, t.v.AgencyID) {
+		return forbidden("dossier %s is not held by your agency", t.d.Code)
+	}
+	return nil
+}
+
+var processors = []auth.Role{auth.RoleSpecialist, auth.RoleAgencyHead}
+
+// check validates role, agency and input for ev.
+func (t *transition) check(ev Event) error {
+	desk := []int{t.d.DeskAgencyID}
+	var lead []int
+	if l := t.leadLeg(); l != nil {
+		lead = []int{l.AgencyID}
+	}
+	switch ev {
+	case EventAccept, EventForward, EventComplete:
+		return t.at(desk, auth.RoleDeskOfficer)
+	case EventTransfer, EventCoordinate, EventSendBack, EventReturn:
+		if err := t.at(lead, processors...); err != nil {
+			return err
+		}
+		if ev == EventSendBack {
+			return t.requireReason()
+		}
+		return nil
+	case EventReply, EventReplyLast:
+		var coord []int
+		for _, l := range t.coordinationLegs() {
+			coord = append(coord, l.AgencyID)
+		}
+		if err := t.at(coord, processors...); err != nil {
+			return err
+		}
+		if t.in.Agree == nil || t.in.Note == "" {
+			return badInput("opinion", "a coordination reply needs agree and a written opinion")
+		}
+		return nil
+	case EventRequestSupplement:
+		holders := append(slices.Clone(desk), t.holders()...)
+		if err := t.at(holders, auth.RoleDeskOfficer, auth.RoleSpecialist, auth.RoleAgencyHead); err != nil {
+			return err
+		}
+		if len(t.in.Items) == 0 {
+			return badInput("items", "list the documents the applicant must supplement")
+		}
+		return t.requireReason()
+	case eventSupplementReceived, eventSupplementProcess, eventSupplementCoordinate:
+		if t.v.HasRole(auth.RoleIntegration) {
+			return nil
+		}
+		return t.at(desk, auth.RoleDeskOfficer)
+	case EventRefuse, EventWithdraw:
+		holders := append(slices.Clone(desk), t.holders()...)
+		if t.v.HasRole(auth.RoleDeskOfficer) && t.v.AgencyID == t.d.DeskAgencyID {
+			return t.requireReason()
+		}
+		if err := t.at(holders, auth.RoleAgencyHead); err != nil {
+			return err
+		}
+		return t.requireReason()
+	case EventStop:
+		if err := t.at(append(slices.Clone(desk), t.holders()...), auth.RoleAgencyHead); err != nil {
+			return err
+		}
+		return t.requireReason()
+	case EventApologize:
+		if err := t.at(lead, auth.RoleAgencyHead); err != nil {
+			return err
+		}
+		if err := t.requireReason(); err != nil {
+			return err
+		}
+		if t.d.Apologized {
+			return conflict("", "dossier %s has had its apology and new appointment already: it may be given once", t.d.Code)
+		}
+		if t.d.AppointmentAt == nil || t.in.NewAppointment == nil || !t.in.NewAppointment.After(*t.d.AppointmentAt) {
+			return badInput("newAppointmentAt", "the new appointment must be after the current one")
+		}
+		if t.cal.Between(t.now, *t.d.AppointmentAt) > MinutesPerWorkingDay {
+			return badInput("id", "an apology is for a dossier that is overdue or due within one working day")
+		}
+		return nil
+	}
+	return nil
+}
+
+func (t *transition) steps() []*ent.RouteStep {
+	steps := slices.Clone(t.d.Edges.Procedure.Edges.Steps)
+	slices.SortFunc(steps, func(a, b *ent.RouteStep) int { return a.Position - b.Position })
+	return steps
+}
+
+// stepAgency resolves a step's agency: empty means the receiving agency.
+func (t *transition) stepAgency(s *ent.RouteStep) int {
+	if s.AgencyID == nil {
+		return t.d.DeskAgencyID
+	}
+	return *s.AgencyID
+}
+
+// closeLeg finishes a leg now and judges it against its own due time.
+func (t *transition) closeLeg(l *ent.Leg) error {
+	u := t.tx.Leg.UpdateOneID(l.ID).SetFinishedAt(t.now).SetJudgement(Judge(t.cal, t.now, l.DueAt))
+	if t.in.Agree != nil && l.Role == leg.RoleCoordinate {
+		u.SetAgree(*t.in.Agree).SetOpinion(t.in.Note)
+	}
+	if err := u.Exec(t.ctx); err != nil {
+		return fmt.Errorf("workflow: close leg: %w", err)
+	}
+	return nil
+}
+
+// Judge is the judgement of a leg finished at finished against due: LATE
+// after due, EARLY on an earlier day than due, ON_TIME otherwise.
+func Judge(cal *Calendar, finished, due time.Time) leg.Judgement {
+	switch {
+	case finished.After(due):
+		return leg.JudgementLate
+	case DateOf(finished.In(cal.Location())) != DateOf(due.In(cal.Location())):
+		return leg.JudgementEarly
+	}
+	return leg.JudgementOnTime
+}
+
+func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int) error {
+	err := t.tx.Leg.Create().
+		SetDossierID(t.d.ID).
+		SetAgencyID(agencyID).
+		SetRole(role).
+		SetPosition(position).
+		SetStartedAt(t.now).
+		SetAllottedMinutes(minutes).
+		SetDueAt(t.cal.Add(t.now, int64(minutes))).
+		Exec(t.ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: open leg: %w", err)
+	}
+	return nil
+}
+
+// apply writes the effects of ev: legs, clocks and counters.
+func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
+	switch ev {
+	case EventAccept:
+		a := appointmentFrom(t.cal, t.d.Edges.Procedure, t.now)
+		upd.SetReceivedAt(t.now).SetAppointmentAt(a).SetOriginalAppointmentAt(a)
+		return openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+	case EventForward:
+		return t.moveLead(upd, t.nextLead(0), "the route has no LEAD step")
+	case EventTransfer:
+		return t.moveLead(upd, t.nextLead(t.d.CurrentPosition), "no LEAD step follows: return the dossier instead")
+	case EventSendBack:
+		upd.AddSendBacks(1)
+		return t.moveLead(upd, t.prevLead(t.d.CurrentPosition), "no earlier LEAD step to send the dossier back to")
+	case EventCoordinate:
+		return t.coordinate()
+	case EventReply, EventReplyLast:
+		for _, l := range t.coordinationLegs() {
+			if l.AgencyID == t.v.AgencyID {
+				t.data["agree"] = *t.in.Agree
+				return t.closeLeg(l)
+			}
+		}
+	case EventRequestSupplement:
+		t.data["items"] = t.in.Items
+		upd.SetPausedAt(t.now).SetResumeState(t.d.State).AddSupplementRounds(1)
+	case eventSupplementReceived, eventSupplementProcess, eventSupplementCoordinate:
+		return t.resume(upd)
+	case EventReturn:
+		upd.SetFinishedAt(t.now)
+		return t.closeAll()
+	case EventComplete:
+		upd.SetCompletedAt(t.now)
+	case EventRefuse, EventWithdraw, EventStop:
+		upd.SetFinishedAt(t.now)
+		return t.closeAll()
+	case EventApologize:
+		t.data["newAppointmentAt"] = t.in.NewAppointment.Format(time.RFC3339)
+		t.data["previousAppointmentAt"] = t.d.AppointmentAt.Format(time.RFC3339)
+		upd.SetApologized(true).SetAppointmentAt(*t.in.NewAppointment)
+	}
+	return nil
+}
+
+func (t *transition) nextLead(after int) *ent.RouteStep {
+	for _, s := range t.steps() {
+		if s.Position > after && s.Role == routestep.RoleLead {
+			return s
+		}
+	}
+	return nil
+}
+
+func (t *transition) prevLead(before int) *ent.RouteStep {
+	steps := t.steps()
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].Position < before && steps[i].Role == routestep.RoleLead {
+			return steps[i]
+		}
+	}
+	return nil
+}
+
+// moveLead closes the lead (or desk) leg and opens one at step.
+func (t *transition) moveLead(upd *ent.DossierUpdate, step *ent.RouteStep, missing string) error {
+	if step == nil {
+		return badInput("id", "%s", missing)
+	}
+	if l := t.leadLeg(); l != nil {
+		if err := t.closeLeg(l); err != nil {
+			return err
+		}
+	}
+	upd.SetCurrentPosition(step.Position)
+	t.data["toAgencyID"] = t.stepAgency(step)
+	t.data["position"] = step.Position
+	return t.openLeg(t.stepAgency(step), leg.RoleLead, step.Position, step.AllottedMinutes)
+}
+
+// coordinate opens one leg per agency of the route's next COORDINATE
+// group (or of the agencies given); the lead's leg keeps running.
+func (t *transition) coordinate() error {
+	if len(t.in.Agencies) > 0 {
+		var ids []int
+		for i, a := range t.in.Agencies {
+			if a.AllottedMinutes <= 0 {
+				return badInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
+			}
+			ok, err := t.tx.Agency.Query().Where(agencyActive(a.AgencyID)...).Exist(t.ctx)
+			if err != nil {
+				return fmt.Errorf("workflow: check agency: %w", err)
+			}
+			if !ok || a.AgencyID == t.v.AgencyID || slices.Contains(ids, a.AgencyID) {
+				return badInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
+			}
+			ids = append(ids, a.AgencyID)
+			if err := t.openLeg(a.AgencyID, leg.RoleCoordinate, 0, a.AllottedMinutes); err != nil {
+				return err
+			}
+		}
+		t.data["agencyIDs"] = ids
+		return nil
+	}
+	done, err := t.tx.Leg.Query().Where(leg.DossierID(t.d.ID), leg.RoleEQ(leg.RoleCoordinate)).All(t.ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: load coordination legs: %w", err)
+	}
+	var group []*ent.RouteStep
+	for _, s := range t.steps() {
+		if s.Position <= t.d.CurrentPosition {
+			continue
+		}
+		if s.Role == routestep.RoleLead {
+			break
+		}
+		if slices.ContainsFunc(done, func(l *ent.Leg) bool { return l.Position == s.Position }) {
+			continue
+		}
+		if len(group) > 0 && (s.ParallelGroup == 0 || s.ParallelGroup != group[0].ParallelGroup) {
+			break
+		}
+		group = append(group, s)
+	}
+	if len(group) == 0 {
+		return badInput("input.agencies", "the route has no coordination step here: name the agencies to consult")
+	}
+	var ids []int
+	for _, s := range group {
+		ids = append(ids, t.stepAgency(s))
+		if err := t.openLeg(t.stepAgency(s), leg.RoleCoordinate, s.Position, s.AllottedMinutes); err != nil {
+			return err
+		}
+	}
+	t.data["agencyIDs"] = ids
+	return nil
+}
+
+// resume ends a supplementation pause. PAUSE extends the appointment and
+// every open leg by the working time paused; RESTART recomputes them from now.
+func (t *transition) resume(upd *ent.DossierUpdate) error {
+	if t.d.PausedAt == nil {
+		return fmt.Errorf("workflow: dossier %s has no pause to end", t.d.Code)
+	}
+	paused := t.cal.Between(*t.d.PausedAt, t.now)
+	t.data["pausedMinutes"] = paused
+	upd.ClearPausedAt().ClearResumeState().AddPausedMinutes(int(paused))
+	restart := t.d.Edges.Procedure.SupplementPolicy == procedure.SupplementPolicyRestart
+	if t.d.AppointmentAt != nil {
+		a := t.cal.Add(*t.d.AppointmentAt, paused)
+		if restart {
+			a = t.cal.Add(t.now, int64(t.d.Edges.Procedure.LimitMinutes))
+		}
+		upd.SetAppointmentAt(a)
+		if !t.d.Apologized {
+			upd.SetOriginalAppointmentAt(a)
+		}
+	}
+	for _, l := range t.open {
+		due := t.cal.Add(l.DueAt, paused)
+		if restart {
+			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
+		}
+		if err := t.tx.Leg.UpdateOneID(l.ID).SetDueAt(due).AddPausedMinutes(int(paused)).Exec(t.ctx); err != nil {
+			return fmt.Errorf("workflow: extend leg: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *transition) closeAll() error {
+	for _, l := range t.open {
+		if err := t.closeLeg(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
