@@ -29,10 +29,10 @@ type CoordinationInput struct {
 type Input struct {
 	Reason         string
 	Note           string
-	Items          []string            // requested supplements
+	Items          []string             // requested supplements
 	Agencies       []*CoordinationInput // ad-hoc coordination instead of the route's next group
-	Agree          *bool               // coordination reply
-	NewAppointment *time.Time          // apology
+	Agree          *bool                // coordination reply
+	NewAppointment *time.Time           // apology
 }
 
 // transition is one event being fired on one dossier inside a transaction.
