@@ -9,9 +9,19 @@ import (
 const dossierFields = `id code state portalStatus sendBacks supplementRounds appointmentAt originalAppointmentAt
   legs { role position judgement dueAt finishedAt agency { code } } currentAgencies { code }`
 
-func fire(e *env, token, mutation string, vars map[string]any) response {
+// fireAt sets the clock to at and runs a one-field mutation on dossier id,
+// returning that field.
+func (e *env) fireAt(token, mutation, id string, at time.Time) map[string]any {
 	e.t.Helper()
-	return e.do(token, mutation, vars)
+	e.clock.Set(at)
+	r := e.do(token, mutation, map[string]any{"id": id})
+	if len(r.Errors) > 0 {
+		e.t.Fatalf("%s: %s", mutation, r.raw)
+	}
+	for _, v := range r.Data {
+		return v.(map[string]any)
+	}
+	return nil
 }
 
 // TestLandRouteDepartmentTaxDepartment walks a land-use certificate through
@@ -23,21 +33,9 @@ func TestLandRouteDepartmentTaxDepartment(t *testing.T) {
 		desk := e.as("desk.giolinh")
 		d := e.mustDo(desk, receiveMutation, map[string]any{"in": landInput("Lê Văn Đất")})
 		id := str(d, "receiveDossier", "id")
-		step := func(token, m string, at time.Time, vars map[string]any) map[string]any {
+		step := func(token, m string, at time.Time, _ map[string]any) map[string]any {
 			t.Helper()
-			e.clock.Set(at)
-			if vars == nil {
-				vars = map[string]any{}
-			}
-			vars["id"] = id
-			r := e.do(token, m, vars)
-			if len(r.Errors) > 0 {
-				t.Fatalf("%s: %s", m, r.raw)
-			}
-			for _, v := range r.Data {
-				return v.(map[string]any)
-			}
-			return nil
+			return e.fireAt(token, m, id, at)
 		}
 		spec := e.as("cv.giolinh")
 		env := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
@@ -111,15 +109,7 @@ func TestParallelConsultationAndPauseSupplement(t *testing.T) {
 		orig := str(d, "receiveDossier", "appointmentAt")
 		do := func(token, m string, at time.Time) map[string]any {
 			t.Helper()
-			e.clock.Set(at)
-			r := e.do(token, m, map[string]any{"id": id})
-			if len(r.Errors) > 0 {
-				t.Fatalf("%s: %s", m, r.raw)
-			}
-			for _, v := range r.Data {
-				return v.(map[string]any)
-			}
-			return nil
+			return e.fireAt(token, m, id, at)
 		}
 		fin := e.as("cv.taichinh")
 		do(desk, `mutation($id: ID!) { forwardDossier(id: $id) { state } }`, time.Date(2026, 11, 16, 10, 0, 0, 0, loc))

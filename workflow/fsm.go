@@ -64,20 +64,11 @@ var transitions = fsm.Events{
 	{Name: string(EventRefuse), Src: s(append([]st.DossierState{st.StateSubmitted}, openStates...)...), Dst: string(st.StateRefused)},
 	{Name: string(EventWithdraw), Src: s(append([]st.DossierState{st.StateSubmitted}, openStates...)...), Dst: string(st.StateWithdrawn)},
 	{Name: string(EventStop), Src: s(openStates...), Dst: string(st.StateStopped)},
-	{Name: string(EventApologize), Src: s(openStates...), Dst: "" /* stays */},
-}
-
-func init() {
 	// APOLOGIZE keeps the state: one row per source state.
-	for i, t := range transitions {
-		if t.Name == string(EventApologize) {
-			transitions = append(transitions[:i], transitions[i+1:]...)
-			break
-		}
-	}
-	for _, x := range openStates {
-		transitions = append(transitions, fsm.EventDesc{Name: string(EventApologize), Src: s(x), Dst: string(x)})
-	}
+	{Name: string(EventApologize), Src: s(st.StateReceived), Dst: string(st.StateReceived)},
+	{Name: string(EventApologize), Src: s(st.StateProcessing), Dst: string(st.StateProcessing)},
+	{Name: string(EventApologize), Src: s(st.StateCoordinating), Dst: string(st.StateCoordinating)},
+	{Name: string(EventApologize), Src: s(st.StateSupplementRequested), Dst: string(st.StateSupplementRequested)},
 }
 
 // recordedType is the history type an event is recorded under.
