@@ -36,6 +36,9 @@ type config struct {
 	Audience    string
 	Dev         bool
 	CORSOrigins []string
+	// SweepEvery is how often the sweeper looks for overdue and due-soon
+	// dossiers; 0 turns it off in this instance.
+	SweepEvery time.Duration
 }
 
 func loadConfig() config {
@@ -47,6 +50,15 @@ func loadConfig() config {
 		Issuer:      getenv("AUTH_ISSUER", "lienthong"),
 		Audience:    getenv("AUTH_AUDIENCE", "lienthong"),
 		Dev:         os.Getenv("LIENTHONG_DEV") == "1",
+		SweepEvery:  time.Minute,
+	}
+	if v := os.Getenv("SWEEP_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			slog.Error("SWEEP_INTERVAL is not a duration: using 1m", "value", v)
+			d = time.Minute
+		}
+		c.SweepEvery = d
 	}
 	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -101,6 +113,7 @@ type app struct {
 	db     *store.DB
 	engine *workflow.Engine
 	clock  workflow.Clock
+	reg    *prometheus.Registry
 }
 
 func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) {
@@ -122,7 +135,9 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 		clock = workflow.NewTestClock(time.Time{})
 	}
 	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock})
-	return &app{cfg: cfg, db: db, engine: engine, clock: clock}, nil
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg}, nil
 }
 
 func serve(ctx context.Context, cfg config) error {
@@ -153,6 +168,9 @@ func serve(ctx context.Context, cfg config) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if cfg.SweepEvery > 0 {
+		go a.engine.RunSweeper(ctx, cfg.SweepEvery, newSweepMetrics(a.reg))
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	slog.Info("serving", "addr", "http://"+cfg.ListenAddr, "graphql", "/graphql", "dev", cfg.Dev)
@@ -174,9 +192,7 @@ func serve(ctx context.Context, cfg config) error {
 // time limits; health, readiness and metrics.
 func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	cfg := a.cfg
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := newHTTPMetrics(reg)
+	metrics := newHTTPMetrics(a.reg)
 
 	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine), graph.Options{Dev: cfg.Dev})
 	var api http.Handler = gql
@@ -208,7 +224,7 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	if cfg.Dev {
 		mux.Handle("GET /{$}", playground.Handler("lienthong", "/graphql"))
 	}
@@ -241,4 +257,25 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 func (m *httpMetrics) wrap(name string, h http.Handler) http.Handler {
 	return promhttp.InstrumentHandlerCounter(m.requests.MustCurryWith(prometheus.Labels{"handler": name}),
 		promhttp.InstrumentHandlerDuration(m.duration.MustCurryWith(prometheus.Labels{"handler": name}), h))
+}
+
+// newSweepMetrics counts the events the sweeper records and its failures.
+func newSweepMetrics(reg prometheus.Registerer) func(workflow.SweepResult, error) {
+	recorded := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lienthong_sweeper_events_total",
+		Help: "Events the sweeper appended, by kind.",
+	}, []string{"kind"})
+	failures := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "lienthong_sweeper_failures_total",
+		Help: "Sweeps that stopped on an error.",
+	})
+	reg.MustRegister(recorded, failures)
+	return func(r workflow.SweepResult, err error) {
+		recorded.WithLabelValues("leg_overdue").Add(float64(r.LegsOverdue))
+		recorded.WithLabelValues("dossier_overdue").Add(float64(r.DossiersOverdue))
+		recorded.WithLabelValues("due_soon").Add(float64(r.DueSoon))
+		if err != nil {
+			failures.Inc()
+		}
+	}
 }

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"slices"
 	"time"
 
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
-	"lienthong/ent/schema/schematype"
 	"lienthong/workflow"
 )
 
@@ -33,6 +30,9 @@ type Seeder struct {
 	engine   *workflow.Engine
 	agencies map[string]*ent.Agency
 	officers map[string]*auth.Viewer
+
+	delegations []*ent.Delegation
+	external    int // external codes handed out
 }
 
 // Seed fills an empty database with the demo province. Dossiers are
@@ -144,57 +144,6 @@ var (
 	givenNames  = []string{"An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hương", "Khánh", "Linh", "Long", "Nga", "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Trang", "Tú", "Yến"}
 	streets     = []string{"Lê Duẩn", "Hùng Vương", "Trần Hưng Đạo", "Nguyễn Huệ", "Quang Trung", "Lý Thường Kiệt"}
 )
-
-// seedDossiers receives dossiers at office-hour instants spread over the
-// working days before opts.Now, in time order.
-func (s *Seeder) seedDossiers(ctx context.Context, opts Options) error {
-	rng := rand.New(rand.NewPCG(20251, 7))
-	cal, err := s.engine.Calendar(workflow.SystemContext(ctx))
-	if err != nil {
-		return err
-	}
-	// Receipt instants: random working minutes within the last 15 working days.
-	start := opts.Now.Add(-24 * time.Hour * 21)
-	span := cal.Between(start, opts.Now)
-	instants := make([]int64, opts.Dossiers)
-	for i := range instants {
-		instants[i] = rng.Int64N(max(span, 1))
-	}
-	slices.Sort(instants)
-	for i, off := range instants {
-		at := cal.Add(start, off)
-		s.clock.Set(at)
-		p := procedures[rng.IntN(len(procedures))]
-		desk := p.desks[rng.IntN(len(p.desks))]
-		channel := p.channels[rng.IntN(len(p.channels))]
-		in := workflow.ReceiveInput{
-			ProcedureCode: p.code,
-			Channel:       channel,
-			Applicant: workflow.ApplicantInput{
-				Name:     familyNames[rng.IntN(len(familyNames))] + " " + middleNames[rng.IntN(len(middleNames))] + " " + givenNames[rng.IntN(len(givenNames))],
-				IDNumber: fmt.Sprintf("0452%08d", rng.IntN(100000000)),
-				Phone:    fmt.Sprintf("09%08d", rng.IntN(100000000)),
-				Address:  fmt.Sprintf("%d %s, %s", 1+rng.IntN(300), streets[rng.IntN(len(streets))], s.agencies[desk].Name),
-			},
-		}
-		for _, c := range p.components {
-			if c.Mandatory || rng.IntN(2) == 0 {
-				in.Components = append(in.Components, schematype.SubmittedComponent{Name: c.Name, Digitized: channel == schematype.ChannelOnline || rng.IntN(3) > 0})
-			}
-		}
-		actor := s.deskOfficer(desk)
-		if rng.IntN(4) == 0 {
-			// Pushed by the provincial one-stop system with its own code.
-			actor = s.officers["motcua.system"]
-			ext, src := fmt.Sprintf("MC-%06d", 100000+i), "motcua"
-			in.ExternalCode, in.Source, in.DeskAgencyCode = &ext, &src, &desk
-		}
-		if _, err := s.engine.Receive(auth.NewContext(ctx, actor), in); err != nil {
-			return fmt.Errorf("demo: dossier %d (%s at %s): %w", i, p.code, desk, err)
-		}
-	}
-	return nil
-}
 
 func (s *Seeder) deskOfficer(code string) *auth.Viewer {
 	for _, o := range Officers {

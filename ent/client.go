@@ -1593,6 +1593,38 @@ func (c *OfficerClient) QueryAgency(_m *Officer) *AgencyQuery {
 	return query
 }
 
+// QueryDelegations queries the delegations edge of a Officer.
+func (c *OfficerClient) QueryDelegations(_m *Officer) *DelegationQuery {
+	query := (&DelegationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(officer.Table, officer.FieldID, id),
+			sqlgraph.To(delegation.Table, delegation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, officer.DelegationsTable, officer.DelegationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySubstitutions queries the substitutions edge of a Officer.
+func (c *OfficerClient) QuerySubstitutions(_m *Officer) *DelegationQuery {
+	query := (&DelegationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(officer.Table, officer.FieldID, id),
+			sqlgraph.To(delegation.Table, delegation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, officer.SubstitutionsTable, officer.SubstitutionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *OfficerClient) Hooks() []Hook {
 	return c.hooks.Officer

@@ -28,7 +28,7 @@ type Delegation struct {
 	ToOfficerID int `json:"to_officer_id,omitempty"`
 	// Start of the delegation.
 	StartsAt time.Time `json:"starts_at,omitempty"`
-	// End of the delegation.
+	// End of the delegation; moved earlier when it is ended early.
 	EndsAt time.Time `json:"ends_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DelegationQuery when eager-loading is set.

@@ -297,6 +297,18 @@ func (u *DelegationUpsert) UpdateUpdateTime() *DelegationUpsert {
 	return u
 }
 
+// SetEndsAt sets the "ends_at" field.
+func (u *DelegationUpsert) SetEndsAt(v time.Time) *DelegationUpsert {
+	u.Set(delegation.FieldEndsAt, v)
+	return u
+}
+
+// UpdateEndsAt sets the "ends_at" field to the value that was provided on create.
+func (u *DelegationUpsert) UpdateEndsAt() *DelegationUpsert {
+	u.SetExcluded(delegation.FieldEndsAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -319,9 +331,6 @@ func (u *DelegationUpsertOne) UpdateNewValues() *DelegationUpsertOne {
 		}
 		if _, exists := u.create.mutation.StartsAt(); exists {
 			s.SetIgnore(delegation.FieldStartsAt)
-		}
-		if _, exists := u.create.mutation.EndsAt(); exists {
-			s.SetIgnore(delegation.FieldEndsAt)
 		}
 	}))
 	return u
@@ -365,6 +374,20 @@ func (u *DelegationUpsertOne) SetUpdateTime(v time.Time) *DelegationUpsertOne {
 func (u *DelegationUpsertOne) UpdateUpdateTime() *DelegationUpsertOne {
 	return u.Update(func(s *DelegationUpsert) {
 		s.UpdateUpdateTime()
+	})
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (u *DelegationUpsertOne) SetEndsAt(v time.Time) *DelegationUpsertOne {
+	return u.Update(func(s *DelegationUpsert) {
+		s.SetEndsAt(v)
+	})
+}
+
+// UpdateEndsAt sets the "ends_at" field to the value that was provided on create.
+func (u *DelegationUpsertOne) UpdateEndsAt() *DelegationUpsertOne {
+	return u.Update(func(s *DelegationUpsert) {
+		s.UpdateEndsAt()
 	})
 }
 
@@ -556,9 +579,6 @@ func (u *DelegationUpsertBulk) UpdateNewValues() *DelegationUpsertBulk {
 			if _, exists := b.mutation.StartsAt(); exists {
 				s.SetIgnore(delegation.FieldStartsAt)
 			}
-			if _, exists := b.mutation.EndsAt(); exists {
-				s.SetIgnore(delegation.FieldEndsAt)
-			}
 		}
 	}))
 	return u
@@ -602,6 +622,20 @@ func (u *DelegationUpsertBulk) SetUpdateTime(v time.Time) *DelegationUpsertBulk 
 func (u *DelegationUpsertBulk) UpdateUpdateTime() *DelegationUpsertBulk {
 	return u.Update(func(s *DelegationUpsert) {
 		s.UpdateUpdateTime()
+	})
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (u *DelegationUpsertBulk) SetEndsAt(v time.Time) *DelegationUpsertBulk {
+	return u.Update(func(s *DelegationUpsert) {
+		s.SetEndsAt(v)
+	})
+}
+
+// UpdateEndsAt sets the "ends_at" field to the value that was provided on create.
+func (u *DelegationUpsertBulk) UpdateEndsAt() *DelegationUpsertBulk {
+	return u.Update(func(s *DelegationUpsert) {
+		s.UpdateEndsAt()
 	})
 }
 

@@ -35,6 +35,20 @@ func (_u *DelegationUpdate) SetUpdateTime(v time.Time) *DelegationUpdate {
 	return _u
 }
 
+// SetEndsAt sets the "ends_at" field.
+func (_u *DelegationUpdate) SetEndsAt(v time.Time) *DelegationUpdate {
+	_u.mutation.SetEndsAt(v)
+	return _u
+}
+
+// SetNillableEndsAt sets the "ends_at" field if the given value is not nil.
+func (_u *DelegationUpdate) SetNillableEndsAt(v *time.Time) *DelegationUpdate {
+	if v != nil {
+		_u.SetEndsAt(*v)
+	}
+	return _u
+}
+
 // Mutation returns the DelegationMutation object of the builder.
 func (_u *DelegationUpdate) Mutation() *DelegationMutation {
 	return _u.mutation
@@ -108,6 +122,9 @@ func (_u *DelegationUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdateTime(); ok {
 		_spec.SetField(delegation.FieldUpdateTime, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.EndsAt(); ok {
+		_spec.SetField(delegation.FieldEndsAt, field.TypeTime, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -133,6 +150,20 @@ type DelegationUpdateOne struct {
 // SetUpdateTime sets the "update_time" field.
 func (_u *DelegationUpdateOne) SetUpdateTime(v time.Time) *DelegationUpdateOne {
 	_u.mutation.SetUpdateTime(v)
+	return _u
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (_u *DelegationUpdateOne) SetEndsAt(v time.Time) *DelegationUpdateOne {
+	_u.mutation.SetEndsAt(v)
+	return _u
+}
+
+// SetNillableEndsAt sets the "ends_at" field if the given value is not nil.
+func (_u *DelegationUpdateOne) SetNillableEndsAt(v *time.Time) *DelegationUpdateOne {
+	if v != nil {
+		_u.SetEndsAt(*v)
+	}
 	return _u
 }
 
@@ -238,6 +269,9 @@ func (_u *DelegationUpdateOne) sqlSave(ctx context.Context) (_node *Delegation, 
 	}
 	if value, ok := _u.mutation.UpdateTime(); ok {
 		_spec.SetField(delegation.FieldUpdateTime, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.EndsAt(); ok {
+		_spec.SetField(delegation.FieldEndsAt, field.TypeTime, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Delegation{config: _u.config}

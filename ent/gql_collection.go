@@ -1347,6 +1347,32 @@ func (_q *OfficerQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, officer.FieldAgencyID)
 				fieldSeen[officer.FieldAgencyID] = struct{}{}
 			}
+
+		case "delegations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DelegationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, delegationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDelegations(alias, func(wq *DelegationQuery) {
+				*wq = *query
+			})
+
+		case "substitutions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DelegationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, delegationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSubstitutions(alias, func(wq *DelegationQuery) {
+				*wq = *query
+			})
 		case "createTime":
 			if _, ok := fieldSeen[officer.FieldCreateTime]; !ok {
 				selectedFields = append(selectedFields, officer.FieldCreateTime)

@@ -187,6 +187,30 @@ func (_m *Officer) Agency(ctx context.Context) (*Agency, error) {
 	return result, err
 }
 
+func (_m *Officer) Delegations(ctx context.Context) (result []*Delegation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDelegations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DelegationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDelegations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Officer) Substitutions(ctx context.Context) (result []*Delegation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSubstitutions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SubstitutionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySubstitutions().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Procedure) Steps(ctx context.Context) (result []*RouteStep, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedSteps(graphql.GetFieldContext(ctx).Field.Alias)

@@ -8135,21 +8135,27 @@ func (m *LegMutation) ResetEdge(name string) error {
 // OfficerMutation represents an operation that mutates the Officer nodes in the graph.
 type OfficerMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	create_time   *time.Time
-	update_time   *time.Time
-	subject       *string
-	name          *string
-	roles         *[]string
-	appendroles   []string
-	clearedFields map[string]struct{}
-	agency        *int
-	clearedagency bool
-	done          bool
-	oldValue      func(context.Context) (*Officer, error)
-	predicates    []predicate.Officer
+	op                   Op
+	typ                  string
+	id                   *int
+	create_time          *time.Time
+	update_time          *time.Time
+	subject              *string
+	name                 *string
+	roles                *[]string
+	appendroles          []string
+	clearedFields        map[string]struct{}
+	agency               *int
+	clearedagency        bool
+	delegations          map[int]struct{}
+	removeddelegations   map[int]struct{}
+	cleareddelegations   bool
+	substitutions        map[int]struct{}
+	removedsubstitutions map[int]struct{}
+	clearedsubstitutions bool
+	done                 bool
+	oldValue             func(context.Context) (*Officer, error)
+	predicates           []predicate.Officer
 }
 
 var _ ent.Mutation = (*OfficerMutation)(nil)
@@ -8508,6 +8514,114 @@ func (m *OfficerMutation) ResetAgency() {
 	m.clearedagency = false
 }
 
+// AddDelegationIDs adds the "delegations" edge to the Delegation entity by ids.
+func (m *OfficerMutation) AddDelegationIDs(ids ...int) {
+	if m.delegations == nil {
+		m.delegations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.delegations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDelegations clears the "delegations" edge to the Delegation entity.
+func (m *OfficerMutation) ClearDelegations() {
+	m.cleareddelegations = true
+}
+
+// DelegationsCleared reports if the "delegations" edge to the Delegation entity was cleared.
+func (m *OfficerMutation) DelegationsCleared() bool {
+	return m.cleareddelegations
+}
+
+// RemoveDelegationIDs removes the "delegations" edge to the Delegation entity by IDs.
+func (m *OfficerMutation) RemoveDelegationIDs(ids ...int) {
+	if m.removeddelegations == nil {
+		m.removeddelegations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.delegations, ids[i])
+		m.removeddelegations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDelegations returns the removed IDs of the "delegations" edge to the Delegation entity.
+func (m *OfficerMutation) RemovedDelegationsIDs() (ids []int) {
+	for id := range m.removeddelegations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DelegationsIDs returns the "delegations" edge IDs in the mutation.
+func (m *OfficerMutation) DelegationsIDs() (ids []int) {
+	for id := range m.delegations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDelegations resets all changes to the "delegations" edge.
+func (m *OfficerMutation) ResetDelegations() {
+	m.delegations = nil
+	m.cleareddelegations = false
+	m.removeddelegations = nil
+}
+
+// AddSubstitutionIDs adds the "substitutions" edge to the Delegation entity by ids.
+func (m *OfficerMutation) AddSubstitutionIDs(ids ...int) {
+	if m.substitutions == nil {
+		m.substitutions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.substitutions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSubstitutions clears the "substitutions" edge to the Delegation entity.
+func (m *OfficerMutation) ClearSubstitutions() {
+	m.clearedsubstitutions = true
+}
+
+// SubstitutionsCleared reports if the "substitutions" edge to the Delegation entity was cleared.
+func (m *OfficerMutation) SubstitutionsCleared() bool {
+	return m.clearedsubstitutions
+}
+
+// RemoveSubstitutionIDs removes the "substitutions" edge to the Delegation entity by IDs.
+func (m *OfficerMutation) RemoveSubstitutionIDs(ids ...int) {
+	if m.removedsubstitutions == nil {
+		m.removedsubstitutions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.substitutions, ids[i])
+		m.removedsubstitutions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSubstitutions returns the removed IDs of the "substitutions" edge to the Delegation entity.
+func (m *OfficerMutation) RemovedSubstitutionsIDs() (ids []int) {
+	for id := range m.removedsubstitutions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SubstitutionsIDs returns the "substitutions" edge IDs in the mutation.
+func (m *OfficerMutation) SubstitutionsIDs() (ids []int) {
+	for id := range m.substitutions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSubstitutions resets all changes to the "substitutions" edge.
+func (m *OfficerMutation) ResetSubstitutions() {
+	m.substitutions = nil
+	m.clearedsubstitutions = false
+	m.removedsubstitutions = nil
+}
+
 // Where appends a list predicates to the OfficerMutation builder.
 func (m *OfficerMutation) Where(ps ...predicate.Officer) {
 	m.predicates = append(m.predicates, ps...)
@@ -8729,9 +8843,15 @@ func (m *OfficerMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OfficerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 3)
 	if m.agency != nil {
 		edges = append(edges, officer.EdgeAgency)
+	}
+	if m.delegations != nil {
+		edges = append(edges, officer.EdgeDelegations)
+	}
+	if m.substitutions != nil {
+		edges = append(edges, officer.EdgeSubstitutions)
 	}
 	return edges
 }
@@ -8744,27 +8864,65 @@ func (m *OfficerMutation) AddedIDs(name string) []ent.Value {
 		if id := m.agency; id != nil {
 			return []ent.Value{*id}
 		}
+	case officer.EdgeDelegations:
+		ids := make([]ent.Value, 0, len(m.delegations))
+		for id := range m.delegations {
+			ids = append(ids, id)
+		}
+		return ids
+	case officer.EdgeSubstitutions:
+		ids := make([]ent.Value, 0, len(m.substitutions))
+		for id := range m.substitutions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OfficerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 3)
+	if m.removeddelegations != nil {
+		edges = append(edges, officer.EdgeDelegations)
+	}
+	if m.removedsubstitutions != nil {
+		edges = append(edges, officer.EdgeSubstitutions)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *OfficerMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case officer.EdgeDelegations:
+		ids := make([]ent.Value, 0, len(m.removeddelegations))
+		for id := range m.removeddelegations {
+			ids = append(ids, id)
+		}
+		return ids
+	case officer.EdgeSubstitutions:
+		ids := make([]ent.Value, 0, len(m.removedsubstitutions))
+		for id := range m.removedsubstitutions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OfficerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 3)
 	if m.clearedagency {
 		edges = append(edges, officer.EdgeAgency)
+	}
+	if m.cleareddelegations {
+		edges = append(edges, officer.EdgeDelegations)
+	}
+	if m.clearedsubstitutions {
+		edges = append(edges, officer.EdgeSubstitutions)
 	}
 	return edges
 }
@@ -8775,6 +8933,10 @@ func (m *OfficerMutation) EdgeCleared(name string) bool {
 	switch name {
 	case officer.EdgeAgency:
 		return m.clearedagency
+	case officer.EdgeDelegations:
+		return m.cleareddelegations
+	case officer.EdgeSubstitutions:
+		return m.clearedsubstitutions
 	}
 	return false
 }
@@ -8796,6 +8958,12 @@ func (m *OfficerMutation) ResetEdge(name string) error {
 	switch name {
 	case officer.EdgeAgency:
 		m.ResetAgency()
+		return nil
+	case officer.EdgeDelegations:
+		m.ResetDelegations()
+		return nil
+	case officer.EdgeSubstitutions:
+		m.ResetSubstitutions()
 		return nil
 	}
 	return fmt.Errorf("unknown Officer edge %s", name)

@@ -41,11 +41,18 @@ type Officer struct {
 type OfficerEdges struct {
 	// Agency the officer works for.
 	Agency *Agency `json:"agency,omitempty"`
+	// Delegations this officer gave while absent.
+	Delegations []*Delegation `json:"delegations,omitempty"`
+	// Delegations this officer holds as a substitute.
+	Substitutions []*Delegation `json:"substitutions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [3]map[string]int
+
+	namedDelegations   map[string][]*Delegation
+	namedSubstitutions map[string][]*Delegation
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -57,6 +64,24 @@ func (e OfficerEdges) AgencyOrErr() (*Agency, error) {
 		return nil, &NotFoundError{label: agency.Label}
 	}
 	return nil, &NotLoadedError{edge: "agency"}
+}
+
+// DelegationsOrErr returns the Delegations value or an error if the edge
+// was not loaded in eager-loading.
+func (e OfficerEdges) DelegationsOrErr() ([]*Delegation, error) {
+	if e.loadedTypes[1] {
+		return e.Delegations, nil
+	}
+	return nil, &NotLoadedError{edge: "delegations"}
+}
+
+// SubstitutionsOrErr returns the Substitutions value or an error if the edge
+// was not loaded in eager-loading.
+func (e OfficerEdges) SubstitutionsOrErr() ([]*Delegation, error) {
+	if e.loadedTypes[2] {
+		return e.Substitutions, nil
+	}
+	return nil, &NotLoadedError{edge: "substitutions"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -149,6 +174,16 @@ func (_m *Officer) QueryAgency() *AgencyQuery {
 	return NewOfficerClient(_m.config).QueryAgency(_m)
 }
 
+// QueryDelegations queries the "delegations" edge of the Officer entity.
+func (_m *Officer) QueryDelegations() *DelegationQuery {
+	return NewOfficerClient(_m.config).QueryDelegations(_m)
+}
+
+// QuerySubstitutions queries the "substitutions" edge of the Officer entity.
+func (_m *Officer) QuerySubstitutions() *DelegationQuery {
+	return NewOfficerClient(_m.config).QuerySubstitutions(_m)
+}
+
 // Update returns a builder for updating this Officer.
 // Note that you need to call Officer.Unwrap() before calling this method if this Officer
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -191,6 +226,54 @@ func (_m *Officer) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Roles))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedDelegations returns the Delegations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Officer) NamedDelegations(name string) ([]*Delegation, error) {
+	if _m.Edges.namedDelegations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDelegations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Officer) appendNamedDelegations(name string, edges ...*Delegation) {
+	if _m.Edges.namedDelegations == nil {
+		_m.Edges.namedDelegations = make(map[string][]*Delegation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDelegations[name] = []*Delegation{}
+	} else {
+		_m.Edges.namedDelegations[name] = append(_m.Edges.namedDelegations[name], edges...)
+	}
+}
+
+// NamedSubstitutions returns the Substitutions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Officer) NamedSubstitutions(name string) ([]*Delegation, error) {
+	if _m.Edges.namedSubstitutions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSubstitutions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Officer) appendNamedSubstitutions(name string, edges ...*Delegation) {
+	if _m.Edges.namedSubstitutions == nil {
+		_m.Edges.namedSubstitutions = make(map[string][]*Delegation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSubstitutions[name] = []*Delegation{}
+	} else {
+		_m.Edges.namedSubstitutions[name] = append(_m.Edges.namedSubstitutions[name], edges...)
+	}
 }
 
 // Officers is a parsable slice of Officer.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"lienthong/ent/agency"
+	"lienthong/ent/delegation"
 	"lienthong/ent/officer"
 	"time"
 
@@ -86,6 +87,36 @@ func (_c *OfficerCreate) SetRoles(v []string) *OfficerCreate {
 // SetAgency sets the "agency" edge to the Agency entity.
 func (_c *OfficerCreate) SetAgency(v *Agency) *OfficerCreate {
 	return _c.SetAgencyID(v.ID)
+}
+
+// AddDelegationIDs adds the "delegations" edge to the Delegation entity by IDs.
+func (_c *OfficerCreate) AddDelegationIDs(ids ...int) *OfficerCreate {
+	_c.mutation.AddDelegationIDs(ids...)
+	return _c
+}
+
+// AddDelegations adds the "delegations" edges to the Delegation entity.
+func (_c *OfficerCreate) AddDelegations(v ...*Delegation) *OfficerCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDelegationIDs(ids...)
+}
+
+// AddSubstitutionIDs adds the "substitutions" edge to the Delegation entity by IDs.
+func (_c *OfficerCreate) AddSubstitutionIDs(ids ...int) *OfficerCreate {
+	_c.mutation.AddSubstitutionIDs(ids...)
+	return _c
+}
+
+// AddSubstitutions adds the "substitutions" edges to the Delegation entity.
+func (_c *OfficerCreate) AddSubstitutions(v ...*Delegation) *OfficerCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSubstitutionIDs(ids...)
 }
 
 // Mutation returns the OfficerMutation object of the builder.
@@ -236,6 +267,38 @@ func (_c *OfficerCreate) createSpec() (*Officer, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AgencyID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DelegationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SubstitutionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,8 +4,10 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"lienthong/ent/agency"
+	"lienthong/ent/delegation"
 	"lienthong/ent/officer"
 	"lienthong/ent/predicate"
 	"math"
@@ -20,13 +22,17 @@ import (
 // OfficerQuery is the builder for querying Officer entities.
 type OfficerQuery struct {
 	config
-	ctx        *QueryContext
-	order      []officer.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Officer
-	withAgency *AgencyQuery
-	loadTotal  []func(context.Context, []*Officer) error
-	modifiers  []func(*sql.Selector)
+	ctx                    *QueryContext
+	order                  []officer.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.Officer
+	withAgency             *AgencyQuery
+	withDelegations        *DelegationQuery
+	withSubstitutions      *DelegationQuery
+	loadTotal              []func(context.Context, []*Officer) error
+	modifiers              []func(*sql.Selector)
+	withNamedDelegations   map[string]*DelegationQuery
+	withNamedSubstitutions map[string]*DelegationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -78,6 +84,50 @@ func (_q *OfficerQuery) QueryAgency() *AgencyQuery {
 			sqlgraph.From(officer.Table, officer.FieldID, selector),
 			sqlgraph.To(agency.Table, agency.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, officer.AgencyTable, officer.AgencyColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDelegations chains the current query on the "delegations" edge.
+func (_q *OfficerQuery) QueryDelegations() *DelegationQuery {
+	query := (&DelegationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(officer.Table, officer.FieldID, selector),
+			sqlgraph.To(delegation.Table, delegation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, officer.DelegationsTable, officer.DelegationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySubstitutions chains the current query on the "substitutions" edge.
+func (_q *OfficerQuery) QuerySubstitutions() *DelegationQuery {
+	query := (&DelegationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(officer.Table, officer.FieldID, selector),
+			sqlgraph.To(delegation.Table, delegation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, officer.SubstitutionsTable, officer.SubstitutionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -272,12 +322,14 @@ func (_q *OfficerQuery) Clone() *OfficerQuery {
 		return nil
 	}
 	return &OfficerQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]officer.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Officer{}, _q.predicates...),
-		withAgency: _q.withAgency.Clone(),
+		config:            _q.config,
+		ctx:               _q.ctx.Clone(),
+		order:             append([]officer.OrderOption{}, _q.order...),
+		inters:            append([]Interceptor{}, _q.inters...),
+		predicates:        append([]predicate.Officer{}, _q.predicates...),
+		withAgency:        _q.withAgency.Clone(),
+		withDelegations:   _q.withDelegations.Clone(),
+		withSubstitutions: _q.withSubstitutions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -293,6 +345,28 @@ func (_q *OfficerQuery) WithAgency(opts ...func(*AgencyQuery)) *OfficerQuery {
 		opt(query)
 	}
 	_q.withAgency = query
+	return _q
+}
+
+// WithDelegations tells the query-builder to eager-load the nodes that are connected to
+// the "delegations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OfficerQuery) WithDelegations(opts ...func(*DelegationQuery)) *OfficerQuery {
+	query := (&DelegationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDelegations = query
+	return _q
+}
+
+// WithSubstitutions tells the query-builder to eager-load the nodes that are connected to
+// the "substitutions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OfficerQuery) WithSubstitutions(opts ...func(*DelegationQuery)) *OfficerQuery {
+	query := (&DelegationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSubstitutions = query
 	return _q
 }
 
@@ -374,8 +448,10 @@ func (_q *OfficerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Offi
 	var (
 		nodes       = []*Officer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [3]bool{
 			_q.withAgency != nil,
+			_q.withDelegations != nil,
+			_q.withSubstitutions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -402,6 +478,34 @@ func (_q *OfficerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Offi
 	if query := _q.withAgency; query != nil {
 		if err := _q.loadAgency(ctx, query, nodes, nil,
 			func(n *Officer, e *Agency) { n.Edges.Agency = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDelegations; query != nil {
+		if err := _q.loadDelegations(ctx, query, nodes,
+			func(n *Officer) { n.Edges.Delegations = []*Delegation{} },
+			func(n *Officer, e *Delegation) { n.Edges.Delegations = append(n.Edges.Delegations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSubstitutions; query != nil {
+		if err := _q.loadSubstitutions(ctx, query, nodes,
+			func(n *Officer) { n.Edges.Substitutions = []*Delegation{} },
+			func(n *Officer, e *Delegation) { n.Edges.Substitutions = append(n.Edges.Substitutions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDelegations {
+		if err := _q.loadDelegations(ctx, query, nodes,
+			func(n *Officer) { n.appendNamedDelegations(name) },
+			func(n *Officer, e *Delegation) { n.appendNamedDelegations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSubstitutions {
+		if err := _q.loadSubstitutions(ctx, query, nodes,
+			func(n *Officer) { n.appendNamedSubstitutions(name) },
+			func(n *Officer, e *Delegation) { n.appendNamedSubstitutions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -439,6 +543,66 @@ func (_q *OfficerQuery) loadAgency(ctx context.Context, query *AgencyQuery, node
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *OfficerQuery) loadDelegations(ctx context.Context, query *DelegationQuery, nodes []*Officer, init func(*Officer), assign func(*Officer, *Delegation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Officer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(delegation.FieldFromOfficerID)
+	}
+	query.Where(predicate.Delegation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(officer.DelegationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.FromOfficerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "from_officer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OfficerQuery) loadSubstitutions(ctx context.Context, query *DelegationQuery, nodes []*Officer, init func(*Officer), assign func(*Officer, *Delegation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Officer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(delegation.FieldToOfficerID)
+	}
+	query.Where(predicate.Delegation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(officer.SubstitutionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ToOfficerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "to_officer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -563,6 +727,34 @@ func (_q *OfficerQuery) ForShare(opts ...sql.LockOption) *OfficerQuery {
 func (_q *OfficerQuery) Modify(modifiers ...func(s *sql.Selector)) *OfficerSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedDelegations tells the query-builder to eager-load the nodes that are connected to the "delegations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OfficerQuery) WithNamedDelegations(name string, opts ...func(*DelegationQuery)) *OfficerQuery {
+	query := (&DelegationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDelegations == nil {
+		_q.withNamedDelegations = make(map[string]*DelegationQuery)
+	}
+	_q.withNamedDelegations[name] = query
+	return _q
+}
+
+// WithNamedSubstitutions tells the query-builder to eager-load the nodes that are connected to the "substitutions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OfficerQuery) WithNamedSubstitutions(name string, opts ...func(*DelegationQuery)) *OfficerQuery {
+	query := (&DelegationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSubstitutions == nil {
+		_q.withNamedSubstitutions = make(map[string]*DelegationQuery)
+	}
+	_q.withNamedSubstitutions[name] = query
+	return _q
 }
 
 // OfficerGroupBy is the group-by builder for Officer entities.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"lienthong/ent/agency"
+	"lienthong/ent/delegation"
 	"lienthong/ent/officer"
 	"lienthong/ent/predicate"
 	"time"
@@ -96,6 +97,36 @@ func (_u *OfficerUpdate) SetAgency(v *Agency) *OfficerUpdate {
 	return _u.SetAgencyID(v.ID)
 }
 
+// AddDelegationIDs adds the "delegations" edge to the Delegation entity by IDs.
+func (_u *OfficerUpdate) AddDelegationIDs(ids ...int) *OfficerUpdate {
+	_u.mutation.AddDelegationIDs(ids...)
+	return _u
+}
+
+// AddDelegations adds the "delegations" edges to the Delegation entity.
+func (_u *OfficerUpdate) AddDelegations(v ...*Delegation) *OfficerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDelegationIDs(ids...)
+}
+
+// AddSubstitutionIDs adds the "substitutions" edge to the Delegation entity by IDs.
+func (_u *OfficerUpdate) AddSubstitutionIDs(ids ...int) *OfficerUpdate {
+	_u.mutation.AddSubstitutionIDs(ids...)
+	return _u
+}
+
+// AddSubstitutions adds the "substitutions" edges to the Delegation entity.
+func (_u *OfficerUpdate) AddSubstitutions(v ...*Delegation) *OfficerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSubstitutionIDs(ids...)
+}
+
 // Mutation returns the OfficerMutation object of the builder.
 func (_u *OfficerUpdate) Mutation() *OfficerMutation {
 	return _u.mutation
@@ -105,6 +136,48 @@ func (_u *OfficerUpdate) Mutation() *OfficerMutation {
 func (_u *OfficerUpdate) ClearAgency() *OfficerUpdate {
 	_u.mutation.ClearAgency()
 	return _u
+}
+
+// ClearDelegations clears all "delegations" edges to the Delegation entity.
+func (_u *OfficerUpdate) ClearDelegations() *OfficerUpdate {
+	_u.mutation.ClearDelegations()
+	return _u
+}
+
+// RemoveDelegationIDs removes the "delegations" edge to Delegation entities by IDs.
+func (_u *OfficerUpdate) RemoveDelegationIDs(ids ...int) *OfficerUpdate {
+	_u.mutation.RemoveDelegationIDs(ids...)
+	return _u
+}
+
+// RemoveDelegations removes "delegations" edges to Delegation entities.
+func (_u *OfficerUpdate) RemoveDelegations(v ...*Delegation) *OfficerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDelegationIDs(ids...)
+}
+
+// ClearSubstitutions clears all "substitutions" edges to the Delegation entity.
+func (_u *OfficerUpdate) ClearSubstitutions() *OfficerUpdate {
+	_u.mutation.ClearSubstitutions()
+	return _u
+}
+
+// RemoveSubstitutionIDs removes the "substitutions" edge to Delegation entities by IDs.
+func (_u *OfficerUpdate) RemoveSubstitutionIDs(ids ...int) *OfficerUpdate {
+	_u.mutation.RemoveSubstitutionIDs(ids...)
+	return _u
+}
+
+// RemoveSubstitutions removes "substitutions" edges to Delegation entities.
+func (_u *OfficerUpdate) RemoveSubstitutions(v ...*Delegation) *OfficerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSubstitutionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -225,6 +298,96 @@ func (_u *OfficerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.DelegationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDelegationsIDs(); len(nodes) > 0 && !_u.mutation.DelegationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DelegationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SubstitutionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSubstitutionsIDs(); len(nodes) > 0 && !_u.mutation.SubstitutionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SubstitutionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -312,6 +475,36 @@ func (_u *OfficerUpdateOne) SetAgency(v *Agency) *OfficerUpdateOne {
 	return _u.SetAgencyID(v.ID)
 }
 
+// AddDelegationIDs adds the "delegations" edge to the Delegation entity by IDs.
+func (_u *OfficerUpdateOne) AddDelegationIDs(ids ...int) *OfficerUpdateOne {
+	_u.mutation.AddDelegationIDs(ids...)
+	return _u
+}
+
+// AddDelegations adds the "delegations" edges to the Delegation entity.
+func (_u *OfficerUpdateOne) AddDelegations(v ...*Delegation) *OfficerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDelegationIDs(ids...)
+}
+
+// AddSubstitutionIDs adds the "substitutions" edge to the Delegation entity by IDs.
+func (_u *OfficerUpdateOne) AddSubstitutionIDs(ids ...int) *OfficerUpdateOne {
+	_u.mutation.AddSubstitutionIDs(ids...)
+	return _u
+}
+
+// AddSubstitutions adds the "substitutions" edges to the Delegation entity.
+func (_u *OfficerUpdateOne) AddSubstitutions(v ...*Delegation) *OfficerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSubstitutionIDs(ids...)
+}
+
 // Mutation returns the OfficerMutation object of the builder.
 func (_u *OfficerUpdateOne) Mutation() *OfficerMutation {
 	return _u.mutation
@@ -321,6 +514,48 @@ func (_u *OfficerUpdateOne) Mutation() *OfficerMutation {
 func (_u *OfficerUpdateOne) ClearAgency() *OfficerUpdateOne {
 	_u.mutation.ClearAgency()
 	return _u
+}
+
+// ClearDelegations clears all "delegations" edges to the Delegation entity.
+func (_u *OfficerUpdateOne) ClearDelegations() *OfficerUpdateOne {
+	_u.mutation.ClearDelegations()
+	return _u
+}
+
+// RemoveDelegationIDs removes the "delegations" edge to Delegation entities by IDs.
+func (_u *OfficerUpdateOne) RemoveDelegationIDs(ids ...int) *OfficerUpdateOne {
+	_u.mutation.RemoveDelegationIDs(ids...)
+	return _u
+}
+
+// RemoveDelegations removes "delegations" edges to Delegation entities.
+func (_u *OfficerUpdateOne) RemoveDelegations(v ...*Delegation) *OfficerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDelegationIDs(ids...)
+}
+
+// ClearSubstitutions clears all "substitutions" edges to the Delegation entity.
+func (_u *OfficerUpdateOne) ClearSubstitutions() *OfficerUpdateOne {
+	_u.mutation.ClearSubstitutions()
+	return _u
+}
+
+// RemoveSubstitutionIDs removes the "substitutions" edge to Delegation entities by IDs.
+func (_u *OfficerUpdateOne) RemoveSubstitutionIDs(ids ...int) *OfficerUpdateOne {
+	_u.mutation.RemoveSubstitutionIDs(ids...)
+	return _u
+}
+
+// RemoveSubstitutions removes "substitutions" edges to Delegation entities.
+func (_u *OfficerUpdateOne) RemoveSubstitutions(v ...*Delegation) *OfficerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSubstitutionIDs(ids...)
 }
 
 // Where appends a list predicates to the OfficerUpdate builder.
@@ -464,6 +699,96 @@ func (_u *OfficerUpdateOne) sqlSave(ctx context.Context) (_node *Officer, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(agency.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DelegationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDelegationsIDs(); len(nodes) > 0 && !_u.mutation.DelegationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DelegationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.DelegationsTable,
+			Columns: []string{officer.DelegationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SubstitutionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSubstitutionsIDs(); len(nodes) > 0 && !_u.mutation.SubstitutionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SubstitutionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   officer.SubstitutionsTable,
+			Columns: []string{officer.SubstitutionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(delegation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

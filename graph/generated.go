@@ -97,6 +97,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ClockAdvance struct {
+		Now   func(childComplexity int) int
+		Sweep func(childComplexity int) int
+	}
+
 	Component struct {
 		Mandatory func(childComplexity int) int
 		Name      func(childComplexity int) int
@@ -222,12 +227,16 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcceptDossier     func(childComplexity int, id int) int
+		AdvanceClock      func(childComplexity int, minutes int) int
 		ApologizeDossier  func(childComplexity int, id int, reason string, newAppointmentAt time.Time) int
 		CompleteDossier   func(childComplexity int, id int, note string) int
 		CoordinateDossier func(childComplexity int, id int, input model.CoordinateInput) int
 		CreateAgency      func(childComplexity int, input ent.CreateAgencyInput) int
+		CreateDelegation  func(childComplexity int, input workflow.DelegationInput) int
 		CreateProcedure   func(childComplexity int, input workflow.ProcedureInput) int
+		EndDelegation     func(childComplexity int, id int) int
 		ForwardDossier    func(childComplexity int, id int) int
+		ReassignDossier   func(childComplexity int, id int, officerID int) int
 		ReceiveDossier    func(childComplexity int, input workflow.ReceiveInput) int
 		RefuseDossier     func(childComplexity int, id int, reason string) int
 		ReplyCoordination func(childComplexity int, id int, agree bool, opinion string) int
@@ -244,14 +253,16 @@ type ComplexityRoot struct {
 	}
 
 	Officer struct {
-		Agency     func(childComplexity int) int
-		AgencyID   func(childComplexity int) int
-		CreateTime func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Roles      func(childComplexity int) int
-		Subject    func(childComplexity int) int
-		UpdateTime func(childComplexity int) int
+		Agency        func(childComplexity int) int
+		AgencyID      func(childComplexity int) int
+		CreateTime    func(childComplexity int) int
+		Delegations   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Roles         func(childComplexity int) int
+		Subject       func(childComplexity int) int
+		Substitutions func(childComplexity int) int
+		UpdateTime    func(childComplexity int) int
 	}
 
 	OfficerConnection struct {
@@ -312,6 +323,7 @@ type ComplexityRoot struct {
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
+		Now                   func(childComplexity int) int
 		ProcedureByCode       func(childComplexity int, code string) int
 		Procedures            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProcedureOrder, where *ent.ProcedureWhereInput) int
 		StateDiagram          func(childComplexity int) int
@@ -335,6 +347,12 @@ type ComplexityRoot struct {
 	SubmittedComponent struct {
 		Digitized func(childComplexity int) int
 		Name      func(childComplexity int) int
+	}
+
+	SweepResult struct {
+		DossiersOverdue func(childComplexity int) int
+		DueSoon         func(childComplexity int) int
+		LegsOverdue     func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -379,6 +397,10 @@ type MutationResolver interface {
 	WithdrawDossier(ctx context.Context, id int, reason string) (*ent.Dossier, error)
 	StopDossier(ctx context.Context, id int, reason string) (*ent.Dossier, error)
 	ApologizeDossier(ctx context.Context, id int, reason string, newAppointmentAt time.Time) (*ent.Dossier, error)
+	ReassignDossier(ctx context.Context, id int, officerID int) (*ent.Dossier, error)
+	CreateDelegation(ctx context.Context, input workflow.DelegationInput) (*ent.Delegation, error)
+	EndDelegation(ctx context.Context, id int) (*ent.Delegation, error)
+	AdvanceClock(ctx context.Context, minutes int) (*workflow.ClockAdvance, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -393,6 +415,7 @@ type QueryResolver interface {
 	ProcedureByCode(ctx context.Context, code string) (*ent.Procedure, error)
 	DossierByCode(ctx context.Context, code string) (*ent.Dossier, error)
 	StateDiagram(ctx context.Context) (string, error)
+	Now(ctx context.Context) (*time.Time, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -596,6 +619,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CalendarDayEdge.Node(childComplexity), true
+
+	case "ClockAdvance.now":
+		if e.ComplexityRoot.ClockAdvance.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockAdvance.Now(childComplexity), true
+	case "ClockAdvance.sweep":
+		if e.ComplexityRoot.ClockAdvance.Sweep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClockAdvance.Sweep(childComplexity), true
 
 	case "Component.mandatory":
 		if e.ComplexityRoot.Component.Mandatory == nil {
@@ -1198,6 +1234,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptDossier(childComplexity, args["id"].(int)), true
+	case "Mutation.advanceClock":
+		if e.ComplexityRoot.Mutation.AdvanceClock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_advanceClock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdvanceClock(childComplexity, args["minutes"].(int)), true
 	case "Mutation.apologizeDossier":
 		if e.ComplexityRoot.Mutation.ApologizeDossier == nil {
 			break
@@ -1242,6 +1289,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAgency(childComplexity, args["input"].(ent.CreateAgencyInput)), true
+	case "Mutation.createDelegation":
+		if e.ComplexityRoot.Mutation.CreateDelegation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDelegation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDelegation(childComplexity, args["input"].(workflow.DelegationInput)), true
 	case "Mutation.createProcedure":
 		if e.ComplexityRoot.Mutation.CreateProcedure == nil {
 			break
@@ -1253,6 +1311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProcedure(childComplexity, args["input"].(workflow.ProcedureInput)), true
+	case "Mutation.endDelegation":
+		if e.ComplexityRoot.Mutation.EndDelegation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endDelegation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndDelegation(childComplexity, args["id"].(int)), true
 	case "Mutation.forwardDossier":
 		if e.ComplexityRoot.Mutation.ForwardDossier == nil {
 			break
@@ -1264,6 +1333,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ForwardDossier(childComplexity, args["id"].(int)), true
+	case "Mutation.reassignDossier":
+		if e.ComplexityRoot.Mutation.ReassignDossier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reassignDossier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReassignDossier(childComplexity, args["id"].(int), args["officerID"].(int)), true
 	case "Mutation.receiveDossier":
 		if e.ComplexityRoot.Mutation.ReceiveDossier == nil {
 			break
@@ -1426,6 +1506,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Officer.CreateTime(childComplexity), true
+	case "Officer.delegations":
+		if e.ComplexityRoot.Officer.Delegations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Officer.Delegations(childComplexity), true
 	case "Officer.id":
 		if e.ComplexityRoot.Officer.ID == nil {
 			break
@@ -1450,6 +1536,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Officer.Subject(childComplexity), true
+	case "Officer.substitutions":
+		if e.ComplexityRoot.Officer.Substitutions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Officer.Substitutions(childComplexity), true
 	case "Officer.updateTime":
 		if e.ComplexityRoot.Officer.UpdateTime == nil {
 			break
@@ -1728,6 +1820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.now":
+		if e.ComplexityRoot.Query.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Now(childComplexity), true
 	case "Query.procedureByCode":
 		if e.ComplexityRoot.Query.ProcedureByCode == nil {
 			break
@@ -1853,6 +1951,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmittedComponent.Name(childComplexity), true
 
+	case "SweepResult.dossiersOverdue":
+		if e.ComplexityRoot.SweepResult.DossiersOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepResult.DossiersOverdue(childComplexity), true
+	case "SweepResult.dueSoon":
+		if e.ComplexityRoot.SweepResult.DueSoon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepResult.DueSoon(childComplexity), true
+	case "SweepResult.legsOverdue":
+		if e.ComplexityRoot.SweepResult.LegsOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepResult.LegsOverdue(childComplexity), true
+
 	case "Viewer.agency":
 		if e.ComplexityRoot.Viewer.Agency == nil {
 			break
@@ -1890,6 +2007,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCoordinateInput,
 		ec.unmarshalInputCoordinationInput,
 		ec.unmarshalInputCreateAgencyInput,
+		ec.unmarshalInputDelegationInput,
 		ec.unmarshalInputDelegationWhereInput,
 		ec.unmarshalInputDossierEventOrder,
 		ec.unmarshalInputDossierEventWhereInput,
@@ -2082,6 +2200,16 @@ func (ec *executionContext) childFields_CalendarDayEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CalendarDayEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ClockAdvance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "now":
+		return ec.fieldContext_ClockAdvance_now(ctx, field)
+	case "sweep":
+		return ec.fieldContext_ClockAdvance_sweep(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClockAdvance", field.Name)
+}
+
 func (ec *executionContext) childFields_Component(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -2090,6 +2218,30 @@ func (ec *executionContext) childFields_Component(ctx context.Context, field gra
 		return ec.fieldContext_Component_mandatory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Component", field.Name)
+}
+
+func (ec *executionContext) childFields_Delegation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Delegation_id(ctx, field)
+	case "createTime":
+		return ec.fieldContext_Delegation_createTime(ctx, field)
+	case "updateTime":
+		return ec.fieldContext_Delegation_updateTime(ctx, field)
+	case "fromOfficerID":
+		return ec.fieldContext_Delegation_fromOfficerID(ctx, field)
+	case "toOfficerID":
+		return ec.fieldContext_Delegation_toOfficerID(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Delegation_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Delegation_endsAt(ctx, field)
+	case "fromOfficer":
+		return ec.fieldContext_Delegation_fromOfficer(ctx, field)
+	case "toOfficer":
+		return ec.fieldContext_Delegation_toOfficer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Delegation", field.Name)
 }
 
 func (ec *executionContext) childFields_Dossier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2322,6 +2474,10 @@ func (ec *executionContext) childFields_Officer(ctx context.Context, field graph
 		return ec.fieldContext_Officer_roles(ctx, field)
 	case "agency":
 		return ec.fieldContext_Officer_agency(ctx, field)
+	case "delegations":
+		return ec.fieldContext_Officer_delegations(ctx, field)
+	case "substitutions":
+		return ec.fieldContext_Officer_substitutions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Officer", field.Name)
 }
@@ -2460,6 +2616,18 @@ func (ec *executionContext) childFields_SubmittedComponent(ctx context.Context, 
 		return ec.fieldContext_SubmittedComponent_digitized(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubmittedComponent", field.Name)
+}
+
+func (ec *executionContext) childFields_SweepResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "legsOverdue":
+		return ec.fieldContext_SweepResult_legsOverdue(ctx, field)
+	case "dossiersOverdue":
+		return ec.fieldContext_SweepResult_dossiersOverdue(ctx, field)
+	case "dueSoon":
+		return ec.fieldContext_SweepResult_dueSoon(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SweepResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2766,6 +2934,20 @@ func (ec *executionContext) field_Mutation_acceptDossier_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_advanceClock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "minutes",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minutes"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_apologizeDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2854,6 +3036,20 @@ func (ec *executionContext) field_Mutation_createAgency_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createDelegation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (workflow.DelegationInput, error) {
+			return ec.unmarshalNDelegationInput2lienthongᚋworkflowᚐDelegationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createProcedure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2868,6 +3064,20 @@ func (ec *executionContext) field_Mutation_createProcedure_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_endDelegation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_forwardDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2879,6 +3089,28 @@ func (ec *executionContext) field_Mutation_forwardDossier_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reassignDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "officerID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officerID"] = arg1
 	return args, nil
 }
 
@@ -4265,6 +4497,61 @@ func (ec *executionContext) _CalendarDayEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CalendarDayEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CalendarDayEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _ClockAdvance_now(ctx context.Context, field graphql.CollectedField, obj *workflow.ClockAdvance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockAdvance_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Now, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockAdvance_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClockAdvance", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ClockAdvance_sweep(ctx context.Context, field graphql.CollectedField, obj *workflow.ClockAdvance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClockAdvance_sweep(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sweep, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.SweepResult) graphql.Marshaler {
+			return ec.marshalNSweepResult2lienthongᚋworkflowᚐSweepResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClockAdvance_sweep(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClockAdvance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SweepResult(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Component_name(ctx context.Context, field graphql.CollectedField, obj *schematype.Component) (ret graphql.Marshaler) {
@@ -7556,6 +7843,182 @@ func (ec *executionContext) fieldContext_Mutation_apologizeDossier(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reassignDossier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reassignDossier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReassignDossier(ctx, fc.Args["id"].(int), fc.Args["officerID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dossier) graphql.Marshaler {
+			return ec.marshalNDossier2ᚖlienthongᚋentᚐDossier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reassignDossier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dossier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reassignDossier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDelegation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDelegation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDelegation(ctx, fc.Args["input"].(workflow.DelegationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Delegation) graphql.Marshaler {
+			return ec.marshalNDelegation2ᚖlienthongᚋentᚐDelegation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDelegation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delegation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDelegation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endDelegation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endDelegation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndDelegation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Delegation) graphql.Marshaler {
+			return ec.marshalNDelegation2ᚖlienthongᚋentᚐDelegation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endDelegation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delegation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endDelegation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_advanceClock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_advanceClock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AdvanceClock(ctx, fc.Args["minutes"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.ClockAdvance) graphql.Marshaler {
+			return ec.marshalNClockAdvance2ᚖlienthongᚋworkflowᚐClockAdvance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_advanceClock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClockAdvance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_advanceClock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Officer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Officer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7744,6 +8207,70 @@ func (ec *executionContext) fieldContext_Officer_agency(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Officer_delegations(ctx context.Context, field graphql.CollectedField, obj *ent.Officer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Officer_delegations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delegations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Delegation) graphql.Marshaler {
+			return ec.marshalODelegation2ᚕᚖlienthongᚋentᚐDelegationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Officer_delegations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Officer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delegation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Officer_substitutions(ctx context.Context, field graphql.CollectedField, obj *ent.Officer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Officer_substitutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Substitutions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Delegation) graphql.Marshaler {
+			return ec.marshalODelegation2ᚕᚖlienthongᚋentᚐDelegationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Officer_substitutions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Officer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delegation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9052,6 +9579,29 @@ func (ec *executionContext) fieldContext_Query_stateDiagram(_ context.Context, f
 	return graphql.NewScalarFieldContext("Query", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Query_now(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Now(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9420,6 +9970,75 @@ func (ec *executionContext) _SubmittedComponent_digitized(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_SubmittedComponent_digitized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubmittedComponent", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SweepResult_legsOverdue(ctx context.Context, field graphql.CollectedField, obj *workflow.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepResult_legsOverdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegsOverdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepResult_legsOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SweepResult_dossiersOverdue(ctx context.Context, field graphql.CollectedField, obj *workflow.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepResult_dossiersOverdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DossiersOverdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepResult_dossiersOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SweepResult_dueSoon(ctx context.Context, field graphql.CollectedField, obj *workflow.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepResult_dueSoon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueSoon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepResult_dueSoon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepResult", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Viewer_officer(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -11915,6 +12534,57 @@ func (ec *executionContext) unmarshalInputCreateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.OfficerIDs = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDelegationInput(ctx context.Context, obj any) (workflow.DelegationInput, error) {
+	var it workflow.DelegationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fromOfficerID", "toOfficerID", "startsAt", "endsAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fromOfficerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromOfficerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromOfficerID = data
+		case "toOfficerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toOfficerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToOfficerID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
 		}
 	}
 	return it, nil
@@ -16003,7 +16673,7 @@ func (ec *executionContext) unmarshalInputOfficerWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectEqualFold", "subjectContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "hasAgency", "hasAgencyWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectEqualFold", "subjectContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "hasAgency", "hasAgencyWith", "hasDelegations", "hasDelegationsWith", "hasSubstitutions", "hasSubstitutionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16423,6 +17093,34 @@ func (ec *executionContext) unmarshalInputOfficerWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasAgencyWith = data
+		case "hasDelegations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDelegations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDelegations = data
+		case "hasDelegationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDelegationsWith"))
+			data, err := ec.unmarshalODelegationWhereInput2ᚕᚖlienthongᚋentᚐDelegationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDelegationsWith = data
+		case "hasSubstitutions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSubstitutions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSubstitutions = data
+		case "hasSubstitutionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSubstitutionsWith"))
+			data, err := ec.unmarshalODelegationWhereInput2ᚕᚖlienthongᚋentᚐDelegationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSubstitutionsWith = data
 		}
 	}
 	return it, nil
@@ -18837,6 +19535,49 @@ func (ec *executionContext) _CalendarDayEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var clockAdvanceImplementors = []string{"ClockAdvance"}
+
+func (ec *executionContext) _ClockAdvance(ctx context.Context, sel ast.SelectionSet, obj *workflow.ClockAdvance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clockAdvanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClockAdvance")
+		case "now":
+			out.Values[i] = ec._ClockAdvance_now(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sweep":
+			out.Values[i] = ec._ClockAdvance_sweep(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var componentImplementors = []string{"Component"}
 
 func (ec *executionContext) _Component(ctx context.Context, sel ast.SelectionSet, obj *schematype.Component) graphql.Marshaler {
@@ -20401,6 +21142,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reassignDossier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reassignDossier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createDelegation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDelegation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endDelegation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endDelegation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "advanceClock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_advanceClock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20480,6 +21249,82 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 				}()
 				res = ec._Officer_agency(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "delegations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Officer_delegations(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "substitutions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Officer_substitutions(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -21203,6 +22048,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "now":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_now(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -21406,6 +22273,54 @@ func (ec *executionContext) _SubmittedComponent(ctx context.Context, sel ast.Sel
 			}
 		case "digitized":
 			out.Values[i] = ec._SubmittedComponent_digitized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var sweepResultImplementors = []string{"SweepResult"}
+
+func (ec *executionContext) _SweepResult(ctx context.Context, sel ast.SelectionSet, obj *workflow.SweepResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sweepResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SweepResult")
+		case "legsOverdue":
+			out.Values[i] = ec._SweepResult_legsOverdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dossiersOverdue":
+			out.Values[i] = ec._SweepResult_dossiersOverdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueSoon":
+			out.Values[i] = ec._SweepResult_dueSoon(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22064,6 +22979,16 @@ func (ec *executionContext) marshalNChannel2ᚕlienthongᚋentᚋschemaᚋschema
 	return ret
 }
 
+func (ec *executionContext) marshalNClockAdvance2ᚖlienthongᚋworkflowᚐClockAdvance(ctx context.Context, sel ast.SelectionSet, v *workflow.ClockAdvance) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ClockAdvance(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNComponent2lienthongᚋentᚋschemaᚋschematypeᚐComponent(ctx context.Context, sel ast.SelectionSet, v schematype.Component) graphql.Marshaler {
 	return ec._Component(ctx, sel, &v)
 }
@@ -22126,6 +23051,21 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDelegation2ᚖlienthongᚋentᚐDelegation(ctx context.Context, sel ast.SelectionSet, v *ent.Delegation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Delegation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDelegationInput2lienthongᚋworkflowᚐDelegationInput(ctx context.Context, v any) (workflow.DelegationInput, error) {
+	res, err := ec.unmarshalInputDelegationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDelegationWhereInput2ᚖlienthongᚋentᚐDelegationWhereInput(ctx context.Context, v any) (*ent.DelegationWhereInput, error) {
@@ -22664,6 +23604,10 @@ func (ec *executionContext) unmarshalNSubmittedComponentInput2ᚕlienthongᚋent
 	return res, nil
 }
 
+func (ec *executionContext) marshalNSweepResult2lienthongᚋworkflowᚐSweepResult(ctx context.Context, sel ast.SelectionSet, v workflow.SweepResult) graphql.Marshaler {
+	return ec._SweepResult(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23134,6 +24078,25 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODelegation2ᚕᚖlienthongᚋentᚐDelegationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Delegation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDelegation2ᚖlienthongᚋentᚐDelegation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODelegationWhereInput2ᚕᚖlienthongᚋentᚐDelegationWhereInputᚄ(ctx context.Context, v any) ([]*ent.DelegationWhereInput, error) {

@@ -113,7 +113,33 @@ func (r *mutationResolver) ApologizeDossier(ctx context.Context, id int, reason 
 	return r.engine.Fire(ctx, id, workflow.EventApologize, workflow.Input{Reason: reason, NewAppointment: &newAppointmentAt})
 }
 
+// ReassignDossier is the resolver for the reassignDossier field.
+func (r *mutationResolver) ReassignDossier(ctx context.Context, id int, officerID int) (*ent.Dossier, error) {
+	return r.engine.Fire(ctx, id, workflow.EventReassign, workflow.Input{OfficerID: officerID})
+}
+
+// CreateDelegation is the resolver for the createDelegation field.
+func (r *mutationResolver) CreateDelegation(ctx context.Context, input workflow.DelegationInput) (*ent.Delegation, error) {
+	return r.engine.CreateDelegation(ctx, input)
+}
+
+// EndDelegation is the resolver for the endDelegation field.
+func (r *mutationResolver) EndDelegation(ctx context.Context, id int) (*ent.Delegation, error) {
+	return r.engine.EndDelegation(ctx, id)
+}
+
+// AdvanceClock is the resolver for the advanceClock field.
+func (r *mutationResolver) AdvanceClock(ctx context.Context, minutes int) (*workflow.ClockAdvance, error) {
+	return r.engine.AdvanceClock(ctx, minutes)
+}
+
 // StateDiagram is the resolver for the stateDiagram field.
 func (r *queryResolver) StateDiagram(ctx context.Context) (string, error) {
 	return workflow.Diagram()
+}
+
+// Now is the resolver for the now field.
+func (r *queryResolver) Now(ctx context.Context) (*time.Time, error) {
+	now := r.engine.Clock().Now()
+	return &now, nil
 }

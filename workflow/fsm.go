@@ -33,6 +33,7 @@ const (
 	EventWithdraw             Event = "WITHDRAW"
 	EventStop                 Event = "STOP"
 	EventApologize            Event = "APOLOGIZE"
+	EventReassign             Event = "REASSIGN"
 )
 
 func s(states ...st.DossierState) []string {
@@ -69,6 +70,11 @@ var transitions = fsm.Events{
 	{Name: string(EventApologize), Src: s(st.StateProcessing), Dst: string(st.StateProcessing)},
 	{Name: string(EventApologize), Src: s(st.StateCoordinating), Dst: string(st.StateCoordinating)},
 	{Name: string(EventApologize), Src: s(st.StateSupplementRequested), Dst: string(st.StateSupplementRequested)},
+	// REASSIGN hands a processing agency's open leg to another of its
+	// officers (the desk works as a team); the state stays.
+	{Name: string(EventReassign), Src: s(st.StateProcessing), Dst: string(st.StateProcessing)},
+	{Name: string(EventReassign), Src: s(st.StateCoordinating), Dst: string(st.StateCoordinating)},
+	{Name: string(EventReassign), Src: s(st.StateSupplementRequested), Dst: string(st.StateSupplementRequested)},
 }
 
 // recordedType is the history type an event is recorded under.

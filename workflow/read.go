@@ -56,7 +56,7 @@ func (e *Engine) CurrentAgencies(ctx context.Context, d *ent.Dossier) ([]*ent.Ag
 var userEvents = []Event{
 	EventAccept, EventForward, EventTransfer, EventCoordinate, EventReply, EventSendBack,
 	EventRequestSupplement, EventSupplement, EventReturn, EventComplete,
-	EventRefuse, EventWithdraw, EventStop, EventApologize,
+	EventRefuse, EventWithdraw, EventStop, EventApologize, EventReassign,
 }
 
 // AvailableActions lists the events the caller may fire on d now, whatever
@@ -81,7 +81,7 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
 	}
-	t := &transition{ctx: ctx, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
+	t := &transition{ctx: ctx, db: e.client, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
 	machine := fsm.NewFSM(string(d.State), transitions, nil)
 	out := []string{}
 	for _, ev := range userEvents {

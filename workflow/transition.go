@@ -12,6 +12,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
@@ -33,12 +34,14 @@ type Input struct {
 	Agencies       []*CoordinationInput // ad-hoc coordination instead of the route's next group
 	Agree          *bool                // coordination reply
 	NewAppointment *time.Time           // apology
+	OfficerID      int                  // reassignment
 }
 
 // transition is one event being fired on one dossier inside a transaction.
 type transition struct {
 	ctx  context.Context
 	tx   *ent.Tx
+	db   *ent.Client // reads: the transaction's client, or the engine's for availableActions
 	v    *auth.Viewer
 	d    *ent.Dossier
 	open []*ent.Leg
@@ -46,6 +49,10 @@ type transition struct {
 	now  time.Time
 	in   Input
 	data map[string]any
+
+	actingFor  *int           // officer the viewer acts for, by delegation or assignment
+	legID      *int           // leg the event concerns (reassignment)
+	principals []*ent.Officer // officers who delegated to the viewer now; nil until loaded
 }
 
 // Fire applies event to a dossier in one transaction: load the dossier and
@@ -79,7 +86,7 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 		if err != nil {
 			return fmt.Errorf("workflow: load legs: %w", err)
 		}
-		t := &transition{ctx: ctx, tx: tx, v: v, d: d, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
+		t := &transition{ctx: ctx, tx: tx, db: tx.Client(), v: v, d: d, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
 		out, err = t.fire(e, ev)
 		return err
 	})
@@ -135,7 +142,9 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 		SetFromState(t.d.State).
 		SetToState(to).
 		SetActorID(t.v.OfficerID).
+		SetNillableActingForID(t.actingFor).
 		SetAgencyID(t.v.AgencyID).
+		SetNillableLegID(t.legID).
 		SetReason(t.in.Reason).
 		SetNote(t.in.Note).
 		SetAt(t.now)
@@ -206,15 +215,70 @@ func (t *transition) requireReason() error {
 	return nil
 }
 
-// at requires one of roles at one of agencies.
+// at requires the viewer, or an officer who delegated to the viewer, to
+// hold one of roles at one of agencies. A leg assigned to an officer is
+// acted on by that officer, their delegate or the agency head.
 func (t *transition) at(agencies []int, roles ...auth.Role) error {
-	if !t.v.HasRole(roles...) {
+	self := t.allowed(t.v.OfficerID, t.v.AgencyID, t.v.Roles, agencies, roles)
+	if self == nil {
+		return nil
+	}
+	principals, err := t.delegators()
+	if err != nil {
+		return err
+	}
+	for _, p := range principals {
+		if t.allowed(p.ID, p.AgencyID, officerRoles(p), agencies, roles) == nil {
+			t.actingFor = &p.ID
+			return nil
+		}
+	}
+	return self
+}
+
+func (t *transition) allowed(officerID, agencyID int, have []auth.Role, agencies []int, roles []auth.Role) error {
+	if !slices.ContainsFunc(have, func(r auth.Role) bool { return slices.Contains(roles, r) }) {
 		return forbidden("this needs one of the roles %v", roles)
 	}
-	if !slices.Contains(agencies, t.v.AgencyID) {
+	if !slices.Contains(agencies, agencyID) {
 		return forbidden("dossier %s is not held by your agency", t.d.Code)
 	}
+	if slices.Contains(have, auth.RoleAgencyHead) {
+		return nil
+	}
+	for _, l := range t.open {
+		if l.AgencyID == agencyID && l.Role != leg.RoleDesk && l.OfficerID != nil && *l.OfficerID != officerID {
+			return forbidden("dossier %s is assigned to another officer of your agency", t.d.Code)
+		}
+	}
 	return nil
+}
+
+// delegators are the officers whose delegation to the viewer is running now.
+func (t *transition) delegators() ([]*ent.Officer, error) {
+	if t.principals != nil {
+		return t.principals, nil
+	}
+	ps, err := t.db.Delegation.Query().
+		Where(delegation.ToOfficerID(t.v.OfficerID), delegation.StartsAtLTE(t.now), delegation.EndsAtGT(t.now)).
+		QueryFromOfficer().
+		All(t.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load delegations: %w", err)
+	}
+	t.principals = ps
+	if ps == nil {
+		t.principals = []*ent.Officer{}
+	}
+	return t.principals, nil
+}
+
+func officerRoles(o *ent.Officer) []auth.Role {
+	out := make([]auth.Role, len(o.Roles))
+	for i, r := range o.Roles {
+		out[i] = auth.Role(r)
+	}
+	return out
 }
 
 var processors = []auth.Role{auth.RoleSpecialist, auth.RoleAgencyHead}
@@ -294,6 +358,55 @@ func (t *transition) check(ev Event) error {
 			return badInput("id", "an apology is for a dossier that is overdue or due within one working day")
 		}
 		return nil
+	case EventReassign:
+		if err := t.at(t.holders(), auth.RoleAgencyHead); err != nil {
+			return err
+		}
+		return t.checkAssignee()
+	}
+	return nil
+}
+
+// heldLeg is the open leg of the agency the viewer acts for.
+func (t *transition) heldLeg() *ent.Leg {
+	agencyID := t.v.AgencyID
+	if t.actingFor != nil {
+		for _, p := range t.principals {
+			if p.ID == *t.actingFor {
+				agencyID = p.AgencyID
+			}
+		}
+	}
+	for _, l := range t.open {
+		if l.AgencyID == agencyID {
+			return l
+		}
+	}
+	return nil
+}
+
+// checkAssignee validates a reassignment: the officer works for the agency
+// holding the leg, with a role that can process it.
+func (t *transition) checkAssignee() error {
+	if t.in.OfficerID == 0 {
+		return badInput("officerID", "name the officer to assign")
+	}
+	l := t.heldLeg()
+	if l.Role == leg.RoleDesk {
+		return badInput("id", "the desk works as a team: its legs are not assigned")
+	}
+	o, err := t.db.Officer.Get(t.ctx, t.in.OfficerID)
+	if ent.IsNotFound(err) || err == nil && o.AgencyID != l.AgencyID {
+		return badInput("officerID", "officer %d does not work for the agency holding the dossier", t.in.OfficerID)
+	}
+	if err != nil {
+		return fmt.Errorf("workflow: load officer: %w", err)
+	}
+	if !slices.ContainsFunc(officerRoles(o), func(r auth.Role) bool { return slices.Contains(processors, r) }) {
+		return badInput("officerID", "%s cannot process the dossier: it needs one of the roles %v", o.Name, processors)
+	}
+	if l.OfficerID != nil && *l.OfficerID == o.ID {
+		return badInput("officerID", "the dossier is assigned to %s already", o.Name)
 	}
 	return nil
 }
@@ -388,6 +501,16 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 	case EventRefuse, EventWithdraw, EventStop:
 		upd.SetFinishedAt(t.now)
 		return t.closeAll()
+	case EventReassign:
+		l := t.heldLeg()
+		t.legID = &l.ID
+		t.data["toOfficerID"] = t.in.OfficerID
+		if l.OfficerID != nil {
+			t.data["fromOfficerID"] = *l.OfficerID
+		}
+		if err := t.tx.Leg.UpdateOneID(l.ID).SetOfficerID(t.in.OfficerID).Exec(t.ctx); err != nil {
+			return fmt.Errorf("workflow: assign leg: %w", err)
+		}
 	case EventApologize:
 		t.data["newAppointmentAt"] = t.in.NewAppointment.Format(time.RFC3339)
 		t.data["previousAppointmentAt"] = t.d.AppointmentAt.Format(time.RFC3339)

@@ -28,6 +28,10 @@ const (
 	FieldRoles = "roles"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
 	EdgeAgency = "agency"
+	// EdgeDelegations holds the string denoting the delegations edge name in mutations.
+	EdgeDelegations = "delegations"
+	// EdgeSubstitutions holds the string denoting the substitutions edge name in mutations.
+	EdgeSubstitutions = "substitutions"
 	// Table holds the table name of the officer in the database.
 	Table = "officers"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -37,6 +41,20 @@ const (
 	AgencyInverseTable = "agencies"
 	// AgencyColumn is the table column denoting the agency relation/edge.
 	AgencyColumn = "agency_id"
+	// DelegationsTable is the table that holds the delegations relation/edge.
+	DelegationsTable = "delegations"
+	// DelegationsInverseTable is the table name for the Delegation entity.
+	// It exists in this package in order to avoid circular dependency with the "delegation" package.
+	DelegationsInverseTable = "delegations"
+	// DelegationsColumn is the table column denoting the delegations relation/edge.
+	DelegationsColumn = "from_officer_id"
+	// SubstitutionsTable is the table that holds the substitutions relation/edge.
+	SubstitutionsTable = "delegations"
+	// SubstitutionsInverseTable is the table name for the Delegation entity.
+	// It exists in this package in order to avoid circular dependency with the "delegation" package.
+	SubstitutionsInverseTable = "delegations"
+	// SubstitutionsColumn is the table column denoting the substitutions relation/edge.
+	SubstitutionsColumn = "to_officer_id"
 )
 
 // Columns holds all SQL columns for officer fields.
@@ -116,10 +134,52 @@ func ByAgencyField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAgencyStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByDelegationsCount orders the results by delegations count.
+func ByDelegationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDelegationsStep(), opts...)
+	}
+}
+
+// ByDelegations orders the results by delegations terms.
+func ByDelegations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDelegationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// BySubstitutionsCount orders the results by substitutions count.
+func BySubstitutionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSubstitutionsStep(), opts...)
+	}
+}
+
+// BySubstitutions orders the results by substitutions terms.
+func BySubstitutions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSubstitutionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AgencyInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, AgencyTable, AgencyColumn),
+	)
+}
+func newDelegationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DelegationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, DelegationsTable, DelegationsColumn),
+	)
+}
+func newSubstitutionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SubstitutionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, SubstitutionsTable, SubstitutionsColumn),
 	)
 }

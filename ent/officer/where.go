@@ -333,6 +333,52 @@ func HasAgencyWith(preds ...predicate.Agency) predicate.Officer {
 	})
 }
 
+// HasDelegations applies the HasEdge predicate on the "delegations" edge.
+func HasDelegations() predicate.Officer {
+	return predicate.Officer(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, DelegationsTable, DelegationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDelegationsWith applies the HasEdge predicate on the "delegations" edge with a given conditions (other predicates).
+func HasDelegationsWith(preds ...predicate.Delegation) predicate.Officer {
+	return predicate.Officer(func(s *sql.Selector) {
+		step := newDelegationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSubstitutions applies the HasEdge predicate on the "substitutions" edge.
+func HasSubstitutions() predicate.Officer {
+	return predicate.Officer(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, SubstitutionsTable, SubstitutionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSubstitutionsWith applies the HasEdge predicate on the "substitutions" edge with a given conditions (other predicates).
+func HasSubstitutionsWith(preds ...predicate.Delegation) predicate.Officer {
+	return predicate.Officer(func(s *sql.Selector) {
+		step := newSubstitutionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Officer) predicate.Officer {
 	return predicate.Officer(sql.AndPredicates(predicates...))

@@ -31,8 +31,7 @@ func (Delegation) Fields() []ent.Field {
 			Immutable().
 			Comment("Start of the delegation."),
 		field.Time("ends_at").
-			Immutable().
-			Comment("End of the delegation."),
+			Comment("End of the delegation; moved earlier when it is ended early."),
 	}
 }
 

@@ -50,6 +50,12 @@ func (Officer) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Comment("Agency the officer works for."),
+		edge.From("delegations", Delegation.Type).
+			Ref("from_officer").
+			Comment("Delegations this officer gave while absent."),
+		edge.From("substitutions", Delegation.Type).
+			Ref("to_officer").
+			Comment("Delegations this officer holds as a substitute."),
 	}
 }
 
