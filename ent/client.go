@@ -1263,6 +1263,22 @@ func (c *DossierEventClient) QueryAgency(_m *DossierEvent) *AgencyQuery {
 	return query
 }
 
+// QueryLeg queries the leg edge of a DossierEvent.
+func (c *DossierEventClient) QueryLeg(_m *DossierEvent) *LegQuery {
+	query := (&LegClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dossierevent.Table, dossierevent.FieldID, id),
+			sqlgraph.To(leg.Table, leg.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, dossierevent.LegTable, dossierevent.LegColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DossierEventClient) Hooks() []Hook {
 	return c.hooks.DossierEvent

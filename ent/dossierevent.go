@@ -8,6 +8,7 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/schema/schematype"
 	"strings"
@@ -64,11 +65,13 @@ type DossierEventEdges struct {
 	ActingFor *Officer `json:"acting_for,omitempty"`
 	// Agency holds the value of the agency edge.
 	Agency *Agency `json:"agency,omitempty"`
+	// Leg the event concerns (OVERDUE of a leg, REASSIGN).
+	Leg *Leg `json:"leg,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 }
 
 // DossierOrErr returns the Dossier value or an error if the edge
@@ -113,6 +116,17 @@ func (e DossierEventEdges) AgencyOrErr() (*Agency, error) {
 		return nil, &NotFoundError{label: agency.Label}
 	}
 	return nil, &NotLoadedError{edge: "agency"}
+}
+
+// LegOrErr returns the Leg value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DossierEventEdges) LegOrErr() (*Leg, error) {
+	if e.Leg != nil {
+		return e.Leg, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: leg.Label}
+	}
+	return nil, &NotLoadedError{edge: "leg"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -265,6 +279,11 @@ func (_m *DossierEvent) QueryActingFor() *OfficerQuery {
 // QueryAgency queries the "agency" edge of the DossierEvent entity.
 func (_m *DossierEvent) QueryAgency() *AgencyQuery {
 	return NewDossierEventClient(_m.config).QueryAgency(_m)
+}
+
+// QueryLeg queries the "leg" edge of the DossierEvent entity.
+func (_m *DossierEvent) QueryLeg() *LegQuery {
+	return NewDossierEventClient(_m.config).QueryLeg(_m)
 }
 
 // Update returns a builder for updating this DossierEvent.

@@ -9,6 +9,7 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/schema/schematype"
 	"time"
@@ -180,6 +181,11 @@ func (_c *DossierEventCreate) SetAgency(v *Agency) *DossierEventCreate {
 	return _c.SetAgencyID(v.ID)
 }
 
+// SetLeg sets the "leg" edge to the Leg entity.
+func (_c *DossierEventCreate) SetLeg(v *Leg) *DossierEventCreate {
+	return _c.SetLegID(v.ID)
+}
+
 // Mutation returns the DossierEventMutation object of the builder.
 func (_c *DossierEventCreate) Mutation() *DossierEventMutation {
 	return _c.mutation
@@ -314,10 +320,6 @@ func (_c *DossierEventCreate) createSpec() (*DossierEvent, *sqlgraph.CreateSpec)
 		_spec.SetField(dossierevent.FieldToState, field.TypeEnum, value)
 		_node.ToState = value
 	}
-	if value, ok := _c.mutation.LegID(); ok {
-		_spec.SetField(dossierevent.FieldLegID, field.TypeInt, value)
-		_node.LegID = &value
-	}
 	if value, ok := _c.mutation.Reason(); ok {
 		_spec.SetField(dossierevent.FieldReason, field.TypeString, value)
 		_node.Reason = value
@@ -400,6 +402,23 @@ func (_c *DossierEventCreate) createSpec() (*DossierEvent, *sqlgraph.CreateSpec)
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AgencyID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LegIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   dossierevent.LegTable,
+			Columns: []string{dossierevent.LegColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leg.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.LegID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

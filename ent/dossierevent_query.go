@@ -8,6 +8,7 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/predicate"
 	"math"
@@ -30,6 +31,7 @@ type DossierEventQuery struct {
 	withActor     *OfficerQuery
 	withActingFor *OfficerQuery
 	withAgency    *AgencyQuery
+	withLeg       *LegQuery
 	loadTotal     []func(context.Context, []*DossierEvent) error
 	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -149,6 +151,28 @@ func (_q *DossierEventQuery) QueryAgency() *AgencyQuery {
 			sqlgraph.From(dossierevent.Table, dossierevent.FieldID, selector),
 			sqlgraph.To(agency.Table, agency.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, dossierevent.AgencyTable, dossierevent.AgencyColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLeg chains the current query on the "leg" edge.
+func (_q *DossierEventQuery) QueryLeg() *LegQuery {
+	query := (&LegClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dossierevent.Table, dossierevent.FieldID, selector),
+			sqlgraph.To(leg.Table, leg.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, dossierevent.LegTable, dossierevent.LegColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -352,6 +376,7 @@ func (_q *DossierEventQuery) Clone() *DossierEventQuery {
 		withActor:     _q.withActor.Clone(),
 		withActingFor: _q.withActingFor.Clone(),
 		withAgency:    _q.withAgency.Clone(),
+		withLeg:       _q.withLeg.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -400,6 +425,17 @@ func (_q *DossierEventQuery) WithAgency(opts ...func(*AgencyQuery)) *DossierEven
 		opt(query)
 	}
 	_q.withAgency = query
+	return _q
+}
+
+// WithLeg tells the query-builder to eager-load the nodes that are connected to
+// the "leg" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DossierEventQuery) WithLeg(opts ...func(*LegQuery)) *DossierEventQuery {
+	query := (&LegClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLeg = query
 	return _q
 }
 
@@ -481,11 +517,12 @@ func (_q *DossierEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*DossierEvent{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withDossier != nil,
 			_q.withActor != nil,
 			_q.withActingFor != nil,
 			_q.withAgency != nil,
+			_q.withLeg != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -530,6 +567,12 @@ func (_q *DossierEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withAgency; query != nil {
 		if err := _q.loadAgency(ctx, query, nodes, nil,
 			func(n *DossierEvent, e *Agency) { n.Edges.Agency = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLeg; query != nil {
+		if err := _q.loadLeg(ctx, query, nodes, nil,
+			func(n *DossierEvent, e *Leg) { n.Edges.Leg = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -666,6 +709,38 @@ func (_q *DossierEventQuery) loadAgency(ctx context.Context, query *AgencyQuery,
 	}
 	return nil
 }
+func (_q *DossierEventQuery) loadLeg(ctx context.Context, query *LegQuery, nodes []*DossierEvent, init func(*DossierEvent), assign func(*DossierEvent, *Leg)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*DossierEvent)
+	for i := range nodes {
+		if nodes[i].LegID == nil {
+			continue
+		}
+		fk := *nodes[i].LegID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(leg.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "leg_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *DossierEventQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -706,6 +781,9 @@ func (_q *DossierEventQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAgency != nil {
 			_spec.Node.AddColumnOnce(dossierevent.FieldAgencyID)
+		}
+		if _q.withLeg != nil {
+			_spec.Node.AddColumnOnce(dossierevent.FieldLegID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

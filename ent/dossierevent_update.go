@@ -89,9 +89,6 @@ func (_u *DossierEventUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.FromStateCleared() {
 		_spec.ClearField(dossierevent.FieldFromState, field.TypeEnum)
 	}
-	if _u.mutation.LegIDCleared() {
-		_spec.ClearField(dossierevent.FieldLegID, field.TypeInt)
-	}
 	if _u.mutation.DataCleared() {
 		_spec.ClearField(dossierevent.FieldData, field.TypeJSON)
 	}
@@ -207,9 +204,6 @@ func (_u *DossierEventUpdateOne) sqlSave(ctx context.Context) (_node *DossierEve
 	}
 	if _u.mutation.FromStateCleared() {
 		_spec.ClearField(dossierevent.FieldFromState, field.TypeEnum)
-	}
-	if _u.mutation.LegIDCleared() {
-		_spec.ClearField(dossierevent.FieldLegID, field.TypeInt)
 	}
 	if _u.mutation.DataCleared() {
 		_spec.ClearField(dossierevent.FieldData, field.TypeJSON)

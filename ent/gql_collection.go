@@ -1006,6 +1006,21 @@ func (_q *DossierEventQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, dossierevent.FieldAgencyID)
 				fieldSeen[dossierevent.FieldAgencyID] = struct{}{}
 			}
+
+		case "leg":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LegClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, legImplementors)...); err != nil {
+				return err
+			}
+			_q.withLeg = query
+			if _, ok := fieldSeen[dossierevent.FieldLegID]; !ok {
+				selectedFields = append(selectedFields, dossierevent.FieldLegID)
+				fieldSeen[dossierevent.FieldLegID] = struct{}{}
+			}
 		case "dossierID":
 			if _, ok := fieldSeen[dossierevent.FieldDossierID]; !ok {
 				selectedFields = append(selectedFields, dossierevent.FieldDossierID)

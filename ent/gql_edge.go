@@ -155,6 +155,14 @@ func (_m *DossierEvent) Agency(ctx context.Context) (*Agency, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *DossierEvent) Leg(ctx context.Context) (*Leg, error) {
+	result, err := _m.Edges.LegOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeg().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Leg) Dossier(ctx context.Context) (*Dossier, error) {
 	result, err := _m.Edges.DossierOrErr()
 	if IsNotLoaded(err) {

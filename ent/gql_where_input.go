@@ -2455,10 +2455,6 @@ type DossierEventWhereInput struct {
 	LegIDNEQ    *int  `json:"legIDNEQ,omitempty"`
 	LegIDIn     []int `json:"legIDIn,omitempty"`
 	LegIDNotIn  []int `json:"legIDNotIn,omitempty"`
-	LegIDGT     *int  `json:"legIDGT,omitempty"`
-	LegIDGTE    *int  `json:"legIDGTE,omitempty"`
-	LegIDLT     *int  `json:"legIDLT,omitempty"`
-	LegIDLTE    *int  `json:"legIDLTE,omitempty"`
 	LegIDIsNil  bool  `json:"legIDIsNil,omitempty"`
 	LegIDNotNil bool  `json:"legIDNotNil,omitempty"`
 
@@ -2517,6 +2513,10 @@ type DossierEventWhereInput struct {
 	// "agency" edge predicates.
 	HasAgency     *bool               `json:"hasAgency,omitempty"`
 	HasAgencyWith []*AgencyWhereInput `json:"hasAgencyWith,omitempty"`
+
+	// "leg" edge predicates.
+	HasLeg     *bool            `json:"hasLeg,omitempty"`
+	HasLegWith []*LegWhereInput `json:"hasLegWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2758,18 +2758,6 @@ func (i *DossierEventWhereInput) P() (predicate.DossierEvent, error) {
 	if len(i.LegIDNotIn) > 0 {
 		predicates = append(predicates, dossierevent.LegIDNotIn(i.LegIDNotIn...))
 	}
-	if i.LegIDGT != nil {
-		predicates = append(predicates, dossierevent.LegIDGT(*i.LegIDGT))
-	}
-	if i.LegIDGTE != nil {
-		predicates = append(predicates, dossierevent.LegIDGTE(*i.LegIDGTE))
-	}
-	if i.LegIDLT != nil {
-		predicates = append(predicates, dossierevent.LegIDLT(*i.LegIDLT))
-	}
-	if i.LegIDLTE != nil {
-		predicates = append(predicates, dossierevent.LegIDLTE(*i.LegIDLTE))
-	}
 	if i.LegIDIsNil {
 		predicates = append(predicates, dossierevent.LegIDIsNil())
 	}
@@ -2950,6 +2938,24 @@ func (i *DossierEventWhereInput) P() (predicate.DossierEvent, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, dossierevent.HasAgencyWith(with...))
+	}
+	if i.HasLeg != nil {
+		p := dossierevent.HasLeg()
+		if !*i.HasLeg {
+			p = dossierevent.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLegWith) > 0 {
+		with := make([]predicate.Leg, 0, len(i.HasLegWith))
+		for _, w := range i.HasLegWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLegWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, dossierevent.HasLegWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

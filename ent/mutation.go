@@ -5416,8 +5416,6 @@ type DossierEventMutation struct {
 	_type             *dossierevent.Type
 	from_state        *schematype.DossierState
 	to_state          *schematype.DossierState
-	leg_id            *int
-	addleg_id         *int
 	reason            *string
 	note              *string
 	data              *map[string]interface{}
@@ -5431,6 +5429,8 @@ type DossierEventMutation struct {
 	clearedacting_for bool
 	agency            *int
 	clearedagency     bool
+	leg               *int
+	clearedleg        bool
 	done              bool
 	oldValue          func(context.Context) (*DossierEvent, error)
 	predicates        []predicate.DossierEvent
@@ -5896,13 +5896,12 @@ func (m *DossierEventMutation) ResetAgencyID() {
 
 // SetLegID sets the "leg_id" field.
 func (m *DossierEventMutation) SetLegID(i int) {
-	m.leg_id = &i
-	m.addleg_id = nil
+	m.leg = &i
 }
 
 // LegID returns the value of the "leg_id" field in the mutation.
 func (m *DossierEventMutation) LegID() (r int, exists bool) {
-	v := m.leg_id
+	v := m.leg
 	if v == nil {
 		return
 	}
@@ -5926,28 +5925,9 @@ func (m *DossierEventMutation) OldLegID(ctx context.Context) (v *int, err error)
 	return oldValue.LegID, nil
 }
 
-// AddLegID adds i to the "leg_id" field.
-func (m *DossierEventMutation) AddLegID(i int) {
-	if m.addleg_id != nil {
-		*m.addleg_id += i
-	} else {
-		m.addleg_id = &i
-	}
-}
-
-// AddedLegID returns the value that was added to the "leg_id" field in this mutation.
-func (m *DossierEventMutation) AddedLegID() (r int, exists bool) {
-	v := m.addleg_id
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
 // ClearLegID clears the value of the "leg_id" field.
 func (m *DossierEventMutation) ClearLegID() {
-	m.leg_id = nil
-	m.addleg_id = nil
+	m.leg = nil
 	m.clearedFields[dossierevent.FieldLegID] = struct{}{}
 }
 
@@ -5959,8 +5939,7 @@ func (m *DossierEventMutation) LegIDCleared() bool {
 
 // ResetLegID resets all changes to the "leg_id" field.
 func (m *DossierEventMutation) ResetLegID() {
-	m.leg_id = nil
-	m.addleg_id = nil
+	m.leg = nil
 	delete(m.clearedFields, dossierevent.FieldLegID)
 }
 
@@ -6229,6 +6208,33 @@ func (m *DossierEventMutation) ResetAgency() {
 	m.clearedagency = false
 }
 
+// ClearLeg clears the "leg" edge to the Leg entity.
+func (m *DossierEventMutation) ClearLeg() {
+	m.clearedleg = true
+	m.clearedFields[dossierevent.FieldLegID] = struct{}{}
+}
+
+// LegCleared reports if the "leg" edge to the Leg entity was cleared.
+func (m *DossierEventMutation) LegCleared() bool {
+	return m.LegIDCleared() || m.clearedleg
+}
+
+// LegIDs returns the "leg" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LegID instead. It exists only for internal usage by the builders.
+func (m *DossierEventMutation) LegIDs() (ids []int) {
+	if id := m.leg; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLeg resets all changes to the "leg" edge.
+func (m *DossierEventMutation) ResetLeg() {
+	m.leg = nil
+	m.clearedleg = false
+}
+
 // Where appends a list predicates to the DossierEventMutation builder.
 func (m *DossierEventMutation) Where(ps ...predicate.DossierEvent) {
 	m.predicates = append(m.predicates, ps...)
@@ -6288,7 +6294,7 @@ func (m *DossierEventMutation) Fields() []string {
 	if m.agency != nil {
 		fields = append(fields, dossierevent.FieldAgencyID)
 	}
-	if m.leg_id != nil {
+	if m.leg != nil {
 		fields = append(fields, dossierevent.FieldLegID)
 	}
 	if m.reason != nil {
@@ -6483,9 +6489,6 @@ func (m *DossierEventMutation) AddedFields() []string {
 	if m.addseq != nil {
 		fields = append(fields, dossierevent.FieldSeq)
 	}
-	if m.addleg_id != nil {
-		fields = append(fields, dossierevent.FieldLegID)
-	}
 	return fields
 }
 
@@ -6496,8 +6499,6 @@ func (m *DossierEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case dossierevent.FieldSeq:
 		return m.AddedSeq()
-	case dossierevent.FieldLegID:
-		return m.AddedLegID()
 	}
 	return nil, false
 }
@@ -6513,13 +6514,6 @@ func (m *DossierEventMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSeq(v)
-		return nil
-	case dossierevent.FieldLegID:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddLegID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown DossierEvent numeric field %s", name)
@@ -6632,7 +6626,7 @@ func (m *DossierEventMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DossierEventMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.dossier != nil {
 		edges = append(edges, dossierevent.EdgeDossier)
 	}
@@ -6644,6 +6638,9 @@ func (m *DossierEventMutation) AddedEdges() []string {
 	}
 	if m.agency != nil {
 		edges = append(edges, dossierevent.EdgeAgency)
+	}
+	if m.leg != nil {
+		edges = append(edges, dossierevent.EdgeLeg)
 	}
 	return edges
 }
@@ -6668,13 +6665,17 @@ func (m *DossierEventMutation) AddedIDs(name string) []ent.Value {
 		if id := m.agency; id != nil {
 			return []ent.Value{*id}
 		}
+	case dossierevent.EdgeLeg:
+		if id := m.leg; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DossierEventMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -6686,7 +6687,7 @@ func (m *DossierEventMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DossierEventMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.cleareddossier {
 		edges = append(edges, dossierevent.EdgeDossier)
 	}
@@ -6698,6 +6699,9 @@ func (m *DossierEventMutation) ClearedEdges() []string {
 	}
 	if m.clearedagency {
 		edges = append(edges, dossierevent.EdgeAgency)
+	}
+	if m.clearedleg {
+		edges = append(edges, dossierevent.EdgeLeg)
 	}
 	return edges
 }
@@ -6714,6 +6718,8 @@ func (m *DossierEventMutation) EdgeCleared(name string) bool {
 		return m.clearedacting_for
 	case dossierevent.EdgeAgency:
 		return m.clearedagency
+	case dossierevent.EdgeLeg:
+		return m.clearedleg
 	}
 	return false
 }
@@ -6734,6 +6740,9 @@ func (m *DossierEventMutation) ClearEdge(name string) error {
 	case dossierevent.EdgeAgency:
 		m.ClearAgency()
 		return nil
+	case dossierevent.EdgeLeg:
+		m.ClearLeg()
+		return nil
 	}
 	return fmt.Errorf("unknown DossierEvent unique edge %s", name)
 }
@@ -6753,6 +6762,9 @@ func (m *DossierEventMutation) ResetEdge(name string) error {
 		return nil
 	case dossierevent.EdgeAgency:
 		m.ResetAgency()
+		return nil
+	case dossierevent.EdgeLeg:
+		m.ResetLeg()
 		return nil
 	}
 	return fmt.Errorf("unknown DossierEvent edge %s", name)

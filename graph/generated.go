@@ -184,6 +184,7 @@ type ComplexityRoot struct {
 		DossierID   func(childComplexity int) int
 		FromState   func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Leg         func(childComplexity int) int
 		LegID       func(childComplexity int) int
 		Note        func(childComplexity int) int
 		Reason      func(childComplexity int) int
@@ -1039,6 +1040,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DossierEvent.ID(childComplexity), true
+	case "DossierEvent.leg":
+		if e.ComplexityRoot.DossierEvent.Leg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierEvent.Leg(childComplexity), true
 	case "DossierEvent.legID":
 		if e.ComplexityRoot.DossierEvent.LegID == nil {
 			break
@@ -2386,6 +2393,8 @@ func (ec *executionContext) childFields_DossierEvent(ctx context.Context, field 
 		return ec.fieldContext_DossierEvent_actingFor(ctx, field)
 	case "agency":
 		return ec.fieldContext_DossierEvent_agency(ctx, field)
+	case "leg":
+		return ec.fieldContext_DossierEvent_leg(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DossierEvent", field.Name)
 }
@@ -6127,14 +6136,14 @@ func (ec *executionContext) _DossierEvent_legID(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOID2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DossierEvent_legID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DossierEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("DossierEvent", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _DossierEvent_reason(ctx context.Context, field graphql.CollectedField, obj *ent.DossierEvent) (ret graphql.Marshaler) {
@@ -6352,6 +6361,38 @@ func (ec *executionContext) fieldContext_DossierEvent_agency(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DossierEvent_leg(ctx context.Context, field graphql.CollectedField, obj *ent.DossierEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierEvent_leg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leg(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Leg) graphql.Marshaler {
+			return ec.marshalOLeg2ᚖlienthongᚋentᚐLeg(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierEvent_leg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DossierEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Leg(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13050,7 +13091,7 @@ func (ec *executionContext) unmarshalInputDossierEventWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "dossierID", "dossierIDNEQ", "dossierIDIn", "dossierIDNotIn", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "fromState", "fromStateNEQ", "fromStateIn", "fromStateNotIn", "fromStateIsNil", "fromStateNotNil", "toState", "toStateNEQ", "toStateIn", "toStateNotIn", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDIsNil", "actorIDNotNil", "actingForID", "actingForIDNEQ", "actingForIDIn", "actingForIDNotIn", "actingForIDIsNil", "actingForIDNotNil", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "agencyIDIsNil", "agencyIDNotNil", "legID", "legIDNEQ", "legIDIn", "legIDNotIn", "legIDGT", "legIDGTE", "legIDLT", "legIDLTE", "legIDIsNil", "legIDNotNil", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "hasDossier", "hasDossierWith", "hasActor", "hasActorWith", "hasActingFor", "hasActingForWith", "hasAgency", "hasAgencyWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "dossierID", "dossierIDNEQ", "dossierIDIn", "dossierIDNotIn", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "fromState", "fromStateNEQ", "fromStateIn", "fromStateNotIn", "fromStateIsNil", "fromStateNotNil", "toState", "toStateNEQ", "toStateIn", "toStateNotIn", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDIsNil", "actorIDNotNil", "actingForID", "actingForIDNEQ", "actingForIDIn", "actingForIDNotIn", "actingForIDIsNil", "actingForIDNotNil", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "agencyIDIsNil", "agencyIDNotNil", "legID", "legIDNEQ", "legIDIn", "legIDNotIn", "legIDIsNil", "legIDNotNil", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "hasDossier", "hasDossierWith", "hasActor", "hasActorWith", "hasActingFor", "hasActingForWith", "hasAgency", "hasAgencyWith", "hasLeg", "hasLegWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13444,60 +13485,32 @@ func (ec *executionContext) unmarshalInputDossierEventWhereInput(ctx context.Con
 			it.AgencyIDNotNil = data
 		case "legID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LegID = data
 		case "legIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LegIDNEQ = data
 		case "legIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LegIDIn = data
 		case "legIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LegIDNotIn = data
-		case "legIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LegIDGT = data
-		case "legIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LegIDGTE = data
-		case "legIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LegIDLT = data
-		case "legIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LegIDLTE = data
 		case "legIDIsNil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legIDIsNil"))
 			data, err := ec.unmarshalOBoolean2bool(ctx, v)
@@ -13806,6 +13819,20 @@ func (ec *executionContext) unmarshalInputDossierEventWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasAgencyWith = data
+		case "hasLeg":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeg"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeg = data
+		case "hasLegWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLegWith"))
+			data, err := ec.unmarshalOLegWhereInput2ᚕᚖlienthongᚋentᚐLegWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLegWith = data
 		}
 	}
 	return it, nil
@@ -20610,6 +20637,44 @@ func (ec *executionContext) _DossierEvent(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "leg":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._DossierEvent_leg(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24524,6 +24589,13 @@ func (ec *executionContext) marshalOLeg2ᚕᚖlienthongᚋentᚐLegᚄ(ctx conte
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOLeg2ᚖlienthongᚋentᚐLeg(ctx context.Context, sel ast.SelectionSet, v *ent.Leg) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Leg(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLegJudgement2ᚕlienthongᚋentᚋlegᚐJudgementᚄ(ctx context.Context, v any) ([]leg.Judgement, error) {

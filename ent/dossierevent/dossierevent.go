@@ -52,6 +52,8 @@ const (
 	EdgeActingFor = "acting_for"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
 	EdgeAgency = "agency"
+	// EdgeLeg holds the string denoting the leg edge name in mutations.
+	EdgeLeg = "leg"
 	// Table holds the table name of the dossierevent in the database.
 	Table = "dossier_events"
 	// DossierTable is the table that holds the dossier relation/edge.
@@ -82,6 +84,13 @@ const (
 	AgencyInverseTable = "agencies"
 	// AgencyColumn is the table column denoting the agency relation/edge.
 	AgencyColumn = "agency_id"
+	// LegTable is the table that holds the leg relation/edge.
+	LegTable = "dossier_events"
+	// LegInverseTable is the table name for the Leg entity.
+	// It exists in this package in order to avoid circular dependency with the "leg" package.
+	LegInverseTable = "legs"
+	// LegColumn is the table column denoting the leg relation/edge.
+	LegColumn = "leg_id"
 )
 
 // Columns holds all SQL columns for dossierevent fields.
@@ -276,6 +285,13 @@ func ByAgencyField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAgencyStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByLegField orders the results by leg field.
+func ByLegField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLegStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newDossierStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -302,6 +318,13 @@ func newAgencyStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AgencyInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, AgencyTable, AgencyColumn),
+	)
+}
+func newLegStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LegInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, LegTable, LegColumn),
 	)
 }
 

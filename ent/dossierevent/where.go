@@ -361,26 +361,6 @@ func LegIDNotIn(vs ...int) predicate.DossierEvent {
 	return predicate.DossierEvent(sql.FieldNotIn(FieldLegID, vs...))
 }
 
-// LegIDGT applies the GT predicate on the "leg_id" field.
-func LegIDGT(v int) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldGT(FieldLegID, v))
-}
-
-// LegIDGTE applies the GTE predicate on the "leg_id" field.
-func LegIDGTE(v int) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldGTE(FieldLegID, v))
-}
-
-// LegIDLT applies the LT predicate on the "leg_id" field.
-func LegIDLT(v int) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldLT(FieldLegID, v))
-}
-
-// LegIDLTE applies the LTE predicate on the "leg_id" field.
-func LegIDLTE(v int) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldLTE(FieldLegID, v))
-}
-
 // LegIDIsNil applies the IsNil predicate on the "leg_id" field.
 func LegIDIsNil() predicate.DossierEvent {
 	return predicate.DossierEvent(sql.FieldIsNull(FieldLegID))
@@ -655,6 +635,29 @@ func HasAgency() predicate.DossierEvent {
 func HasAgencyWith(preds ...predicate.Agency) predicate.DossierEvent {
 	return predicate.DossierEvent(func(s *sql.Selector) {
 		step := newAgencyStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLeg applies the HasEdge predicate on the "leg" edge.
+func HasLeg() predicate.DossierEvent {
+	return predicate.DossierEvent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, LegTable, LegColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLegWith applies the HasEdge predicate on the "leg" edge with a given conditions (other predicates).
+func HasLegWith(preds ...predicate.Leg) predicate.DossierEvent {
+	return predicate.DossierEvent(func(s *sql.Selector) {
+		step := newLegStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

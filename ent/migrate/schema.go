@@ -185,7 +185,6 @@ var (
 		{Name: "type", Type: field.TypeEnum, Enums: []string{"SUBMIT", "RECEIVE", "ACCEPT", "FORWARD", "TRANSFER", "COORDINATE", "REPLY", "SEND_BACK", "REQUEST_SUPPLEMENT", "SUPPLEMENT", "RETURN", "COMPLETE", "REFUSE", "WITHDRAW", "STOP", "APOLOGIZE", "REASSIGN", "OVERDUE", "DUE_SOON"}},
 		{Name: "from_state", Type: field.TypeEnum, Nullable: true, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
 		{Name: "to_state", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
-		{Name: "leg_id", Type: field.TypeInt, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "note", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "data", Type: field.TypeJSON, Nullable: true},
@@ -194,6 +193,7 @@ var (
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "acting_for_id", Type: field.TypeInt, Nullable: true},
 		{Name: "agency_id", Type: field.TypeInt, Nullable: true},
+		{Name: "leg_id", Type: field.TypeInt, Nullable: true},
 	}
 	// DossierEventsTable holds the schema information for the "dossier_events" table.
 	DossierEventsTable = &schema.Table{
@@ -203,26 +203,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "dossier_events_dossiers_events",
-				Columns:    []*schema.Column{DossierEventsColumns[10]},
+				Columns:    []*schema.Column{DossierEventsColumns[9]},
 				RefColumns: []*schema.Column{DossiersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "dossier_events_officers_actor",
-				Columns:    []*schema.Column{DossierEventsColumns[11]},
+				Columns:    []*schema.Column{DossierEventsColumns[10]},
 				RefColumns: []*schema.Column{OfficersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dossier_events_officers_acting_for",
-				Columns:    []*schema.Column{DossierEventsColumns[12]},
+				Columns:    []*schema.Column{DossierEventsColumns[11]},
 				RefColumns: []*schema.Column{OfficersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dossier_events_agencies_agency",
-				Columns:    []*schema.Column{DossierEventsColumns[13]},
+				Columns:    []*schema.Column{DossierEventsColumns[12]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "dossier_events_legs_leg",
+				Columns:    []*schema.Column{DossierEventsColumns[13]},
+				RefColumns: []*schema.Column{LegsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -230,12 +236,12 @@ var (
 			{
 				Name:    "dossierevent_dossier_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{DossierEventsColumns[10], DossierEventsColumns[1]},
+				Columns: []*schema.Column{DossierEventsColumns[9], DossierEventsColumns[1]},
 			},
 			{
 				Name:    "dossierevent_type_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossierEventsColumns[2], DossierEventsColumns[9]},
+				Columns: []*schema.Column{DossierEventsColumns[2], DossierEventsColumns[8]},
 			},
 		},
 	}
@@ -435,6 +441,7 @@ func init() {
 	DossierEventsTable.ForeignKeys[1].RefTable = OfficersTable
 	DossierEventsTable.ForeignKeys[2].RefTable = OfficersTable
 	DossierEventsTable.ForeignKeys[3].RefTable = AgenciesTable
+	DossierEventsTable.ForeignKeys[4].RefTable = LegsTable
 	DossierEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}

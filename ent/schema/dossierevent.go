@@ -125,6 +125,11 @@ func (DossierEvent) Edges() []ent.Edge {
 			Field("agency_id").
 			Unique().
 			Immutable(),
+		edge.To("leg", Leg.Type).
+			Field("leg_id").
+			Unique().
+			Immutable().
+			Comment("Leg the event concerns (OVERDUE of a leg, REASSIGN)."),
 	}
 }
 
