@@ -22,8 +22,8 @@ run: build
 test:
 	go vet $(GO_PKGS)
 	go test -count=1 -timeout 10m $(GO_PKGS)
-	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=5s ./workflow
-	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=5s ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=5s -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=5s -parallel=1 ./workflow
 
 ## generate: regenerate ent (entc) then gqlgen, from the module root
 generate:
