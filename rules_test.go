@@ -252,8 +252,8 @@ func TestApologyOnce(t *testing.T) {
 		for _, c := range []struct {
 			who, reason, at, code string
 		}{
-			{e.as("cv.dongha"), "Chậm xác minh", newAt, "FORBIDDEN"}, // a specialist
-			{head, "", newAt, "BAD_USER_INPUT"},                      // no reason
+			{e.as("cv.dongha"), "Chậm xác minh", newAt, "FORBIDDEN"},               // a specialist
+			{head, "", newAt, "BAD_USER_INPUT"},                                    // no reason
 			{head, "Chậm xác minh", "2026-11-17T08:00:00+07:00", "BAD_USER_INPUT"}, // before the appointment
 		} {
 			if r := e.do(c.who, apologize, map[string]any{"id": id, "r": c.reason, "at": c.at}); r.code() != c.code {

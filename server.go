@@ -134,9 +134,9 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	if cfg.Dev {
 		clock = workflow.NewTestClock(time.Time{})
 	}
-	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock, OnSweep: newSweepMetrics(reg)})
 	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg}, nil
 }
 
@@ -169,7 +169,7 @@ func serve(ctx context.Context, cfg config) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	if cfg.SweepEvery > 0 {
-		go a.engine.RunSweeper(ctx, cfg.SweepEvery, newSweepMetrics(a.reg))
+		go a.engine.RunSweeper(ctx, cfg.SweepEvery)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

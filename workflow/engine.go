@@ -22,6 +22,7 @@ type Engine struct {
 	calendars *Calendars
 	log       *slog.Logger
 	dueSoon   int64 // working minutes before the appointment a dossier counts as due soon
+	onSweep   func(SweepResult, error)
 
 	officers sync.Map // subject → cachedOfficer
 }
@@ -34,6 +35,8 @@ type Config struct {
 	// DueSoonMinutes is how many working minutes before its due time a
 	// dossier or leg counts as due soon (default one working day).
 	DueSoonMinutes int64
+	// OnSweep, if set, receives what each sweep recorded (for metrics).
+	OnSweep func(SweepResult, error)
 }
 
 // NewEngine returns an engine over client.
@@ -50,7 +53,7 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.DueSoonMinutes <= 0 {
 		cfg.DueSoonMinutes = MinutesPerWorkingDay
 	}
-	return &Engine{client: client, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes}
+	return &Engine{client: client, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep}
 }
 
 // Clock returns the engine's clock.

@@ -35,6 +35,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
+		if e.onSweep != nil {
+			e.onSweep(res, err)
+		}
 		return res, err
 	}
 	now := e.clock.Now()
@@ -112,6 +115,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	})
 	if res.Total() > 0 {
 		e.log.InfoContext(ctx, "sweep", "legsOverdue", res.LegsOverdue, "dossiersOverdue", res.DossiersOverdue, "dueSoon", res.DueSoon)
+	}
+	if e.onSweep != nil {
+		e.onSweep(res, err)
 	}
 	return res, err
 }
@@ -233,9 +239,8 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 	return false, fmt.Errorf("workflow: dossier %d kept changing while the sweeper recorded it", dossierID)
 }
 
-// RunSweeper sweeps every interval until ctx ends; report receives each
-// sweep's result and error.
-func (e *Engine) RunSweeper(ctx context.Context, every time.Duration, report func(SweepResult, error)) {
+// RunSweeper sweeps every interval until ctx ends.
+func (e *Engine) RunSweeper(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -244,10 +249,7 @@ func (e *Engine) RunSweeper(ctx context.Context, every time.Duration, report fun
 			return
 		}
 		if err != nil {
-			e.log.ErrorContext(ctx, "sweep failed", "err", err)
-		}
-		if report != nil {
-			report(res, err)
+			e.log.ErrorContext(ctx, "sweep failed", "err", err, "recorded", res.Total())
 		}
 		select {
 		case <-ctx.Done():
