@@ -429,6 +429,9 @@ func TestReassignAndDelegation(t *testing.T) {
 		if str(del, "createDelegation", "toOfficer", "subject") != "cv.taichinh" {
 			t.Errorf("delegation = %v", del)
 		}
+		if r := e.do(e.as("cv.thue"), `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": str(del, "createDelegation", "id")}); r.code() != "NOT_FOUND" {
+			t.Errorf("another agency reads the delegation: %s, want NOT_FOUND", r.raw)
+		}
 		if a := actions(cv); !slices.Contains(a, any("RETURN")) {
 			t.Errorf("the delegate cannot return: actions %v", a)
 		}

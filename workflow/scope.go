@@ -6,10 +6,12 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
+	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/intercept"
 	"lienthong/ent/leg"
+	"lienthong/ent/officer"
 	"lienthong/ent/predicate"
 )
 
@@ -69,6 +71,13 @@ func Scope(client *ent.Client) {
 		}
 		return err
 	}))
+	client.Delegation.Intercept(intercept.TraverseDelegation(func(ctx context.Context, q *ent.DelegationQuery) error {
+		p, err := delegationScope(ctx)
+		if p != nil {
+			q.Where(p)
+		}
+		return err
+	}))
 	client.DossierEvent.Intercept(intercept.TraverseDossierEvent(func(ctx context.Context, q *ent.DossierEventQuery) error {
 		p, err := DossierScope(ctx)
 		if p != nil {
@@ -76,6 +85,22 @@ func Scope(client *ent.Client) {
 		}
 		return err
 	}))
+}
+
+// delegationScope lets officers read the delegations of their own agency;
+// administrators read all.
+func delegationScope(ctx context.Context) (predicate.Delegation, error) {
+	if isSystem(ctx) {
+		return nil, nil
+	}
+	v, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, newError(CodeUnauthenticated, "authentication required")
+	}
+	if v.HasRole(auth.RoleAdmin) {
+		return nil, nil
+	}
+	return delegation.HasFromOfficerWith(officer.AgencyID(v.AgencyID)), nil
 }
 
 func agencyActive(id int) []predicate.Agency {
