@@ -317,9 +317,10 @@ func TestSweeperRecordsOnce(t *testing.T) {
 		if n := count(ids[3], "DUE_SOON"); n != 0 {
 			t.Errorf("paused dossier: DUE_SOON events = %d, want 0", n)
 		}
-		// Wednesday: every running dossier and its lead leg are overdue.
-		// Four sweepers on two engines race over the same rows.
-		e.clock.Set(time.Date(2026, 11, 18, 9, 0, 0, 0, loc))
+		// Tuesday 10:00, read from a clock in UTC (as a server's would be):
+		// every running dossier (due 09:00) and its lead leg (due 09:30)
+		// are overdue. Four sweepers on two engines race over the same rows.
+		e.clock.Set(time.Date(2026, 11, 17, 10, 0, 0, 0, loc).UTC())
 		other := workflow.NewEngine(e.app.db.Client, workflow.Config{Clock: e.clock})
 		var wg sync.WaitGroup
 		errs := make(chan error, 4)

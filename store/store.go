@@ -71,7 +71,10 @@ func Open(ctx context.Context, rawURL string, opts ...ent.Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	d := entsql.OpenDB(drv, db)
+	var d dialect.Driver = entsql.OpenDB(drv, db)
+	if drv == dialect.SQLite {
+		d = utcDriver{d}
+	}
 	opts = append([]ent.Option{ent.Driver(d)}, opts...)
 	return &DB{Dialect: drv, SQL: db, Driver: d, Client: ent.NewClient(opts...)}, nil
 }
