@@ -901,6 +901,22 @@ func (c *DossierClient) QueryDeskAgency(_m *Dossier) *AgencyQuery {
 	return query
 }
 
+// QueryLeadAgency queries the lead_agency edge of a Dossier.
+func (c *DossierClient) QueryLeadAgency(_m *Dossier) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dossier.Table, dossier.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, dossier.LeadAgencyTable, dossier.LeadAgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryLegs queries the legs edge of a Dossier.
 func (c *DossierClient) QueryLegs(_m *Dossier) *LegQuery {
 	query := (&LegClient{config: c.config}).Query()

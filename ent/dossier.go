@@ -37,6 +37,8 @@ type Dossier struct {
 	ProcedureID int `json:"procedure_id,omitempty"`
 	// Agency whose one-stop desk received the dossier.
 	DeskAgencyID int `json:"desk_agency_id,omitempty"`
+	// Agency responsible for the dossier: the route's first LEAD step (reports by dossier count it there).
+	LeadAgencyID *int `json:"lead_agency_id,omitempty"`
 	// Applicant's full name.
 	ApplicantName string `json:"applicant_name,omitempty"`
 	// Applicant's personal identification number (or enterprise code).
@@ -83,6 +85,10 @@ type Dossier struct {
 	OverdueAt *time.Time `json:"overdue_at,omitempty"`
 	// When the sweeper recorded the dossier due soon.
 	DueSoonAt *time.Time `json:"due_soon_at,omitempty"`
+	// The dossier's judgement when its result reached the desk, against the original appointment.
+	Judgement *dossier.Judgement `json:"judgement,omitempty"`
+	// Working minutes from receipt to result, supplementation pauses excluded.
+	ProcessingMinutes *int `json:"processing_minutes,omitempty"`
 	// Optimistic-concurrency version, incremented by every transition.
 	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -97,15 +103,17 @@ type DossierEdges struct {
 	Procedure *Procedure `json:"procedure,omitempty"`
 	// Agency whose desk received the dossier.
 	DeskAgency *Agency `json:"desk_agency,omitempty"`
+	// Agency responsible for the dossier.
+	LeadAgency *Agency `json:"lead_agency,omitempty"`
 	// Agency turns in order: the process control slip.
 	Legs []*Leg `json:"legs,omitempty"`
 	// History of the dossier, oldest first.
 	Events []*DossierEvent `json:"events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedLegs   map[string][]*Leg
 	namedEvents map[string][]*DossierEvent
@@ -133,10 +141,21 @@ func (e DossierEdges) DeskAgencyOrErr() (*Agency, error) {
 	return nil, &NotLoadedError{edge: "desk_agency"}
 }
 
+// LeadAgencyOrErr returns the LeadAgency value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DossierEdges) LeadAgencyOrErr() (*Agency, error) {
+	if e.LeadAgency != nil {
+		return e.LeadAgency, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: agency.Label}
+	}
+	return nil, &NotLoadedError{edge: "lead_agency"}
+}
+
 // LegsOrErr returns the Legs value or an error if the edge
 // was not loaded in eager-loading.
 func (e DossierEdges) LegsOrErr() ([]*Leg, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Legs, nil
 	}
 	return nil, &NotLoadedError{edge: "legs"}
@@ -145,7 +164,7 @@ func (e DossierEdges) LegsOrErr() ([]*Leg, error) {
 // EventsOrErr returns the Events value or an error if the edge
 // was not loaded in eager-loading.
 func (e DossierEdges) EventsOrErr() ([]*DossierEvent, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Events, nil
 	}
 	return nil, &NotLoadedError{edge: "events"}
@@ -160,9 +179,9 @@ func (*Dossier) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case dossier.FieldApologized:
 			values[i] = new(sql.NullBool)
-		case dossier.FieldID, dossier.FieldProcedureID, dossier.FieldDeskAgencyID, dossier.FieldPausedMinutes, dossier.FieldCurrentPosition, dossier.FieldSupplementRounds, dossier.FieldSendBacks, dossier.FieldVersion:
+		case dossier.FieldID, dossier.FieldProcedureID, dossier.FieldDeskAgencyID, dossier.FieldLeadAgencyID, dossier.FieldPausedMinutes, dossier.FieldCurrentPosition, dossier.FieldSupplementRounds, dossier.FieldSendBacks, dossier.FieldProcessingMinutes, dossier.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case dossier.FieldCode, dossier.FieldExternalCode, dossier.FieldSource, dossier.FieldIntakeHash, dossier.FieldApplicantName, dossier.FieldApplicantIDNumber, dossier.FieldApplicantPhone, dossier.FieldApplicantEmail, dossier.FieldApplicantAddress, dossier.FieldChannel, dossier.FieldState, dossier.FieldResumeState:
+		case dossier.FieldCode, dossier.FieldExternalCode, dossier.FieldSource, dossier.FieldIntakeHash, dossier.FieldApplicantName, dossier.FieldApplicantIDNumber, dossier.FieldApplicantPhone, dossier.FieldApplicantEmail, dossier.FieldApplicantAddress, dossier.FieldChannel, dossier.FieldState, dossier.FieldResumeState, dossier.FieldJudgement:
 			values[i] = new(sql.NullString)
 		case dossier.FieldCreateTime, dossier.FieldUpdateTime, dossier.FieldSubmittedAt, dossier.FieldReceivedAt, dossier.FieldAppointmentAt, dossier.FieldOriginalAppointmentAt, dossier.FieldFinishedAt, dossier.FieldCompletedAt, dossier.FieldPausedAt, dossier.FieldOverdueAt, dossier.FieldDueSoonAt:
 			values[i] = new(sql.NullTime)
@@ -236,6 +255,13 @@ func (_m *Dossier) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field desk_agency_id", values[i])
 			} else if value.Valid {
 				_m.DeskAgencyID = int(value.Int64)
+			}
+		case dossier.FieldLeadAgencyID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field lead_agency_id", values[i])
+			} else if value.Valid {
+				_m.LeadAgencyID = new(int)
+				*_m.LeadAgencyID = int(value.Int64)
 			}
 		case dossier.FieldApplicantName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -386,6 +412,20 @@ func (_m *Dossier) assignValues(columns []string, values []any) error {
 				_m.DueSoonAt = new(time.Time)
 				*_m.DueSoonAt = value.Time
 			}
+		case dossier.FieldJudgement:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field judgement", values[i])
+			} else if value.Valid {
+				_m.Judgement = new(dossier.Judgement)
+				*_m.Judgement = dossier.Judgement(value.String)
+			}
+		case dossier.FieldProcessingMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field processing_minutes", values[i])
+			} else if value.Valid {
+				_m.ProcessingMinutes = new(int)
+				*_m.ProcessingMinutes = int(value.Int64)
+			}
 		case dossier.FieldVersion:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
@@ -413,6 +453,11 @@ func (_m *Dossier) QueryProcedure() *ProcedureQuery {
 // QueryDeskAgency queries the "desk_agency" edge of the Dossier entity.
 func (_m *Dossier) QueryDeskAgency() *AgencyQuery {
 	return NewDossierClient(_m.config).QueryDeskAgency(_m)
+}
+
+// QueryLeadAgency queries the "lead_agency" edge of the Dossier entity.
+func (_m *Dossier) QueryLeadAgency() *AgencyQuery {
+	return NewDossierClient(_m.config).QueryLeadAgency(_m)
 }
 
 // QueryLegs queries the "legs" edge of the Dossier entity.
@@ -474,6 +519,11 @@ func (_m *Dossier) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("desk_agency_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeskAgencyID))
+	builder.WriteString(", ")
+	if v := _m.LeadAgencyID; v != nil {
+		builder.WriteString("lead_agency_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("applicant_name=")
 	builder.WriteString(_m.ApplicantName)
@@ -560,6 +610,16 @@ func (_m *Dossier) String() string {
 	if v := _m.DueSoonAt; v != nil {
 		builder.WriteString("due_soon_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.Judgement; v != nil {
+		builder.WriteString("judgement=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ProcessingMinutes; v != nil {
+		builder.WriteString("processing_minutes=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("version=")

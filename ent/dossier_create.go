@@ -107,6 +107,20 @@ func (_c *DossierCreate) SetDeskAgencyID(v int) *DossierCreate {
 	return _c
 }
 
+// SetLeadAgencyID sets the "lead_agency_id" field.
+func (_c *DossierCreate) SetLeadAgencyID(v int) *DossierCreate {
+	_c.mutation.SetLeadAgencyID(v)
+	return _c
+}
+
+// SetNillableLeadAgencyID sets the "lead_agency_id" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableLeadAgencyID(v *int) *DossierCreate {
+	if v != nil {
+		_c.SetLeadAgencyID(*v)
+	}
+	return _c
+}
+
 // SetApplicantName sets the "applicant_name" field.
 func (_c *DossierCreate) SetApplicantName(v string) *DossierCreate {
 	_c.mutation.SetApplicantName(v)
@@ -381,6 +395,34 @@ func (_c *DossierCreate) SetNillableDueSoonAt(v *time.Time) *DossierCreate {
 	return _c
 }
 
+// SetJudgement sets the "judgement" field.
+func (_c *DossierCreate) SetJudgement(v dossier.Judgement) *DossierCreate {
+	_c.mutation.SetJudgement(v)
+	return _c
+}
+
+// SetNillableJudgement sets the "judgement" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableJudgement(v *dossier.Judgement) *DossierCreate {
+	if v != nil {
+		_c.SetJudgement(*v)
+	}
+	return _c
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (_c *DossierCreate) SetProcessingMinutes(v int) *DossierCreate {
+	_c.mutation.SetProcessingMinutes(v)
+	return _c
+}
+
+// SetNillableProcessingMinutes sets the "processing_minutes" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableProcessingMinutes(v *int) *DossierCreate {
+	if v != nil {
+		_c.SetProcessingMinutes(*v)
+	}
+	return _c
+}
+
 // SetVersion sets the "version" field.
 func (_c *DossierCreate) SetVersion(v int) *DossierCreate {
 	_c.mutation.SetVersion(v)
@@ -403,6 +445,11 @@ func (_c *DossierCreate) SetProcedure(v *Procedure) *DossierCreate {
 // SetDeskAgency sets the "desk_agency" edge to the Agency entity.
 func (_c *DossierCreate) SetDeskAgency(v *Agency) *DossierCreate {
 	return _c.SetDeskAgencyID(v.ID)
+}
+
+// SetLeadAgency sets the "lead_agency" edge to the Agency entity.
+func (_c *DossierCreate) SetLeadAgency(v *Agency) *DossierCreate {
+	return _c.SetLeadAgencyID(v.ID)
 }
 
 // AddLegIDs adds the "legs" edge to the Leg entity by IDs.
@@ -633,6 +680,11 @@ func (_c *DossierCreate) check() error {
 	if _, ok := _c.mutation.Apologized(); !ok {
 		return &ValidationError{Name: "apologized", err: errors.New(`ent: missing required field "Dossier.apologized"`)}
 	}
+	if v, ok := _c.mutation.Judgement(); ok {
+		if err := dossier.JudgementValidator(v); err != nil {
+			return &ValidationError{Name: "judgement", err: fmt.Errorf(`ent: validator failed for field "Dossier.judgement": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Dossier.version"`)}
 	}
@@ -785,6 +837,14 @@ func (_c *DossierCreate) createSpec() (*Dossier, *sqlgraph.CreateSpec) {
 		_spec.SetField(dossier.FieldDueSoonAt, field.TypeTime, value)
 		_node.DueSoonAt = &value
 	}
+	if value, ok := _c.mutation.Judgement(); ok {
+		_spec.SetField(dossier.FieldJudgement, field.TypeEnum, value)
+		_node.Judgement = &value
+	}
+	if value, ok := _c.mutation.ProcessingMinutes(); ok {
+		_spec.SetField(dossier.FieldProcessingMinutes, field.TypeInt, value)
+		_node.ProcessingMinutes = &value
+	}
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(dossier.FieldVersion, field.TypeInt, value)
 		_node.Version = value
@@ -821,6 +881,23 @@ func (_c *DossierCreate) createSpec() (*Dossier, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.DeskAgencyID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LeadAgencyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   dossier.LeadAgencyTable,
+			Columns: []string{dossier.LeadAgencyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agency.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.LeadAgencyID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.LegsIDs(); len(nodes) > 0 {
@@ -1249,6 +1326,48 @@ func (u *DossierUpsert) ClearDueSoonAt() *DossierUpsert {
 	return u
 }
 
+// SetJudgement sets the "judgement" field.
+func (u *DossierUpsert) SetJudgement(v dossier.Judgement) *DossierUpsert {
+	u.Set(dossier.FieldJudgement, v)
+	return u
+}
+
+// UpdateJudgement sets the "judgement" field to the value that was provided on create.
+func (u *DossierUpsert) UpdateJudgement() *DossierUpsert {
+	u.SetExcluded(dossier.FieldJudgement)
+	return u
+}
+
+// ClearJudgement clears the value of the "judgement" field.
+func (u *DossierUpsert) ClearJudgement() *DossierUpsert {
+	u.SetNull(dossier.FieldJudgement)
+	return u
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (u *DossierUpsert) SetProcessingMinutes(v int) *DossierUpsert {
+	u.Set(dossier.FieldProcessingMinutes, v)
+	return u
+}
+
+// UpdateProcessingMinutes sets the "processing_minutes" field to the value that was provided on create.
+func (u *DossierUpsert) UpdateProcessingMinutes() *DossierUpsert {
+	u.SetExcluded(dossier.FieldProcessingMinutes)
+	return u
+}
+
+// AddProcessingMinutes adds v to the "processing_minutes" field.
+func (u *DossierUpsert) AddProcessingMinutes(v int) *DossierUpsert {
+	u.Add(dossier.FieldProcessingMinutes, v)
+	return u
+}
+
+// ClearProcessingMinutes clears the value of the "processing_minutes" field.
+func (u *DossierUpsert) ClearProcessingMinutes() *DossierUpsert {
+	u.SetNull(dossier.FieldProcessingMinutes)
+	return u
+}
+
 // SetVersion sets the "version" field.
 func (u *DossierUpsert) SetVersion(v int) *DossierUpsert {
 	u.Set(dossier.FieldVersion, v)
@@ -1298,6 +1417,9 @@ func (u *DossierUpsertOne) UpdateNewValues() *DossierUpsertOne {
 		}
 		if _, exists := u.create.mutation.DeskAgencyID(); exists {
 			s.SetIgnore(dossier.FieldDeskAgencyID)
+		}
+		if _, exists := u.create.mutation.LeadAgencyID(); exists {
+			s.SetIgnore(dossier.FieldLeadAgencyID)
 		}
 		if _, exists := u.create.mutation.Channel(); exists {
 			s.SetIgnore(dossier.FieldChannel)
@@ -1735,6 +1857,55 @@ func (u *DossierUpsertOne) ClearDueSoonAt() *DossierUpsertOne {
 	})
 }
 
+// SetJudgement sets the "judgement" field.
+func (u *DossierUpsertOne) SetJudgement(v dossier.Judgement) *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.SetJudgement(v)
+	})
+}
+
+// UpdateJudgement sets the "judgement" field to the value that was provided on create.
+func (u *DossierUpsertOne) UpdateJudgement() *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.UpdateJudgement()
+	})
+}
+
+// ClearJudgement clears the value of the "judgement" field.
+func (u *DossierUpsertOne) ClearJudgement() *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.ClearJudgement()
+	})
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (u *DossierUpsertOne) SetProcessingMinutes(v int) *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.SetProcessingMinutes(v)
+	})
+}
+
+// AddProcessingMinutes adds v to the "processing_minutes" field.
+func (u *DossierUpsertOne) AddProcessingMinutes(v int) *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.AddProcessingMinutes(v)
+	})
+}
+
+// UpdateProcessingMinutes sets the "processing_minutes" field to the value that was provided on create.
+func (u *DossierUpsertOne) UpdateProcessingMinutes() *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.UpdateProcessingMinutes()
+	})
+}
+
+// ClearProcessingMinutes clears the value of the "processing_minutes" field.
+func (u *DossierUpsertOne) ClearProcessingMinutes() *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.ClearProcessingMinutes()
+	})
+}
+
 // SetVersion sets the "version" field.
 func (u *DossierUpsertOne) SetVersion(v int) *DossierUpsertOne {
 	return u.Update(func(s *DossierUpsert) {
@@ -1952,6 +2123,9 @@ func (u *DossierUpsertBulk) UpdateNewValues() *DossierUpsertBulk {
 			}
 			if _, exists := b.mutation.DeskAgencyID(); exists {
 				s.SetIgnore(dossier.FieldDeskAgencyID)
+			}
+			if _, exists := b.mutation.LeadAgencyID(); exists {
+				s.SetIgnore(dossier.FieldLeadAgencyID)
 			}
 			if _, exists := b.mutation.Channel(); exists {
 				s.SetIgnore(dossier.FieldChannel)
@@ -2387,6 +2561,55 @@ func (u *DossierUpsertBulk) UpdateDueSoonAt() *DossierUpsertBulk {
 func (u *DossierUpsertBulk) ClearDueSoonAt() *DossierUpsertBulk {
 	return u.Update(func(s *DossierUpsert) {
 		s.ClearDueSoonAt()
+	})
+}
+
+// SetJudgement sets the "judgement" field.
+func (u *DossierUpsertBulk) SetJudgement(v dossier.Judgement) *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.SetJudgement(v)
+	})
+}
+
+// UpdateJudgement sets the "judgement" field to the value that was provided on create.
+func (u *DossierUpsertBulk) UpdateJudgement() *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.UpdateJudgement()
+	})
+}
+
+// ClearJudgement clears the value of the "judgement" field.
+func (u *DossierUpsertBulk) ClearJudgement() *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.ClearJudgement()
+	})
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (u *DossierUpsertBulk) SetProcessingMinutes(v int) *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.SetProcessingMinutes(v)
+	})
+}
+
+// AddProcessingMinutes adds v to the "processing_minutes" field.
+func (u *DossierUpsertBulk) AddProcessingMinutes(v int) *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.AddProcessingMinutes(v)
+	})
+}
+
+// UpdateProcessingMinutes sets the "processing_minutes" field to the value that was provided on create.
+func (u *DossierUpsertBulk) UpdateProcessingMinutes() *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.UpdateProcessingMinutes()
+	})
+}
+
+// ClearProcessingMinutes clears the value of the "processing_minutes" field.
+func (u *DossierUpsertBulk) ClearProcessingMinutes() *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.ClearProcessingMinutes()
 	})
 }
 

@@ -30,6 +30,7 @@ type DossierQuery struct {
 	predicates      []predicate.Dossier
 	withProcedure   *ProcedureQuery
 	withDeskAgency  *AgencyQuery
+	withLeadAgency  *AgencyQuery
 	withLegs        *LegQuery
 	withEvents      *DossierEventQuery
 	loadTotal       []func(context.Context, []*Dossier) error
@@ -109,6 +110,28 @@ func (_q *DossierQuery) QueryDeskAgency() *AgencyQuery {
 			sqlgraph.From(dossier.Table, dossier.FieldID, selector),
 			sqlgraph.To(agency.Table, agency.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, dossier.DeskAgencyTable, dossier.DeskAgencyColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLeadAgency chains the current query on the "lead_agency" edge.
+func (_q *DossierQuery) QueryLeadAgency() *AgencyQuery {
+	query := (&AgencyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dossier.Table, dossier.FieldID, selector),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, dossier.LeadAgencyTable, dossier.LeadAgencyColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -354,6 +377,7 @@ func (_q *DossierQuery) Clone() *DossierQuery {
 		predicates:     append([]predicate.Dossier{}, _q.predicates...),
 		withProcedure:  _q.withProcedure.Clone(),
 		withDeskAgency: _q.withDeskAgency.Clone(),
+		withLeadAgency: _q.withLeadAgency.Clone(),
 		withLegs:       _q.withLegs.Clone(),
 		withEvents:     _q.withEvents.Clone(),
 		// clone intermediate query.
@@ -382,6 +406,17 @@ func (_q *DossierQuery) WithDeskAgency(opts ...func(*AgencyQuery)) *DossierQuery
 		opt(query)
 	}
 	_q.withDeskAgency = query
+	return _q
+}
+
+// WithLeadAgency tells the query-builder to eager-load the nodes that are connected to
+// the "lead_agency" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DossierQuery) WithLeadAgency(opts ...func(*AgencyQuery)) *DossierQuery {
+	query := (&AgencyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLeadAgency = query
 	return _q
 }
 
@@ -485,9 +520,10 @@ func (_q *DossierQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doss
 	var (
 		nodes       = []*Dossier{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withProcedure != nil,
 			_q.withDeskAgency != nil,
+			_q.withLeadAgency != nil,
 			_q.withLegs != nil,
 			_q.withEvents != nil,
 		}
@@ -522,6 +558,12 @@ func (_q *DossierQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doss
 	if query := _q.withDeskAgency; query != nil {
 		if err := _q.loadDeskAgency(ctx, query, nodes, nil,
 			func(n *Dossier, e *Agency) { n.Edges.DeskAgency = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLeadAgency; query != nil {
+		if err := _q.loadLeadAgency(ctx, query, nodes, nil,
+			func(n *Dossier, e *Agency) { n.Edges.LeadAgency = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -612,6 +654,38 @@ func (_q *DossierQuery) loadDeskAgency(ctx context.Context, query *AgencyQuery, 
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "desk_agency_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *DossierQuery) loadLeadAgency(ctx context.Context, query *AgencyQuery, nodes []*Dossier, init func(*Dossier), assign func(*Dossier, *Agency)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Dossier)
+	for i := range nodes {
+		if nodes[i].LeadAgencyID == nil {
+			continue
+		}
+		fk := *nodes[i].LeadAgencyID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(agency.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "lead_agency_id" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
@@ -713,6 +787,9 @@ func (_q *DossierQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withDeskAgency != nil {
 			_spec.Node.AddColumnOnce(dossier.FieldDeskAgencyID)
+		}
+		if _q.withLeadAgency != nil {
+			_spec.Node.AddColumnOnce(dossier.FieldLeadAgencyID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

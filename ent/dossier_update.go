@@ -413,6 +413,53 @@ func (_u *DossierUpdate) ClearDueSoonAt() *DossierUpdate {
 	return _u
 }
 
+// SetJudgement sets the "judgement" field.
+func (_u *DossierUpdate) SetJudgement(v dossier.Judgement) *DossierUpdate {
+	_u.mutation.SetJudgement(v)
+	return _u
+}
+
+// SetNillableJudgement sets the "judgement" field if the given value is not nil.
+func (_u *DossierUpdate) SetNillableJudgement(v *dossier.Judgement) *DossierUpdate {
+	if v != nil {
+		_u.SetJudgement(*v)
+	}
+	return _u
+}
+
+// ClearJudgement clears the value of the "judgement" field.
+func (_u *DossierUpdate) ClearJudgement() *DossierUpdate {
+	_u.mutation.ClearJudgement()
+	return _u
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (_u *DossierUpdate) SetProcessingMinutes(v int) *DossierUpdate {
+	_u.mutation.ResetProcessingMinutes()
+	_u.mutation.SetProcessingMinutes(v)
+	return _u
+}
+
+// SetNillableProcessingMinutes sets the "processing_minutes" field if the given value is not nil.
+func (_u *DossierUpdate) SetNillableProcessingMinutes(v *int) *DossierUpdate {
+	if v != nil {
+		_u.SetProcessingMinutes(*v)
+	}
+	return _u
+}
+
+// AddProcessingMinutes adds value to the "processing_minutes" field.
+func (_u *DossierUpdate) AddProcessingMinutes(v int) *DossierUpdate {
+	_u.mutation.AddProcessingMinutes(v)
+	return _u
+}
+
+// ClearProcessingMinutes clears the value of the "processing_minutes" field.
+func (_u *DossierUpdate) ClearProcessingMinutes() *DossierUpdate {
+	_u.mutation.ClearProcessingMinutes()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *DossierUpdate) SetVersion(v int) *DossierUpdate {
 	_u.mutation.ResetVersion()
@@ -584,6 +631,11 @@ func (_u *DossierUpdate) check() error {
 			return &ValidationError{Name: "resume_state", err: fmt.Errorf(`ent: validator failed for field "Dossier.resume_state": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Judgement(); ok {
+		if err := dossier.JudgementValidator(v); err != nil {
+			return &ValidationError{Name: "judgement", err: fmt.Errorf(`ent: validator failed for field "Dossier.judgement": %w`, err)}
+		}
+	}
 	if _u.mutation.ProcedureCleared() && len(_u.mutation.ProcedureIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Dossier.procedure"`)
 	}
@@ -726,6 +778,21 @@ func (_u *DossierUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DueSoonAtCleared() {
 		_spec.ClearField(dossier.FieldDueSoonAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Judgement(); ok {
+		_spec.SetField(dossier.FieldJudgement, field.TypeEnum, value)
+	}
+	if _u.mutation.JudgementCleared() {
+		_spec.ClearField(dossier.FieldJudgement, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.ProcessingMinutes(); ok {
+		_spec.SetField(dossier.FieldProcessingMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProcessingMinutes(); ok {
+		_spec.AddField(dossier.FieldProcessingMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.ProcessingMinutesCleared() {
+		_spec.ClearField(dossier.FieldProcessingMinutes, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(dossier.FieldVersion, field.TypeInt, value)
@@ -1225,6 +1292,53 @@ func (_u *DossierUpdateOne) ClearDueSoonAt() *DossierUpdateOne {
 	return _u
 }
 
+// SetJudgement sets the "judgement" field.
+func (_u *DossierUpdateOne) SetJudgement(v dossier.Judgement) *DossierUpdateOne {
+	_u.mutation.SetJudgement(v)
+	return _u
+}
+
+// SetNillableJudgement sets the "judgement" field if the given value is not nil.
+func (_u *DossierUpdateOne) SetNillableJudgement(v *dossier.Judgement) *DossierUpdateOne {
+	if v != nil {
+		_u.SetJudgement(*v)
+	}
+	return _u
+}
+
+// ClearJudgement clears the value of the "judgement" field.
+func (_u *DossierUpdateOne) ClearJudgement() *DossierUpdateOne {
+	_u.mutation.ClearJudgement()
+	return _u
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (_u *DossierUpdateOne) SetProcessingMinutes(v int) *DossierUpdateOne {
+	_u.mutation.ResetProcessingMinutes()
+	_u.mutation.SetProcessingMinutes(v)
+	return _u
+}
+
+// SetNillableProcessingMinutes sets the "processing_minutes" field if the given value is not nil.
+func (_u *DossierUpdateOne) SetNillableProcessingMinutes(v *int) *DossierUpdateOne {
+	if v != nil {
+		_u.SetProcessingMinutes(*v)
+	}
+	return _u
+}
+
+// AddProcessingMinutes adds value to the "processing_minutes" field.
+func (_u *DossierUpdateOne) AddProcessingMinutes(v int) *DossierUpdateOne {
+	_u.mutation.AddProcessingMinutes(v)
+	return _u
+}
+
+// ClearProcessingMinutes clears the value of the "processing_minutes" field.
+func (_u *DossierUpdateOne) ClearProcessingMinutes() *DossierUpdateOne {
+	_u.mutation.ClearProcessingMinutes()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *DossierUpdateOne) SetVersion(v int) *DossierUpdateOne {
 	_u.mutation.ResetVersion()
@@ -1409,6 +1523,11 @@ func (_u *DossierUpdateOne) check() error {
 			return &ValidationError{Name: "resume_state", err: fmt.Errorf(`ent: validator failed for field "Dossier.resume_state": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Judgement(); ok {
+		if err := dossier.JudgementValidator(v); err != nil {
+			return &ValidationError{Name: "judgement", err: fmt.Errorf(`ent: validator failed for field "Dossier.judgement": %w`, err)}
+		}
+	}
 	if _u.mutation.ProcedureCleared() && len(_u.mutation.ProcedureIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Dossier.procedure"`)
 	}
@@ -1568,6 +1687,21 @@ func (_u *DossierUpdateOne) sqlSave(ctx context.Context) (_node *Dossier, err er
 	}
 	if _u.mutation.DueSoonAtCleared() {
 		_spec.ClearField(dossier.FieldDueSoonAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Judgement(); ok {
+		_spec.SetField(dossier.FieldJudgement, field.TypeEnum, value)
+	}
+	if _u.mutation.JudgementCleared() {
+		_spec.ClearField(dossier.FieldJudgement, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.ProcessingMinutes(); ok {
+		_spec.SetField(dossier.FieldProcessingMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProcessingMinutes(); ok {
+		_spec.AddField(dossier.FieldProcessingMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.ProcessingMinutesCleared() {
+		_spec.ClearField(dossier.FieldProcessingMinutes, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(dossier.FieldVersion, field.TypeInt, value)

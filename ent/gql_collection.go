@@ -621,6 +621,21 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				fieldSeen[dossier.FieldDeskAgencyID] = struct{}{}
 			}
 
+		case "leadAgency":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AgencyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, agencyImplementors)...); err != nil {
+				return err
+			}
+			_q.withLeadAgency = query
+			if _, ok := fieldSeen[dossier.FieldLeadAgencyID]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldLeadAgencyID)
+				fieldSeen[dossier.FieldLeadAgencyID] = struct{}{}
+			}
+
 		case "legs":
 			var (
 				alias = field.Alias
@@ -677,10 +692,10 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -688,10 +703,10 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Dossier) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Events)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -756,6 +771,11 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[dossier.FieldDeskAgencyID]; !ok {
 				selectedFields = append(selectedFields, dossier.FieldDeskAgencyID)
 				fieldSeen[dossier.FieldDeskAgencyID] = struct{}{}
+			}
+		case "leadAgencyID":
+			if _, ok := fieldSeen[dossier.FieldLeadAgencyID]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldLeadAgencyID)
+				fieldSeen[dossier.FieldLeadAgencyID] = struct{}{}
 			}
 		case "applicantName":
 			if _, ok := fieldSeen[dossier.FieldApplicantName]; !ok {
@@ -856,6 +876,16 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[dossier.FieldOverdueAt]; !ok {
 				selectedFields = append(selectedFields, dossier.FieldOverdueAt)
 				fieldSeen[dossier.FieldOverdueAt] = struct{}{}
+			}
+		case "judgement":
+			if _, ok := fieldSeen[dossier.FieldJudgement]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldJudgement)
+				fieldSeen[dossier.FieldJudgement] = struct{}{}
+			}
+		case "processingMinutes":
+			if _, ok := fieldSeen[dossier.FieldProcessingMinutes]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldProcessingMinutes)
+				fieldSeen[dossier.FieldProcessingMinutes] = struct{}{}
 			}
 		case "version":
 			if _, ok := fieldSeen[dossier.FieldVersion]; !ok {
@@ -1264,6 +1294,11 @@ func (_q *LegQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 			if _, ok := fieldSeen[leg.FieldPausedMinutes]; !ok {
 				selectedFields = append(selectedFields, leg.FieldPausedMinutes)
 				fieldSeen[leg.FieldPausedMinutes] = struct{}{}
+			}
+		case "workedMinutes":
+			if _, ok := fieldSeen[leg.FieldWorkedMinutes]; !ok {
+				selectedFields = append(selectedFields, leg.FieldWorkedMinutes)
+				fieldSeen[leg.FieldWorkedMinutes] = struct{}{}
 			}
 		case "judgement":
 			if _, ok := fieldSeen[leg.FieldJudgement]; !ok {

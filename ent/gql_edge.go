@@ -90,6 +90,14 @@ func (_m *Dossier) DeskAgency(ctx context.Context) (*Agency, error) {
 	return result, err
 }
 
+func (_m *Dossier) LeadAgency(ctx context.Context) (*Agency, error) {
+	result, err := _m.Edges.LeadAgencyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeadAgency().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Dossier) Legs(ctx context.Context) (result []*Leg, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedLegs(graphql.GetFieldContext(ctx).Field.Alias)
@@ -110,7 +118,7 @@ func (_m *Dossier) Events(
 		WithDossierEventFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedEvents(alias); err == nil || hasTotalCount {
 		pager, err := newDossierEventPager(opts, last != nil)
 		if err != nil {

@@ -1197,6 +1197,14 @@ type DossierWhereInput struct {
 	DeskAgencyIDIn    []int `json:"deskAgencyIDIn,omitempty"`
 	DeskAgencyIDNotIn []int `json:"deskAgencyIDNotIn,omitempty"`
 
+	// "lead_agency_id" field predicates.
+	LeadAgencyID       *int  `json:"leadAgencyID,omitempty"`
+	LeadAgencyIDNEQ    *int  `json:"leadAgencyIDNEQ,omitempty"`
+	LeadAgencyIDIn     []int `json:"leadAgencyIDIn,omitempty"`
+	LeadAgencyIDNotIn  []int `json:"leadAgencyIDNotIn,omitempty"`
+	LeadAgencyIDIsNil  bool  `json:"leadAgencyIDIsNil,omitempty"`
+	LeadAgencyIDNotNil bool  `json:"leadAgencyIDNotNil,omitempty"`
+
 	// "applicant_name" field predicates.
 	ApplicantName             *string  `json:"applicantName,omitempty"`
 	ApplicantNameNEQ          *string  `json:"applicantNameNEQ,omitempty"`
@@ -1412,6 +1420,26 @@ type DossierWhereInput struct {
 	OverdueAtIsNil  bool        `json:"overdueAtIsNil,omitempty"`
 	OverdueAtNotNil bool        `json:"overdueAtNotNil,omitempty"`
 
+	// "judgement" field predicates.
+	Judgement       *dossier.Judgement  `json:"judgement,omitempty"`
+	JudgementNEQ    *dossier.Judgement  `json:"judgementNEQ,omitempty"`
+	JudgementIn     []dossier.Judgement `json:"judgementIn,omitempty"`
+	JudgementNotIn  []dossier.Judgement `json:"judgementNotIn,omitempty"`
+	JudgementIsNil  bool                `json:"judgementIsNil,omitempty"`
+	JudgementNotNil bool                `json:"judgementNotNil,omitempty"`
+
+	// "processing_minutes" field predicates.
+	ProcessingMinutes       *int  `json:"processingMinutes,omitempty"`
+	ProcessingMinutesNEQ    *int  `json:"processingMinutesNEQ,omitempty"`
+	ProcessingMinutesIn     []int `json:"processingMinutesIn,omitempty"`
+	ProcessingMinutesNotIn  []int `json:"processingMinutesNotIn,omitempty"`
+	ProcessingMinutesGT     *int  `json:"processingMinutesGT,omitempty"`
+	ProcessingMinutesGTE    *int  `json:"processingMinutesGTE,omitempty"`
+	ProcessingMinutesLT     *int  `json:"processingMinutesLT,omitempty"`
+	ProcessingMinutesLTE    *int  `json:"processingMinutesLTE,omitempty"`
+	ProcessingMinutesIsNil  bool  `json:"processingMinutesIsNil,omitempty"`
+	ProcessingMinutesNotNil bool  `json:"processingMinutesNotNil,omitempty"`
+
 	// "version" field predicates.
 	Version      *int  `json:"version,omitempty"`
 	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
@@ -1429,6 +1457,10 @@ type DossierWhereInput struct {
 	// "desk_agency" edge predicates.
 	HasDeskAgency     *bool               `json:"hasDeskAgency,omitempty"`
 	HasDeskAgencyWith []*AgencyWhereInput `json:"hasDeskAgencyWith,omitempty"`
+
+	// "lead_agency" edge predicates.
+	HasLeadAgency     *bool               `json:"hasLeadAgency,omitempty"`
+	HasLeadAgencyWith []*AgencyWhereInput `json:"hasLeadAgencyWith,omitempty"`
 
 	// "legs" edge predicates.
 	HasLegs     *bool            `json:"hasLegs,omitempty"`
@@ -1734,6 +1766,24 @@ func (i *DossierWhereInput) P() (predicate.Dossier, error) {
 	}
 	if len(i.DeskAgencyIDNotIn) > 0 {
 		predicates = append(predicates, dossier.DeskAgencyIDNotIn(i.DeskAgencyIDNotIn...))
+	}
+	if i.LeadAgencyID != nil {
+		predicates = append(predicates, dossier.LeadAgencyIDEQ(*i.LeadAgencyID))
+	}
+	if i.LeadAgencyIDNEQ != nil {
+		predicates = append(predicates, dossier.LeadAgencyIDNEQ(*i.LeadAgencyIDNEQ))
+	}
+	if len(i.LeadAgencyIDIn) > 0 {
+		predicates = append(predicates, dossier.LeadAgencyIDIn(i.LeadAgencyIDIn...))
+	}
+	if len(i.LeadAgencyIDNotIn) > 0 {
+		predicates = append(predicates, dossier.LeadAgencyIDNotIn(i.LeadAgencyIDNotIn...))
+	}
+	if i.LeadAgencyIDIsNil {
+		predicates = append(predicates, dossier.LeadAgencyIDIsNil())
+	}
+	if i.LeadAgencyIDNotNil {
+		predicates = append(predicates, dossier.LeadAgencyIDNotNil())
 	}
 	if i.ApplicantName != nil {
 		predicates = append(predicates, dossier.ApplicantNameEQ(*i.ApplicantName))
@@ -2266,6 +2316,54 @@ func (i *DossierWhereInput) P() (predicate.Dossier, error) {
 	if i.OverdueAtNotNil {
 		predicates = append(predicates, dossier.OverdueAtNotNil())
 	}
+	if i.Judgement != nil {
+		predicates = append(predicates, dossier.JudgementEQ(*i.Judgement))
+	}
+	if i.JudgementNEQ != nil {
+		predicates = append(predicates, dossier.JudgementNEQ(*i.JudgementNEQ))
+	}
+	if len(i.JudgementIn) > 0 {
+		predicates = append(predicates, dossier.JudgementIn(i.JudgementIn...))
+	}
+	if len(i.JudgementNotIn) > 0 {
+		predicates = append(predicates, dossier.JudgementNotIn(i.JudgementNotIn...))
+	}
+	if i.JudgementIsNil {
+		predicates = append(predicates, dossier.JudgementIsNil())
+	}
+	if i.JudgementNotNil {
+		predicates = append(predicates, dossier.JudgementNotNil())
+	}
+	if i.ProcessingMinutes != nil {
+		predicates = append(predicates, dossier.ProcessingMinutesEQ(*i.ProcessingMinutes))
+	}
+	if i.ProcessingMinutesNEQ != nil {
+		predicates = append(predicates, dossier.ProcessingMinutesNEQ(*i.ProcessingMinutesNEQ))
+	}
+	if len(i.ProcessingMinutesIn) > 0 {
+		predicates = append(predicates, dossier.ProcessingMinutesIn(i.ProcessingMinutesIn...))
+	}
+	if len(i.ProcessingMinutesNotIn) > 0 {
+		predicates = append(predicates, dossier.ProcessingMinutesNotIn(i.ProcessingMinutesNotIn...))
+	}
+	if i.ProcessingMinutesGT != nil {
+		predicates = append(predicates, dossier.ProcessingMinutesGT(*i.ProcessingMinutesGT))
+	}
+	if i.ProcessingMinutesGTE != nil {
+		predicates = append(predicates, dossier.ProcessingMinutesGTE(*i.ProcessingMinutesGTE))
+	}
+	if i.ProcessingMinutesLT != nil {
+		predicates = append(predicates, dossier.ProcessingMinutesLT(*i.ProcessingMinutesLT))
+	}
+	if i.ProcessingMinutesLTE != nil {
+		predicates = append(predicates, dossier.ProcessingMinutesLTE(*i.ProcessingMinutesLTE))
+	}
+	if i.ProcessingMinutesIsNil {
+		predicates = append(predicates, dossier.ProcessingMinutesIsNil())
+	}
+	if i.ProcessingMinutesNotNil {
+		predicates = append(predicates, dossier.ProcessingMinutesNotNil())
+	}
 	if i.Version != nil {
 		predicates = append(predicates, dossier.VersionEQ(*i.Version))
 	}
@@ -2326,6 +2424,24 @@ func (i *DossierWhereInput) P() (predicate.Dossier, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, dossier.HasDeskAgencyWith(with...))
+	}
+	if i.HasLeadAgency != nil {
+		p := dossier.HasLeadAgency()
+		if !*i.HasLeadAgency {
+			p = dossier.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeadAgencyWith) > 0 {
+		with := make([]predicate.Agency, 0, len(i.HasLeadAgencyWith))
+		for _, w := range i.HasLeadAgencyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeadAgencyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, dossier.HasLeadAgencyWith(with...))
 	}
 	if i.HasLegs != nil {
 		p := dossier.HasLegs()
@@ -3072,6 +3188,18 @@ type LegWhereInput struct {
 	PausedMinutesLT    *int  `json:"pausedMinutesLT,omitempty"`
 	PausedMinutesLTE   *int  `json:"pausedMinutesLTE,omitempty"`
 
+	// "worked_minutes" field predicates.
+	WorkedMinutes       *int  `json:"workedMinutes,omitempty"`
+	WorkedMinutesNEQ    *int  `json:"workedMinutesNEQ,omitempty"`
+	WorkedMinutesIn     []int `json:"workedMinutesIn,omitempty"`
+	WorkedMinutesNotIn  []int `json:"workedMinutesNotIn,omitempty"`
+	WorkedMinutesGT     *int  `json:"workedMinutesGT,omitempty"`
+	WorkedMinutesGTE    *int  `json:"workedMinutesGTE,omitempty"`
+	WorkedMinutesLT     *int  `json:"workedMinutesLT,omitempty"`
+	WorkedMinutesLTE    *int  `json:"workedMinutesLTE,omitempty"`
+	WorkedMinutesIsNil  bool  `json:"workedMinutesIsNil,omitempty"`
+	WorkedMinutesNotNil bool  `json:"workedMinutesNotNil,omitempty"`
+
 	// "judgement" field predicates.
 	Judgement      *leg.Judgement  `json:"judgement,omitempty"`
 	JudgementNEQ   *leg.Judgement  `json:"judgementNEQ,omitempty"`
@@ -3424,6 +3552,36 @@ func (i *LegWhereInput) P() (predicate.Leg, error) {
 	}
 	if i.PausedMinutesLTE != nil {
 		predicates = append(predicates, leg.PausedMinutesLTE(*i.PausedMinutesLTE))
+	}
+	if i.WorkedMinutes != nil {
+		predicates = append(predicates, leg.WorkedMinutesEQ(*i.WorkedMinutes))
+	}
+	if i.WorkedMinutesNEQ != nil {
+		predicates = append(predicates, leg.WorkedMinutesNEQ(*i.WorkedMinutesNEQ))
+	}
+	if len(i.WorkedMinutesIn) > 0 {
+		predicates = append(predicates, leg.WorkedMinutesIn(i.WorkedMinutesIn...))
+	}
+	if len(i.WorkedMinutesNotIn) > 0 {
+		predicates = append(predicates, leg.WorkedMinutesNotIn(i.WorkedMinutesNotIn...))
+	}
+	if i.WorkedMinutesGT != nil {
+		predicates = append(predicates, leg.WorkedMinutesGT(*i.WorkedMinutesGT))
+	}
+	if i.WorkedMinutesGTE != nil {
+		predicates = append(predicates, leg.WorkedMinutesGTE(*i.WorkedMinutesGTE))
+	}
+	if i.WorkedMinutesLT != nil {
+		predicates = append(predicates, leg.WorkedMinutesLT(*i.WorkedMinutesLT))
+	}
+	if i.WorkedMinutesLTE != nil {
+		predicates = append(predicates, leg.WorkedMinutesLTE(*i.WorkedMinutesLTE))
+	}
+	if i.WorkedMinutesIsNil {
+		predicates = append(predicates, leg.WorkedMinutesIsNil())
+	}
+	if i.WorkedMinutesNotNil {
+		predicates = append(predicates, leg.WorkedMinutesNotNil())
 	}
 	if i.Judgement != nil {
 		predicates = append(predicates, leg.JudgementEQ(*i.Judgement))

@@ -40,6 +40,8 @@ type Leg struct {
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	// Working minutes the leg's clock was stopped for supplementation.
 	PausedMinutes int `json:"paused_minutes,omitempty"`
+	// Working minutes the agency held the leg, pauses excluded; set when it finishes.
+	WorkedMinutes *int `json:"worked_minutes,omitempty"`
 	// EARLY = finished on an earlier day than due, ON_TIME, LATE; PENDING while open.
 	Judgement leg.Judgement `json:"judgement,omitempty"`
 	// A coordinating agency's answer.
@@ -109,7 +111,7 @@ func (*Leg) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case leg.FieldAgree:
 			values[i] = new(sql.NullBool)
-		case leg.FieldID, leg.FieldDossierID, leg.FieldAgencyID, leg.FieldOfficerID, leg.FieldPosition, leg.FieldAllottedMinutes, leg.FieldPausedMinutes:
+		case leg.FieldID, leg.FieldDossierID, leg.FieldAgencyID, leg.FieldOfficerID, leg.FieldPosition, leg.FieldAllottedMinutes, leg.FieldPausedMinutes, leg.FieldWorkedMinutes:
 			values[i] = new(sql.NullInt64)
 		case leg.FieldRole, leg.FieldJudgement, leg.FieldOpinion:
 			values[i] = new(sql.NullString)
@@ -197,6 +199,13 @@ func (_m *Leg) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field paused_minutes", values[i])
 			} else if value.Valid {
 				_m.PausedMinutes = int(value.Int64)
+			}
+		case leg.FieldWorkedMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field worked_minutes", values[i])
+			} else if value.Valid {
+				_m.WorkedMinutes = new(int)
+				*_m.WorkedMinutes = int(value.Int64)
 			}
 		case leg.FieldJudgement:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -309,6 +318,11 @@ func (_m *Leg) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("paused_minutes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PausedMinutes))
+	builder.WriteString(", ")
+	if v := _m.WorkedMinutes; v != nil {
+		builder.WriteString("worked_minutes=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("judgement=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Judgement))

@@ -117,6 +117,20 @@ func (_c *LegCreate) SetNillablePausedMinutes(v *int) *LegCreate {
 	return _c
 }
 
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (_c *LegCreate) SetWorkedMinutes(v int) *LegCreate {
+	_c.mutation.SetWorkedMinutes(v)
+	return _c
+}
+
+// SetNillableWorkedMinutes sets the "worked_minutes" field if the given value is not nil.
+func (_c *LegCreate) SetNillableWorkedMinutes(v *int) *LegCreate {
+	if v != nil {
+		_c.SetWorkedMinutes(*v)
+	}
+	return _c
+}
+
 // SetJudgement sets the "judgement" field.
 func (_c *LegCreate) SetJudgement(v leg.Judgement) *LegCreate {
 	_c.mutation.SetJudgement(v)
@@ -342,6 +356,10 @@ func (_c *LegCreate) createSpec() (*Leg, *sqlgraph.CreateSpec) {
 		_spec.SetField(leg.FieldPausedMinutes, field.TypeInt, value)
 		_node.PausedMinutes = value
 	}
+	if value, ok := _c.mutation.WorkedMinutes(); ok {
+		_spec.SetField(leg.FieldWorkedMinutes, field.TypeInt, value)
+		_node.WorkedMinutes = &value
+	}
 	if value, ok := _c.mutation.Judgement(); ok {
 		_spec.SetField(leg.FieldJudgement, field.TypeEnum, value)
 		_node.Judgement = value
@@ -524,6 +542,30 @@ func (u *LegUpsert) UpdatePausedMinutes() *LegUpsert {
 // AddPausedMinutes adds v to the "paused_minutes" field.
 func (u *LegUpsert) AddPausedMinutes(v int) *LegUpsert {
 	u.Add(leg.FieldPausedMinutes, v)
+	return u
+}
+
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (u *LegUpsert) SetWorkedMinutes(v int) *LegUpsert {
+	u.Set(leg.FieldWorkedMinutes, v)
+	return u
+}
+
+// UpdateWorkedMinutes sets the "worked_minutes" field to the value that was provided on create.
+func (u *LegUpsert) UpdateWorkedMinutes() *LegUpsert {
+	u.SetExcluded(leg.FieldWorkedMinutes)
+	return u
+}
+
+// AddWorkedMinutes adds v to the "worked_minutes" field.
+func (u *LegUpsert) AddWorkedMinutes(v int) *LegUpsert {
+	u.Add(leg.FieldWorkedMinutes, v)
+	return u
+}
+
+// ClearWorkedMinutes clears the value of the "worked_minutes" field.
+func (u *LegUpsert) ClearWorkedMinutes() *LegUpsert {
+	u.SetNull(leg.FieldWorkedMinutes)
 	return u
 }
 
@@ -727,6 +769,34 @@ func (u *LegUpsertOne) AddPausedMinutes(v int) *LegUpsertOne {
 func (u *LegUpsertOne) UpdatePausedMinutes() *LegUpsertOne {
 	return u.Update(func(s *LegUpsert) {
 		s.UpdatePausedMinutes()
+	})
+}
+
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (u *LegUpsertOne) SetWorkedMinutes(v int) *LegUpsertOne {
+	return u.Update(func(s *LegUpsert) {
+		s.SetWorkedMinutes(v)
+	})
+}
+
+// AddWorkedMinutes adds v to the "worked_minutes" field.
+func (u *LegUpsertOne) AddWorkedMinutes(v int) *LegUpsertOne {
+	return u.Update(func(s *LegUpsert) {
+		s.AddWorkedMinutes(v)
+	})
+}
+
+// UpdateWorkedMinutes sets the "worked_minutes" field to the value that was provided on create.
+func (u *LegUpsertOne) UpdateWorkedMinutes() *LegUpsertOne {
+	return u.Update(func(s *LegUpsert) {
+		s.UpdateWorkedMinutes()
+	})
+}
+
+// ClearWorkedMinutes clears the value of the "worked_minutes" field.
+func (u *LegUpsertOne) ClearWorkedMinutes() *LegUpsertOne {
+	return u.Update(func(s *LegUpsert) {
+		s.ClearWorkedMinutes()
 	})
 }
 
@@ -1107,6 +1177,34 @@ func (u *LegUpsertBulk) AddPausedMinutes(v int) *LegUpsertBulk {
 func (u *LegUpsertBulk) UpdatePausedMinutes() *LegUpsertBulk {
 	return u.Update(func(s *LegUpsert) {
 		s.UpdatePausedMinutes()
+	})
+}
+
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (u *LegUpsertBulk) SetWorkedMinutes(v int) *LegUpsertBulk {
+	return u.Update(func(s *LegUpsert) {
+		s.SetWorkedMinutes(v)
+	})
+}
+
+// AddWorkedMinutes adds v to the "worked_minutes" field.
+func (u *LegUpsertBulk) AddWorkedMinutes(v int) *LegUpsertBulk {
+	return u.Update(func(s *LegUpsert) {
+		s.AddWorkedMinutes(v)
+	})
+}
+
+// UpdateWorkedMinutes sets the "worked_minutes" field to the value that was provided on create.
+func (u *LegUpsertBulk) UpdateWorkedMinutes() *LegUpsertBulk {
+	return u.Update(func(s *LegUpsert) {
+		s.UpdateWorkedMinutes()
+	})
+}
+
+// ClearWorkedMinutes clears the value of the "worked_minutes" field.
+func (u *LegUpsertBulk) ClearWorkedMinutes() *LegUpsertBulk {
+	return u.Update(func(s *LegUpsert) {
+		s.ClearWorkedMinutes()
 	})
 }
 

@@ -105,6 +105,33 @@ func (_u *LegUpdate) AddPausedMinutes(v int) *LegUpdate {
 	return _u
 }
 
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (_u *LegUpdate) SetWorkedMinutes(v int) *LegUpdate {
+	_u.mutation.ResetWorkedMinutes()
+	_u.mutation.SetWorkedMinutes(v)
+	return _u
+}
+
+// SetNillableWorkedMinutes sets the "worked_minutes" field if the given value is not nil.
+func (_u *LegUpdate) SetNillableWorkedMinutes(v *int) *LegUpdate {
+	if v != nil {
+		_u.SetWorkedMinutes(*v)
+	}
+	return _u
+}
+
+// AddWorkedMinutes adds value to the "worked_minutes" field.
+func (_u *LegUpdate) AddWorkedMinutes(v int) *LegUpdate {
+	_u.mutation.AddWorkedMinutes(v)
+	return _u
+}
+
+// ClearWorkedMinutes clears the value of the "worked_minutes" field.
+func (_u *LegUpdate) ClearWorkedMinutes() *LegUpdate {
+	_u.mutation.ClearWorkedMinutes()
+	return _u
+}
+
 // SetJudgement sets the "judgement" field.
 func (_u *LegUpdate) SetJudgement(v leg.Judgement) *LegUpdate {
 	_u.mutation.SetJudgement(v)
@@ -271,6 +298,15 @@ func (_u *LegUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedPausedMinutes(); ok {
 		_spec.AddField(leg.FieldPausedMinutes, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.WorkedMinutes(); ok {
+		_spec.SetField(leg.FieldWorkedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWorkedMinutes(); ok {
+		_spec.AddField(leg.FieldWorkedMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.WorkedMinutesCleared() {
+		_spec.ClearField(leg.FieldWorkedMinutes, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Judgement(); ok {
 		_spec.SetField(leg.FieldJudgement, field.TypeEnum, value)
 	}
@@ -415,6 +451,33 @@ func (_u *LegUpdateOne) SetNillablePausedMinutes(v *int) *LegUpdateOne {
 // AddPausedMinutes adds value to the "paused_minutes" field.
 func (_u *LegUpdateOne) AddPausedMinutes(v int) *LegUpdateOne {
 	_u.mutation.AddPausedMinutes(v)
+	return _u
+}
+
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (_u *LegUpdateOne) SetWorkedMinutes(v int) *LegUpdateOne {
+	_u.mutation.ResetWorkedMinutes()
+	_u.mutation.SetWorkedMinutes(v)
+	return _u
+}
+
+// SetNillableWorkedMinutes sets the "worked_minutes" field if the given value is not nil.
+func (_u *LegUpdateOne) SetNillableWorkedMinutes(v *int) *LegUpdateOne {
+	if v != nil {
+		_u.SetWorkedMinutes(*v)
+	}
+	return _u
+}
+
+// AddWorkedMinutes adds value to the "worked_minutes" field.
+func (_u *LegUpdateOne) AddWorkedMinutes(v int) *LegUpdateOne {
+	_u.mutation.AddWorkedMinutes(v)
+	return _u
+}
+
+// ClearWorkedMinutes clears the value of the "worked_minutes" field.
+func (_u *LegUpdateOne) ClearWorkedMinutes() *LegUpdateOne {
+	_u.mutation.ClearWorkedMinutes()
 	return _u
 }
 
@@ -613,6 +676,15 @@ func (_u *LegUpdateOne) sqlSave(ctx context.Context) (_node *Leg, err error) {
 	}
 	if value, ok := _u.mutation.AddedPausedMinutes(); ok {
 		_spec.AddField(leg.FieldPausedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.WorkedMinutes(); ok {
+		_spec.SetField(leg.FieldWorkedMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedWorkedMinutes(); ok {
+		_spec.AddField(leg.FieldWorkedMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.WorkedMinutesCleared() {
+		_spec.ClearField(leg.FieldWorkedMinutes, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Judgement(); ok {
 		_spec.SetField(leg.FieldJudgement, field.TypeEnum, value)

@@ -2278,6 +2278,9 @@ type DossierMutation struct {
 	apologized              *bool
 	overdue_at              *time.Time
 	due_soon_at             *time.Time
+	judgement               *dossier.Judgement
+	processing_minutes      *int
+	addprocessing_minutes   *int
 	version                 *int
 	addversion              *int
 	clearedFields           map[string]struct{}
@@ -2285,6 +2288,8 @@ type DossierMutation struct {
 	clearedprocedure        bool
 	desk_agency             *int
 	cleareddesk_agency      bool
+	lead_agency             *int
+	clearedlead_agency      bool
 	legs                    map[int]struct{}
 	removedlegs             map[int]struct{}
 	clearedlegs             bool
@@ -2706,6 +2711,55 @@ func (m *DossierMutation) OldDeskAgencyID(ctx context.Context) (v int, err error
 // ResetDeskAgencyID resets all changes to the "desk_agency_id" field.
 func (m *DossierMutation) ResetDeskAgencyID() {
 	m.desk_agency = nil
+}
+
+// SetLeadAgencyID sets the "lead_agency_id" field.
+func (m *DossierMutation) SetLeadAgencyID(i int) {
+	m.lead_agency = &i
+}
+
+// LeadAgencyID returns the value of the "lead_agency_id" field in the mutation.
+func (m *DossierMutation) LeadAgencyID() (r int, exists bool) {
+	v := m.lead_agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadAgencyID returns the old "lead_agency_id" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldLeadAgencyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadAgencyID: %w", err)
+	}
+	return oldValue.LeadAgencyID, nil
+}
+
+// ClearLeadAgencyID clears the value of the "lead_agency_id" field.
+func (m *DossierMutation) ClearLeadAgencyID() {
+	m.lead_agency = nil
+	m.clearedFields[dossier.FieldLeadAgencyID] = struct{}{}
+}
+
+// LeadAgencyIDCleared returns if the "lead_agency_id" field was cleared in this mutation.
+func (m *DossierMutation) LeadAgencyIDCleared() bool {
+	_, ok := m.clearedFields[dossier.FieldLeadAgencyID]
+	return ok
+}
+
+// ResetLeadAgencyID resets all changes to the "lead_agency_id" field.
+func (m *DossierMutation) ResetLeadAgencyID() {
+	m.lead_agency = nil
+	delete(m.clearedFields, dossier.FieldLeadAgencyID)
 }
 
 // SetApplicantName sets the "applicant_name" field.
@@ -3748,6 +3802,125 @@ func (m *DossierMutation) ResetDueSoonAt() {
 	delete(m.clearedFields, dossier.FieldDueSoonAt)
 }
 
+// SetJudgement sets the "judgement" field.
+func (m *DossierMutation) SetJudgement(d dossier.Judgement) {
+	m.judgement = &d
+}
+
+// Judgement returns the value of the "judgement" field in the mutation.
+func (m *DossierMutation) Judgement() (r dossier.Judgement, exists bool) {
+	v := m.judgement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgement returns the old "judgement" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldJudgement(ctx context.Context) (v *dossier.Judgement, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgement is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgement requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgement: %w", err)
+	}
+	return oldValue.Judgement, nil
+}
+
+// ClearJudgement clears the value of the "judgement" field.
+func (m *DossierMutation) ClearJudgement() {
+	m.judgement = nil
+	m.clearedFields[dossier.FieldJudgement] = struct{}{}
+}
+
+// JudgementCleared returns if the "judgement" field was cleared in this mutation.
+func (m *DossierMutation) JudgementCleared() bool {
+	_, ok := m.clearedFields[dossier.FieldJudgement]
+	return ok
+}
+
+// ResetJudgement resets all changes to the "judgement" field.
+func (m *DossierMutation) ResetJudgement() {
+	m.judgement = nil
+	delete(m.clearedFields, dossier.FieldJudgement)
+}
+
+// SetProcessingMinutes sets the "processing_minutes" field.
+func (m *DossierMutation) SetProcessingMinutes(i int) {
+	m.processing_minutes = &i
+	m.addprocessing_minutes = nil
+}
+
+// ProcessingMinutes returns the value of the "processing_minutes" field in the mutation.
+func (m *DossierMutation) ProcessingMinutes() (r int, exists bool) {
+	v := m.processing_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProcessingMinutes returns the old "processing_minutes" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldProcessingMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProcessingMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProcessingMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProcessingMinutes: %w", err)
+	}
+	return oldValue.ProcessingMinutes, nil
+}
+
+// AddProcessingMinutes adds i to the "processing_minutes" field.
+func (m *DossierMutation) AddProcessingMinutes(i int) {
+	if m.addprocessing_minutes != nil {
+		*m.addprocessing_minutes += i
+	} else {
+		m.addprocessing_minutes = &i
+	}
+}
+
+// AddedProcessingMinutes returns the value that was added to the "processing_minutes" field in this mutation.
+func (m *DossierMutation) AddedProcessingMinutes() (r int, exists bool) {
+	v := m.addprocessing_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearProcessingMinutes clears the value of the "processing_minutes" field.
+func (m *DossierMutation) ClearProcessingMinutes() {
+	m.processing_minutes = nil
+	m.addprocessing_minutes = nil
+	m.clearedFields[dossier.FieldProcessingMinutes] = struct{}{}
+}
+
+// ProcessingMinutesCleared returns if the "processing_minutes" field was cleared in this mutation.
+func (m *DossierMutation) ProcessingMinutesCleared() bool {
+	_, ok := m.clearedFields[dossier.FieldProcessingMinutes]
+	return ok
+}
+
+// ResetProcessingMinutes resets all changes to the "processing_minutes" field.
+func (m *DossierMutation) ResetProcessingMinutes() {
+	m.processing_minutes = nil
+	m.addprocessing_minutes = nil
+	delete(m.clearedFields, dossier.FieldProcessingMinutes)
+}
+
 // SetVersion sets the "version" field.
 func (m *DossierMutation) SetVersion(i int) {
 	m.version = &i
@@ -3856,6 +4029,33 @@ func (m *DossierMutation) DeskAgencyIDs() (ids []int) {
 func (m *DossierMutation) ResetDeskAgency() {
 	m.desk_agency = nil
 	m.cleareddesk_agency = false
+}
+
+// ClearLeadAgency clears the "lead_agency" edge to the Agency entity.
+func (m *DossierMutation) ClearLeadAgency() {
+	m.clearedlead_agency = true
+	m.clearedFields[dossier.FieldLeadAgencyID] = struct{}{}
+}
+
+// LeadAgencyCleared reports if the "lead_agency" edge to the Agency entity was cleared.
+func (m *DossierMutation) LeadAgencyCleared() bool {
+	return m.LeadAgencyIDCleared() || m.clearedlead_agency
+}
+
+// LeadAgencyIDs returns the "lead_agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LeadAgencyID instead. It exists only for internal usage by the builders.
+func (m *DossierMutation) LeadAgencyIDs() (ids []int) {
+	if id := m.lead_agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLeadAgency resets all changes to the "lead_agency" edge.
+func (m *DossierMutation) ResetLeadAgency() {
+	m.lead_agency = nil
+	m.clearedlead_agency = false
 }
 
 // AddLegIDs adds the "legs" edge to the Leg entity by ids.
@@ -4000,7 +4200,7 @@ func (m *DossierMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DossierMutation) Fields() []string {
-	fields := make([]string, 0, 32)
+	fields := make([]string, 0, 35)
 	if m.create_time != nil {
 		fields = append(fields, dossier.FieldCreateTime)
 	}
@@ -4024,6 +4224,9 @@ func (m *DossierMutation) Fields() []string {
 	}
 	if m.desk_agency != nil {
 		fields = append(fields, dossier.FieldDeskAgencyID)
+	}
+	if m.lead_agency != nil {
+		fields = append(fields, dossier.FieldLeadAgencyID)
 	}
 	if m.applicant_name != nil {
 		fields = append(fields, dossier.FieldApplicantName)
@@ -4094,6 +4297,12 @@ func (m *DossierMutation) Fields() []string {
 	if m.due_soon_at != nil {
 		fields = append(fields, dossier.FieldDueSoonAt)
 	}
+	if m.judgement != nil {
+		fields = append(fields, dossier.FieldJudgement)
+	}
+	if m.processing_minutes != nil {
+		fields = append(fields, dossier.FieldProcessingMinutes)
+	}
 	if m.version != nil {
 		fields = append(fields, dossier.FieldVersion)
 	}
@@ -4121,6 +4330,8 @@ func (m *DossierMutation) Field(name string) (ent.Value, bool) {
 		return m.ProcedureID()
 	case dossier.FieldDeskAgencyID:
 		return m.DeskAgencyID()
+	case dossier.FieldLeadAgencyID:
+		return m.LeadAgencyID()
 	case dossier.FieldApplicantName:
 		return m.ApplicantName()
 	case dossier.FieldApplicantIDNumber:
@@ -4167,6 +4378,10 @@ func (m *DossierMutation) Field(name string) (ent.Value, bool) {
 		return m.OverdueAt()
 	case dossier.FieldDueSoonAt:
 		return m.DueSoonAt()
+	case dossier.FieldJudgement:
+		return m.Judgement()
+	case dossier.FieldProcessingMinutes:
+		return m.ProcessingMinutes()
 	case dossier.FieldVersion:
 		return m.Version()
 	}
@@ -4194,6 +4409,8 @@ func (m *DossierMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldProcedureID(ctx)
 	case dossier.FieldDeskAgencyID:
 		return m.OldDeskAgencyID(ctx)
+	case dossier.FieldLeadAgencyID:
+		return m.OldLeadAgencyID(ctx)
 	case dossier.FieldApplicantName:
 		return m.OldApplicantName(ctx)
 	case dossier.FieldApplicantIDNumber:
@@ -4240,6 +4457,10 @@ func (m *DossierMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldOverdueAt(ctx)
 	case dossier.FieldDueSoonAt:
 		return m.OldDueSoonAt(ctx)
+	case dossier.FieldJudgement:
+		return m.OldJudgement(ctx)
+	case dossier.FieldProcessingMinutes:
+		return m.OldProcessingMinutes(ctx)
 	case dossier.FieldVersion:
 		return m.OldVersion(ctx)
 	}
@@ -4306,6 +4527,13 @@ func (m *DossierMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeskAgencyID(v)
+		return nil
+	case dossier.FieldLeadAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadAgencyID(v)
 		return nil
 	case dossier.FieldApplicantName:
 		v, ok := value.(string)
@@ -4468,6 +4696,20 @@ func (m *DossierMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDueSoonAt(v)
 		return nil
+	case dossier.FieldJudgement:
+		v, ok := value.(dossier.Judgement)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgement(v)
+		return nil
+	case dossier.FieldProcessingMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProcessingMinutes(v)
+		return nil
 	case dossier.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -4495,6 +4737,9 @@ func (m *DossierMutation) AddedFields() []string {
 	if m.addsend_backs != nil {
 		fields = append(fields, dossier.FieldSendBacks)
 	}
+	if m.addprocessing_minutes != nil {
+		fields = append(fields, dossier.FieldProcessingMinutes)
+	}
 	if m.addversion != nil {
 		fields = append(fields, dossier.FieldVersion)
 	}
@@ -4514,6 +4759,8 @@ func (m *DossierMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSupplementRounds()
 	case dossier.FieldSendBacks:
 		return m.AddedSendBacks()
+	case dossier.FieldProcessingMinutes:
+		return m.AddedProcessingMinutes()
 	case dossier.FieldVersion:
 		return m.AddedVersion()
 	}
@@ -4553,6 +4800,13 @@ func (m *DossierMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSendBacks(v)
 		return nil
+	case dossier.FieldProcessingMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProcessingMinutes(v)
+		return nil
 	case dossier.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -4573,6 +4827,9 @@ func (m *DossierMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(dossier.FieldSource) {
 		fields = append(fields, dossier.FieldSource)
+	}
+	if m.FieldCleared(dossier.FieldLeadAgencyID) {
+		fields = append(fields, dossier.FieldLeadAgencyID)
 	}
 	if m.FieldCleared(dossier.FieldResumeState) {
 		fields = append(fields, dossier.FieldResumeState)
@@ -4601,6 +4858,12 @@ func (m *DossierMutation) ClearedFields() []string {
 	if m.FieldCleared(dossier.FieldDueSoonAt) {
 		fields = append(fields, dossier.FieldDueSoonAt)
 	}
+	if m.FieldCleared(dossier.FieldJudgement) {
+		fields = append(fields, dossier.FieldJudgement)
+	}
+	if m.FieldCleared(dossier.FieldProcessingMinutes) {
+		fields = append(fields, dossier.FieldProcessingMinutes)
+	}
 	return fields
 }
 
@@ -4620,6 +4883,9 @@ func (m *DossierMutation) ClearField(name string) error {
 		return nil
 	case dossier.FieldSource:
 		m.ClearSource()
+		return nil
+	case dossier.FieldLeadAgencyID:
+		m.ClearLeadAgencyID()
 		return nil
 	case dossier.FieldResumeState:
 		m.ClearResumeState()
@@ -4647,6 +4913,12 @@ func (m *DossierMutation) ClearField(name string) error {
 		return nil
 	case dossier.FieldDueSoonAt:
 		m.ClearDueSoonAt()
+		return nil
+	case dossier.FieldJudgement:
+		m.ClearJudgement()
+		return nil
+	case dossier.FieldProcessingMinutes:
+		m.ClearProcessingMinutes()
 		return nil
 	}
 	return fmt.Errorf("unknown Dossier nullable field %s", name)
@@ -4679,6 +4951,9 @@ func (m *DossierMutation) ResetField(name string) error {
 		return nil
 	case dossier.FieldDeskAgencyID:
 		m.ResetDeskAgencyID()
+		return nil
+	case dossier.FieldLeadAgencyID:
+		m.ResetLeadAgencyID()
 		return nil
 	case dossier.FieldApplicantName:
 		m.ResetApplicantName()
@@ -4749,6 +5024,12 @@ func (m *DossierMutation) ResetField(name string) error {
 	case dossier.FieldDueSoonAt:
 		m.ResetDueSoonAt()
 		return nil
+	case dossier.FieldJudgement:
+		m.ResetJudgement()
+		return nil
+	case dossier.FieldProcessingMinutes:
+		m.ResetProcessingMinutes()
+		return nil
 	case dossier.FieldVersion:
 		m.ResetVersion()
 		return nil
@@ -4758,12 +5039,15 @@ func (m *DossierMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DossierMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.procedure != nil {
 		edges = append(edges, dossier.EdgeProcedure)
 	}
 	if m.desk_agency != nil {
 		edges = append(edges, dossier.EdgeDeskAgency)
+	}
+	if m.lead_agency != nil {
+		edges = append(edges, dossier.EdgeLeadAgency)
 	}
 	if m.legs != nil {
 		edges = append(edges, dossier.EdgeLegs)
@@ -4786,6 +5070,10 @@ func (m *DossierMutation) AddedIDs(name string) []ent.Value {
 		if id := m.desk_agency; id != nil {
 			return []ent.Value{*id}
 		}
+	case dossier.EdgeLeadAgency:
+		if id := m.lead_agency; id != nil {
+			return []ent.Value{*id}
+		}
 	case dossier.EdgeLegs:
 		ids := make([]ent.Value, 0, len(m.legs))
 		for id := range m.legs {
@@ -4804,7 +5092,7 @@ func (m *DossierMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DossierMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedlegs != nil {
 		edges = append(edges, dossier.EdgeLegs)
 	}
@@ -4836,12 +5124,15 @@ func (m *DossierMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DossierMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedprocedure {
 		edges = append(edges, dossier.EdgeProcedure)
 	}
 	if m.cleareddesk_agency {
 		edges = append(edges, dossier.EdgeDeskAgency)
+	}
+	if m.clearedlead_agency {
+		edges = append(edges, dossier.EdgeLeadAgency)
 	}
 	if m.clearedlegs {
 		edges = append(edges, dossier.EdgeLegs)
@@ -4860,6 +5151,8 @@ func (m *DossierMutation) EdgeCleared(name string) bool {
 		return m.clearedprocedure
 	case dossier.EdgeDeskAgency:
 		return m.cleareddesk_agency
+	case dossier.EdgeLeadAgency:
+		return m.clearedlead_agency
 	case dossier.EdgeLegs:
 		return m.clearedlegs
 	case dossier.EdgeEvents:
@@ -4878,6 +5171,9 @@ func (m *DossierMutation) ClearEdge(name string) error {
 	case dossier.EdgeDeskAgency:
 		m.ClearDeskAgency()
 		return nil
+	case dossier.EdgeLeadAgency:
+		m.ClearLeadAgency()
+		return nil
 	}
 	return fmt.Errorf("unknown Dossier unique edge %s", name)
 }
@@ -4891,6 +5187,9 @@ func (m *DossierMutation) ResetEdge(name string) error {
 		return nil
 	case dossier.EdgeDeskAgency:
 		m.ResetDeskAgency()
+		return nil
+	case dossier.EdgeLeadAgency:
+		m.ResetLeadAgency()
 		return nil
 	case dossier.EdgeLegs:
 		m.ResetLegs()
@@ -6786,6 +7085,8 @@ type LegMutation struct {
 	finished_at         *time.Time
 	paused_minutes      *int
 	addpaused_minutes   *int
+	worked_minutes      *int
+	addworked_minutes   *int
 	judgement           *leg.Judgement
 	agree               *bool
 	opinion             *string
@@ -7346,6 +7647,76 @@ func (m *LegMutation) ResetPausedMinutes() {
 	m.addpaused_minutes = nil
 }
 
+// SetWorkedMinutes sets the "worked_minutes" field.
+func (m *LegMutation) SetWorkedMinutes(i int) {
+	m.worked_minutes = &i
+	m.addworked_minutes = nil
+}
+
+// WorkedMinutes returns the value of the "worked_minutes" field in the mutation.
+func (m *LegMutation) WorkedMinutes() (r int, exists bool) {
+	v := m.worked_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkedMinutes returns the old "worked_minutes" field's value of the Leg entity.
+// If the Leg object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegMutation) OldWorkedMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkedMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkedMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkedMinutes: %w", err)
+	}
+	return oldValue.WorkedMinutes, nil
+}
+
+// AddWorkedMinutes adds i to the "worked_minutes" field.
+func (m *LegMutation) AddWorkedMinutes(i int) {
+	if m.addworked_minutes != nil {
+		*m.addworked_minutes += i
+	} else {
+		m.addworked_minutes = &i
+	}
+}
+
+// AddedWorkedMinutes returns the value that was added to the "worked_minutes" field in this mutation.
+func (m *LegMutation) AddedWorkedMinutes() (r int, exists bool) {
+	v := m.addworked_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearWorkedMinutes clears the value of the "worked_minutes" field.
+func (m *LegMutation) ClearWorkedMinutes() {
+	m.worked_minutes = nil
+	m.addworked_minutes = nil
+	m.clearedFields[leg.FieldWorkedMinutes] = struct{}{}
+}
+
+// WorkedMinutesCleared returns if the "worked_minutes" field was cleared in this mutation.
+func (m *LegMutation) WorkedMinutesCleared() bool {
+	_, ok := m.clearedFields[leg.FieldWorkedMinutes]
+	return ok
+}
+
+// ResetWorkedMinutes resets all changes to the "worked_minutes" field.
+func (m *LegMutation) ResetWorkedMinutes() {
+	m.worked_minutes = nil
+	m.addworked_minutes = nil
+	delete(m.clearedFields, leg.FieldWorkedMinutes)
+}
+
 // SetJudgement sets the "judgement" field.
 func (m *LegMutation) SetJudgement(l leg.Judgement) {
 	m.judgement = &l
@@ -7644,7 +8015,7 @@ func (m *LegMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LegMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.dossier != nil {
 		fields = append(fields, leg.FieldDossierID)
 	}
@@ -7674,6 +8045,9 @@ func (m *LegMutation) Fields() []string {
 	}
 	if m.paused_minutes != nil {
 		fields = append(fields, leg.FieldPausedMinutes)
+	}
+	if m.worked_minutes != nil {
+		fields = append(fields, leg.FieldWorkedMinutes)
 	}
 	if m.judgement != nil {
 		fields = append(fields, leg.FieldJudgement)
@@ -7715,6 +8089,8 @@ func (m *LegMutation) Field(name string) (ent.Value, bool) {
 		return m.FinishedAt()
 	case leg.FieldPausedMinutes:
 		return m.PausedMinutes()
+	case leg.FieldWorkedMinutes:
+		return m.WorkedMinutes()
 	case leg.FieldJudgement:
 		return m.Judgement()
 	case leg.FieldAgree:
@@ -7752,6 +8128,8 @@ func (m *LegMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldFinishedAt(ctx)
 	case leg.FieldPausedMinutes:
 		return m.OldPausedMinutes(ctx)
+	case leg.FieldWorkedMinutes:
+		return m.OldWorkedMinutes(ctx)
 	case leg.FieldJudgement:
 		return m.OldJudgement(ctx)
 	case leg.FieldAgree:
@@ -7839,6 +8217,13 @@ func (m *LegMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPausedMinutes(v)
 		return nil
+	case leg.FieldWorkedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkedMinutes(v)
+		return nil
 	case leg.FieldJudgement:
 		v, ok := value.(leg.Judgement)
 		if !ok {
@@ -7884,6 +8269,9 @@ func (m *LegMutation) AddedFields() []string {
 	if m.addpaused_minutes != nil {
 		fields = append(fields, leg.FieldPausedMinutes)
 	}
+	if m.addworked_minutes != nil {
+		fields = append(fields, leg.FieldWorkedMinutes)
+	}
 	return fields
 }
 
@@ -7898,6 +8286,8 @@ func (m *LegMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedAllottedMinutes()
 	case leg.FieldPausedMinutes:
 		return m.AddedPausedMinutes()
+	case leg.FieldWorkedMinutes:
+		return m.AddedWorkedMinutes()
 	}
 	return nil, false
 }
@@ -7928,6 +8318,13 @@ func (m *LegMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPausedMinutes(v)
 		return nil
+	case leg.FieldWorkedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWorkedMinutes(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Leg numeric field %s", name)
 }
@@ -7941,6 +8338,9 @@ func (m *LegMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(leg.FieldFinishedAt) {
 		fields = append(fields, leg.FieldFinishedAt)
+	}
+	if m.FieldCleared(leg.FieldWorkedMinutes) {
+		fields = append(fields, leg.FieldWorkedMinutes)
 	}
 	if m.FieldCleared(leg.FieldAgree) {
 		fields = append(fields, leg.FieldAgree)
@@ -7970,6 +8370,9 @@ func (m *LegMutation) ClearField(name string) error {
 		return nil
 	case leg.FieldFinishedAt:
 		m.ClearFinishedAt()
+		return nil
+	case leg.FieldWorkedMinutes:
+		m.ClearWorkedMinutes()
 		return nil
 	case leg.FieldAgree:
 		m.ClearAgree()
@@ -8017,6 +8420,9 @@ func (m *LegMutation) ResetField(name string) error {
 		return nil
 	case leg.FieldPausedMinutes:
 		m.ResetPausedMinutes()
+		return nil
+	case leg.FieldWorkedMinutes:
+		m.ResetWorkedMinutes()
 		return nil
 	case leg.FieldJudgement:
 		m.ResetJudgement()

@@ -174,7 +174,7 @@ func init() {
 	// dossier.SourceValidator is a validator for the "source" field. It is called by the builders before save.
 	dossier.SourceValidator = dossierDescSource.Validators[0].(func(string) error)
 	// dossierDescApplicantName is the schema descriptor for applicant_name field.
-	dossierDescApplicantName := dossierFields[6].Descriptor()
+	dossierDescApplicantName := dossierFields[7].Descriptor()
 	// dossier.ApplicantNameValidator is a validator for the "applicant_name" field. It is called by the builders before save.
 	dossier.ApplicantNameValidator = func() func(string) error {
 		validators := dossierDescApplicantName.Validators
@@ -192,7 +192,7 @@ func init() {
 		}
 	}()
 	// dossierDescApplicantIDNumber is the schema descriptor for applicant_id_number field.
-	dossierDescApplicantIDNumber := dossierFields[7].Descriptor()
+	dossierDescApplicantIDNumber := dossierFields[8].Descriptor()
 	// dossier.ApplicantIDNumberValidator is a validator for the "applicant_id_number" field. It is called by the builders before save.
 	dossier.ApplicantIDNumberValidator = func() func(string) error {
 		validators := dossierDescApplicantIDNumber.Validators
@@ -210,45 +210,45 @@ func init() {
 		}
 	}()
 	// dossierDescApplicantPhone is the schema descriptor for applicant_phone field.
-	dossierDescApplicantPhone := dossierFields[8].Descriptor()
+	dossierDescApplicantPhone := dossierFields[9].Descriptor()
 	// dossier.DefaultApplicantPhone holds the default value on creation for the applicant_phone field.
 	dossier.DefaultApplicantPhone = dossierDescApplicantPhone.Default.(string)
 	// dossier.ApplicantPhoneValidator is a validator for the "applicant_phone" field. It is called by the builders before save.
 	dossier.ApplicantPhoneValidator = dossierDescApplicantPhone.Validators[0].(func(string) error)
 	// dossierDescApplicantEmail is the schema descriptor for applicant_email field.
-	dossierDescApplicantEmail := dossierFields[9].Descriptor()
+	dossierDescApplicantEmail := dossierFields[10].Descriptor()
 	// dossier.DefaultApplicantEmail holds the default value on creation for the applicant_email field.
 	dossier.DefaultApplicantEmail = dossierDescApplicantEmail.Default.(string)
 	// dossier.ApplicantEmailValidator is a validator for the "applicant_email" field. It is called by the builders before save.
 	dossier.ApplicantEmailValidator = dossierDescApplicantEmail.Validators[0].(func(string) error)
 	// dossierDescApplicantAddress is the schema descriptor for applicant_address field.
-	dossierDescApplicantAddress := dossierFields[10].Descriptor()
+	dossierDescApplicantAddress := dossierFields[11].Descriptor()
 	// dossier.DefaultApplicantAddress holds the default value on creation for the applicant_address field.
 	dossier.DefaultApplicantAddress = dossierDescApplicantAddress.Default.(string)
 	// dossier.ApplicantAddressValidator is a validator for the "applicant_address" field. It is called by the builders before save.
 	dossier.ApplicantAddressValidator = dossierDescApplicantAddress.Validators[0].(func(string) error)
 	// dossierDescPausedMinutes is the schema descriptor for paused_minutes field.
-	dossierDescPausedMinutes := dossierFields[22].Descriptor()
+	dossierDescPausedMinutes := dossierFields[23].Descriptor()
 	// dossier.DefaultPausedMinutes holds the default value on creation for the paused_minutes field.
 	dossier.DefaultPausedMinutes = dossierDescPausedMinutes.Default.(int)
 	// dossierDescCurrentPosition is the schema descriptor for current_position field.
-	dossierDescCurrentPosition := dossierFields[23].Descriptor()
+	dossierDescCurrentPosition := dossierFields[24].Descriptor()
 	// dossier.DefaultCurrentPosition holds the default value on creation for the current_position field.
 	dossier.DefaultCurrentPosition = dossierDescCurrentPosition.Default.(int)
 	// dossierDescSupplementRounds is the schema descriptor for supplement_rounds field.
-	dossierDescSupplementRounds := dossierFields[24].Descriptor()
+	dossierDescSupplementRounds := dossierFields[25].Descriptor()
 	// dossier.DefaultSupplementRounds holds the default value on creation for the supplement_rounds field.
 	dossier.DefaultSupplementRounds = dossierDescSupplementRounds.Default.(int)
 	// dossierDescSendBacks is the schema descriptor for send_backs field.
-	dossierDescSendBacks := dossierFields[25].Descriptor()
+	dossierDescSendBacks := dossierFields[26].Descriptor()
 	// dossier.DefaultSendBacks holds the default value on creation for the send_backs field.
 	dossier.DefaultSendBacks = dossierDescSendBacks.Default.(int)
 	// dossierDescApologized is the schema descriptor for apologized field.
-	dossierDescApologized := dossierFields[26].Descriptor()
+	dossierDescApologized := dossierFields[27].Descriptor()
 	// dossier.DefaultApologized holds the default value on creation for the apologized field.
 	dossier.DefaultApologized = dossierDescApologized.Default.(bool)
 	// dossierDescVersion is the schema descriptor for version field.
-	dossierDescVersion := dossierFields[29].Descriptor()
+	dossierDescVersion := dossierFields[32].Descriptor()
 	// dossier.DefaultVersion holds the default value on creation for the version field.
 	dossier.DefaultVersion = dossierDescVersion.Default.(int)
 	dossiercounterFields := schema.DossierCounter{}.Fields()

@@ -11,6 +11,7 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
+	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
@@ -141,6 +142,9 @@ type ComplexityRoot struct {
 		ExternalCode          func(childComplexity int) int
 		FinishedAt            func(childComplexity int) int
 		ID                    func(childComplexity int) int
+		Judgement             func(childComplexity int) int
+		LeadAgency            func(childComplexity int) int
+		LeadAgencyID          func(childComplexity int) int
 		Legs                  func(childComplexity int) int
 		OriginalAppointmentAt func(childComplexity int) int
 		Overdue               func(childComplexity int) int
@@ -150,6 +154,7 @@ type ComplexityRoot struct {
 		PortalStatus          func(childComplexity int) int
 		Procedure             func(childComplexity int) int
 		ProcedureID           func(childComplexity int) int
+		ProcessingMinutes     func(childComplexity int) int
 		ReceivedAt            func(childComplexity int) int
 		SendBacks             func(childComplexity int) int
 		Source                func(childComplexity int) int
@@ -224,6 +229,7 @@ type ComplexityRoot struct {
 		Position        func(childComplexity int) int
 		Role            func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
+		WorkedMinutes   func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -833,6 +839,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.ID(childComplexity), true
+	case "Dossier.judgement":
+		if e.ComplexityRoot.Dossier.Judgement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.Judgement(childComplexity), true
+	case "Dossier.leadAgency":
+		if e.ComplexityRoot.Dossier.LeadAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.LeadAgency(childComplexity), true
+	case "Dossier.leadAgencyID":
+		if e.ComplexityRoot.Dossier.LeadAgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.LeadAgencyID(childComplexity), true
 	case "Dossier.legs":
 		if e.ComplexityRoot.Dossier.Legs == nil {
 			break
@@ -887,6 +911,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.ProcedureID(childComplexity), true
+	case "Dossier.processingMinutes":
+		if e.ComplexityRoot.Dossier.ProcessingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.ProcessingMinutes(childComplexity), true
 	case "Dossier.receivedAt":
 		if e.ComplexityRoot.Dossier.ReceivedAt == nil {
 			break
@@ -1229,6 +1259,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Leg.StartedAt(childComplexity), true
+	case "Leg.workedMinutes":
+		if e.ComplexityRoot.Leg.WorkedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Leg.WorkedMinutes(childComplexity), true
 
 	case "Mutation.acceptDossier":
 		if e.ComplexityRoot.Mutation.AcceptDossier == nil {
@@ -2269,6 +2305,8 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_procedureID(ctx, field)
 	case "deskAgencyID":
 		return ec.fieldContext_Dossier_deskAgencyID(ctx, field)
+	case "leadAgencyID":
+		return ec.fieldContext_Dossier_leadAgencyID(ctx, field)
 	case "applicantName":
 		return ec.fieldContext_Dossier_applicantName(ctx, field)
 	case "applicantIDNumber":
@@ -2309,12 +2347,18 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_apologized(ctx, field)
 	case "overdueAt":
 		return ec.fieldContext_Dossier_overdueAt(ctx, field)
+	case "judgement":
+		return ec.fieldContext_Dossier_judgement(ctx, field)
+	case "processingMinutes":
+		return ec.fieldContext_Dossier_processingMinutes(ctx, field)
 	case "version":
 		return ec.fieldContext_Dossier_version(ctx, field)
 	case "procedure":
 		return ec.fieldContext_Dossier_procedure(ctx, field)
 	case "deskAgency":
 		return ec.fieldContext_Dossier_deskAgency(ctx, field)
+	case "leadAgency":
+		return ec.fieldContext_Dossier_leadAgency(ctx, field)
 	case "legs":
 		return ec.fieldContext_Dossier_legs(ctx, field)
 	case "events":
@@ -2445,6 +2489,8 @@ func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.C
 		return ec.fieldContext_Leg_finishedAt(ctx, field)
 	case "pausedMinutes":
 		return ec.fieldContext_Leg_pausedMinutes(ctx, field)
+	case "workedMinutes":
+		return ec.fieldContext_Leg_workedMinutes(ctx, field)
 	case "judgement":
 		return ec.fieldContext_Leg_judgement(ctx, field)
 	case "agree":
@@ -5018,6 +5064,29 @@ func (ec *executionContext) fieldContext_Dossier_deskAgencyID(_ context.Context,
 	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Dossier_leadAgencyID(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_leadAgencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadAgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_leadAgencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Dossier_applicantName(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5487,6 +5556,52 @@ func (ec *executionContext) fieldContext_Dossier_overdueAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _Dossier_judgement(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_judgement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judgement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dossier.Judgement) graphql.Marshaler {
+			return ec.marshalODossierJudgement2ᚖlienthongᚋentᚋdossierᚐJudgement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_judgement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type DossierJudgement does not have child fields"))
+}
+
+func (ec *executionContext) _Dossier_processingMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_processingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessingMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_processingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Dossier_version(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5562,6 +5677,38 @@ func (ec *executionContext) _Dossier_deskAgency(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Dossier_deskAgency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dossier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dossier_leadAgency(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_leadAgency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadAgency(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agency) graphql.Marshaler {
+			return ec.marshalOAgency2ᚖlienthongᚋentᚐAgency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_leadAgency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Dossier",
 		Field:      field,
@@ -6790,6 +6937,29 @@ func (ec *executionContext) _Leg_pausedMinutes(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Leg_pausedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Leg", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Leg_workedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Leg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Leg_workedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Leg_workedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Leg", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -13890,7 +14060,7 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "externalCode", "externalCodeNEQ", "externalCodeIn", "externalCodeNotIn", "externalCodeGT", "externalCodeGTE", "externalCodeLT", "externalCodeLTE", "externalCodeContains", "externalCodeHasPrefix", "externalCodeHasSuffix", "externalCodeIsNil", "externalCodeNotNil", "externalCodeEqualFold", "externalCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "deskAgencyID", "deskAgencyIDNEQ", "deskAgencyIDIn", "deskAgencyIDNotIn", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "applicantIDNumber", "applicantIDNumberNEQ", "applicantIDNumberIn", "applicantIDNumberNotIn", "applicantIDNumberGT", "applicantIDNumberGTE", "applicantIDNumberLT", "applicantIDNumberLTE", "applicantIDNumberContains", "applicantIDNumberHasPrefix", "applicantIDNumberHasSuffix", "applicantIDNumberEqualFold", "applicantIDNumberContainsFold", "applicantPhone", "applicantPhoneNEQ", "applicantPhoneIn", "applicantPhoneNotIn", "applicantPhoneGT", "applicantPhoneGTE", "applicantPhoneLT", "applicantPhoneLTE", "applicantPhoneContains", "applicantPhoneHasPrefix", "applicantPhoneHasSuffix", "applicantPhoneEqualFold", "applicantPhoneContainsFold", "applicantEmail", "applicantEmailNEQ", "applicantEmailIn", "applicantEmailNotIn", "applicantEmailGT", "applicantEmailGTE", "applicantEmailLT", "applicantEmailLTE", "applicantEmailContains", "applicantEmailHasPrefix", "applicantEmailHasSuffix", "applicantEmailEqualFold", "applicantEmailContainsFold", "applicantAddress", "applicantAddressNEQ", "applicantAddressIn", "applicantAddressNotIn", "applicantAddressGT", "applicantAddressGTE", "applicantAddressLT", "applicantAddressLTE", "applicantAddressContains", "applicantAddressHasPrefix", "applicantAddressHasSuffix", "applicantAddressEqualFold", "applicantAddressContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "state", "stateNEQ", "stateIn", "stateNotIn", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "appointmentAt", "appointmentAtNEQ", "appointmentAtIn", "appointmentAtNotIn", "appointmentAtGT", "appointmentAtGTE", "appointmentAtLT", "appointmentAtLTE", "appointmentAtIsNil", "appointmentAtNotNil", "originalAppointmentAt", "originalAppointmentAtNEQ", "originalAppointmentAtIn", "originalAppointmentAtNotIn", "originalAppointmentAtGT", "originalAppointmentAtGTE", "originalAppointmentAtLT", "originalAppointmentAtLTE", "originalAppointmentAtIsNil", "originalAppointmentAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "pausedAt", "pausedAtNEQ", "pausedAtIn", "pausedAtNotIn", "pausedAtGT", "pausedAtGTE", "pausedAtLT", "pausedAtLTE", "pausedAtIsNil", "pausedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "supplementRounds", "supplementRoundsNEQ", "supplementRoundsIn", "supplementRoundsNotIn", "supplementRoundsGT", "supplementRoundsGTE", "supplementRoundsLT", "supplementRoundsLTE", "sendBacks", "sendBacksNEQ", "sendBacksIn", "sendBacksNotIn", "sendBacksGT", "sendBacksGTE", "sendBacksLT", "sendBacksLTE", "apologized", "apologizedNEQ", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "hasProcedure", "hasProcedureWith", "hasDeskAgency", "hasDeskAgencyWith", "hasLegs", "hasLegsWith", "hasEvents", "hasEventsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "externalCode", "externalCodeNEQ", "externalCodeIn", "externalCodeNotIn", "externalCodeGT", "externalCodeGTE", "externalCodeLT", "externalCodeLTE", "externalCodeContains", "externalCodeHasPrefix", "externalCodeHasSuffix", "externalCodeIsNil", "externalCodeNotNil", "externalCodeEqualFold", "externalCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "deskAgencyID", "deskAgencyIDNEQ", "deskAgencyIDIn", "deskAgencyIDNotIn", "leadAgencyID", "leadAgencyIDNEQ", "leadAgencyIDIn", "leadAgencyIDNotIn", "leadAgencyIDIsNil", "leadAgencyIDNotNil", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "applicantIDNumber", "applicantIDNumberNEQ", "applicantIDNumberIn", "applicantIDNumberNotIn", "applicantIDNumberGT", "applicantIDNumberGTE", "applicantIDNumberLT", "applicantIDNumberLTE", "applicantIDNumberContains", "applicantIDNumberHasPrefix", "applicantIDNumberHasSuffix", "applicantIDNumberEqualFold", "applicantIDNumberContainsFold", "applicantPhone", "applicantPhoneNEQ", "applicantPhoneIn", "applicantPhoneNotIn", "applicantPhoneGT", "applicantPhoneGTE", "applicantPhoneLT", "applicantPhoneLTE", "applicantPhoneContains", "applicantPhoneHasPrefix", "applicantPhoneHasSuffix", "applicantPhoneEqualFold", "applicantPhoneContainsFold", "applicantEmail", "applicantEmailNEQ", "applicantEmailIn", "applicantEmailNotIn", "applicantEmailGT", "applicantEmailGTE", "applicantEmailLT", "applicantEmailLTE", "applicantEmailContains", "applicantEmailHasPrefix", "applicantEmailHasSuffix", "applicantEmailEqualFold", "applicantEmailContainsFold", "applicantAddress", "applicantAddressNEQ", "applicantAddressIn", "applicantAddressNotIn", "applicantAddressGT", "applicantAddressGTE", "applicantAddressLT", "applicantAddressLTE", "applicantAddressContains", "applicantAddressHasPrefix", "applicantAddressHasSuffix", "applicantAddressEqualFold", "applicantAddressContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "state", "stateNEQ", "stateIn", "stateNotIn", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "appointmentAt", "appointmentAtNEQ", "appointmentAtIn", "appointmentAtNotIn", "appointmentAtGT", "appointmentAtGTE", "appointmentAtLT", "appointmentAtLTE", "appointmentAtIsNil", "appointmentAtNotNil", "originalAppointmentAt", "originalAppointmentAtNEQ", "originalAppointmentAtIn", "originalAppointmentAtNotIn", "originalAppointmentAtGT", "originalAppointmentAtGTE", "originalAppointmentAtLT", "originalAppointmentAtLTE", "originalAppointmentAtIsNil", "originalAppointmentAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "pausedAt", "pausedAtNEQ", "pausedAtIn", "pausedAtNotIn", "pausedAtGT", "pausedAtGTE", "pausedAtLT", "pausedAtLTE", "pausedAtIsNil", "pausedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "supplementRounds", "supplementRoundsNEQ", "supplementRoundsIn", "supplementRoundsNotIn", "supplementRoundsGT", "supplementRoundsGTE", "supplementRoundsLT", "supplementRoundsLTE", "sendBacks", "sendBacksNEQ", "sendBacksIn", "sendBacksNotIn", "sendBacksGT", "sendBacksGTE", "sendBacksLT", "sendBacksLTE", "apologized", "apologizedNEQ", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "judgementIsNil", "judgementNotNil", "processingMinutes", "processingMinutesNEQ", "processingMinutesIn", "processingMinutesNotIn", "processingMinutesGT", "processingMinutesGTE", "processingMinutesLT", "processingMinutesLTE", "processingMinutesIsNil", "processingMinutesNotNil", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "hasProcedure", "hasProcedureWith", "hasDeskAgency", "hasDeskAgencyWith", "hasLeadAgency", "hasLeadAgencyWith", "hasLegs", "hasLegsWith", "hasEvents", "hasEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14443,6 +14613,48 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.DeskAgencyIDNotIn = data
+		case "leadAgencyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadAgencyID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadAgencyID = data
+		case "leadAgencyIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadAgencyIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadAgencyIDNEQ = data
+		case "leadAgencyIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadAgencyIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadAgencyIDIn = data
+		case "leadAgencyIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadAgencyIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadAgencyIDNotIn = data
+		case "leadAgencyIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadAgencyIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadAgencyIDIsNil = data
+		case "leadAgencyIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadAgencyIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadAgencyIDNotNil = data
 		case "applicantName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicantName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -15682,6 +15894,118 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.OverdueAtNotNil = data
+		case "judgement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgement"))
+			data, err := ec.unmarshalODossierJudgement2ᚖlienthongᚋentᚋdossierᚐJudgement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Judgement = data
+		case "judgementNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgementNEQ"))
+			data, err := ec.unmarshalODossierJudgement2ᚖlienthongᚋentᚋdossierᚐJudgement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgementNEQ = data
+		case "judgementIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgementIn"))
+			data, err := ec.unmarshalODossierJudgement2ᚕlienthongᚋentᚋdossierᚐJudgementᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgementIn = data
+		case "judgementNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgementNotIn"))
+			data, err := ec.unmarshalODossierJudgement2ᚕlienthongᚋentᚋdossierᚐJudgementᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgementNotIn = data
+		case "judgementIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgementIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgementIsNil = data
+		case "judgementNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgementNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgementNotNil = data
+		case "processingMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutes = data
+		case "processingMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesNEQ = data
+		case "processingMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesIn = data
+		case "processingMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesNotIn = data
+		case "processingMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesGT = data
+		case "processingMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesGTE = data
+		case "processingMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesLT = data
+		case "processingMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesLTE = data
+		case "processingMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesIsNil = data
+		case "processingMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("processingMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcessingMinutesNotNil = data
 		case "version":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -15766,6 +16090,20 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasDeskAgencyWith = data
+		case "hasLeadAgency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeadAgency"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeadAgency = data
+		case "hasLeadAgencyWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeadAgencyWith"))
+			data, err := ec.unmarshalOAgencyWhereInput2ᚕᚖlienthongᚋentᚐAgencyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeadAgencyWith = data
 		case "hasLegs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLegs"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -15810,7 +16148,7 @@ func (ec *executionContext) unmarshalInputLegWhereInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "dossierID", "dossierIDNEQ", "dossierIDIn", "dossierIDNotIn", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "officerID", "officerIDNEQ", "officerIDIn", "officerIDNotIn", "officerIDIsNil", "officerIDNotNil", "role", "roleNEQ", "roleIn", "roleNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "allottedMinutes", "allottedMinutesNEQ", "allottedMinutesIn", "allottedMinutesNotIn", "allottedMinutesGT", "allottedMinutesGTE", "allottedMinutesLT", "allottedMinutesLTE", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "agree", "agreeNEQ", "agreeIsNil", "agreeNotNil", "opinion", "opinionNEQ", "opinionIn", "opinionNotIn", "opinionGT", "opinionGTE", "opinionLT", "opinionLTE", "opinionContains", "opinionHasPrefix", "opinionHasSuffix", "opinionIsNil", "opinionNotNil", "opinionEqualFold", "opinionContainsFold", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "hasDossier", "hasDossierWith", "hasAgency", "hasAgencyWith", "hasOfficer", "hasOfficerWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "dossierID", "dossierIDNEQ", "dossierIDIn", "dossierIDNotIn", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "officerID", "officerIDNEQ", "officerIDIn", "officerIDNotIn", "officerIDIsNil", "officerIDNotNil", "role", "roleNEQ", "roleIn", "roleNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "allottedMinutes", "allottedMinutesNEQ", "allottedMinutesIn", "allottedMinutesNotIn", "allottedMinutesGT", "allottedMinutesGTE", "allottedMinutesLT", "allottedMinutesLTE", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "workedMinutes", "workedMinutesNEQ", "workedMinutesIn", "workedMinutesNotIn", "workedMinutesGT", "workedMinutesGTE", "workedMinutesLT", "workedMinutesLTE", "workedMinutesIsNil", "workedMinutesNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "agree", "agreeNEQ", "agreeIsNil", "agreeNotNil", "opinion", "opinionNEQ", "opinionIn", "opinionNotIn", "opinionGT", "opinionGTE", "opinionLT", "opinionLTE", "opinionContains", "opinionHasPrefix", "opinionHasSuffix", "opinionIsNil", "opinionNotNil", "opinionEqualFold", "opinionContainsFold", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "hasDossier", "hasDossierWith", "hasAgency", "hasAgencyWith", "hasOfficer", "hasOfficerWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16370,6 +16708,76 @@ func (ec *executionContext) unmarshalInputLegWhereInput(ctx context.Context, obj
 				return it, err
 			}
 			it.PausedMinutesLTE = data
+		case "workedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutes = data
+		case "workedMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesNEQ = data
+		case "workedMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesIn = data
+		case "workedMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesNotIn = data
+		case "workedMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesGT = data
+		case "workedMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesGTE = data
+		case "workedMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesLT = data
+		case "workedMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesLTE = data
+		case "workedMinutesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesIsNil = data
+		case "workedMinutesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workedMinutesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkedMinutesNotNil = data
 		case "judgement":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgement"))
 			data, err := ec.unmarshalOLegJudgement2ᚖlienthongᚋentᚋlegᚐJudgement(ctx, v)
@@ -19844,6 +20252,11 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "leadAgencyID":
+			out.Values[i] = ec._Dossier_leadAgencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "applicantName":
 			out.Values[i] = ec._Dossier_applicantName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19944,6 +20357,16 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "judgement":
+			out.Values[i] = ec._Dossier_judgement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "processingMinutes":
+			out.Values[i] = ec._Dossier_processingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.Values[i] = ec._Dossier_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19998,6 +20421,44 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 				}()
 				res = ec._Dossier_deskAgency(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "leadAgency":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Dossier_leadAgency(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -20852,6 +21313,11 @@ func (ec *executionContext) _Leg(ctx context.Context, sel ast.SelectionSet, obj 
 		case "pausedMinutes":
 			out.Values[i] = ec._Leg_pausedMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workedMinutes":
+			out.Values[i] = ec._Leg_workedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "judgement":
@@ -23199,6 +23665,16 @@ func (ec *executionContext) unmarshalNDossierEventWhereInput2ᚖlienthongᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDossierJudgement2lienthongᚋentᚋdossierᚐJudgement(ctx context.Context, v any) (dossier.Judgement, error) {
+	var res dossier.Judgement
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDossierJudgement2lienthongᚋentᚋdossierᚐJudgement(ctx context.Context, sel ast.SelectionSet, v dossier.Judgement) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDossierOrderField2ᚖlienthongᚋentᚐDossierOrderField(ctx context.Context, v any) (*ent.DossierOrderField, error) {
 	var res = new(ent.DossierOrderField)
 	err := res.UnmarshalGQL(v)
@@ -24326,6 +24802,58 @@ func (ec *executionContext) unmarshalODossierEventWhereInput2ᚖlienthongᚋent�
 	}
 	res, err := ec.unmarshalInputDossierEventWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODossierJudgement2ᚕlienthongᚋentᚋdossierᚐJudgementᚄ(ctx context.Context, v any) ([]dossier.Judgement, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]dossier.Judgement, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDossierJudgement2lienthongᚋentᚋdossierᚐJudgement(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODossierJudgement2ᚕlienthongᚋentᚋdossierᚐJudgementᚄ(ctx context.Context, sel ast.SelectionSet, v []dossier.Judgement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDossierJudgement2lienthongᚋentᚋdossierᚐJudgement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODossierJudgement2ᚖlienthongᚋentᚋdossierᚐJudgement(ctx context.Context, v any) (*dossier.Judgement, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(dossier.Judgement)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODossierJudgement2ᚖlienthongᚋentᚋdossierᚐJudgement(ctx context.Context, sel ast.SelectionSet, v *dossier.Judgement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODossierOrder2ᚖlienthongᚋentᚐDossierOrder(ctx context.Context, v any) (*ent.DossierOrder, error) {

@@ -20,6 +20,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
+	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
 )
 
@@ -68,6 +69,7 @@ func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, er
 	}
 	proc, err := e.client.Procedure.Query().
 		Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
+		WithSteps().
 		Only(sys)
 	if ent.IsNotFound(err) {
 		return nil, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
@@ -143,6 +145,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		SetIntakeHash(hash).
 		SetProcedureID(proc.ID).
 		SetDeskAgencyID(desk.ID).
+		SetLeadAgencyID(leadAgency(proc, desk.ID)).
 		SetApplicantName(in.Applicant.Name).
 		SetApplicantIDNumber(in.Applicant.IDNumber).
 		SetApplicantPhone(in.Applicant.Phone).
@@ -361,4 +364,21 @@ func intakeHash(deskID int, procCode string, in ReceiveInput) string {
 	}{deskID, procCode, in.Channel, in.Applicant, comps})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// leadAgency is the agency of a route's first LEAD step: the agency
+// responsible for the dossier (a step without agency is the receiving one).
+func leadAgency(proc *ent.Procedure, deskID int) int {
+	first := -1
+	lead := deskID
+	for _, st := range proc.Edges.Steps {
+		if st.Role == routestep.RoleLead && (first < 0 || st.Position < first) {
+			first = st.Position
+			lead = deskID
+			if st.AgencyID != nil {
+				lead = *st.AgencyID
+			}
+		}
+	}
+	return lead
 }

@@ -427,7 +427,15 @@ func (t *transition) stepAgency(s *ent.RouteStep) int {
 
 // closeLeg finishes a leg now and judges it against its own due time.
 func (t *transition) closeLeg(l *ent.Leg) error {
-	u := t.tx.Leg.UpdateOneID(l.ID).SetFinishedAt(t.now).SetJudgement(Judge(t.cal, t.now, l.DueAt))
+	end := t.now
+	if t.d.PausedAt != nil {
+		end = *t.d.PausedAt // the leg's clock stopped with the dossier's
+	}
+	worked := max(t.cal.Between(l.StartedAt, end)-int64(l.PausedMinutes), 0)
+	u := t.tx.Leg.UpdateOneID(l.ID).
+		SetFinishedAt(t.now).
+		SetJudgement(Judge(t.cal, t.now, l.DueAt)).
+		SetWorkedMinutes(int(worked))
 	if t.in.Agree != nil && l.Role == leg.RoleCoordinate {
 		u.SetAgree(*t.in.Agree).SetOpinion(t.in.Note)
 	}
@@ -495,6 +503,12 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 		return t.resume(upd)
 	case EventReturn:
 		upd.SetFinishedAt(t.now)
+		if t.d.OriginalAppointmentAt != nil {
+			upd.SetJudgement(dossier.Judgement(Judge(t.cal, t.now, *t.d.OriginalAppointmentAt)))
+		}
+		if t.d.ReceivedAt != nil {
+			upd.SetProcessingMinutes(int(max(t.cal.Between(*t.d.ReceivedAt, t.now)-int64(t.d.PausedMinutes), 0)))
+		}
 		return t.closeAll()
 	case EventComplete:
 		upd.SetCompletedAt(t.now)

@@ -4,7 +4,9 @@ package dossier
 
 import (
 	"fmt"
+	"io"
 	"lienthong/ent/schema/schematype"
+	"strconv"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -33,6 +35,8 @@ const (
 	FieldProcedureID = "procedure_id"
 	// FieldDeskAgencyID holds the string denoting the desk_agency_id field in the database.
 	FieldDeskAgencyID = "desk_agency_id"
+	// FieldLeadAgencyID holds the string denoting the lead_agency_id field in the database.
+	FieldLeadAgencyID = "lead_agency_id"
 	// FieldApplicantName holds the string denoting the applicant_name field in the database.
 	FieldApplicantName = "applicant_name"
 	// FieldApplicantIDNumber holds the string denoting the applicant_id_number field in the database.
@@ -79,12 +83,18 @@ const (
 	FieldOverdueAt = "overdue_at"
 	// FieldDueSoonAt holds the string denoting the due_soon_at field in the database.
 	FieldDueSoonAt = "due_soon_at"
+	// FieldJudgement holds the string denoting the judgement field in the database.
+	FieldJudgement = "judgement"
+	// FieldProcessingMinutes holds the string denoting the processing_minutes field in the database.
+	FieldProcessingMinutes = "processing_minutes"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
 	// EdgeProcedure holds the string denoting the procedure edge name in mutations.
 	EdgeProcedure = "procedure"
 	// EdgeDeskAgency holds the string denoting the desk_agency edge name in mutations.
 	EdgeDeskAgency = "desk_agency"
+	// EdgeLeadAgency holds the string denoting the lead_agency edge name in mutations.
+	EdgeLeadAgency = "lead_agency"
 	// EdgeLegs holds the string denoting the legs edge name in mutations.
 	EdgeLegs = "legs"
 	// EdgeEvents holds the string denoting the events edge name in mutations.
@@ -105,6 +115,13 @@ const (
 	DeskAgencyInverseTable = "agencies"
 	// DeskAgencyColumn is the table column denoting the desk_agency relation/edge.
 	DeskAgencyColumn = "desk_agency_id"
+	// LeadAgencyTable is the table that holds the lead_agency relation/edge.
+	LeadAgencyTable = "dossiers"
+	// LeadAgencyInverseTable is the table name for the Agency entity.
+	// It exists in this package in order to avoid circular dependency with the "agency" package.
+	LeadAgencyInverseTable = "agencies"
+	// LeadAgencyColumn is the table column denoting the lead_agency relation/edge.
+	LeadAgencyColumn = "lead_agency_id"
 	// LegsTable is the table that holds the legs relation/edge.
 	LegsTable = "legs"
 	// LegsInverseTable is the table name for the Leg entity.
@@ -132,6 +149,7 @@ var Columns = []string{
 	FieldIntakeHash,
 	FieldProcedureID,
 	FieldDeskAgencyID,
+	FieldLeadAgencyID,
 	FieldApplicantName,
 	FieldApplicantIDNumber,
 	FieldApplicantPhone,
@@ -155,6 +173,8 @@ var Columns = []string{
 	FieldApologized,
 	FieldOverdueAt,
 	FieldDueSoonAt,
+	FieldJudgement,
+	FieldProcessingMinutes,
 	FieldVersion,
 }
 
@@ -241,6 +261,30 @@ func ResumeStateValidator(rs schematype.DossierState) error {
 	}
 }
 
+// Judgement defines the type for the "judgement" enum field.
+type Judgement string
+
+// Judgement values.
+const (
+	JudgementEarly  Judgement = "EARLY"
+	JudgementOnTime Judgement = "ON_TIME"
+	JudgementLate   Judgement = "LATE"
+)
+
+func (j Judgement) String() string {
+	return string(j)
+}
+
+// JudgementValidator is a validator for the "judgement" field enum values. It is called by the builders before save.
+func JudgementValidator(j Judgement) error {
+	switch j {
+	case JudgementEarly, JudgementOnTime, JudgementLate:
+		return nil
+	default:
+		return fmt.Errorf("dossier: invalid enum value for judgement field: %q", j)
+	}
+}
+
 // OrderOption defines the ordering options for the Dossier queries.
 type OrderOption func(*sql.Selector)
 
@@ -287,6 +331,11 @@ func ByProcedureID(opts ...sql.OrderTermOption) OrderOption {
 // ByDeskAgencyID orders the results by the desk_agency_id field.
 func ByDeskAgencyID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeskAgencyID, opts...).ToFunc()
+}
+
+// ByLeadAgencyID orders the results by the lead_agency_id field.
+func ByLeadAgencyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLeadAgencyID, opts...).ToFunc()
 }
 
 // ByApplicantName orders the results by the applicant_name field.
@@ -399,6 +448,16 @@ func ByDueSoonAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDueSoonAt, opts...).ToFunc()
 }
 
+// ByJudgement orders the results by the judgement field.
+func ByJudgement(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgement, opts...).ToFunc()
+}
+
+// ByProcessingMinutes orders the results by the processing_minutes field.
+func ByProcessingMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProcessingMinutes, opts...).ToFunc()
+}
+
 // ByVersion orders the results by the version field.
 func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
@@ -415,6 +474,13 @@ func ByProcedureField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByDeskAgencyField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newDeskAgencyStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByLeadAgencyField orders the results by lead_agency field.
+func ByLeadAgencyField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLeadAgencyStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -459,6 +525,13 @@ func newDeskAgencyStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, false, DeskAgencyTable, DeskAgencyColumn),
 	)
 }
+func newLeadAgencyStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LeadAgencyInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, LeadAgencyTable, LeadAgencyColumn),
+	)
+}
 func newLegsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -494,3 +567,21 @@ var (
 	// schematype.DossierState must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*schematype.DossierState)(nil)
 )
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Judgement) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Judgement) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Judgement(str)
+	if err := JudgementValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Judgement", str)
+	}
+	return nil
+}

@@ -96,6 +96,11 @@ func DeskAgencyID(v int) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldDeskAgencyID, v))
 }
 
+// LeadAgencyID applies equality check predicate on the "lead_agency_id" field. It's identical to LeadAgencyIDEQ.
+func LeadAgencyID(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldLeadAgencyID, v))
+}
+
 // ApplicantName applies equality check predicate on the "applicant_name" field. It's identical to ApplicantNameEQ.
 func ApplicantName(v string) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldApplicantName, v))
@@ -189,6 +194,11 @@ func OverdueAt(v time.Time) predicate.Dossier {
 // DueSoonAt applies equality check predicate on the "due_soon_at" field. It's identical to DueSoonAtEQ.
 func DueSoonAt(v time.Time) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldDueSoonAt, v))
+}
+
+// ProcessingMinutes applies equality check predicate on the "processing_minutes" field. It's identical to ProcessingMinutesEQ.
+func ProcessingMinutes(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldProcessingMinutes, v))
 }
 
 // Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
@@ -594,6 +604,36 @@ func DeskAgencyIDIn(vs ...int) predicate.Dossier {
 // DeskAgencyIDNotIn applies the NotIn predicate on the "desk_agency_id" field.
 func DeskAgencyIDNotIn(vs ...int) predicate.Dossier {
 	return predicate.Dossier(sql.FieldNotIn(FieldDeskAgencyID, vs...))
+}
+
+// LeadAgencyIDEQ applies the EQ predicate on the "lead_agency_id" field.
+func LeadAgencyIDEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldLeadAgencyID, v))
+}
+
+// LeadAgencyIDNEQ applies the NEQ predicate on the "lead_agency_id" field.
+func LeadAgencyIDNEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldLeadAgencyID, v))
+}
+
+// LeadAgencyIDIn applies the In predicate on the "lead_agency_id" field.
+func LeadAgencyIDIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldIn(FieldLeadAgencyID, vs...))
+}
+
+// LeadAgencyIDNotIn applies the NotIn predicate on the "lead_agency_id" field.
+func LeadAgencyIDNotIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotIn(FieldLeadAgencyID, vs...))
+}
+
+// LeadAgencyIDIsNil applies the IsNil predicate on the "lead_agency_id" field.
+func LeadAgencyIDIsNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldIsNull(FieldLeadAgencyID))
+}
+
+// LeadAgencyIDNotNil applies the NotNil predicate on the "lead_agency_id" field.
+func LeadAgencyIDNotNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotNull(FieldLeadAgencyID))
 }
 
 // ApplicantNameEQ applies the EQ predicate on the "applicant_name" field.
@@ -1631,6 +1671,86 @@ func DueSoonAtNotNil() predicate.Dossier {
 	return predicate.Dossier(sql.FieldNotNull(FieldDueSoonAt))
 }
 
+// JudgementEQ applies the EQ predicate on the "judgement" field.
+func JudgementEQ(v Judgement) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldJudgement, v))
+}
+
+// JudgementNEQ applies the NEQ predicate on the "judgement" field.
+func JudgementNEQ(v Judgement) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldJudgement, v))
+}
+
+// JudgementIn applies the In predicate on the "judgement" field.
+func JudgementIn(vs ...Judgement) predicate.Dossier {
+	return predicate.Dossier(sql.FieldIn(FieldJudgement, vs...))
+}
+
+// JudgementNotIn applies the NotIn predicate on the "judgement" field.
+func JudgementNotIn(vs ...Judgement) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotIn(FieldJudgement, vs...))
+}
+
+// JudgementIsNil applies the IsNil predicate on the "judgement" field.
+func JudgementIsNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldIsNull(FieldJudgement))
+}
+
+// JudgementNotNil applies the NotNil predicate on the "judgement" field.
+func JudgementNotNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotNull(FieldJudgement))
+}
+
+// ProcessingMinutesEQ applies the EQ predicate on the "processing_minutes" field.
+func ProcessingMinutesEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldProcessingMinutes, v))
+}
+
+// ProcessingMinutesNEQ applies the NEQ predicate on the "processing_minutes" field.
+func ProcessingMinutesNEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldProcessingMinutes, v))
+}
+
+// ProcessingMinutesIn applies the In predicate on the "processing_minutes" field.
+func ProcessingMinutesIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldIn(FieldProcessingMinutes, vs...))
+}
+
+// ProcessingMinutesNotIn applies the NotIn predicate on the "processing_minutes" field.
+func ProcessingMinutesNotIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotIn(FieldProcessingMinutes, vs...))
+}
+
+// ProcessingMinutesGT applies the GT predicate on the "processing_minutes" field.
+func ProcessingMinutesGT(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldGT(FieldProcessingMinutes, v))
+}
+
+// ProcessingMinutesGTE applies the GTE predicate on the "processing_minutes" field.
+func ProcessingMinutesGTE(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldGTE(FieldProcessingMinutes, v))
+}
+
+// ProcessingMinutesLT applies the LT predicate on the "processing_minutes" field.
+func ProcessingMinutesLT(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldLT(FieldProcessingMinutes, v))
+}
+
+// ProcessingMinutesLTE applies the LTE predicate on the "processing_minutes" field.
+func ProcessingMinutesLTE(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldLTE(FieldProcessingMinutes, v))
+}
+
+// ProcessingMinutesIsNil applies the IsNil predicate on the "processing_minutes" field.
+func ProcessingMinutesIsNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldIsNull(FieldProcessingMinutes))
+}
+
+// ProcessingMinutesNotNil applies the NotNil predicate on the "processing_minutes" field.
+func ProcessingMinutesNotNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotNull(FieldProcessingMinutes))
+}
+
 // VersionEQ applies the EQ predicate on the "version" field.
 func VersionEQ(v int) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldVersion, v))
@@ -1709,6 +1829,29 @@ func HasDeskAgency() predicate.Dossier {
 func HasDeskAgencyWith(preds ...predicate.Agency) predicate.Dossier {
 	return predicate.Dossier(func(s *sql.Selector) {
 		step := newDeskAgencyStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLeadAgency applies the HasEdge predicate on the "lead_agency" edge.
+func HasLeadAgency() predicate.Dossier {
+	return predicate.Dossier(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, LeadAgencyTable, LeadAgencyColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLeadAgencyWith applies the HasEdge predicate on the "lead_agency" edge with a given conditions (other predicates).
+func HasLeadAgencyWith(preds ...predicate.Agency) predicate.Dossier {
+	return predicate.Dossier(func(s *sql.Selector) {
+		step := newLeadAgencyStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -36,6 +36,8 @@ const (
 	FieldFinishedAt = "finished_at"
 	// FieldPausedMinutes holds the string denoting the paused_minutes field in the database.
 	FieldPausedMinutes = "paused_minutes"
+	// FieldWorkedMinutes holds the string denoting the worked_minutes field in the database.
+	FieldWorkedMinutes = "worked_minutes"
 	// FieldJudgement holds the string denoting the judgement field in the database.
 	FieldJudgement = "judgement"
 	// FieldAgree holds the string denoting the agree field in the database.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldDueAt,
 	FieldFinishedAt,
 	FieldPausedMinutes,
+	FieldWorkedMinutes,
 	FieldJudgement,
 	FieldAgree,
 	FieldOpinion,
@@ -221,6 +224,11 @@ func ByFinishedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByPausedMinutes orders the results by the paused_minutes field.
 func ByPausedMinutes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPausedMinutes, opts...).ToFunc()
+}
+
+// ByWorkedMinutes orders the results by the worked_minutes field.
+func ByWorkedMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWorkedMinutes, opts...).ToFunc()
 }
 
 // ByJudgement orders the results by the judgement field.

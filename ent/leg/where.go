@@ -100,6 +100,11 @@ func PausedMinutes(v int) predicate.Leg {
 	return predicate.Leg(sql.FieldEQ(FieldPausedMinutes, v))
 }
 
+// WorkedMinutes applies equality check predicate on the "worked_minutes" field. It's identical to WorkedMinutesEQ.
+func WorkedMinutes(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldEQ(FieldWorkedMinutes, v))
+}
+
 // Agree applies equality check predicate on the "agree" field. It's identical to AgreeEQ.
 func Agree(v bool) predicate.Leg {
 	return predicate.Leg(sql.FieldEQ(FieldAgree, v))
@@ -453,6 +458,56 @@ func PausedMinutesLT(v int) predicate.Leg {
 // PausedMinutesLTE applies the LTE predicate on the "paused_minutes" field.
 func PausedMinutesLTE(v int) predicate.Leg {
 	return predicate.Leg(sql.FieldLTE(FieldPausedMinutes, v))
+}
+
+// WorkedMinutesEQ applies the EQ predicate on the "worked_minutes" field.
+func WorkedMinutesEQ(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldEQ(FieldWorkedMinutes, v))
+}
+
+// WorkedMinutesNEQ applies the NEQ predicate on the "worked_minutes" field.
+func WorkedMinutesNEQ(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldNEQ(FieldWorkedMinutes, v))
+}
+
+// WorkedMinutesIn applies the In predicate on the "worked_minutes" field.
+func WorkedMinutesIn(vs ...int) predicate.Leg {
+	return predicate.Leg(sql.FieldIn(FieldWorkedMinutes, vs...))
+}
+
+// WorkedMinutesNotIn applies the NotIn predicate on the "worked_minutes" field.
+func WorkedMinutesNotIn(vs ...int) predicate.Leg {
+	return predicate.Leg(sql.FieldNotIn(FieldWorkedMinutes, vs...))
+}
+
+// WorkedMinutesGT applies the GT predicate on the "worked_minutes" field.
+func WorkedMinutesGT(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldGT(FieldWorkedMinutes, v))
+}
+
+// WorkedMinutesGTE applies the GTE predicate on the "worked_minutes" field.
+func WorkedMinutesGTE(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldGTE(FieldWorkedMinutes, v))
+}
+
+// WorkedMinutesLT applies the LT predicate on the "worked_minutes" field.
+func WorkedMinutesLT(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldLT(FieldWorkedMinutes, v))
+}
+
+// WorkedMinutesLTE applies the LTE predicate on the "worked_minutes" field.
+func WorkedMinutesLTE(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldLTE(FieldWorkedMinutes, v))
+}
+
+// WorkedMinutesIsNil applies the IsNil predicate on the "worked_minutes" field.
+func WorkedMinutesIsNil() predicate.Leg {
+	return predicate.Leg(sql.FieldIsNull(FieldWorkedMinutes))
+}
+
+// WorkedMinutesNotNil applies the NotNil predicate on the "worked_minutes" field.
+func WorkedMinutesNotNil() predicate.Leg {
+	return predicate.Leg(sql.FieldNotNull(FieldWorkedMinutes))
 }
 
 // JudgementEQ applies the EQ predicate on the "judgement" field.

@@ -112,8 +112,11 @@ var (
 		{Name: "apologized", Type: field.TypeBool, Default: false},
 		{Name: "overdue_at", Type: field.TypeTime, Nullable: true},
 		{Name: "due_soon_at", Type: field.TypeTime, Nullable: true},
+		{Name: "judgement", Type: field.TypeEnum, Nullable: true, Enums: []string{"EARLY", "ON_TIME", "LATE"}},
+		{Name: "processing_minutes", Type: field.TypeInt, Nullable: true},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "desk_agency_id", Type: field.TypeInt},
+		{Name: "lead_agency_id", Type: field.TypeInt, Nullable: true},
 		{Name: "procedure_id", Type: field.TypeInt},
 	}
 	// DossiersTable holds the schema information for the "dossiers" table.
@@ -124,13 +127,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "dossiers_agencies_desk_agency",
-				Columns:    []*schema.Column{DossiersColumns[31]},
+				Columns:    []*schema.Column{DossiersColumns[33]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
+				Symbol:     "dossiers_agencies_lead_agency",
+				Columns:    []*schema.Column{DossiersColumns[34]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "dossiers_procedures_dossiers",
-				Columns:    []*schema.Column{DossiersColumns[32]},
+				Columns:    []*schema.Column{DossiersColumns[35]},
 				RefColumns: []*schema.Column{ProceduresColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -144,7 +153,22 @@ var (
 			{
 				Name:    "dossier_desk_agency_id_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[31], DossiersColumns[17]},
+				Columns: []*schema.Column{DossiersColumns[33], DossiersColumns[17]},
+			},
+			{
+				Name:    "dossier_lead_agency_id_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{DossiersColumns[34], DossiersColumns[17]},
+			},
+			{
+				Name:    "dossier_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{DossiersColumns[17]},
+			},
+			{
+				Name:    "dossier_finished_at",
+				Unique:  false,
+				Columns: []*schema.Column{DossiersColumns[20]},
 			},
 			{
 				Name:    "dossier_state_appointment_at",
@@ -154,7 +178,7 @@ var (
 			{
 				Name:    "dossier_procedure_id",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[32]},
+				Columns: []*schema.Column{DossiersColumns[35]},
 			},
 		},
 	}
@@ -255,6 +279,7 @@ var (
 		{Name: "due_at", Type: field.TypeTime},
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
 		{Name: "paused_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "worked_minutes", Type: field.TypeInt, Nullable: true},
 		{Name: "judgement", Type: field.TypeEnum, Enums: []string{"PENDING", "EARLY", "ON_TIME", "LATE"}, Default: "PENDING"},
 		{Name: "agree", Type: field.TypeBool, Nullable: true},
 		{Name: "opinion", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -271,19 +296,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "legs_dossiers_legs",
-				Columns:    []*schema.Column{LegsColumns[12]},
+				Columns:    []*schema.Column{LegsColumns[13]},
 				RefColumns: []*schema.Column{DossiersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "legs_agencies_agency",
-				Columns:    []*schema.Column{LegsColumns[13]},
+				Columns:    []*schema.Column{LegsColumns[14]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "legs_officers_officer",
-				Columns:    []*schema.Column{LegsColumns[14]},
+				Columns:    []*schema.Column{LegsColumns[15]},
 				RefColumns: []*schema.Column{OfficersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -292,12 +317,22 @@ var (
 			{
 				Name:    "leg_dossier_id_started_at",
 				Unique:  false,
-				Columns: []*schema.Column{LegsColumns[12], LegsColumns[3]},
+				Columns: []*schema.Column{LegsColumns[13], LegsColumns[3]},
 			},
 			{
 				Name:    "leg_agency_id_finished_at",
 				Unique:  false,
-				Columns: []*schema.Column{LegsColumns[13], LegsColumns[6]},
+				Columns: []*schema.Column{LegsColumns[14], LegsColumns[6]},
+			},
+			{
+				Name:    "leg_agency_id_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{LegsColumns[14], LegsColumns[3]},
+			},
+			{
+				Name:    "leg_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{LegsColumns[3]},
 			},
 			{
 				Name:    "leg_finished_at_due_at",
@@ -430,7 +465,8 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
 	DossiersTable.ForeignKeys[0].RefTable = AgenciesTable
-	DossiersTable.ForeignKeys[1].RefTable = ProceduresTable
+	DossiersTable.ForeignKeys[1].RefTable = AgenciesTable
+	DossiersTable.ForeignKeys[2].RefTable = ProceduresTable
 	DossiersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}

@@ -60,6 +60,11 @@ func (Dossier) Fields() []ent.Field {
 		field.Int("desk_agency_id").
 			Immutable().
 			Comment("Agency whose one-stop desk received the dossier."),
+		field.Int("lead_agency_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("Agency responsible for the dossier: the route's first LEAD step (reports by dossier count it there)."),
 		field.String("applicant_name").
 			NotEmpty().
 			MaxLen(255).
@@ -162,6 +167,21 @@ func (Dossier) Fields() []ent.Field {
 			Nillable().
 			Comment("When the sweeper recorded the dossier due soon.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("judgement").
+			NamedValues(
+				"Early", "EARLY",
+				"OnTime", "ON_TIME",
+				"Late", "LATE",
+			).
+			Optional().
+			Nillable().
+			Comment("The dossier's judgement when its result reached the desk, against the original appointment.").
+			Annotations(serverOwned()),
+		field.Int("processing_minutes").
+			Optional().
+			Nillable().
+			Comment("Working minutes from receipt to result, supplementation pauses excluded.").
+			Annotations(serverOwned()),
 		field.Int("version").
 			Default(1).
 			Comment("Optimistic-concurrency version, incremented by every transition.").
@@ -185,6 +205,11 @@ func (Dossier) Edges() []ent.Edge {
 			Required().
 			Immutable().
 			Comment("Agency whose desk received the dossier."),
+		edge.To("lead_agency", Agency.Type).
+			Field("lead_agency_id").
+			Unique().
+			Immutable().
+			Comment("Agency responsible for the dossier."),
 		edge.To("legs", Leg.Type).
 			Comment("Agency turns in order: the process control slip."),
 		edge.To("events", DossierEvent.Type).
@@ -198,6 +223,9 @@ func (Dossier) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("source", "external_code").Unique(),
 		index.Fields("desk_agency_id", "received_at"),
+		index.Fields("lead_agency_id", "received_at"),
+		index.Fields("received_at"),
+		index.Fields("finished_at"),
 		index.Fields("state", "appointment_at"),
 		index.Fields("procedure_id"),
 	}

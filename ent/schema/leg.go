@@ -54,6 +54,10 @@ func (Leg) Fields() []ent.Field {
 		field.Int("paused_minutes").
 			Default(0).
 			Comment("Working minutes the leg's clock was stopped for supplementation."),
+		field.Int("worked_minutes").
+			Optional().
+			Nillable().
+			Comment("Working minutes the agency held the leg, pauses excluded; set when it finishes."),
 		field.Enum("judgement").
 			NamedValues(
 				"Pending", "PENDING",
@@ -103,6 +107,8 @@ func (Leg) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("dossier_id", "started_at"),
 		index.Fields("agency_id", "finished_at"),
+		index.Fields("agency_id", "started_at"),
+		index.Fields("started_at"),
 		index.Fields("finished_at", "due_at"),
 	}
 }
