@@ -65,12 +65,23 @@ func databases(t *testing.T) map[string]func(t *testing.T) string {
 	return dbs
 }
 
-// eachDB runs f once per database, each with its own fresh environment.
+// eachDB runs f once per database, each with its own fresh environment,
+// seeded with the demo province and a dozen dossiers when seed is set.
 func eachDB(t *testing.T, seed bool, f func(t *testing.T, e *env)) {
+	t.Helper()
+	var opts *demo.Options
+	if seed {
+		opts = &demo.Options{Now: testNow, Dossiers: 12}
+	}
+	eachDBWith(t, opts, f)
+}
+
+// eachDBWith is eachDB with the demo options (nil: an empty database).
+func eachDBWith(t *testing.T, opts *demo.Options, f func(t *testing.T, e *env)) {
 	t.Helper()
 	for name, url := range databases(t) {
 		t.Run(name, func(t *testing.T) {
-			f(t, newEnv(t, url(t), seed))
+			f(t, newEnvWith(t, url(t), opts))
 		})
 	}
 }
@@ -102,6 +113,14 @@ func freshPostgres(t *testing.T, base string) string {
 
 func newEnv(t *testing.T, dbURL string, seed bool) *env {
 	t.Helper()
+	if seed {
+		return newEnvWith(t, dbURL, &demo.Options{Now: testNow, Dossiers: 12})
+	}
+	return newEnvWith(t, dbURL, nil)
+}
+
+func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
+	t.Helper()
 	ctx := context.Background()
 	var queries atomic.Int64
 	cfg := config{DatabaseURL: dbURL, Issuer: "lienthong", Audience: "lienthong", HS256Secret: testSecret}
@@ -117,8 +136,8 @@ func newEnv(t *testing.T, dbURL string, seed bool) *env {
 	a.db.Client = counted
 	a.clock = clock
 	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
-	if seed {
-		if err := demo.Seed(ctx, counted, demo.Options{Now: testNow, Dossiers: 12}); err != nil {
+	if seed != nil {
+		if err := demo.Seed(ctx, counted, *seed); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
 	}

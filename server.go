@@ -22,6 +22,7 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/graph"
+	"lienthong/report"
 	"lienthong/store"
 	"lienthong/workflow"
 )
@@ -194,7 +195,8 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	cfg := a.cfg
 	metrics := newHTTPMetrics(a.reg)
 
-	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine), graph.Options{Dev: cfg.Dev})
+	reporter := report.New(a.db.Driver, a.db.Client, a.clock)
+	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter), graph.Options{Dev: cfg.Dev})
 	var api http.Handler = gql
 	api = auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(api)
 	api = graph.Timeout(30 * time.Second)(api)

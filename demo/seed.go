@@ -19,7 +19,8 @@ var ErrNotEmpty = errors.New("demo: the database is not empty")
 type Options struct {
 	// Now is the instant the demo is built up to (default: the clock's now).
 	Now time.Time
-	// Dossiers is how many dossiers to receive (default 40).
+	// Dossiers is how many dossiers to receive (default 40, at least one
+	// per demo story); negative: none, only the province and its procedures.
 	Dossiers int
 }
 
@@ -77,6 +78,9 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	}
 	if err := s.seedProcedures(admin); err != nil {
 		return err
+	}
+	if opts.Dossiers < 0 {
+		return nil
 	}
 	return s.seedDossiers(ctx, opts)
 }

@@ -19,6 +19,7 @@ import (
 	"lienthong/ent/schema/schematype"
 	"lienthong/graph/model"
 	"lienthong/graph/scalar"
+	"lienthong/report"
 	"lienthong/workflow"
 	"math"
 	"strconv"
@@ -290,6 +291,34 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PerformanceReport struct {
+		AsOf    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Period  func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		Total   func(childComplexity int) int
+		View    func(childComplexity int) int
+	}
+
+	PerformanceRow struct {
+		AgencyID                 func(childComplexity int) int
+		AverageProcessingDays    func(childComplexity int) int
+		AverageProcessingMinutes func(childComplexity int) int
+		Cancelled                func(childComplexity int) int
+		Early                    func(childComplexity int) int
+		Finished                 func(childComplexity int) int
+		InProgressOnTime         func(childComplexity int) int
+		InProgressOverdue        func(childComplexity int) int
+		Key                      func(childComplexity int) int
+		Late                     func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		OnTime                   func(childComplexity int) int
+		OnTimeRate               func(childComplexity int) int
+		Received                 func(childComplexity int) int
+		SendBack2Plus            func(childComplexity int) int
+		Supplement2Plus          func(childComplexity int) int
+	}
+
 	Procedure struct {
 		Channels          func(childComplexity int) int
 		Code              func(childComplexity int) int
@@ -331,11 +360,17 @@ type ComplexityRoot struct {
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		Now                   func(childComplexity int) int
+		Performance           func(childComplexity int, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) int
 		ProcedureByCode       func(childComplexity int, code string) int
 		Procedures            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProcedureOrder, where *ent.ProcedureWhereInput) int
 		StateDiagram          func(childComplexity int) int
 		WorkingDeadline       func(childComplexity int, from time.Time, workingDays float64) int
 		WorkingMinutesBetween func(childComplexity int, from time.Time, to time.Time) int
+	}
+
+	ReportPeriod struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	RouteStep struct {
@@ -421,6 +456,7 @@ type QueryResolver interface {
 	CalendarDays(ctx context.Context, year int) ([]*ent.CalendarDay, error)
 	ProcedureByCode(ctx context.Context, code string) (*ent.Procedure, error)
 	DossierByCode(ctx context.Context, code string) (*ent.Dossier, error)
+	Performance(ctx context.Context, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) (*report.PerformanceReport, error)
 	StateDiagram(ctx context.Context) (string, error)
 	Now(ctx context.Context) (*time.Time, error)
 }
@@ -1649,6 +1685,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PerformanceReport.asOf":
+		if e.ComplexityRoot.PerformanceReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceReport.AsOf(childComplexity), true
+	case "PerformanceReport.groupBy":
+		if e.ComplexityRoot.PerformanceReport.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceReport.GroupBy(childComplexity), true
+	case "PerformanceReport.period":
+		if e.ComplexityRoot.PerformanceReport.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceReport.Period(childComplexity), true
+	case "PerformanceReport.rows":
+		if e.ComplexityRoot.PerformanceReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceReport.Rows(childComplexity), true
+	case "PerformanceReport.total":
+		if e.ComplexityRoot.PerformanceReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceReport.Total(childComplexity), true
+	case "PerformanceReport.view":
+		if e.ComplexityRoot.PerformanceReport.View == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceReport.View(childComplexity), true
+
+	case "PerformanceRow.agencyID":
+		if e.ComplexityRoot.PerformanceRow.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.AgencyID(childComplexity), true
+	case "PerformanceRow.averageProcessingDays":
+		if e.ComplexityRoot.PerformanceRow.AverageProcessingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.AverageProcessingDays(childComplexity), true
+	case "PerformanceRow.averageProcessingMinutes":
+		if e.ComplexityRoot.PerformanceRow.AverageProcessingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.AverageProcessingMinutes(childComplexity), true
+	case "PerformanceRow.cancelled":
+		if e.ComplexityRoot.PerformanceRow.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Cancelled(childComplexity), true
+	case "PerformanceRow.early":
+		if e.ComplexityRoot.PerformanceRow.Early == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Early(childComplexity), true
+	case "PerformanceRow.finished":
+		if e.ComplexityRoot.PerformanceRow.Finished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Finished(childComplexity), true
+	case "PerformanceRow.inProgressOnTime":
+		if e.ComplexityRoot.PerformanceRow.InProgressOnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.InProgressOnTime(childComplexity), true
+	case "PerformanceRow.inProgressOverdue":
+		if e.ComplexityRoot.PerformanceRow.InProgressOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.InProgressOverdue(childComplexity), true
+	case "PerformanceRow.key":
+		if e.ComplexityRoot.PerformanceRow.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Key(childComplexity), true
+	case "PerformanceRow.late":
+		if e.ComplexityRoot.PerformanceRow.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Late(childComplexity), true
+	case "PerformanceRow.name":
+		if e.ComplexityRoot.PerformanceRow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Name(childComplexity), true
+	case "PerformanceRow.onTime":
+		if e.ComplexityRoot.PerformanceRow.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.OnTime(childComplexity), true
+	case "PerformanceRow.onTimeRate":
+		if e.ComplexityRoot.PerformanceRow.OnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.OnTimeRate(childComplexity), true
+	case "PerformanceRow.received":
+		if e.ComplexityRoot.PerformanceRow.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Received(childComplexity), true
+	case "PerformanceRow.sendBack2Plus":
+		if e.ComplexityRoot.PerformanceRow.SendBack2Plus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.SendBack2Plus(childComplexity), true
+	case "PerformanceRow.supplement2Plus":
+		if e.ComplexityRoot.PerformanceRow.Supplement2Plus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerformanceRow.Supplement2Plus(childComplexity), true
+
 	case "Procedure.channels":
 		if e.ComplexityRoot.Procedure.Channels == nil {
 			break
@@ -1869,6 +2039,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Now(childComplexity), true
+	case "Query.performance":
+		if e.ComplexityRoot.Query.Performance == nil {
+			break
+		}
+
+		args, err := ec.field_Query_performance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Performance(childComplexity, args["period"].(report.PeriodInput), args["groupBy"].(report.GroupBy), args["view"].(report.View), args["agencyIDs"].([]int)), true
 	case "Query.procedureByCode":
 		if e.ComplexityRoot.Query.ProcedureByCode == nil {
 			break
@@ -1919,6 +2100,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WorkingMinutesBetween(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+
+	case "ReportPeriod.from":
+		if e.ComplexityRoot.ReportPeriod.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportPeriod.From(childComplexity), true
+	case "ReportPeriod.to":
+		if e.ComplexityRoot.ReportPeriod.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportPeriod.To(childComplexity), true
 
 	case "RouteStep.agency":
 		if e.ComplexityRoot.RouteStep.Agency == nil {
@@ -2059,6 +2253,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLegWhereInput,
 		ec.unmarshalInputOfficerOrder,
 		ec.unmarshalInputOfficerWhereInput,
+		ec.unmarshalInputPeriodInput,
 		ec.unmarshalInputProcedureInput,
 		ec.unmarshalInputProcedureOrder,
 		ec.unmarshalInputProcedureWhereInput,
@@ -2141,7 +2336,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "lienthong.graphqls" "workflow.graphqls" "ent.graphql"
+//go:embed "lienthong.graphqls" "report.graphqls" "workflow.graphqls" "ent.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2154,6 +2349,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "lienthong.graphqls", Input: sourceData("lienthong.graphqls"), BuiltIn: false},
+	{Name: "report.graphqls", Input: sourceData("report.graphqls"), BuiltIn: false},
 	{Name: "workflow.graphqls", Input: sourceData("workflow.graphqls"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 }
@@ -2573,6 +2769,62 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PerformanceReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_PerformanceReport_period(ctx, field)
+	case "asOf":
+		return ec.fieldContext_PerformanceReport_asOf(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_PerformanceReport_groupBy(ctx, field)
+	case "view":
+		return ec.fieldContext_PerformanceReport_view(ctx, field)
+	case "rows":
+		return ec.fieldContext_PerformanceReport_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_PerformanceReport_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerformanceReport", field.Name)
+}
+
+func (ec *executionContext) childFields_PerformanceRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_PerformanceRow_key(ctx, field)
+	case "name":
+		return ec.fieldContext_PerformanceRow_name(ctx, field)
+	case "agencyID":
+		return ec.fieldContext_PerformanceRow_agencyID(ctx, field)
+	case "received":
+		return ec.fieldContext_PerformanceRow_received(ctx, field)
+	case "finished":
+		return ec.fieldContext_PerformanceRow_finished(ctx, field)
+	case "early":
+		return ec.fieldContext_PerformanceRow_early(ctx, field)
+	case "onTime":
+		return ec.fieldContext_PerformanceRow_onTime(ctx, field)
+	case "late":
+		return ec.fieldContext_PerformanceRow_late(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_PerformanceRow_cancelled(ctx, field)
+	case "inProgressOnTime":
+		return ec.fieldContext_PerformanceRow_inProgressOnTime(ctx, field)
+	case "inProgressOverdue":
+		return ec.fieldContext_PerformanceRow_inProgressOverdue(ctx, field)
+	case "onTimeRate":
+		return ec.fieldContext_PerformanceRow_onTimeRate(ctx, field)
+	case "averageProcessingMinutes":
+		return ec.fieldContext_PerformanceRow_averageProcessingMinutes(ctx, field)
+	case "averageProcessingDays":
+		return ec.fieldContext_PerformanceRow_averageProcessingDays(ctx, field)
+	case "supplement2Plus":
+		return ec.fieldContext_PerformanceRow_supplement2Plus(ctx, field)
+	case "sendBack2Plus":
+		return ec.fieldContext_PerformanceRow_sendBack2Plus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerformanceRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Procedure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2635,6 +2887,16 @@ func (ec *executionContext) childFields_ProcedureEdge(ctx context.Context, field
 		return ec.fieldContext_ProcedureEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProcedureEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ReportPeriod_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ReportPeriod_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_RouteStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3630,6 +3892,44 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_performance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (report.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2lienthongᚋreportᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (report.GroupBy, error) {
+			return ec.unmarshalNReportGroupBy2lienthongᚋreportᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (report.View, error) {
+			return ec.unmarshalNReportView2lienthongᚋreportᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "agencyIDs",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyIDs"] = arg3
 	return args, nil
 }
 
@@ -8721,6 +9021,539 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _PerformanceReport_period(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceReport_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Period) graphql.Marshaler {
+			return ec.marshalNReportPeriod2lienthongᚋreportᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceReport_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerformanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerformanceReport_asOf(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceReport_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceReport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceReport_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.GroupBy) graphql.Marshaler {
+			return ec.marshalNReportGroupBy2lienthongᚋreportᚐGroupBy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceReport", field, false, false, errors.New("field of type ReportGroupBy does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceReport_view(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceReport_view(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.View, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.View) graphql.Marshaler {
+			return ec.marshalNReportView2lienthongᚋreportᚐView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceReport_view(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceReport", field, false, false, errors.New("field of type ReportView does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceReport_rows(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.PerformanceRow) graphql.Marshaler {
+			return ec.marshalNPerformanceRow2ᚕᚖlienthongᚋreportᚐPerformanceRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerformanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerformanceRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerformanceReport_total(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.PerformanceRow) graphql.Marshaler {
+			return ec.marshalNPerformanceRow2ᚖlienthongᚋreportᚐPerformanceRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerformanceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerformanceRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerformanceRow_key(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_name(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_agencyID(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_received(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_finished(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_finished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_finished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_early(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_early(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Early, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_early(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_onTime(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_late(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_cancelled(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_inProgressOnTime(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_inProgressOnTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InProgressOnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_inProgressOnTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_inProgressOverdue(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_inProgressOverdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InProgressOverdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_inProgressOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_onTimeRate(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_averageProcessingMinutes(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_averageProcessingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageProcessingMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_averageProcessingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_averageProcessingDays(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_averageProcessingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageProcessingDays(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_averageProcessingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_supplement2Plus(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_supplement2Plus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supplement2Plus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_supplement2Plus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PerformanceRow_sendBack2Plus(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerformanceRow_sendBack2Plus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SendBack2Plus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerformanceRow_sendBack2Plus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerformanceRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Procedure_id(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9767,6 +10600,50 @@ func (ec *executionContext) fieldContext_Query_dossierByCode(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_performance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_performance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Performance(ctx, fc.Args["period"].(report.PeriodInput), fc.Args["groupBy"].(report.GroupBy), fc.Args["view"].(report.View), fc.Args["agencyIDs"].([]int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.PerformanceReport) graphql.Marshaler {
+			return ec.marshalNPerformanceReport2ᚖlienthongᚋreportᚐPerformanceReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_performance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerformanceReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_performance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_stateDiagram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9887,6 +10764,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReportPeriod_from(ctx context.Context, field graphql.CollectedField, obj *report.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportPeriod_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportPeriod_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportPeriod", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ReportPeriod_to(ctx context.Context, field graphql.CollectedField, obj *report.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportPeriod_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportPeriod_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportPeriod", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _RouteStep_id(ctx context.Context, field graphql.CollectedField, obj *ent.RouteStep) (ret graphql.Marshaler) {
@@ -17561,6 +18484,71 @@ func (ec *executionContext) unmarshalInputOfficerWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPeriodInput(ctx context.Context, obj any) (report.PeriodInput, error) {
+	var it report.PeriodInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "year", "quarter", "half", "month"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "quarter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarter"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quarter = data
+		case "half":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("half"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Half = data
+		case "month":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("month"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Month = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, obj any) (workflow.ProcedureInput, error) {
 	var it workflow.ProcedureInput
 	if obj == nil {
@@ -22048,6 +23036,182 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var performanceReportImplementors = []string{"PerformanceReport"}
+
+func (ec *executionContext) _PerformanceReport(ctx context.Context, sel ast.SelectionSet, obj *report.PerformanceReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, performanceReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerformanceReport")
+		case "period":
+			out.Values[i] = ec._PerformanceReport_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._PerformanceReport_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._PerformanceReport_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "view":
+			out.Values[i] = ec._PerformanceReport_view(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._PerformanceReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._PerformanceReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var performanceRowImplementors = []string{"PerformanceRow"}
+
+func (ec *executionContext) _PerformanceRow(ctx context.Context, sel ast.SelectionSet, obj *report.PerformanceRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, performanceRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerformanceRow")
+		case "key":
+			out.Values[i] = ec._PerformanceRow_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PerformanceRow_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agencyID":
+			out.Values[i] = ec._PerformanceRow_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "received":
+			out.Values[i] = ec._PerformanceRow_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finished":
+			out.Values[i] = ec._PerformanceRow_finished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "early":
+			out.Values[i] = ec._PerformanceRow_early(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTime":
+			out.Values[i] = ec._PerformanceRow_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._PerformanceRow_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._PerformanceRow_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inProgressOnTime":
+			out.Values[i] = ec._PerformanceRow_inProgressOnTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inProgressOverdue":
+			out.Values[i] = ec._PerformanceRow_inProgressOverdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTimeRate":
+			out.Values[i] = ec._PerformanceRow_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageProcessingMinutes":
+			out.Values[i] = ec._PerformanceRow_averageProcessingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageProcessingDays":
+			out.Values[i] = ec._PerformanceRow_averageProcessingDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "supplement2Plus":
+			out.Values[i] = ec._PerformanceRow_supplement2Plus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendBack2Plus":
+			out.Values[i] = ec._PerformanceRow_sendBack2Plus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var procedureImplementors = []string{"Procedure", "Node"}
 
 func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet, obj *ent.Procedure) graphql.Marshaler {
@@ -22557,6 +23721,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "performance":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_performance(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "stateDiagram":
 			field := field
 
@@ -22614,6 +23800,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportPeriodImplementors = []string{"ReportPeriod"}
+
+func (ec *executionContext) _ReportPeriod(ctx context.Context, sel ast.SelectionSet, obj *report.Period) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportPeriod")
+		case "from":
+			out.Values[i] = ec._ReportPeriod_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ReportPeriod_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23899,6 +25128,47 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPerformanceReport2ᚖlienthongᚋreportᚐPerformanceReport(ctx context.Context, sel ast.SelectionSet, v *report.PerformanceReport) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PerformanceReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerformanceRow2ᚕᚖlienthongᚋreportᚐPerformanceRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.PerformanceRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerformanceRow2ᚖlienthongᚋreportᚐPerformanceRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerformanceRow2ᚖlienthongᚋreportᚐPerformanceRow(ctx context.Context, sel ast.SelectionSet, v *report.PerformanceRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PerformanceRow(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPeriodInput2lienthongᚋreportᚐPeriodInput(ctx context.Context, v any) (report.PeriodInput, error) {
+	res, err := ec.unmarshalInputPeriodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNProcedure2ᚖlienthongᚋentᚐProcedure(ctx context.Context, sel ast.SelectionSet, v *ent.Procedure) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -23968,6 +25238,44 @@ func (ec *executionContext) unmarshalNProcedureWhereInput2ᚖlienthongᚋentᚐP
 func (ec *executionContext) unmarshalNReceiveDossierInput2lienthongᚋworkflowᚐReceiveInput(ctx context.Context, v any) (workflow.ReceiveInput, error) {
 	res, err := ec.unmarshalInputReceiveDossierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReportGroupBy2lienthongᚋreportᚐGroupBy(ctx context.Context, v any) (report.GroupBy, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.GroupBy(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportGroupBy2lienthongᚋreportᚐGroupBy(ctx context.Context, sel ast.SelectionSet, v report.GroupBy) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNReportPeriod2lienthongᚋreportᚐPeriod(ctx context.Context, sel ast.SelectionSet, v report.Period) graphql.Marshaler {
+	return ec._ReportPeriod(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNReportView2lienthongᚋreportᚐView(ctx context.Context, v any) (report.View, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.View(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportView2lienthongᚋreportᚐView(ctx context.Context, sel ast.SelectionSet, v report.View) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNRole2lienthongᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
@@ -24939,6 +26247,23 @@ func (ec *executionContext) unmarshalODossierWhereInput2ᚖlienthongᚋentᚐDos
 	}
 	res, err := ec.unmarshalInputDossierWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

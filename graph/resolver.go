@@ -4,6 +4,7 @@ package graph
 
 import (
 	"lienthong/ent"
+	"lienthong/report"
 	"lienthong/workflow"
 )
 
@@ -11,11 +12,13 @@ import (
 
 // Resolver is the root resolver: the one place where dependencies are wired.
 type Resolver struct {
-	client *ent.Client
-	engine *workflow.Engine
+	client   *ent.Client
+	engine   *workflow.Engine
+	reporter *report.Reporter
 }
 
-// NewResolver wires the resolvers to the data model and the workflow engine.
-func NewResolver(client *ent.Client, engine *workflow.Engine) *Resolver {
-	return &Resolver{client: client, engine: engine}
+// NewResolver wires the resolvers to the data model, the workflow engine
+// and the reports.
+func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter) *Resolver {
+	return &Resolver{client: client, engine: engine, reporter: reporter}
 }

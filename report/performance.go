@@ -1,0 +1,362 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/procedure"
+	"lienthong/workflow"
+)
+
+// GroupBy is what a performance report's rows are.
+type GroupBy string
+
+// Groupings.
+const (
+	ByAgency    GroupBy = "AGENCY"
+	ByProcedure GroupBy = "PROCEDURE"
+	ByField     GroupBy = "FIELD"
+)
+
+// View is what a performance report counts.
+type View string
+
+// Views.
+const (
+	// ByDossier counts dossiers, each at its responsible (lead) agency,
+	// judged against its original appointment.
+	ByDossier View = "DOSSIER"
+	// ByLeg counts agency turns, each judged against its own due time, so
+	// lateness is charged to the agency whose leg overran.
+	ByLeg View = "LEG"
+)
+
+// PerformanceInput asks for one performance report.
+type PerformanceInput struct {
+	Period    PeriodInput
+	GroupBy   GroupBy
+	View      View
+	AgencyIDs []int
+}
+
+// PerformanceRow is one group's figures.
+type PerformanceRow struct {
+	Key      string // agency code, procedure code or field; "" for the total
+	Name     string
+	AgencyID *int
+
+	Received          int // dossiers received (legs started) in the period
+	Finished          int // results returned (legs handed on) in the period
+	Early             int
+	OnTime            int
+	Late              int
+	Cancelled         int // refused, withdrawn or stopped in the period (dossier view)
+	InProgressOnTime  int // open at the period's end and not past due
+	InProgressOverdue int // open at the period's end and past due
+	Supplement2Plus   int // received in the period with 2+ supplementation rounds
+	SendBack2Plus     int // received in the period with 2+ send-backs
+
+	ProcessingMinutes int64 // sum over the finished ones
+}
+
+// OnTimeRate is the percentage finished early or on time, nil when nothing finished.
+func (r *PerformanceRow) OnTimeRate() *float64 {
+	if r.Finished == 0 {
+		return nil
+	}
+	v := 100 * float64(r.Early+r.OnTime) / float64(r.Finished)
+	return &v
+}
+
+// AverageProcessingMinutes is the mean working time of the finished ones.
+func (r *PerformanceRow) AverageProcessingMinutes() *float64 {
+	if r.Finished == 0 {
+		return nil
+	}
+	v := float64(r.ProcessingMinutes) / float64(r.Finished)
+	return &v
+}
+
+// AverageProcessingDays is AverageProcessingMinutes in working days.
+func (r *PerformanceRow) AverageProcessingDays() *float64 {
+	m := r.AverageProcessingMinutes()
+	if m == nil {
+		return nil
+	}
+	v := *m / workflow.MinutesPerWorkingDay
+	return &v
+}
+
+// PerformanceReport is a report's rows and their total.
+type PerformanceReport struct {
+	Period  Period
+	AsOf    time.Time // when unfinished dossiers are judged: the period's end, or now
+	GroupBy GroupBy
+	View    View
+	Rows    []*PerformanceRow
+	Total   *PerformanceRow
+}
+
+// Reporter runs the reports on the database.
+type Reporter struct {
+	drv     dialect.Driver
+	client  *ent.Client
+	clock   workflow.Clock
+	loc     *time.Location
+	dialect string
+}
+
+// New returns a reporter reading through drv (the same driver as client).
+func New(drv dialect.Driver, client *ent.Client, clock workflow.Clock) *Reporter {
+	return &Reporter{drv: drv, client: client, clock: clock, loc: workflow.VietnamLocation(), dialect: drv.Dialect()}
+}
+
+// scope checks the caller may read reports and narrows agencyIDs: analysts
+// and administrators read every agency, an agency head their own.
+func scope(ctx context.Context, agencyIDs []int) ([]int, error) {
+	v, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	}
+	switch {
+	case v.HasRole(auth.RoleAnalyst, auth.RoleAdmin):
+		return agencyIDs, nil
+	case v.HasRole(auth.RoleAgencyHead):
+		if len(agencyIDs) > 0 && slices.ContainsFunc(agencyIDs, func(id int) bool { return id != v.AgencyID }) {
+			return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "an agency head reads the reports of their own agency"}
+		}
+		return []int{v.AgencyID}, nil
+	}
+	return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "reports are for analysts, administrators and agency heads"}
+}
+
+// Performance computes a performance report.
+func (r *Reporter) Performance(ctx context.Context, in PerformanceInput) (*PerformanceReport, error) {
+	agencyIDs, err := scope(ctx, in.AgencyIDs)
+	if err != nil {
+		return nil, err
+	}
+	p, err := in.Period.Resolve(r.loc)
+	if err != nil {
+		return nil, err
+	}
+	if in.GroupBy == "" {
+		in.GroupBy = ByAgency
+	}
+	if in.View == "" {
+		in.View = ByDossier
+	}
+	if !slices.Contains([]GroupBy{ByAgency, ByProcedure, ByField}, in.GroupBy) {
+		return nil, badInput("groupBy", "group by AGENCY, PROCEDURE or FIELD")
+	}
+	if !slices.Contains([]View{ByDossier, ByLeg}, in.View) {
+		return nil, badInput("view", "view DOSSIER or LEG")
+	}
+	asOf := r.clock.Now()
+	if p.To.Before(asOf) {
+		asOf = p.To
+	}
+	rep := &PerformanceReport{Period: p, AsOf: asOf, GroupBy: in.GroupBy, View: in.View}
+	rep.Rows, err = r.performanceRows(ctx, in, agencyIDs, p, asOf, true)
+	if err != nil {
+		return nil, err
+	}
+	total, err := r.performanceRows(ctx, in, agencyIDs, p, asOf, false)
+	if err != nil {
+		return nil, err
+	}
+	rep.Total = &PerformanceRow{}
+	if len(total) == 1 {
+		rep.Total = total[0]
+	}
+	rep.Total.Key, rep.Total.Name = "", "Tổng cộng"
+	if err := r.label(ctx, in.GroupBy, rep.Rows); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// query collects a statement's arguments behind numbered placeholders
+// ($n on PostgreSQL, ?n on SQLite), so that a fragment can be used twice.
+type query struct {
+	pg   bool
+	args []any
+}
+
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	if q.pg {
+		return "$" + strconv.Itoa(len(q.args))
+	}
+	return "?" + strconv.Itoa(len(q.args))
+}
+
+func (q *query) ints(ids []int) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = q.arg(id)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// performanceRows runs the aggregate, grouped or (grouped false) as one
+// total row.
+func (r *Reporter) performanceRows(ctx context.Context, in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) ([]*PerformanceRow, error) {
+	q := &query{pg: r.dialect == dialect.Postgres}
+	from, to := p.From, p.To
+	// t is the fact table: dossiers, or legs with their dossier.
+	var key, sel string
+	var b strings.Builder
+	if in.View == ByDossier {
+		switch in.GroupBy {
+		case ByAgency:
+			key = "d.lead_agency_id"
+		case ByProcedure:
+			key = "p.code"
+		case ByField:
+			key = "p.field"
+		}
+		fin := fmt.Sprintf("d.finished_at >= %s AND d.finished_at < %s", q.arg(from), q.arg(to))
+		recv := fmt.Sprintf("d.received_at >= %s", q.arg(from))
+		open := fmt.Sprintf("(d.finished_at IS NULL OR d.finished_at >= %s)", q.arg(to))
+		sel = strings.Join([]string{
+			sum(recv),
+			sum("d.judgement IS NOT NULL AND " + fin),
+			sum("d.judgement = 'EARLY' AND " + fin),
+			sum("d.judgement = 'ON_TIME' AND " + fin),
+			sum("d.judgement = 'LATE' AND " + fin),
+			sum("d.judgement IS NULL AND " + fin),
+			sum(open + " AND d.original_appointment_at >= " + q.arg(asOf)),
+			sum(open + " AND d.original_appointment_at < " + q.arg(asOf)),
+			sum(recv + " AND d.supplement_rounds >= 2"),
+			sum(recv + " AND d.send_backs >= 2"),
+			"COALESCE(SUM(CASE WHEN d.judgement IS NOT NULL AND " + fin + " THEN d.processing_minutes ELSE 0 END), 0)",
+		}, ",\n  ")
+		fmt.Fprintf(&b, "FROM dossiers d JOIN procedures p ON p.id = d.procedure_id\nWHERE d.received_at < %s AND (d.received_at >= %s OR d.finished_at IS NULL OR d.finished_at >= %s)",
+			q.arg(to), q.arg(from), q.arg(from))
+		if len(agencyIDs) > 0 {
+			fmt.Fprintf(&b, " AND d.lead_agency_id IN (%s)", q.ints(agencyIDs))
+		}
+	} else {
+		switch in.GroupBy {
+		case ByAgency:
+			key = "l.agency_id"
+		case ByProcedure:
+			key = "p.code"
+		case ByField:
+			key = "p.field"
+		}
+		fin := fmt.Sprintf("l.finished_at >= %s AND l.finished_at < %s", q.arg(from), q.arg(to))
+		started := fmt.Sprintf("l.started_at >= %s", q.arg(from))
+		open := fmt.Sprintf("(l.finished_at IS NULL OR l.finished_at >= %s)", q.arg(to))
+		sel = strings.Join([]string{
+			sum(started),
+			sum(fin),
+			sum("l.judgement = 'EARLY' AND " + fin),
+			sum("l.judgement = 'ON_TIME' AND " + fin),
+			sum("l.judgement = 'LATE' AND " + fin),
+			"0",
+			sum(open + " AND l.due_at >= " + q.arg(asOf)),
+			sum(open + " AND l.due_at < " + q.arg(asOf)),
+			"COUNT(DISTINCT CASE WHEN " + started + " AND d.supplement_rounds >= 2 THEN l.dossier_id END)",
+			"COUNT(DISTINCT CASE WHEN " + started + " AND d.send_backs >= 2 THEN l.dossier_id END)",
+			"COALESCE(SUM(CASE WHEN " + fin + " THEN l.worked_minutes ELSE 0 END), 0)",
+		}, ",\n  ")
+		fmt.Fprintf(&b, "FROM legs l JOIN dossiers d ON d.id = l.dossier_id JOIN procedures p ON p.id = d.procedure_id\nWHERE l.started_at < %s AND (l.started_at >= %s OR l.finished_at IS NULL OR l.finished_at >= %s)",
+			q.arg(to), q.arg(from), q.arg(from))
+		if len(agencyIDs) > 0 {
+			fmt.Fprintf(&b, " AND l.agency_id IN (%s)", q.ints(agencyIDs))
+		}
+	}
+	stmt := "SELECT " + key + ",\n  " + sel + "\n" + b.String()
+	if grouped {
+		stmt += "\nGROUP BY " + key + "\nORDER BY " + key
+	} else {
+		stmt = "SELECT NULL,\n  " + sel + "\n" + b.String()
+	}
+	rows := &entsql.Rows{}
+	if err := r.drv.Query(ctx, stmt, q.args, rows); err != nil {
+		return nil, fmt.Errorf("report: performance: %w", err)
+	}
+	defer rows.Close()
+	var out []*PerformanceRow
+	for rows.Next() {
+		var k sql.NullString
+		row := &PerformanceRow{}
+		var n [10]sql.NullInt64
+		var minutes sql.NullInt64
+		if err := rows.Scan(&k, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9], &minutes); err != nil {
+			return nil, fmt.Errorf("report: performance: %w", err)
+		}
+		row.Key = k.String
+		row.Received, row.Finished, row.Early, row.OnTime, row.Late = int(n[0].Int64), int(n[1].Int64), int(n[2].Int64), int(n[3].Int64), int(n[4].Int64)
+		row.Cancelled, row.InProgressOnTime, row.InProgressOverdue = int(n[5].Int64), int(n[6].Int64), int(n[7].Int64)
+		row.Supplement2Plus, row.SendBack2Plus = int(n[8].Int64), int(n[9].Int64)
+		row.ProcessingMinutes = minutes.Int64
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+func sum(cond string) string {
+	return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)"
+}
+
+// label names the rows: agency code and name, procedure name, field.
+func (r *Reporter) label(ctx context.Context, by GroupBy, rows []*PerformanceRow) error {
+	ctx = workflow.SystemContext(ctx)
+	switch by {
+	case ByAgency:
+		var ids []int
+		for _, row := range rows {
+			if id, err := strconv.Atoi(row.Key); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		ags, err := r.client.Agency.Query().Where(agency.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("report: agencies: %w", err)
+		}
+		for _, row := range rows {
+			for _, a := range ags {
+				if strconv.Itoa(a.ID) == row.Key {
+					row.AgencyID = &a.ID
+					row.Key, row.Name = a.Code, a.Name
+				}
+			}
+		}
+		slices.SortFunc(rows, func(a, b *PerformanceRow) int { return strings.Compare(a.Key, b.Key) })
+	case ByProcedure:
+		var codes []string
+		for _, row := range rows {
+			codes = append(codes, row.Key)
+		}
+		procs, err := r.client.Procedure.Query().Where(procedure.CodeIn(codes...), procedure.Current(true)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("report: procedures: %w", err)
+		}
+		for _, row := range rows {
+			for _, p := range procs {
+				if p.Code == row.Key {
+					row.Name = p.Name
+				}
+			}
+		}
+	case ByField:
+		for _, row := range rows {
+			row.Name = row.Key
+		}
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"lienthong/demo"
+)
+
+const (
+	mForward  = `mutation($id: ID!) { forwardDossier(id: $id) { state } }`
+	mTransfer = `mutation($id: ID!) { transferDossier(id: $id) { state } }`
+	mSendBack = `mutation($id: ID!) { sendBackDossier(id: $id, reason: "Chưa đủ căn cứ") { state } }`
+	mReturn   = `mutation($id: ID!) { returnDossier(id: $id, result: "Kết quả") { state } }`
+	mRequest  = `mutation($id: ID!) { requestSupplement(id: $id, reason: "Thiếu giấy tờ", items: ["Giấy xác nhận"]) { state } }`
+	mSupply   = `mutation($id: ID!) { supplementDossier(id: $id) { state } }`
+	mRefuse   = `mutation($id: ID!) { refuseDossier(id: $id, reason: "Không thuộc thẩm quyền") { state } }`
+	mApology  = `mutation($id: ID!) { apologizeDossier(id: $id, reason: "Chờ xác minh", newAppointmentAt: "2026-11-06T09:00:00+07:00") { state } }`
+)
+
+// reportDataset receives and drives 153 dossiers through November 2026 in
+// cohorts whose figures are computed by hand in TestPerformanceReport.
+func reportDataset(t *testing.T, e *env) {
+	t.Helper()
+	loc := testNow.Location()
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, time.Month(11), day, hour, minute, 0, 0, loc) }
+	deskA, deskB, deskP := e.as("desk.giolinh"), e.as("desk.dongha"), e.as("desk.ttpvhcc")
+	cvA, cvB, env, tax := e.as("cv.giolinh"), e.as("cv.dongha"), e.as("cv.moitruong"), e.as("cv.thue")
+	receive := func(tok string, in map[string]any, when time.Time) string {
+		t.Helper()
+		e.clock.Set(when)
+		return str(e.mustDo(tok, receiveMutation, map[string]any{"in": in}), "receiveDossier", "id")
+	}
+	type step struct {
+		tok, m string
+		at     time.Time
+	}
+	cohort := func(n int, tok string, in map[string]any, received time.Time, steps ...step) {
+		t.Helper()
+		for range n {
+			id := receive(tok, in, received)
+			for _, s := range steps {
+				e.fireAt(s.tok, s.m, id, s.at)
+			}
+		}
+	}
+	birth, land, marriage := birthInput("Khai Sinh"), landInput("Đất Đai"), marriageInput("Kết Hôn")
+	company := map[string]any{
+		"procedureCode": "2.001583", "channel": "DIRECT",
+		"applicant": map[string]any{"name": "Công ty Báo Cáo", "idNumber": "3200111222"},
+		"components": []map[string]any{
+			{"name": "Giấy đề nghị đăng ký doanh nghiệp (Mẫu 02)"}, {"name": "Điều lệ công ty"}, {"name": "Bản sao giấy tờ pháp lý của chủ sở hữu"},
+		},
+	}
+	// Birth registrations (1 working day) at commune A, received Tue 3 Nov 09:00, due Wed 09:00.
+	cohort(40, deskA, birth, at(3, 9, 0), step{deskA, mForward, at(3, 9, 10)}, step{cvA, mReturn, at(3, 15, 0)}) // A: EARLY, 270 min
+	cohort(30, deskA, birth, at(3, 9, 0), step{deskA, mForward, at(3, 9, 10)}, step{cvA, mReturn, at(4, 8, 30)}) // B: ON_TIME, 450 min
+	cohort(20, deskA, birth, at(3, 9, 0), step{deskA, mForward, at(3, 9, 10)}, step{cvA, mReturn, at(5, 9, 0)})  // C: LATE, 960 min
+	// D: marriage registrations at commune B, two supplementation rounds
+	// (RESTART), returned Thu 09:00 on time: 960 − 150 − 60 = 750 min.
+	cohort(10, deskB, marriage, at(3, 9, 0),
+		step{deskB, mForward, at(3, 9, 5)}, step{cvB, mRequest, at(3, 10, 0)}, step{deskB, mSupply, at(3, 14, 0)},
+		step{cvB, mRequest, at(4, 9, 0)}, step{deskB, mSupply, at(4, 10, 0)}, step{cvB, mReturn, at(5, 9, 0)})
+	// E: land certificates at commune A, received Mon 2 Nov (due Mon 30 Nov
+	// 09:00); Tax overruns its 5 days; returned early on Tue 17 Nov: 5340 min.
+	cohort(15, deskA, land, at(2, 9, 0),
+		step{deskA, mForward, at(2, 9, 30)}, step{cvA, mTransfer, at(4, 9, 30)}, step{env, mTransfer, at(5, 10, 0)},
+		step{tax, mTransfer, at(16, 10, 0)}, step{env, mReturn, at(17, 10, 0)})
+	// F: land certificates left at the commune: overdue at the month's end.
+	cohort(10, deskA, land, at(2, 9, 0), step{deskA, mForward, at(2, 9, 30)})
+	// G: birth registrations of Mon 30 Nov, due Tue 1 Dec: in progress on time.
+	cohort(5, deskA, birth, at(30, 9, 0), step{deskA, mForward, at(30, 9, 10)})
+	// H: company registrations (lead: Finance) refused at the desk.
+	cohort(8, deskP, company, at(3, 9, 0), step{deskP, mRefuse, at(3, 10, 0)})
+	// I: received Fri 30 Oct, returned Mon 2 Nov 08:00 (due 09:00): finished in November only, 420 min.
+	cohort(6, deskA, birth, time.Date(2026, 10, 30, 9, 0, 0, 0, loc), step{deskA, mForward, time.Date(2026, 10, 30, 9, 10, 0, 0, loc)}, step{cvA, mReturn, at(2, 8, 0)})
+	// J: received Fri 27 Nov (due Mon 30 Nov 09:00), returned Tue 1 Dec: open and overdue at the month's end.
+	cohort(4, deskA, birth, at(27, 9, 0), step{deskA, mForward, at(27, 9, 10)}, step{cvA, mReturn, time.Date(2026, 12, 1, 9, 0, 0, 0, loc)})
+	// K: marriage registrations apologized for, returned Thu: LATE against the original appointment, 960 min.
+	cohort(3, deskB, marriage, at(3, 9, 0), step{deskB, mForward, at(3, 9, 5)}, step{e.as("ld.dongha"), mApology, at(3, 14, 0)}, step{cvB, mReturn, at(5, 9, 0)})
+	// L: land certificates sent back twice by Environment, open at the commune.
+	cohort(2, deskA, land, at(2, 9, 0),
+		step{deskA, mForward, at(2, 9, 30)}, step{cvA, mTransfer, at(4, 9, 30)}, step{env, mSendBack, at(5, 10, 0)},
+		step{cvA, mTransfer, at(6, 9, 0)}, step{env, mSendBack, at(9, 9, 0)})
+	e.clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, loc))
+}
+
+const perfFields = `key name received finished early onTime late cancelled inProgressOnTime inProgressOverdue
+  onTimeRate averageProcessingMinutes supplement2Plus sendBack2Plus`
+
+// row is a performance row as the test expects it.
+type row struct {
+	received, finished, early, onTime, late, cancelled, openOnTime, openOverdue, supp2, sendBack2 int
+	minutes                                                                                     int // total processing minutes
+}
+
+func checkRow(t *testing.T, label string, got any, want row) {
+	t.Helper()
+	g := row{
+		num(got, "received"), num(got, "finished"), num(got, "early"), num(got, "onTime"), num(got, "late"),
+		num(got, "cancelled"), num(got, "inProgressOnTime"), num(got, "inProgressOverdue"),
+		num(got, "supplement2Plus"), num(got, "sendBack2Plus"), 0,
+	}
+	if avg, ok := get(got, "averageProcessingMinutes").(float64); ok {
+		g.minutes = int(avg*float64(g.finished) + 0.5)
+	}
+	if g != want {
+		t.Errorf("%s:\n got %+v\nwant %+v", label, g, want)
+	}
+	if want.finished > 0 {
+		rate, _ := get(got, "onTimeRate").(float64)
+		if w := 100 * float64(want.early+want.onTime) / float64(want.finished); fmt.Sprintf("%.4f", rate) != fmt.Sprintf("%.4f", w) {
+			t.Errorf("%s: onTimeRate = %v, want %.4f", label, rate, w)
+		}
+	}
+}
+
+func rowByKey(t *testing.T, rep any, key string) any {
+	t.Helper()
+	for _, r := range get(rep, "rows").([]any) {
+		if str(r, "key") == key {
+			return r
+		}
+	}
+	t.Fatalf("no row %q in %v", key, get(rep, "rows"))
+	return nil
+}
+
+// TestPerformanceReport asserts every figure of November 2026 against
+// hand-computed expectations, by dossier and by leg, on both databases.
+func TestPerformanceReport(t *testing.T) {
+	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: -1}, func(t *testing.T, e *env) {
+		reportDataset(t, e)
+		analyst := e.as("analyst")
+		q := `query($p: PeriodInput!, $g: ReportGroupBy!, $v: ReportView!) { performance(period: $p, groupBy: $g, view: $v) {
+		  period { from to } asOf rows { ` + perfFields + ` } total { ` + perfFields + ` } } }`
+		nov := map[string]any{"year": 2026, "month": 11}
+		rep := get(e.mustDo(analyst, q, map[string]any{"p": nov, "g": "AGENCY", "v": "DOSSIER"}), "performance")
+		if str(rep, "period", "from") != "2026-11-01T00:00:00+07:00" || str(rep, "period", "to") != "2026-12-01T00:00:00+07:00" || str(rep, "asOf") != "2026-12-01T00:00:00+07:00" {
+			t.Errorf("period = %v, asOf %s", get(rep, "period"), str(rep, "asOf"))
+		}
+		// Commune A leads the birth and land dossiers: A–C, E–G, I, J, L.
+		checkRow(t, "commune A by dossier", rowByKey(t, rep, demo.CommuneA), row{
+			received: 40 + 30 + 20 + 15 + 10 + 5 + 4 + 2, finished: 40 + 30 + 20 + 15 + 6,
+			early: 40 + 15, onTime: 30 + 6, late: 20, openOnTime: 5, openOverdue: 10 + 2 + 4, sendBack2: 2,
+			minutes: 40*270 + 30*450 + 20*960 + 15*5340 + 6*420,
+		})
+		checkRow(t, "commune B by dossier", rowByKey(t, rep, demo.CommuneB), row{
+			received: 13, finished: 13, onTime: 10, late: 3, supp2: 10, minutes: 10*750 + 3*960,
+		})
+		checkRow(t, "Finance by dossier", rowByKey(t, rep, demo.Finance), row{received: 8, cancelled: 8})
+		if n := len(get(rep, "rows").([]any)); n != 3 {
+			t.Errorf("rows = %d, want 3 (communes A, B and Finance): Tax leads no dossier", n)
+		}
+		checkRow(t, "total by dossier", get(rep, "total"), row{
+			received: 147, finished: 124, early: 55, onTime: 46, late: 23, cancelled: 8, openOnTime: 5, openOverdue: 16,
+			supp2: 10, sendBack2: 2, minutes: 126120 + 10380,
+		})
+		// By leg, Tax carries the lateness of the E cohort: 5 days due
+		// Thu 12 Nov 10:00, handed on Mon 16 Nov 10:00, 3360 working minutes.
+		legs := get(e.mustDo(analyst, q, map[string]any{"p": nov, "g": "AGENCY", "v": "LEG"}), "performance")
+		checkRow(t, "Tax by leg", rowByKey(t, legs, demo.Tax), row{received: 15, finished: 15, late: 15, minutes: 15 * 3360})
+		env := rowByKey(t, legs, demo.Environment)
+		if num(env, "received") != 34 || num(env, "finished") != 34 || num(env, "early") != 34 || num(env, "sendBack2Plus") != 2 {
+			t.Errorf("Environment by leg = %v, want 34 legs received and finished early, 2 dossiers sent back twice", env)
+		}
+		// By procedure and by field.
+		procs := get(e.mustDo(analyst, q, map[string]any{"p": nov, "g": "PROCEDURE", "v": "DOSSIER"}), "performance")
+		land := rowByKey(t, procs, "1.013978")
+		if num(land, "received") != 27 || num(land, "finished") != 15 || num(land, "early") != 15 || num(land, "inProgressOverdue") != 12 || str(land, "name") == "" {
+			t.Errorf("land procedure = %v", land)
+		}
+		fields := get(e.mustDo(analyst, q, map[string]any{"p": nov, "g": "FIELD", "v": "DOSSIER"}), "performance")
+		if civil := rowByKey(t, fields, "Hộ tịch"); num(civil, "received") != 99+13 || num(civil, "late") != 23 {
+			t.Errorf("civil status field = %v, want 112 received and 23 late", civil)
+		}
+		// The fourth quarter adds October's six receipts and J's four late
+		// returns of 1 December; it is judged now (1 Dec 10:00), when G's
+		// five (due 09:00) are overdue too.
+		q4 := get(e.mustDo(analyst, q, map[string]any{"p": map[string]any{"year": 2026, "quarter": 4}, "g": "AGENCY", "v": "DOSSIER"}), "performance")
+		checkRow(t, "Q4 total", get(q4, "total"), row{
+			received: 153, finished: 128, early: 55, onTime: 46, late: 27, cancelled: 8, openOverdue: 12 + 5,
+			supp2: 10, sendBack2: 2, minutes: 126120 + 10380 + 4*960,
+		})
+		if str(q4, "asOf") != "2026-12-01T10:00:00+07:00" {
+			t.Errorf("Q4 asOf = %s, want now", str(q4, "asOf"))
+		}
+		// Scope: a head reads their own agency; other roles are refused.
+		head := get(e.mustDo(e.as("ld.giolinh"), q, map[string]any{"p": nov, "g": "AGENCY", "v": "DOSSIER"}), "performance")
+		if rows := get(head, "rows").([]any); len(rows) != 1 || str(rows[0], "key") != demo.CommuneA {
+			t.Errorf("commune A head sees rows %v, want their agency only", rows)
+		}
+		taxID, _ := demo.AgencyID(t.Context(), e.app.db.Client, demo.Tax)
+		other := `query($p: PeriodInput!, $a: [ID!]) { performance(period: $p, agencyIDs: $a) { total { received } } }`
+		if r := e.do(e.as("ld.giolinh"), other, map[string]any{"p": nov, "a": []string{fmt.Sprint(taxID)}}); r.code() != "FORBIDDEN" {
+			t.Errorf("a head asking for another agency: %s, want FORBIDDEN", r.raw)
+		}
+		if r := e.do(e.as("desk.giolinh"), other, map[string]any{"p": nov}); r.code() != "FORBIDDEN" {
+			t.Errorf("a desk officer asking for a report: %s, want FORBIDDEN", r.raw)
+		}
+		if r := e.do(analyst, other, map[string]any{"p": map[string]any{"year": 2026, "from": "2026-01-01T00:00:00Z"}}); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("year and from together: %s, want BAD_USER_INPUT", r.raw)
+		}
+	})
+}
