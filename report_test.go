@@ -24,7 +24,9 @@ const (
 func reportDataset(t *testing.T, e *env) {
 	t.Helper()
 	loc := testNow.Location()
-	at := func(day, hour, minute int) time.Time { return time.Date(2026, time.Month(11), day, hour, minute, 0, 0, loc) }
+	at := func(day, hour, minute int) time.Time {
+		return time.Date(2026, time.Month(11), day, hour, minute, 0, 0, loc)
+	}
 	deskA, deskB, deskP := e.as("desk.giolinh"), e.as("desk.dongha"), e.as("desk.ttpvhcc")
 	cvA, cvB, env, tax := e.as("cv.giolinh"), e.as("cv.dongha"), e.as("cv.moitruong"), e.as("cv.thue")
 	receive := func(tok string, in map[string]any, when time.Time) string {
@@ -92,7 +94,7 @@ const perfFields = `key name received finished early onTime late cancelled inPro
 // row is a performance row as the test expects it.
 type row struct {
 	received, finished, early, onTime, late, cancelled, openOnTime, openOverdue, supp2, sendBack2 int
-	minutes                                                                                     int // total processing minutes
+	minutes                                                                                       int // total processing minutes
 }
 
 func checkRow(t *testing.T, label string, got any, want row) {
