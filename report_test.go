@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,6 +207,68 @@ func TestPerformanceReport(t *testing.T) {
 		}
 		if r := e.do(analyst, other, map[string]any{"p": map[string]any{"year": 2026, "from": "2026-01-01T00:00:00Z"}}); r.code() != "BAD_USER_INPUT" {
 			t.Errorf("year and from together: %s, want BAD_USER_INPUT", r.raw)
+		}
+	})
+}
+
+// TestPerformanceCSV: the export gives the GraphQL figures as UTF-8 CSV
+// with a byte-order mark, Vietnamese or English headers, behind the same
+// authentication and roles.
+func TestPerformanceCSV(t *testing.T) {
+	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: -1}, func(t *testing.T, e *env) {
+		reportDataset(t, e)
+		get := func(token, query string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(http.MethodGet, "/export/performance.csv?"+query, nil)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			rec := httptest.NewRecorder()
+			e.handler.ServeHTTP(rec, req)
+			return rec
+		}
+		rec := get(e.as("analyst"), "year=2026&month=11&groupBy=AGENCY&view=DOSSIER")
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+			t.Fatalf("export: %d %s", rec.Code, rec.Body.String())
+		}
+		body := rec.Body.String()
+		if !strings.HasPrefix(body, "\uFEFF") {
+			t.Errorf("no byte-order mark")
+		}
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if records[0][0] != "Mã" || records[0][10] != "Tỷ lệ đúng hạn (%)" {
+			t.Errorf("Vietnamese header = %v", records[0])
+		}
+		var communeA []string
+		for _, r := range records {
+			if r[0] == demo.CommuneA {
+				communeA = r
+			}
+		}
+		// Received 126, finished 111 (55 early, 36 on time, 20 late): 81.98 %.
+		if communeA == nil || communeA[2] != "126" || communeA[3] != "111" || communeA[6] != "20" || communeA[10] != "81.98" {
+			t.Errorf("commune A record = %v", communeA)
+		}
+		if last := records[len(records)-1]; last[1] != "Tổng cộng" || last[2] != "147" {
+			t.Errorf("total record = %v", last)
+		}
+		if en := get(e.as("analyst"), "year=2026&month=11&lang=en"); !strings.Contains(en.Body.String(), "on-time rate (%)") {
+			t.Errorf("English header missing: %s", en.Body.String())
+		}
+		for _, c := range []struct {
+			token, query string
+			status       int
+		}{
+			{"", "year=2026", http.StatusUnauthorized},
+			{e.as("desk.giolinh"), "year=2026", http.StatusForbidden},
+			{e.as("analyst"), "year=2026&from=2026-01-01T00:00:00Z", http.StatusBadRequest},
+			{e.as("analyst"), "year=2026&lang=fr", http.StatusBadRequest},
+		} {
+			if r := get(c.token, c.query); r.Code != c.status {
+				t.Errorf("export %q: %d %s, want %d", c.query, r.Code, r.Body.String(), c.status)
+			}
 		}
 	})
 }

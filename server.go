@@ -210,6 +210,14 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", metrics.wrap("graphql", api))
+	export := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(reporter.PerformanceCSV(slog.Default()))
+	export = cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization"},
+		MaxAge:         600,
+	}).Handler(withDeadline(time.Minute, export))
+	mux.Handle("GET /export/performance.csv", metrics.wrap("export", export))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -280,4 +288,14 @@ func newSweepMetrics(reg prometheus.Registerer) func(workflow.SweepResult, error
 			failures.Inc()
 		}
 	}
+}
+
+// withDeadline bounds a streamed response's work by a context deadline
+// (http.TimeoutHandler would buffer the whole body).
+func withDeadline(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
