@@ -192,6 +192,18 @@ func TestPerformanceReport(t *testing.T) {
 		if str(q4, "asOf") != "2026-12-01T10:00:00+07:00" {
 			t.Errorf("Q4 asOf = %s, want now", str(q4, "asOf"))
 		}
+		// The lists behind the counts.
+		lists := e.mustDo(analyst, `query($p: PeriodInput!) {
+		  returnedDossiers(period: $p) { totalCount edges { node { sendBacks leadAgency { code } } } }
+		  repeatedSupplements(period: $p, minRounds: 2) { totalCount edges { node { supplementRounds } } }
+		  once: repeatedSupplements(period: $p, minRounds: 1) { totalCount } }`, map[string]any{"p": nov})
+		if n := num(lists, "returnedDossiers", "totalCount"); n != 2 || num(lists, "returnedDossiers", "edges", 0, "node", "sendBacks") != 2 ||
+			str(lists, "returnedDossiers", "edges", 0, "node", "leadAgency", "code") != demo.CommuneA {
+			t.Errorf("returnedDossiers = %v, want the two land dossiers of cohort L", get(lists, "returnedDossiers"))
+		}
+		if n := num(lists, "repeatedSupplements", "totalCount"); n != 10 || num(lists, "once", "totalCount") != 10 {
+			t.Errorf("repeatedSupplements = %d (1+ rounds: %d), want 10 and 10", n, num(lists, "once", "totalCount"))
+		}
 		// Scope: a head reads their own agency; other roles are refused.
 		head := get(e.mustDo(e.as("ld.giolinh"), q, map[string]any{"p": nov, "g": "AGENCY", "v": "DOSSIER"}), "performance")
 		if rows := get(head, "rows").([]any); len(rows) != 1 || str(rows[0], "key") != demo.CommuneA {

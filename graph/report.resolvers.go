@@ -7,10 +7,31 @@ package graph
 
 import (
 	"context"
+	"lienthong/ent"
 	"lienthong/report"
+
+	"entgo.io/contrib/entgql"
 )
 
 // Performance is the resolver for the performance field.
 func (r *queryResolver) Performance(ctx context.Context, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) (*report.PerformanceReport, error) {
 	return r.reporter.Performance(ctx, report.PerformanceInput{Period: period, GroupBy: groupBy, View: view, AgencyIDs: agencyIDs})
+}
+
+// ReturnedDossiers is the resolver for the returnedDossiers field.
+func (r *queryResolver) ReturnedDossiers(ctx context.Context, minSendBacks int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error) {
+	q, err := r.reporter.Dossiers(ctx, report.ListSendBacks, minSendBacks, period, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(ctx, after, first, before, last)
+}
+
+// RepeatedSupplements is the resolver for the repeatedSupplements field.
+func (r *queryResolver) RepeatedSupplements(ctx context.Context, minRounds int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error) {
+	q, err := r.reporter.Dossiers(ctx, report.ListSupplements, minRounds, period, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(ctx, after, first, before, last)
 }

@@ -15,6 +15,7 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
+	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
 	"lienthong/workflow"
 )
@@ -359,4 +360,45 @@ func (r *Reporter) label(ctx context.Context, by GroupBy, rows []*PerformanceRow
 		}
 	}
 	return nil
+}
+
+// Listing is which dossiers a list report names.
+type Listing string
+
+// Listings.
+const (
+	ListSendBacks   Listing = "SEND_BACKS"
+	ListSupplements Listing = "SUPPLEMENTS"
+)
+
+// Dossiers returns the dossiers received in the period (at the caller's
+// agency, or agencyID) sent back, or asked for supplements, at least min
+// times, in the order they were received.
+func (r *Reporter) Dossiers(ctx context.Context, list Listing, min int, period PeriodInput, agencyID *int) (*ent.DossierQuery, error) {
+	var ids []int
+	if agencyID != nil {
+		ids = []int{*agencyID}
+	}
+	ids, err := scope(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	p, err := period.Resolve(r.loc)
+	if err != nil {
+		return nil, err
+	}
+	if min < 1 {
+		return nil, badInput("min", "the threshold is at least 1")
+	}
+	q := r.client.Dossier.Query().Where(dossier.ReceivedAtGTE(p.From), dossier.ReceivedAtLT(p.To))
+	if len(ids) > 0 {
+		q.Where(dossier.LeadAgencyIDIn(ids...))
+	}
+	switch list {
+	case ListSendBacks:
+		q.Where(dossier.SendBacksGTE(min))
+	case ListSupplements:
+		q.Where(dossier.SupplementRoundsGTE(min))
+	}
+	return q, nil
 }
