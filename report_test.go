@@ -284,3 +284,57 @@ func TestPerformanceCSV(t *testing.T) {
 		}
 	})
 }
+
+// TestHeadRating: PAR scores entered by an analyst and the late rate of
+// each agency's own legs in 2026 rate the heads, with the rule in words.
+func TestHeadRating(t *testing.T) {
+	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: -1}, func(t *testing.T, e *env) {
+		reportDataset(t, e)
+		analyst := e.as("analyst")
+		const set = `mutation($a: ID!, $s: Float!) { setParIndex(agencyID: $a, year: 2026, score: $s) { score } }`
+		id := func(code string) string {
+			n, err := demo.AgencyID(t.Context(), e.app.db.Client, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(n)
+		}
+		if r := e.do(e.as("ld.giolinh"), set, map[string]any{"a": id(demo.CommuneA), "s": 99}); r.code() != "FORBIDDEN" {
+			t.Errorf("a head entering their own PAR score: %s, want FORBIDDEN", r.raw)
+		}
+		if r := e.do(analyst, set, map[string]any{"a": id(demo.CommuneA), "s": 101}); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("PAR 101: %s, want BAD_USER_INPUT", r.raw)
+		}
+		e.mustDo(analyst, set, map[string]any{"a": id(demo.CommuneA), "s": 50}) // corrected below
+		for code, score := range map[string]float64{demo.CommuneA: 92, demo.CommuneB: 70, demo.Environment: 93, demo.Tax: 95, demo.ServiceDesk: 82, demo.Finance: 60} {
+			e.mustDo(analyst, set, map[string]any{"a": id(code), "s": score})
+		}
+		got := e.mustDo(analyst, `{ headRating(year: 2026) { agency { code } parScore finished late lateRate rating reason } }`, nil)
+		want := map[string]struct {
+			finished, late int
+			rating, reason string
+		}{
+			// 132 desk legs and 119 lead legs handed on; C's 20 and J's 4 late.
+			demo.CommuneA:    {251, 24, "COMPLETE", "PAR 92.0 but late rate 9.6 % ≥ 5 %"},
+			demo.CommuneB:    {26, 3, "COMPLETE", "PAR 70.0 in 65–80"},
+			demo.Environment: {34, 0, "EXCELLENT", "PAR 93.0 ≥ 90 and late rate 0.0 % < 5 %"},
+			demo.Tax:         {15, 15, "COMPLETE", "PAR 95.0 but late rate 100.0 % ≥ 5 %"},
+			demo.ServiceDesk: {8, 0, "GOOD", "PAR 82.0 in 80–90 and late rate 0.0 % < 5 %"},
+			demo.Finance:     {0, 0, "INCOMPLETE", "PAR 60.0 < 65"},
+		}
+		rows := get(got, "headRating").([]any)
+		if len(rows) != len(want) {
+			t.Errorf("ratings = %d rows, want %d: %v", len(rows), len(want), rows)
+		}
+		for _, r := range rows {
+			w, ok := want[str(r, "agency", "code")]
+			if !ok || num(r, "finished") != w.finished || num(r, "late") != w.late || str(r, "rating") != w.rating || str(r, "reason") != w.reason {
+				t.Errorf("rating %v, want %+v", r, w)
+			}
+		}
+		own := get(e.mustDo(e.as("ld.giolinh"), `{ headRating(year: 2026) { agency { code } rating } }`, nil), "headRating").([]any)
+		if len(own) != 1 || str(own[0], "agency", "code") != demo.CommuneA {
+			t.Errorf("commune A head sees %v, want their own rating only", own)
+		}
+	})
+}

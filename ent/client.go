@@ -19,6 +19,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 
@@ -51,6 +52,8 @@ type Client struct {
 	Leg *LegClient
 	// Officer is the client for interacting with the Officer builders.
 	Officer *OfficerClient
+	// ParIndex is the client for interacting with the ParIndex builders.
+	ParIndex *ParIndexClient
 	// Procedure is the client for interacting with the Procedure builders.
 	Procedure *ProcedureClient
 	// RouteStep is the client for interacting with the RouteStep builders.
@@ -74,6 +77,7 @@ func (c *Client) init() {
 	c.DossierEvent = NewDossierEventClient(c.config)
 	c.Leg = NewLegClient(c.config)
 	c.Officer = NewOfficerClient(c.config)
+	c.ParIndex = NewParIndexClient(c.config)
 	c.Procedure = NewProcedureClient(c.config)
 	c.RouteStep = NewRouteStepClient(c.config)
 }
@@ -176,6 +180,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DossierEvent:   NewDossierEventClient(cfg),
 		Leg:            NewLegClient(cfg),
 		Officer:        NewOfficerClient(cfg),
+		ParIndex:       NewParIndexClient(cfg),
 		Procedure:      NewProcedureClient(cfg),
 		RouteStep:      NewRouteStepClient(cfg),
 	}, nil
@@ -205,6 +210,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DossierEvent:   NewDossierEventClient(cfg),
 		Leg:            NewLegClient(cfg),
 		Officer:        NewOfficerClient(cfg),
+		ParIndex:       NewParIndexClient(cfg),
 		Procedure:      NewProcedureClient(cfg),
 		RouteStep:      NewRouteStepClient(cfg),
 	}, nil
@@ -237,7 +243,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.Leg, c.Officer, c.Procedure, c.RouteStep,
+		c.DossierEvent, c.Leg, c.Officer, c.ParIndex, c.Procedure, c.RouteStep,
 	} {
 		n.Use(hooks...)
 	}
@@ -248,7 +254,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.Leg, c.Officer, c.Procedure, c.RouteStep,
+		c.DossierEvent, c.Leg, c.Officer, c.ParIndex, c.Procedure, c.RouteStep,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -273,6 +279,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Leg.mutate(ctx, m)
 	case *OfficerMutation:
 		return c.Officer.mutate(ctx, m)
+	case *ParIndexMutation:
+		return c.ParIndex.mutate(ctx, m)
 	case *ProcedureMutation:
 		return c.Procedure.mutate(ctx, m)
 	case *RouteStepMutation:
@@ -1682,6 +1690,171 @@ func (c *OfficerClient) mutate(ctx context.Context, m *OfficerMutation) (Value, 
 	}
 }
 
+// ParIndexClient is a client for the ParIndex schema.
+type ParIndexClient struct {
+	config
+}
+
+// NewParIndexClient returns a client for the ParIndex from the given config.
+func NewParIndexClient(c config) *ParIndexClient {
+	return &ParIndexClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `parindex.Hooks(f(g(h())))`.
+func (c *ParIndexClient) Use(hooks ...Hook) {
+	c.hooks.ParIndex = append(c.hooks.ParIndex, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `parindex.Intercept(f(g(h())))`.
+func (c *ParIndexClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ParIndex = append(c.inters.ParIndex, interceptors...)
+}
+
+// Create returns a builder for creating a ParIndex entity.
+func (c *ParIndexClient) Create() *ParIndexCreate {
+	mutation := newParIndexMutation(c.config, OpCreate)
+	return &ParIndexCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ParIndex entities.
+func (c *ParIndexClient) CreateBulk(builders ...*ParIndexCreate) *ParIndexCreateBulk {
+	return &ParIndexCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ParIndexClient) MapCreateBulk(slice any, setFunc func(*ParIndexCreate, int)) *ParIndexCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ParIndexCreateBulk{err: fmt.Errorf("calling to ParIndexClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ParIndexCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ParIndexCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ParIndex.
+func (c *ParIndexClient) Update() *ParIndexUpdate {
+	mutation := newParIndexMutation(c.config, OpUpdate)
+	return &ParIndexUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ParIndexClient) UpdateOne(_m *ParIndex) *ParIndexUpdateOne {
+	mutation := newParIndexMutation(c.config, OpUpdateOne, withParIndex(_m))
+	return &ParIndexUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ParIndexClient) UpdateOneID(id int) *ParIndexUpdateOne {
+	mutation := newParIndexMutation(c.config, OpUpdateOne, withParIndexID(id))
+	return &ParIndexUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ParIndex.
+func (c *ParIndexClient) Delete() *ParIndexDelete {
+	mutation := newParIndexMutation(c.config, OpDelete)
+	return &ParIndexDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ParIndexClient) DeleteOne(_m *ParIndex) *ParIndexDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ParIndexClient) DeleteOneID(id int) *ParIndexDeleteOne {
+	builder := c.Delete().Where(parindex.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ParIndexDeleteOne{builder}
+}
+
+// Query returns a query builder for ParIndex.
+func (c *ParIndexClient) Query() *ParIndexQuery {
+	return &ParIndexQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeParIndex},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ParIndex entity by its id.
+func (c *ParIndexClient) Get(ctx context.Context, id int) (*ParIndex, error) {
+	return c.Query().Where(parindex.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ParIndexClient) GetX(ctx context.Context, id int) *ParIndex {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a ParIndex.
+func (c *ParIndexClient) QueryAgency(_m *ParIndex) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(parindex.Table, parindex.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, parindex.AgencyTable, parindex.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEnteredBy queries the entered_by edge of a ParIndex.
+func (c *ParIndexClient) QueryEnteredBy(_m *ParIndex) *OfficerQuery {
+	query := (&OfficerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(parindex.Table, parindex.FieldID, id),
+			sqlgraph.To(officer.Table, officer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, parindex.EnteredByTable, parindex.EnteredByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ParIndexClient) Hooks() []Hook {
+	return c.hooks.ParIndex
+}
+
+// Interceptors returns the client interceptors.
+func (c *ParIndexClient) Interceptors() []Interceptor {
+	return c.inters.ParIndex
+}
+
+func (c *ParIndexClient) mutate(ctx context.Context, m *ParIndexMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ParIndexCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ParIndexUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ParIndexUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ParIndexDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ParIndex mutation op: %q", m.Op())
+	}
+}
+
 // ProcedureClient is a client for the Procedure schema.
 type ProcedureClient struct {
 	config
@@ -2016,11 +2189,11 @@ func (c *RouteStepClient) mutate(ctx context.Context, m *RouteStepMutation) (Val
 type (
 	hooks struct {
 		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent, Leg,
-		Officer, Procedure, RouteStep []ent.Hook
+		Officer, ParIndex, Procedure, RouteStep []ent.Hook
 	}
 	inters struct {
 		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent, Leg,
-		Officer, Procedure, RouteStep []ent.Interceptor
+		Officer, ParIndex, Procedure, RouteStep []ent.Interceptor
 	}
 )
 

@@ -14,6 +14,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"reflect"
@@ -90,6 +91,7 @@ func checkColumn(t, c string) error {
 			dossierevent.Table:   dossierevent.ValidColumn,
 			leg.Table:            leg.ValidColumn,
 			officer.Table:        officer.ValidColumn,
+			parindex.Table:       parindex.ValidColumn,
 			procedure.Table:      procedure.ValidColumn,
 			routestep.Table:      routestep.ValidColumn,
 		})

@@ -13,6 +13,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 
@@ -1512,6 +1513,128 @@ func newOfficerPaginateArgs(rv map[string]any) *officerPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OfficerWhereInput); ok {
 		args.opts = append(args.opts, WithOfficerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ParIndexQuery) CollectFields(ctx context.Context, satisfies ...string) (*ParIndexQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ParIndexQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(parindex.Columns))
+		selectedFields = []string{parindex.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "agency":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AgencyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, agencyImplementors)...); err != nil {
+				return err
+			}
+			_q.withAgency = query
+			if _, ok := fieldSeen[parindex.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldAgencyID)
+				fieldSeen[parindex.FieldAgencyID] = struct{}{}
+			}
+
+		case "enteredBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OfficerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, officerImplementors)...); err != nil {
+				return err
+			}
+			_q.withEnteredBy = query
+			if _, ok := fieldSeen[parindex.FieldEnteredByID]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldEnteredByID)
+				fieldSeen[parindex.FieldEnteredByID] = struct{}{}
+			}
+		case "createTime":
+			if _, ok := fieldSeen[parindex.FieldCreateTime]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldCreateTime)
+				fieldSeen[parindex.FieldCreateTime] = struct{}{}
+			}
+		case "updateTime":
+			if _, ok := fieldSeen[parindex.FieldUpdateTime]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldUpdateTime)
+				fieldSeen[parindex.FieldUpdateTime] = struct{}{}
+			}
+		case "agencyID":
+			if _, ok := fieldSeen[parindex.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldAgencyID)
+				fieldSeen[parindex.FieldAgencyID] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[parindex.FieldYear]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldYear)
+				fieldSeen[parindex.FieldYear] = struct{}{}
+			}
+		case "score":
+			if _, ok := fieldSeen[parindex.FieldScore]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldScore)
+				fieldSeen[parindex.FieldScore] = struct{}{}
+			}
+		case "enteredByID":
+			if _, ok := fieldSeen[parindex.FieldEnteredByID]; !ok {
+				selectedFields = append(selectedFields, parindex.FieldEnteredByID)
+				fieldSeen[parindex.FieldEnteredByID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type parindexPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ParIndexPaginateOption
+}
+
+func newParIndexPaginateArgs(rv map[string]any) *parindexPaginateArgs {
+	args := &parindexPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*ParIndexWhereInput); ok {
+		args.opts = append(args.opts, WithParIndexFilter(v.Filter))
 	}
 	return args
 }

@@ -227,6 +227,22 @@ func (_m *Officer) Substitutions(ctx context.Context) (result []*Delegation, err
 	return result, err
 }
 
+func (_m *ParIndex) Agency(ctx context.Context) (*Agency, error) {
+	result, err := _m.Edges.AgencyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAgency().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ParIndex) EnteredBy(ctx context.Context) (*Officer, error) {
+	result, err := _m.Edges.EnteredByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEnteredBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Procedure) Steps(ctx context.Context) (result []*RouteStep, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedSteps(graphql.GetFieldContext(ctx).Field.Alias)

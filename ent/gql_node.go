@@ -14,6 +14,7 @@ import (
 	"lienthong/ent/internal"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 
@@ -61,6 +62,11 @@ var officerImplementors = []string{"Officer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Officer) IsNode() {}
+
+var parindexImplementors = []string{"ParIndex", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ParIndex) IsNode() {}
 
 var procedureImplementors = []string{"Procedure", "Node"}
 
@@ -208,6 +214,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(officer.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, officerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case parindex.Table:
+		query := c.ParIndex.Query().
+			Where(parindex.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, parindexImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -403,6 +418,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Officer.Query().
 			Where(officer.IDIn(ids...))
 		query, err := query.CollectFields(ctx, officerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case parindex.Table:
+		query := c.ParIndex.Query().
+			Where(parindex.IDIn(ids...))
+		query, err := query.CollectFields(ctx, parindexImplementors...)
 		if err != nil {
 			return nil, err
 		}

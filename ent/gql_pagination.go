@@ -14,6 +14,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"strconv"
@@ -2205,6 +2206,255 @@ func (_m *Officer) ToEdge(order *OfficerOrder) *OfficerEdge {
 		order = DefaultOfficerOrder
 	}
 	return &OfficerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ParIndexEdge is the edge representation of ParIndex.
+type ParIndexEdge struct {
+	Node   *ParIndex `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// ParIndexConnection is the connection containing edges to ParIndex.
+type ParIndexConnection struct {
+	Edges      []*ParIndexEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *ParIndexConnection) build(nodes []*ParIndex, pager *parindexPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ParIndex
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ParIndex {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ParIndex {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ParIndexEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ParIndexEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ParIndexPaginateOption enables pagination customization.
+type ParIndexPaginateOption func(*parindexPager) error
+
+// WithParIndexOrder configures pagination ordering.
+func WithParIndexOrder(order *ParIndexOrder) ParIndexPaginateOption {
+	if order == nil {
+		order = DefaultParIndexOrder
+	}
+	o := *order
+	return func(pager *parindexPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultParIndexOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithParIndexFilter configures pagination filter.
+func WithParIndexFilter(filter func(*ParIndexQuery) (*ParIndexQuery, error)) ParIndexPaginateOption {
+	return func(pager *parindexPager) error {
+		if filter == nil {
+			return errors.New("ParIndexQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type parindexPager struct {
+	reverse bool
+	order   *ParIndexOrder
+	filter  func(*ParIndexQuery) (*ParIndexQuery, error)
+}
+
+func newParIndexPager(opts []ParIndexPaginateOption, reverse bool) (*parindexPager, error) {
+	pager := &parindexPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultParIndexOrder
+	}
+	return pager, nil
+}
+
+func (p *parindexPager) applyFilter(query *ParIndexQuery) (*ParIndexQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *parindexPager) toCursor(_m *ParIndex) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *parindexPager) applyCursors(query *ParIndexQuery, after, before *Cursor) (*ParIndexQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultParIndexOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *parindexPager) applyOrder(query *ParIndexQuery) *ParIndexQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultParIndexOrder.Field {
+		query = query.Order(DefaultParIndexOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *parindexPager) orderExpr(query *ParIndexQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultParIndexOrder.Field {
+			b.Comma().Ident(DefaultParIndexOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ParIndex.
+func (_m *ParIndexQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ParIndexPaginateOption,
+) (*ParIndexConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newParIndexPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ParIndexConnection{Edges: []*ParIndexEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ParIndexOrderField defines the ordering field of ParIndex.
+type ParIndexOrderField struct {
+	// Value extracts the ordering value from the given ParIndex.
+	Value    func(*ParIndex) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) parindex.OrderOption
+	toCursor func(*ParIndex) Cursor
+}
+
+// ParIndexOrder defines the ordering of ParIndex.
+type ParIndexOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *ParIndexOrderField `json:"field"`
+}
+
+// DefaultParIndexOrder is the default ordering of ParIndex.
+var DefaultParIndexOrder = &ParIndexOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ParIndexOrderField{
+		Value: func(_m *ParIndex) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: parindex.FieldID,
+		toTerm: parindex.ByID,
+		toCursor: func(_m *ParIndex) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ParIndex into ParIndexEdge.
+func (_m *ParIndex) ToEdge(order *ParIndexOrder) *ParIndexEdge {
+	if order == nil {
+		order = DefaultParIndexOrder
+	}
+	return &ParIndexEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -12,6 +12,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
@@ -4128,6 +4129,354 @@ func (i *OfficerWhereInput) P() (predicate.Officer, error) {
 		return predicates[0], nil
 	default:
 		return officer.And(predicates...), nil
+	}
+}
+
+// ParIndexWhereInput represents a where input for filtering ParIndex queries.
+type ParIndexWhereInput struct {
+	Predicates []predicate.ParIndex  `json:"-"`
+	Not        *ParIndexWhereInput   `json:"not,omitempty"`
+	Or         []*ParIndexWhereInput `json:"or,omitempty"`
+	And        []*ParIndexWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "create_time" field predicates.
+	CreateTime      *time.Time  `json:"createTime,omitempty"`
+	CreateTimeNEQ   *time.Time  `json:"createTimeNEQ,omitempty"`
+	CreateTimeIn    []time.Time `json:"createTimeIn,omitempty"`
+	CreateTimeNotIn []time.Time `json:"createTimeNotIn,omitempty"`
+	CreateTimeGT    *time.Time  `json:"createTimeGT,omitempty"`
+	CreateTimeGTE   *time.Time  `json:"createTimeGTE,omitempty"`
+	CreateTimeLT    *time.Time  `json:"createTimeLT,omitempty"`
+	CreateTimeLTE   *time.Time  `json:"createTimeLTE,omitempty"`
+
+	// "update_time" field predicates.
+	UpdateTime      *time.Time  `json:"updateTime,omitempty"`
+	UpdateTimeNEQ   *time.Time  `json:"updateTimeNEQ,omitempty"`
+	UpdateTimeIn    []time.Time `json:"updateTimeIn,omitempty"`
+	UpdateTimeNotIn []time.Time `json:"updateTimeNotIn,omitempty"`
+	UpdateTimeGT    *time.Time  `json:"updateTimeGT,omitempty"`
+	UpdateTimeGTE   *time.Time  `json:"updateTimeGTE,omitempty"`
+	UpdateTimeLT    *time.Time  `json:"updateTimeLT,omitempty"`
+	UpdateTimeLTE   *time.Time  `json:"updateTimeLTE,omitempty"`
+
+	// "agency_id" field predicates.
+	AgencyID      *int  `json:"agencyID,omitempty"`
+	AgencyIDNEQ   *int  `json:"agencyIDNEQ,omitempty"`
+	AgencyIDIn    []int `json:"agencyIDIn,omitempty"`
+	AgencyIDNotIn []int `json:"agencyIDNotIn,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "score" field predicates.
+	Score      *float64  `json:"score,omitempty"`
+	ScoreNEQ   *float64  `json:"scoreNEQ,omitempty"`
+	ScoreIn    []float64 `json:"scoreIn,omitempty"`
+	ScoreNotIn []float64 `json:"scoreNotIn,omitempty"`
+	ScoreGT    *float64  `json:"scoreGT,omitempty"`
+	ScoreGTE   *float64  `json:"scoreGTE,omitempty"`
+	ScoreLT    *float64  `json:"scoreLT,omitempty"`
+	ScoreLTE   *float64  `json:"scoreLTE,omitempty"`
+
+	// "entered_by_id" field predicates.
+	EnteredByID       *int  `json:"enteredByID,omitempty"`
+	EnteredByIDNEQ    *int  `json:"enteredByIDNEQ,omitempty"`
+	EnteredByIDIn     []int `json:"enteredByIDIn,omitempty"`
+	EnteredByIDNotIn  []int `json:"enteredByIDNotIn,omitempty"`
+	EnteredByIDIsNil  bool  `json:"enteredByIDIsNil,omitempty"`
+	EnteredByIDNotNil bool  `json:"enteredByIDNotNil,omitempty"`
+
+	// "agency" edge predicates.
+	HasAgency     *bool               `json:"hasAgency,omitempty"`
+	HasAgencyWith []*AgencyWhereInput `json:"hasAgencyWith,omitempty"`
+
+	// "entered_by" edge predicates.
+	HasEnteredBy     *bool                `json:"hasEnteredBy,omitempty"`
+	HasEnteredByWith []*OfficerWhereInput `json:"hasEnteredByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ParIndexWhereInput) AddPredicates(predicates ...predicate.ParIndex) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ParIndexWhereInput filter on the ParIndexQuery builder.
+func (i *ParIndexWhereInput) Filter(q *ParIndexQuery) (*ParIndexQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyParIndexWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyParIndexWhereInput is returned in case the ParIndexWhereInput is empty.
+var ErrEmptyParIndexWhereInput = errors.New("ent: empty predicate ParIndexWhereInput")
+
+// P returns a predicate for filtering parindexes.
+// An error is returned if the input is empty or invalid.
+func (i *ParIndexWhereInput) P() (predicate.ParIndex, error) {
+	var predicates []predicate.ParIndex
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, parindex.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ParIndex, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, parindex.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ParIndex, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, parindex.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, parindex.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, parindex.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, parindex.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, parindex.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, parindex.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, parindex.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, parindex.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, parindex.IDLTE(*i.IDLTE))
+	}
+	if i.CreateTime != nil {
+		predicates = append(predicates, parindex.CreateTimeEQ(*i.CreateTime))
+	}
+	if i.CreateTimeNEQ != nil {
+		predicates = append(predicates, parindex.CreateTimeNEQ(*i.CreateTimeNEQ))
+	}
+	if len(i.CreateTimeIn) > 0 {
+		predicates = append(predicates, parindex.CreateTimeIn(i.CreateTimeIn...))
+	}
+	if len(i.CreateTimeNotIn) > 0 {
+		predicates = append(predicates, parindex.CreateTimeNotIn(i.CreateTimeNotIn...))
+	}
+	if i.CreateTimeGT != nil {
+		predicates = append(predicates, parindex.CreateTimeGT(*i.CreateTimeGT))
+	}
+	if i.CreateTimeGTE != nil {
+		predicates = append(predicates, parindex.CreateTimeGTE(*i.CreateTimeGTE))
+	}
+	if i.CreateTimeLT != nil {
+		predicates = append(predicates, parindex.CreateTimeLT(*i.CreateTimeLT))
+	}
+	if i.CreateTimeLTE != nil {
+		predicates = append(predicates, parindex.CreateTimeLTE(*i.CreateTimeLTE))
+	}
+	if i.UpdateTime != nil {
+		predicates = append(predicates, parindex.UpdateTimeEQ(*i.UpdateTime))
+	}
+	if i.UpdateTimeNEQ != nil {
+		predicates = append(predicates, parindex.UpdateTimeNEQ(*i.UpdateTimeNEQ))
+	}
+	if len(i.UpdateTimeIn) > 0 {
+		predicates = append(predicates, parindex.UpdateTimeIn(i.UpdateTimeIn...))
+	}
+	if len(i.UpdateTimeNotIn) > 0 {
+		predicates = append(predicates, parindex.UpdateTimeNotIn(i.UpdateTimeNotIn...))
+	}
+	if i.UpdateTimeGT != nil {
+		predicates = append(predicates, parindex.UpdateTimeGT(*i.UpdateTimeGT))
+	}
+	if i.UpdateTimeGTE != nil {
+		predicates = append(predicates, parindex.UpdateTimeGTE(*i.UpdateTimeGTE))
+	}
+	if i.UpdateTimeLT != nil {
+		predicates = append(predicates, parindex.UpdateTimeLT(*i.UpdateTimeLT))
+	}
+	if i.UpdateTimeLTE != nil {
+		predicates = append(predicates, parindex.UpdateTimeLTE(*i.UpdateTimeLTE))
+	}
+	if i.AgencyID != nil {
+		predicates = append(predicates, parindex.AgencyIDEQ(*i.AgencyID))
+	}
+	if i.AgencyIDNEQ != nil {
+		predicates = append(predicates, parindex.AgencyIDNEQ(*i.AgencyIDNEQ))
+	}
+	if len(i.AgencyIDIn) > 0 {
+		predicates = append(predicates, parindex.AgencyIDIn(i.AgencyIDIn...))
+	}
+	if len(i.AgencyIDNotIn) > 0 {
+		predicates = append(predicates, parindex.AgencyIDNotIn(i.AgencyIDNotIn...))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, parindex.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, parindex.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, parindex.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, parindex.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, parindex.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, parindex.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, parindex.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, parindex.YearLTE(*i.YearLTE))
+	}
+	if i.Score != nil {
+		predicates = append(predicates, parindex.ScoreEQ(*i.Score))
+	}
+	if i.ScoreNEQ != nil {
+		predicates = append(predicates, parindex.ScoreNEQ(*i.ScoreNEQ))
+	}
+	if len(i.ScoreIn) > 0 {
+		predicates = append(predicates, parindex.ScoreIn(i.ScoreIn...))
+	}
+	if len(i.ScoreNotIn) > 0 {
+		predicates = append(predicates, parindex.ScoreNotIn(i.ScoreNotIn...))
+	}
+	if i.ScoreGT != nil {
+		predicates = append(predicates, parindex.ScoreGT(*i.ScoreGT))
+	}
+	if i.ScoreGTE != nil {
+		predicates = append(predicates, parindex.ScoreGTE(*i.ScoreGTE))
+	}
+	if i.ScoreLT != nil {
+		predicates = append(predicates, parindex.ScoreLT(*i.ScoreLT))
+	}
+	if i.ScoreLTE != nil {
+		predicates = append(predicates, parindex.ScoreLTE(*i.ScoreLTE))
+	}
+	if i.EnteredByID != nil {
+		predicates = append(predicates, parindex.EnteredByIDEQ(*i.EnteredByID))
+	}
+	if i.EnteredByIDNEQ != nil {
+		predicates = append(predicates, parindex.EnteredByIDNEQ(*i.EnteredByIDNEQ))
+	}
+	if len(i.EnteredByIDIn) > 0 {
+		predicates = append(predicates, parindex.EnteredByIDIn(i.EnteredByIDIn...))
+	}
+	if len(i.EnteredByIDNotIn) > 0 {
+		predicates = append(predicates, parindex.EnteredByIDNotIn(i.EnteredByIDNotIn...))
+	}
+	if i.EnteredByIDIsNil {
+		predicates = append(predicates, parindex.EnteredByIDIsNil())
+	}
+	if i.EnteredByIDNotNil {
+		predicates = append(predicates, parindex.EnteredByIDNotNil())
+	}
+
+	if i.HasAgency != nil {
+		p := parindex.HasAgency()
+		if !*i.HasAgency {
+			p = parindex.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAgencyWith) > 0 {
+		with := make([]predicate.Agency, 0, len(i.HasAgencyWith))
+		for _, w := range i.HasAgencyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAgencyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, parindex.HasAgencyWith(with...))
+	}
+	if i.HasEnteredBy != nil {
+		p := parindex.HasEnteredBy()
+		if !*i.HasEnteredBy {
+			p = parindex.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEnteredByWith) > 0 {
+		with := make([]predicate.Officer, 0, len(i.HasEnteredByWith))
+		for _, w := range i.HasEnteredByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEnteredByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, parindex.HasEnteredByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyParIndexWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return parindex.And(predicates...), nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
@@ -42,6 +43,7 @@ const (
 	TypeDossierEvent   = "DossierEvent"
 	TypeLeg            = "Leg"
 	TypeOfficer        = "Officer"
+	TypeParIndex       = "ParIndex"
 	TypeProcedure      = "Procedure"
 	TypeRouteStep      = "RouteStep"
 )
@@ -9385,6 +9387,793 @@ func (m *OfficerMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Officer edge %s", name)
+}
+
+// ParIndexMutation represents an operation that mutates the ParIndex nodes in the graph.
+type ParIndexMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	create_time       *time.Time
+	update_time       *time.Time
+	year              *int
+	addyear           *int
+	score             *float64
+	addscore          *float64
+	clearedFields     map[string]struct{}
+	agency            *int
+	clearedagency     bool
+	entered_by        *int
+	clearedentered_by bool
+	done              bool
+	oldValue          func(context.Context) (*ParIndex, error)
+	predicates        []predicate.ParIndex
+}
+
+var _ ent.Mutation = (*ParIndexMutation)(nil)
+
+// parindexOption allows management of the mutation configuration using functional options.
+type parindexOption func(*ParIndexMutation)
+
+// newParIndexMutation creates new mutation for the ParIndex entity.
+func newParIndexMutation(c config, op Op, opts ...parindexOption) *ParIndexMutation {
+	m := &ParIndexMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeParIndex,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withParIndexID sets the ID field of the mutation.
+func withParIndexID(id int) parindexOption {
+	return func(m *ParIndexMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ParIndex
+		)
+		m.oldValue = func(ctx context.Context) (*ParIndex, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ParIndex.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withParIndex sets the old ParIndex of the mutation.
+func withParIndex(node *ParIndex) parindexOption {
+	return func(m *ParIndexMutation) {
+		m.oldValue = func(context.Context) (*ParIndex, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ParIndexMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ParIndexMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ParIndexMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ParIndexMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ParIndex.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *ParIndexMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *ParIndexMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the ParIndex entity.
+// If the ParIndex object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParIndexMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *ParIndexMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *ParIndexMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *ParIndexMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the ParIndex entity.
+// If the ParIndex object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParIndexMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *ParIndexMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *ParIndexMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *ParIndexMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the ParIndex entity.
+// If the ParIndex object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParIndexMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *ParIndexMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetYear sets the "year" field.
+func (m *ParIndexMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *ParIndexMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the ParIndex entity.
+// If the ParIndex object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParIndexMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *ParIndexMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *ParIndexMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *ParIndexMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetScore sets the "score" field.
+func (m *ParIndexMutation) SetScore(f float64) {
+	m.score = &f
+	m.addscore = nil
+}
+
+// Score returns the value of the "score" field in the mutation.
+func (m *ParIndexMutation) Score() (r float64, exists bool) {
+	v := m.score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScore returns the old "score" field's value of the ParIndex entity.
+// If the ParIndex object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParIndexMutation) OldScore(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScore: %w", err)
+	}
+	return oldValue.Score, nil
+}
+
+// AddScore adds f to the "score" field.
+func (m *ParIndexMutation) AddScore(f float64) {
+	if m.addscore != nil {
+		*m.addscore += f
+	} else {
+		m.addscore = &f
+	}
+}
+
+// AddedScore returns the value that was added to the "score" field in this mutation.
+func (m *ParIndexMutation) AddedScore() (r float64, exists bool) {
+	v := m.addscore
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetScore resets all changes to the "score" field.
+func (m *ParIndexMutation) ResetScore() {
+	m.score = nil
+	m.addscore = nil
+}
+
+// SetEnteredByID sets the "entered_by_id" field.
+func (m *ParIndexMutation) SetEnteredByID(i int) {
+	m.entered_by = &i
+}
+
+// EnteredByID returns the value of the "entered_by_id" field in the mutation.
+func (m *ParIndexMutation) EnteredByID() (r int, exists bool) {
+	v := m.entered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnteredByID returns the old "entered_by_id" field's value of the ParIndex entity.
+// If the ParIndex object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParIndexMutation) OldEnteredByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnteredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnteredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnteredByID: %w", err)
+	}
+	return oldValue.EnteredByID, nil
+}
+
+// ClearEnteredByID clears the value of the "entered_by_id" field.
+func (m *ParIndexMutation) ClearEnteredByID() {
+	m.entered_by = nil
+	m.clearedFields[parindex.FieldEnteredByID] = struct{}{}
+}
+
+// EnteredByIDCleared returns if the "entered_by_id" field was cleared in this mutation.
+func (m *ParIndexMutation) EnteredByIDCleared() bool {
+	_, ok := m.clearedFields[parindex.FieldEnteredByID]
+	return ok
+}
+
+// ResetEnteredByID resets all changes to the "entered_by_id" field.
+func (m *ParIndexMutation) ResetEnteredByID() {
+	m.entered_by = nil
+	delete(m.clearedFields, parindex.FieldEnteredByID)
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *ParIndexMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[parindex.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *ParIndexMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *ParIndexMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *ParIndexMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearEnteredBy clears the "entered_by" edge to the Officer entity.
+func (m *ParIndexMutation) ClearEnteredBy() {
+	m.clearedentered_by = true
+	m.clearedFields[parindex.FieldEnteredByID] = struct{}{}
+}
+
+// EnteredByCleared reports if the "entered_by" edge to the Officer entity was cleared.
+func (m *ParIndexMutation) EnteredByCleared() bool {
+	return m.EnteredByIDCleared() || m.clearedentered_by
+}
+
+// EnteredByIDs returns the "entered_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EnteredByID instead. It exists only for internal usage by the builders.
+func (m *ParIndexMutation) EnteredByIDs() (ids []int) {
+	if id := m.entered_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEnteredBy resets all changes to the "entered_by" edge.
+func (m *ParIndexMutation) ResetEnteredBy() {
+	m.entered_by = nil
+	m.clearedentered_by = false
+}
+
+// Where appends a list predicates to the ParIndexMutation builder.
+func (m *ParIndexMutation) Where(ps ...predicate.ParIndex) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ParIndexMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ParIndexMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ParIndex, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ParIndexMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ParIndexMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ParIndex).
+func (m *ParIndexMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ParIndexMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.create_time != nil {
+		fields = append(fields, parindex.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, parindex.FieldUpdateTime)
+	}
+	if m.agency != nil {
+		fields = append(fields, parindex.FieldAgencyID)
+	}
+	if m.year != nil {
+		fields = append(fields, parindex.FieldYear)
+	}
+	if m.score != nil {
+		fields = append(fields, parindex.FieldScore)
+	}
+	if m.entered_by != nil {
+		fields = append(fields, parindex.FieldEnteredByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ParIndexMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case parindex.FieldCreateTime:
+		return m.CreateTime()
+	case parindex.FieldUpdateTime:
+		return m.UpdateTime()
+	case parindex.FieldAgencyID:
+		return m.AgencyID()
+	case parindex.FieldYear:
+		return m.Year()
+	case parindex.FieldScore:
+		return m.Score()
+	case parindex.FieldEnteredByID:
+		return m.EnteredByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ParIndexMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case parindex.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case parindex.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case parindex.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case parindex.FieldYear:
+		return m.OldYear(ctx)
+	case parindex.FieldScore:
+		return m.OldScore(ctx)
+	case parindex.FieldEnteredByID:
+		return m.OldEnteredByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ParIndex field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ParIndexMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case parindex.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case parindex.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case parindex.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case parindex.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case parindex.FieldScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScore(v)
+		return nil
+	case parindex.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnteredByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ParIndex field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ParIndexMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, parindex.FieldYear)
+	}
+	if m.addscore != nil {
+		fields = append(fields, parindex.FieldScore)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ParIndexMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case parindex.FieldYear:
+		return m.AddedYear()
+	case parindex.FieldScore:
+		return m.AddedScore()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ParIndexMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case parindex.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case parindex.FieldScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScore(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ParIndex numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ParIndexMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(parindex.FieldEnteredByID) {
+		fields = append(fields, parindex.FieldEnteredByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ParIndexMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ParIndexMutation) ClearField(name string) error {
+	switch name {
+	case parindex.FieldEnteredByID:
+		m.ClearEnteredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ParIndex nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ParIndexMutation) ResetField(name string) error {
+	switch name {
+	case parindex.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case parindex.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case parindex.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case parindex.FieldYear:
+		m.ResetYear()
+		return nil
+	case parindex.FieldScore:
+		m.ResetScore()
+		return nil
+	case parindex.FieldEnteredByID:
+		m.ResetEnteredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ParIndex field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ParIndexMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.agency != nil {
+		edges = append(edges, parindex.EdgeAgency)
+	}
+	if m.entered_by != nil {
+		edges = append(edges, parindex.EdgeEnteredBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ParIndexMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case parindex.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case parindex.EdgeEnteredBy:
+		if id := m.entered_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ParIndexMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ParIndexMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ParIndexMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedagency {
+		edges = append(edges, parindex.EdgeAgency)
+	}
+	if m.clearedentered_by {
+		edges = append(edges, parindex.EdgeEnteredBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ParIndexMutation) EdgeCleared(name string) bool {
+	switch name {
+	case parindex.EdgeAgency:
+		return m.clearedagency
+	case parindex.EdgeEnteredBy:
+		return m.clearedentered_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ParIndexMutation) ClearEdge(name string) error {
+	switch name {
+	case parindex.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case parindex.EdgeEnteredBy:
+		m.ClearEnteredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ParIndex unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ParIndexMutation) ResetEdge(name string) error {
+	switch name {
+	case parindex.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case parindex.EdgeEnteredBy:
+		m.ResetEnteredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ParIndex edge %s", name)
 }
 
 // ProcedureMutation represents an operation that mutates the Procedure nodes in the graph.

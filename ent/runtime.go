@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema"
@@ -332,6 +333,39 @@ func init() {
 	officerDescRoles := officerFields[3].Descriptor()
 	// officer.DefaultRoles holds the default value on creation for the roles field.
 	officer.DefaultRoles = officerDescRoles.Default.([]string)
+	parindexMixin := schema.ParIndex{}.Mixin()
+	parindexMixinFields0 := parindexMixin[0].Fields()
+	_ = parindexMixinFields0
+	parindexFields := schema.ParIndex{}.Fields()
+	_ = parindexFields
+	// parindexDescCreateTime is the schema descriptor for create_time field.
+	parindexDescCreateTime := parindexMixinFields0[0].Descriptor()
+	// parindex.DefaultCreateTime holds the default value on creation for the create_time field.
+	parindex.DefaultCreateTime = parindexDescCreateTime.Default.(func() time.Time)
+	// parindexDescUpdateTime is the schema descriptor for update_time field.
+	parindexDescUpdateTime := parindexMixinFields0[1].Descriptor()
+	// parindex.DefaultUpdateTime holds the default value on creation for the update_time field.
+	parindex.DefaultUpdateTime = parindexDescUpdateTime.Default.(func() time.Time)
+	// parindex.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	parindex.UpdateDefaultUpdateTime = parindexDescUpdateTime.UpdateDefault.(func() time.Time)
+	// parindexDescScore is the schema descriptor for score field.
+	parindexDescScore := parindexFields[2].Descriptor()
+	// parindex.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
+	parindex.ScoreValidator = func() func(float64) error {
+		validators := parindexDescScore.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(score float64) error {
+			for _, fn := range fns {
+				if err := fn(score); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	procedureMixin := schema.Procedure{}.Mixin()
 	procedureMixinFields0 := procedureMixin[0].Fields()
 	_ = procedureMixinFields0

@@ -30,6 +30,8 @@ type Tx struct {
 	Leg *LegClient
 	// Officer is the client for interacting with the Officer builders.
 	Officer *OfficerClient
+	// ParIndex is the client for interacting with the ParIndex builders.
+	ParIndex *ParIndexClient
 	// Procedure is the client for interacting with the Procedure builders.
 	Procedure *ProcedureClient
 	// RouteStep is the client for interacting with the RouteStep builders.
@@ -173,6 +175,7 @@ func (tx *Tx) init() {
 	tx.DossierEvent = NewDossierEventClient(tx.config)
 	tx.Leg = NewLegClient(tx.config)
 	tx.Officer = NewOfficerClient(tx.config)
+	tx.ParIndex = NewParIndexClient(tx.config)
 	tx.Procedure = NewProcedureClient(tx.config)
 	tx.RouteStep = NewRouteStepClient(tx.config)
 }

@@ -44,6 +44,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Dossier() DossierResolver
+	HeadRating() HeadRatingResolver
 	Leg() LegResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -210,6 +211,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	HeadRating struct {
+		Agency   func(childComplexity int) int
+		Finished func(childComplexity int) int
+		Late     func(childComplexity int) int
+		LateRate func(childComplexity int) int
+		ParScore func(childComplexity int) int
+		Rating   func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Year     func(childComplexity int) int
+	}
+
 	Leg struct {
 		Agency          func(childComplexity int) int
 		AgencyID        func(childComplexity int) int
@@ -253,6 +265,7 @@ type ComplexityRoot struct {
 		ReviseProcedure   func(childComplexity int, input workflow.ProcedureInput) int
 		SendBackDossier   func(childComplexity int, id int, reason string) int
 		SetCalendarDays   func(childComplexity int, year int, days []*workflow.CalendarDayInput) int
+		SetParIndex       func(childComplexity int, agencyID int, year int, score float64) int
 		StopDossier       func(childComplexity int, id int, reason string) int
 		SupplementDossier func(childComplexity int, id int, note string) int
 		TransferDossier   func(childComplexity int, id int, note string) int
@@ -289,6 +302,18 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	ParIndex struct {
+		Agency      func(childComplexity int) int
+		AgencyID    func(childComplexity int) int
+		CreateTime  func(childComplexity int) int
+		EnteredBy   func(childComplexity int) int
+		EnteredByID func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Score       func(childComplexity int) int
+		UpdateTime  func(childComplexity int) int
+		Year        func(childComplexity int) int
 	}
 
 	PerformanceReport struct {
@@ -356,6 +381,7 @@ type ComplexityRoot struct {
 		CalendarDays          func(childComplexity int, year int) int
 		DossierByCode         func(childComplexity int, code string) int
 		Dossiers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierOrder, where *ent.DossierWhereInput) int
+		HeadRating            func(childComplexity int, year int) int
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
@@ -417,6 +443,9 @@ type DossierResolver interface {
 	CurrentAgencies(ctx context.Context, obj *ent.Dossier) ([]*ent.Agency, error)
 	AvailableActions(ctx context.Context, obj *ent.Dossier) ([]string, error)
 }
+type HeadRatingResolver interface {
+	Agency(ctx context.Context, obj *report.HeadRating) (*ent.Agency, error)
+}
 type LegResolver interface {
 	Overdue(ctx context.Context, obj *ent.Leg) (bool, error)
 }
@@ -427,6 +456,7 @@ type MutationResolver interface {
 	ReviseProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
 	SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error)
 	ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error)
+	SetParIndex(ctx context.Context, agencyID int, year int, score float64) (*ent.ParIndex, error)
 	AcceptDossier(ctx context.Context, id int) (*ent.Dossier, error)
 	ForwardDossier(ctx context.Context, id int) (*ent.Dossier, error)
 	TransferDossier(ctx context.Context, id int, note string) (*ent.Dossier, error)
@@ -461,6 +491,7 @@ type QueryResolver interface {
 	Performance(ctx context.Context, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) (*report.PerformanceReport, error)
 	ReturnedDossiers(ctx context.Context, minSendBacks int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error)
 	RepeatedSupplements(ctx context.Context, minRounds int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error)
+	HeadRating(ctx context.Context, year int) ([]*report.HeadRating, error)
 	StateDiagram(ctx context.Context) (string, error)
 	Now(ctx context.Context) (*time.Time, error)
 }
@@ -1185,6 +1216,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DossierEventEdge.Node(childComplexity), true
 
+	case "HeadRating.agency":
+		if e.ComplexityRoot.HeadRating.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.Agency(childComplexity), true
+	case "HeadRating.finished":
+		if e.ComplexityRoot.HeadRating.Finished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.Finished(childComplexity), true
+	case "HeadRating.late":
+		if e.ComplexityRoot.HeadRating.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.Late(childComplexity), true
+	case "HeadRating.lateRate":
+		if e.ComplexityRoot.HeadRating.LateRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.LateRate(childComplexity), true
+	case "HeadRating.parScore":
+		if e.ComplexityRoot.HeadRating.ParScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.ParScore(childComplexity), true
+	case "HeadRating.rating":
+		if e.ComplexityRoot.HeadRating.Rating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.Rating(childComplexity), true
+	case "HeadRating.reason":
+		if e.ComplexityRoot.HeadRating.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.Reason(childComplexity), true
+	case "HeadRating.year":
+		if e.ComplexityRoot.HeadRating.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadRating.Year(childComplexity), true
+
 	case "Leg.agency":
 		if e.ComplexityRoot.Leg.Agency == nil {
 			break
@@ -1515,6 +1595,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetCalendarDays(childComplexity, args["year"].(int), args["days"].([]*workflow.CalendarDayInput)), true
+	case "Mutation.setParIndex":
+		if e.ComplexityRoot.Mutation.SetParIndex == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setParIndex_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetParIndex(childComplexity, args["agencyID"].(int), args["year"].(int), args["score"].(float64)), true
 	case "Mutation.stopDossier":
 		if e.ComplexityRoot.Mutation.StopDossier == nil {
 			break
@@ -1688,6 +1779,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "ParIndex.agency":
+		if e.ComplexityRoot.ParIndex.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.Agency(childComplexity), true
+	case "ParIndex.agencyID":
+		if e.ComplexityRoot.ParIndex.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.AgencyID(childComplexity), true
+	case "ParIndex.createTime":
+		if e.ComplexityRoot.ParIndex.CreateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.CreateTime(childComplexity), true
+	case "ParIndex.enteredBy":
+		if e.ComplexityRoot.ParIndex.EnteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.EnteredBy(childComplexity), true
+	case "ParIndex.enteredByID":
+		if e.ComplexityRoot.ParIndex.EnteredByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.EnteredByID(childComplexity), true
+	case "ParIndex.id":
+		if e.ComplexityRoot.ParIndex.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.ID(childComplexity), true
+	case "ParIndex.score":
+		if e.ComplexityRoot.ParIndex.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.Score(childComplexity), true
+	case "ParIndex.updateTime":
+		if e.ComplexityRoot.ParIndex.UpdateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.UpdateTime(childComplexity), true
+	case "ParIndex.year":
+		if e.ComplexityRoot.ParIndex.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParIndex.Year(childComplexity), true
 
 	case "PerformanceReport.asOf":
 		if e.ComplexityRoot.PerformanceReport.AsOf == nil {
@@ -2008,6 +2154,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Dossiers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DossierOrder), args["where"].(*ent.DossierWhereInput)), true
+	case "Query.headRating":
+		if e.ComplexityRoot.Query.HeadRating == nil {
+			break
+		}
+
+		args, err := ec.field_Query_headRating_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HeadRating(childComplexity, args["year"].(int)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -2279,6 +2436,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLegWhereInput,
 		ec.unmarshalInputOfficerOrder,
 		ec.unmarshalInputOfficerWhereInput,
+		ec.unmarshalInputParIndexWhereInput,
 		ec.unmarshalInputPeriodInput,
 		ec.unmarshalInputProcedureInput,
 		ec.unmarshalInputProcedureOrder,
@@ -2687,6 +2845,28 @@ func (ec *executionContext) childFields_DossierEventEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DossierEventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_HeadRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agency":
+		return ec.fieldContext_HeadRating_agency(ctx, field)
+	case "year":
+		return ec.fieldContext_HeadRating_year(ctx, field)
+	case "parScore":
+		return ec.fieldContext_HeadRating_parScore(ctx, field)
+	case "finished":
+		return ec.fieldContext_HeadRating_finished(ctx, field)
+	case "late":
+		return ec.fieldContext_HeadRating_late(ctx, field)
+	case "lateRate":
+		return ec.fieldContext_HeadRating_lateRate(ctx, field)
+	case "rating":
+		return ec.fieldContext_HeadRating_rating(ctx, field)
+	case "reason":
+		return ec.fieldContext_HeadRating_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeadRating", field.Name)
+}
+
 func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2793,6 +2973,30 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_ParIndex(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ParIndex_id(ctx, field)
+	case "createTime":
+		return ec.fieldContext_ParIndex_createTime(ctx, field)
+	case "updateTime":
+		return ec.fieldContext_ParIndex_updateTime(ctx, field)
+	case "agencyID":
+		return ec.fieldContext_ParIndex_agencyID(ctx, field)
+	case "year":
+		return ec.fieldContext_ParIndex_year(ctx, field)
+	case "score":
+		return ec.fieldContext_ParIndex_score(ctx, field)
+	case "enteredByID":
+		return ec.fieldContext_ParIndex_enteredByID(ctx, field)
+	case "agency":
+		return ec.fieldContext_ParIndex_agency(ctx, field)
+	case "enteredBy":
+		return ec.fieldContext_ParIndex_enteredBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParIndex", field.Name)
 }
 
 func (ec *executionContext) childFields_PerformanceReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3633,6 +3837,36 @@ func (ec *executionContext) field_Mutation_setCalendarDays_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setParIndex_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "score",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["score"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_stopDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3890,6 +4124,20 @@ func (ec *executionContext) field_Query_dossiers_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_headRating_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -7137,6 +7385,199 @@ func (ec *executionContext) fieldContext_DossierEventEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("DossierEventEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
 }
 
+func (ec *executionContext) _HeadRating_agency(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HeadRating().Agency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖlienthongᚋentᚐAgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeadRating",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeadRating_year(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _HeadRating_parScore(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_parScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_parScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _HeadRating_finished(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_finished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_finished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _HeadRating_late(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _HeadRating_lateRate(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_lateRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_lateRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _HeadRating_rating(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_rating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rating, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Rating) graphql.Marshaler {
+			return ec.marshalOHeadRatingLevel2ᚖlienthongᚋreportᚐRating(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type HeadRatingLevel does not have child fields"))
+}
+
+func (ec *executionContext) _HeadRating_reason(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadRating_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadRating_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Leg_id(ctx context.Context, field graphql.CollectedField, obj *ent.Leg) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7882,6 +8323,50 @@ func (ec *executionContext) fieldContext_Mutation_receiveDossier(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_receiveDossier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setParIndex(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setParIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetParIndex(ctx, fc.Args["agencyID"].(int), fc.Args["year"].(int), fc.Args["score"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ParIndex) graphql.Marshaler {
+			return ec.marshalNParIndex2ᚖlienthongᚋentᚐParIndex(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setParIndex(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParIndex(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setParIndex_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9169,6 +9654,231 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_id(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_createTime(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_createTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreateTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_createTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_updateTime(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_updateTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdateTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_updateTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_agencyID(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_year(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_score(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_enteredByID(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_enteredByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnteredByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_enteredByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParIndex", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ParIndex_agency(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖlienthongᚋentᚐAgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParIndex",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParIndex_enteredBy(ctx context.Context, field graphql.CollectedField, obj *ent.ParIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParIndex_enteredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnteredBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Officer) graphql.Marshaler {
+			return ec.marshalOOfficer2ᚖlienthongᚋentᚐOfficer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParIndex_enteredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParIndex",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PerformanceReport_period(ctx context.Context, field graphql.CollectedField, obj *report.PerformanceReport) (ret graphql.Marshaler) {
@@ -10876,6 +11586,50 @@ func (ec *executionContext) fieldContext_Query_repeatedSupplements(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_repeatedSupplements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_headRating(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_headRating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HeadRating(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.HeadRating) graphql.Marshaler {
+			return ec.marshalNHeadRating2ᚕᚖlienthongᚋreportᚐHeadRatingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_headRating(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadRating(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_headRating_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18722,6 +19476,428 @@ func (ec *executionContext) unmarshalInputOfficerWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputParIndexWhereInput(ctx context.Context, obj any) (ent.ParIndexWhereInput, error) {
+	var it ent.ParIndexWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "score", "scoreNEQ", "scoreIn", "scoreNotIn", "scoreGT", "scoreGTE", "scoreLT", "scoreLTE", "enteredByID", "enteredByIDNEQ", "enteredByIDIn", "enteredByIDNotIn", "enteredByIDIsNil", "enteredByIDNotNil", "hasAgency", "hasAgencyWith", "hasEnteredBy", "hasEnteredByWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOParIndexWhereInput2ᚖlienthongᚋentᚐParIndexWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOParIndexWhereInput2ᚕᚖlienthongᚋentᚐParIndexWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOParIndexWhereInput2ᚕᚖlienthongᚋentᚐParIndexWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTime"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTime = data
+		case "createTimeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeNEQ = data
+		case "createTimeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeIn = data
+		case "createTimeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeNotIn = data
+		case "createTimeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeGT = data
+		case "createTimeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeGTE = data
+		case "createTimeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeLT = data
+		case "createTimeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createTimeLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateTimeLTE = data
+		case "updateTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTime"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTime = data
+		case "updateTimeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeNEQ = data
+		case "updateTimeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeIn = data
+		case "updateTimeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeNotIn = data
+		case "updateTimeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeGT = data
+		case "updateTimeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeGTE = data
+		case "updateTimeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeLT = data
+		case "updateTimeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updateTimeLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdateTimeLTE = data
+		case "agencyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyID = data
+		case "agencyIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyIDNEQ = data
+		case "agencyIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyIDIn = data
+		case "agencyIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyIDNotIn = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		case "scoreNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreNEQ = data
+		case "scoreIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreIn = data
+		case "scoreNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreNotIn = data
+		case "scoreGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreGT = data
+		case "scoreGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreGTE = data
+		case "scoreLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreLT = data
+		case "scoreLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreLTE = data
+		case "enteredByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enteredByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnteredByID = data
+		case "enteredByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enteredByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnteredByIDNEQ = data
+		case "enteredByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enteredByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnteredByIDIn = data
+		case "enteredByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enteredByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnteredByIDNotIn = data
+		case "enteredByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enteredByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnteredByIDIsNil = data
+		case "enteredByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enteredByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnteredByIDNotNil = data
+		case "hasAgency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAgency"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAgency = data
+		case "hasAgencyWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAgencyWith"))
+			data, err := ec.unmarshalOAgencyWhereInput2ᚕᚖlienthongᚋentᚐAgencyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAgencyWith = data
+		case "hasEnteredBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnteredBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEnteredBy = data
+		case "hasEnteredByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEnteredByWith"))
+			data, err := ec.unmarshalOOfficerWhereInput2ᚕᚖlienthongᚋentᚐOfficerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEnteredByWith = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputPeriodInput(ctx context.Context, obj any) (report.PeriodInput, error) {
 	var it report.PeriodInput
 	if obj == nil {
@@ -20711,6 +21887,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Procedure(ctx, sel, obj)
+	case *ent.ParIndex:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ParIndex(ctx, sel, obj)
 	case *ent.Officer:
 		if obj == nil {
 			return graphql.Null
@@ -22474,6 +23655,112 @@ func (ec *executionContext) _DossierEventEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var headRatingImplementors = []string{"HeadRating"}
+
+func (ec *executionContext) _HeadRating(ctx context.Context, sel ast.SelectionSet, obj *report.HeadRating) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headRatingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeadRating")
+		case "agency":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._HeadRating_agency(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "year":
+			out.Values[i] = ec._HeadRating_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parScore":
+			out.Values[i] = ec._HeadRating_parScore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finished":
+			out.Values[i] = ec._HeadRating_finished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "late":
+			out.Values[i] = ec._HeadRating_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lateRate":
+			out.Values[i] = ec._HeadRating_lateRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rating":
+			out.Values[i] = ec._HeadRating_rating(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._HeadRating_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var legImplementors = []string{"Leg", "Node"}
 
 func (ec *executionContext) _Leg(ctx context.Context, sel ast.SelectionSet, obj *ent.Leg) graphql.Marshaler {
@@ -22797,6 +24084,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "receiveDossier":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_receiveDossier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setParIndex":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setParIndex(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23253,6 +24547,150 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var parIndexImplementors = []string{"ParIndex", "Node"}
+
+func (ec *executionContext) _ParIndex(ctx context.Context, sel ast.SelectionSet, obj *ent.ParIndex) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, parIndexImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParIndex")
+		case "id":
+			out.Values[i] = ec._ParIndex_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createTime":
+			out.Values[i] = ec._ParIndex_createTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updateTime":
+			out.Values[i] = ec._ParIndex_updateTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agencyID":
+			out.Values[i] = ec._ParIndex_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._ParIndex_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._ParIndex_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enteredByID":
+			out.Values[i] = ec._ParIndex_enteredByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agency":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ParIndex_agency(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "enteredBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ParIndex_enteredBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24013,6 +25451,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_repeatedSupplements(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "headRating":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_headRating(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -25233,6 +26693,32 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNHeadRating2ᚕᚖlienthongᚋreportᚐHeadRatingᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.HeadRating) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeadRating2ᚖlienthongᚋreportᚐHeadRating(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHeadRating2ᚖlienthongᚋreportᚐHeadRating(ctx context.Context, sel ast.SelectionSet, v *report.HeadRating) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._HeadRating(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalIntID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25408,6 +26894,21 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNParIndex2ᚖlienthongᚋentᚐParIndex(ctx context.Context, sel ast.SelectionSet, v *ent.ParIndex) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ParIndex(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNParIndexWhereInput2ᚖlienthongᚋentᚐParIndexWhereInput(ctx context.Context, v any) (*ent.ParIndexWhereInput, error) {
+	res, err := ec.unmarshalInputParIndexWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPerformanceReport2ᚖlienthongᚋreportᚐPerformanceReport(ctx context.Context, sel ast.SelectionSet, v *report.PerformanceReport) graphql.Marshaler {
@@ -26531,6 +28032,41 @@ func (ec *executionContext) unmarshalODossierWhereInput2ᚖlienthongᚋentᚐDos
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -26546,6 +28082,25 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOHeadRatingLevel2ᚖlienthongᚋreportᚐRating(ctx context.Context, v any) (*report.Rating, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Rating(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOHeadRatingLevel2ᚖlienthongᚋreportᚐRating(ctx context.Context, sel ast.SelectionSet, v *report.Rating) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
@@ -26944,6 +28499,31 @@ func (ec *executionContext) unmarshalOOfficerWhereInput2ᚖlienthongᚋentᚐOff
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOfficerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParIndexWhereInput2ᚕᚖlienthongᚋentᚐParIndexWhereInputᚄ(ctx context.Context, v any) ([]*ent.ParIndexWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ParIndexWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParIndexWhereInput2ᚖlienthongᚋentᚐParIndexWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOParIndexWhereInput2ᚖlienthongᚋentᚐParIndexWhereInput(ctx context.Context, v any) (*ent.ParIndexWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParIndexWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -13,6 +13,16 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
+// Agency is the resolver for the agency field.
+func (r *headRatingResolver) Agency(ctx context.Context, obj *report.HeadRating) (*ent.Agency, error) {
+	return r.client.Agency.Get(ctx, obj.AgencyID)
+}
+
+// SetParIndex is the resolver for the setParIndex field.
+func (r *mutationResolver) SetParIndex(ctx context.Context, agencyID int, year int, score float64) (*ent.ParIndex, error) {
+	return r.reporter.SetParIndex(ctx, agencyID, year, score)
+}
+
 // Performance is the resolver for the performance field.
 func (r *queryResolver) Performance(ctx context.Context, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) (*report.PerformanceReport, error) {
 	return r.reporter.Performance(ctx, report.PerformanceInput{Period: period, GroupBy: groupBy, View: view, AgencyIDs: agencyIDs})
@@ -35,3 +45,13 @@ func (r *queryResolver) RepeatedSupplements(ctx context.Context, minRounds int, 
 	}
 	return q.Paginate(ctx, after, first, before, last)
 }
+
+// HeadRating is the resolver for the headRating field.
+func (r *queryResolver) HeadRating(ctx context.Context, year int) ([]*report.HeadRating, error) {
+	return r.reporter.HeadRatings(ctx, year)
+}
+
+// HeadRating returns HeadRatingResolver implementation.
+func (r *Resolver) HeadRating() HeadRatingResolver { return &headRatingResolver{r} }
+
+type headRatingResolver struct{ *Resolver }

@@ -104,6 +104,18 @@ func (f OfficerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfficerMutation", m)
 }
 
+// The ParIndexFunc type is an adapter to allow the use of ordinary
+// function as ParIndex mutator.
+type ParIndexFunc func(context.Context, *ent.ParIndexMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ParIndexFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ParIndexMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ParIndexMutation", m)
+}
+
 // The ProcedureFunc type is an adapter to allow the use of ordinary
 // function as Procedure mutator.
 type ProcedureFunc func(context.Context, *ent.ProcedureMutation) (ent.Value, error)

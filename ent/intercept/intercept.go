@@ -15,6 +15,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
@@ -294,6 +295,33 @@ func (f TraverseOfficer) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OfficerQuery", q)
 }
 
+// The ParIndexFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ParIndexFunc func(context.Context, *ent.ParIndexQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ParIndexFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ParIndexQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ParIndexQuery", q)
+}
+
+// The TraverseParIndex type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseParIndex func(context.Context, *ent.ParIndexQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseParIndex) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseParIndex) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ParIndexQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ParIndexQuery", q)
+}
+
 // The ProcedureFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ProcedureFunc func(context.Context, *ent.ProcedureQuery) (ent.Value, error)
 
@@ -367,6 +395,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.LegQuery, predicate.Leg, leg.OrderOption]{typ: ent.TypeLeg, tq: q}, nil
 	case *ent.OfficerQuery:
 		return &query[*ent.OfficerQuery, predicate.Officer, officer.OrderOption]{typ: ent.TypeOfficer, tq: q}, nil
+	case *ent.ParIndexQuery:
+		return &query[*ent.ParIndexQuery, predicate.ParIndex, parindex.OrderOption]{typ: ent.TypeParIndex, tq: q}, nil
 	case *ent.ProcedureQuery:
 		return &query[*ent.ProcedureQuery, predicate.Procedure, procedure.OrderOption]{typ: ent.TypeProcedure, tq: q}, nil
 	case *ent.RouteStepQuery:

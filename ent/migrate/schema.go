@@ -365,6 +365,43 @@ var (
 			},
 		},
 	}
+	// ParIndexesColumns holds the columns for the "par_indexes" table.
+	ParIndexesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "create_time", Type: field.TypeTime},
+		{Name: "update_time", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "score", Type: field.TypeFloat64},
+		{Name: "agency_id", Type: field.TypeInt},
+		{Name: "entered_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ParIndexesTable holds the schema information for the "par_indexes" table.
+	ParIndexesTable = &schema.Table{
+		Name:       "par_indexes",
+		Columns:    ParIndexesColumns,
+		PrimaryKey: []*schema.Column{ParIndexesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "par_indexes_agencies_agency",
+				Columns:    []*schema.Column{ParIndexesColumns[5]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "par_indexes_officers_entered_by",
+				Columns:    []*schema.Column{ParIndexesColumns[6]},
+				RefColumns: []*schema.Column{OfficersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "parindex_agency_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{ParIndexesColumns[5], ParIndexesColumns[3]},
+			},
+		},
+	}
 	// ProceduresColumns holds the columns for the "procedures" table.
 	ProceduresColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -446,6 +483,7 @@ var (
 		DossierEventsTable,
 		LegsTable,
 		OfficersTable,
+		ParIndexesTable,
 		ProceduresTable,
 		RouteStepsTable,
 	}
@@ -490,6 +528,11 @@ func init() {
 	OfficersTable.ForeignKeys[0].RefTable = AgenciesTable
 	OfficersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	ParIndexesTable.ForeignKeys[0].RefTable = AgenciesTable
+	ParIndexesTable.ForeignKeys[1].RefTable = OfficersTable
+	ParIndexesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	ProceduresTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),

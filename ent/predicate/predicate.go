@@ -30,6 +30,9 @@ type Leg func(*sql.Selector)
 // Officer is the predicate function for officer builders.
 type Officer func(*sql.Selector)
 
+// ParIndex is the predicate function for parindex builders.
+type ParIndex func(*sql.Selector)
+
 // Procedure is the predicate function for procedure builders.
 type Procedure func(*sql.Selector)
 
