@@ -192,6 +192,17 @@ func TestPerformanceReport(t *testing.T) {
 		if str(q4, "asOf") != "2026-12-01T10:00:00+07:00" {
 			t.Errorf("Q4 asOf = %s, want now", str(q4, "asOf"))
 		}
+		// The trend over the fourth quarter: October holds cohort I's six
+		// receipts, November the month above, December J's four returns.
+		trend := get(e.mustDo(analyst, `{ performanceTrend(period: {year: 2026, quarter: 4}, interval: MONTH) { period { from } figures { received finished late } } }`, nil), "performanceTrend").([]any)
+		if len(trend) != 3 || str(trend[1], "period", "from") != "2026-11-01T00:00:00+07:00" {
+			t.Fatalf("trend = %v, want 3 months", trend)
+		}
+		for i, w := range [][3]int{{6, 0, 0}, {147, 124, 23}, {0, 4, 4}} {
+			if g := [3]int{num(trend[i], "figures", "received"), num(trend[i], "figures", "finished"), num(trend[i], "figures", "late")}; g != w {
+				t.Errorf("trend month %d = %v, want received/finished/late %v", i+10, g, w)
+			}
+		}
 		// The lists behind the counts.
 		lists := e.mustDo(analyst, `query($p: PeriodInput!) {
 		  returnedDossiers(period: $p) { totalCount edges { node { sendBacks leadAgency { code } } } }

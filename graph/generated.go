@@ -387,6 +387,7 @@ type ComplexityRoot struct {
 		Nodes                 func(childComplexity int, ids []int) int
 		Now                   func(childComplexity int) int
 		Performance           func(childComplexity int, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) int
+		PerformanceTrend      func(childComplexity int, period report.PeriodInput, interval report.Interval, view report.View, agencyID *int) int
 		ProcedureByCode       func(childComplexity int, code string) int
 		Procedures            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProcedureOrder, where *ent.ProcedureWhereInput) int
 		RepeatedSupplements   func(childComplexity int, minRounds int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
@@ -423,6 +424,12 @@ type ComplexityRoot struct {
 		DossiersOverdue func(childComplexity int) int
 		DueSoon         func(childComplexity int) int
 		LegsOverdue     func(childComplexity int) int
+	}
+
+	TrendPoint struct {
+		AsOf   func(childComplexity int) int
+		Period func(childComplexity int) int
+		Row    func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -492,6 +499,7 @@ type QueryResolver interface {
 	ReturnedDossiers(ctx context.Context, minSendBacks int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error)
 	RepeatedSupplements(ctx context.Context, minRounds int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error)
 	HeadRating(ctx context.Context, year int) ([]*report.HeadRating, error)
+	PerformanceTrend(ctx context.Context, period report.PeriodInput, interval report.Interval, view report.View, agencyID *int) ([]*report.TrendPoint, error)
 	StateDiagram(ctx context.Context) (string, error)
 	Now(ctx context.Context) (*time.Time, error)
 }
@@ -2211,6 +2219,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Performance(childComplexity, args["period"].(report.PeriodInput), args["groupBy"].(report.GroupBy), args["view"].(report.View), args["agencyIDs"].([]int)), true
+	case "Query.performanceTrend":
+		if e.ComplexityRoot.Query.PerformanceTrend == nil {
+			break
+		}
+
+		args, err := ec.field_Query_performanceTrend_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PerformanceTrend(childComplexity, args["period"].(report.PeriodInput), args["interval"].(report.Interval), args["view"].(report.View), args["agencyID"].(*int)), true
 	case "Query.procedureByCode":
 		if e.ComplexityRoot.Query.ProcedureByCode == nil {
 			break
@@ -2389,6 +2408,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SweepResult.LegsOverdue(childComplexity), true
+
+	case "TrendPoint.asOf":
+		if e.ComplexityRoot.TrendPoint.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendPoint.AsOf(childComplexity), true
+	case "TrendPoint.period":
+		if e.ComplexityRoot.TrendPoint.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendPoint.Period(childComplexity), true
+	case "TrendPoint.figures":
+		if e.ComplexityRoot.TrendPoint.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendPoint.Row(childComplexity), true
 
 	case "Viewer.agency":
 		if e.ComplexityRoot.Viewer.Agency == nil {
@@ -3175,6 +3213,18 @@ func (ec *executionContext) childFields_SweepResult(ctx context.Context, field g
 		return ec.fieldContext_SweepResult_dueSoon(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SweepResult", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_TrendPoint_period(ctx, field)
+	case "asOf":
+		return ec.fieldContext_TrendPoint_asOf(ctx, field)
+	case "figures":
+		return ec.fieldContext_TrendPoint_figures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4166,6 +4216,44 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_performanceTrend_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (report.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2lienthongᚋreportᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (report.Interval, error) {
+			return ec.unmarshalNReportInterval2lienthongᚋreportᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (report.View, error) {
+			return ec.unmarshalNReportView2lienthongᚋreportᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg3
 	return args, nil
 }
 
@@ -11636,6 +11724,50 @@ func (ec *executionContext) fieldContext_Query_headRating(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_performanceTrend(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_performanceTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PerformanceTrend(ctx, fc.Args["period"].(report.PeriodInput), fc.Args["interval"].(report.Interval), fc.Args["view"].(report.View), fc.Args["agencyID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*report.TrendPoint) graphql.Marshaler {
+			return ec.marshalNTrendPoint2ᚕᚖlienthongᚋreportᚐTrendPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_performanceTrend(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_performanceTrend_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_stateDiagram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12165,6 +12297,93 @@ func (ec *executionContext) _SweepResult_dueSoon(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SweepResult_dueSoon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SweepResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TrendPoint_period(ctx context.Context, field graphql.CollectedField, obj *report.TrendPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendPoint_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Period) graphql.Marshaler {
+			return ec.marshalNReportPeriod2lienthongᚋreportᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendPoint_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrendPoint_asOf(ctx context.Context, field graphql.CollectedField, obj *report.TrendPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendPoint_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendPoint_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendPoint", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrendPoint_figures(ctx context.Context, field graphql.CollectedField, obj *report.TrendPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendPoint_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.PerformanceRow) graphql.Marshaler {
+			return ec.marshalNPerformanceRow2ᚖlienthongᚋreportᚐPerformanceRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendPoint_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerformanceRow(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_officer(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -25485,6 +25704,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "performanceTrend":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_performanceTrend(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "stateDiagram":
 			field := field
 
@@ -25823,6 +26064,54 @@ func (ec *executionContext) _SweepResult(ctx context.Context, sel ast.SelectionS
 			}
 		case "dueSoon":
 			out.Values[i] = ec._SweepResult_dueSoon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var trendPointImplementors = []string{"TrendPoint"}
+
+func (ec *executionContext) _TrendPoint(ctx context.Context, sel ast.SelectionSet, obj *report.TrendPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendPoint")
+		case "period":
+			out.Values[i] = ec._TrendPoint_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._TrendPoint_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._TrendPoint_figures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27040,6 +27329,23 @@ func (ec *executionContext) marshalNReportGroupBy2lienthongᚋreportᚐGroupBy(c
 	return res
 }
 
+func (ec *executionContext) unmarshalNReportInterval2lienthongᚋreportᚐInterval(ctx context.Context, v any) (report.Interval, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := report.Interval(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportInterval2lienthongᚋreportᚐInterval(ctx context.Context, sel ast.SelectionSet, v report.Interval) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNReportPeriod2lienthongᚋreportᚐPeriod(ctx context.Context, sel ast.SelectionSet, v report.Period) graphql.Marshaler {
 	return ec._ReportPeriod(ctx, sel, &v)
 }
@@ -27276,6 +27582,32 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrendPoint2ᚕᚖlienthongᚋreportᚐTrendPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.TrendPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrendPoint2ᚖlienthongᚋreportᚐTrendPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrendPoint2ᚖlienthongᚋreportᚐTrendPoint(ctx context.Context, sel ast.SelectionSet, v *report.TrendPoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TrendPoint(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateAgencyInput2lienthongᚋentᚐUpdateAgencyInput(ctx context.Context, v any) (ent.UpdateAgencyInput, error) {

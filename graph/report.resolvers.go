@@ -51,6 +51,11 @@ func (r *queryResolver) HeadRating(ctx context.Context, year int) ([]*report.Hea
 	return r.reporter.HeadRatings(ctx, year)
 }
 
+// PerformanceTrend is the resolver for the performanceTrend field.
+func (r *queryResolver) PerformanceTrend(ctx context.Context, period report.PeriodInput, interval report.Interval, view report.View, agencyID *int) ([]*report.TrendPoint, error) {
+	return r.reporter.Trend(ctx, period, interval, view, agencyID)
+}
+
 // HeadRating returns HeadRatingResolver implementation.
 func (r *Resolver) HeadRating() HeadRatingResolver { return &headRatingResolver{r} }
 

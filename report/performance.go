@@ -402,3 +402,88 @@ func (r *Reporter) Dossiers(ctx context.Context, list Listing, min int, period P
 	}
 	return q, nil
 }
+
+// Interval is the step of a trend.
+type Interval string
+
+// Intervals.
+const (
+	Monthly   Interval = "MONTH"
+	Quarterly Interval = "QUARTER"
+)
+
+// TrendPoint is one interval's figures.
+type TrendPoint struct {
+	Period Period
+	AsOf   time.Time
+	Row    *PerformanceRow
+}
+
+// maxTrendPoints bounds one trend.
+const maxTrendPoints = 120
+
+// Trend computes the performance totals interval by interval over the
+// period (for charts), for one agency or all the caller may read.
+func (r *Reporter) Trend(ctx context.Context, period PeriodInput, interval Interval, view View, agencyID *int) ([]*TrendPoint, error) {
+	var ids []int
+	if agencyID != nil {
+		ids = []int{*agencyID}
+	}
+	ids, err := scope(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	p, err := period.Resolve(r.loc)
+	if err != nil {
+		return nil, err
+	}
+	months := 1
+	switch interval {
+	case Monthly:
+	case Quarterly:
+		months = 3
+	default:
+		return nil, badInput("interval", "interval is MONTH or QUARTER")
+	}
+	if view == "" {
+		view = ByDossier
+	}
+	if !slices.Contains([]View{ByDossier, ByLeg}, view) {
+		return nil, badInput("view", "view DOSSIER or LEG")
+	}
+	// Intervals are calendar months (or quarters) in local time; the first
+	// and last are cut to the period.
+	from := p.From.In(r.loc)
+	start := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, r.loc)
+	if months == 3 {
+		start = time.Date(from.Year(), time.Month(3*((int(from.Month())-1)/3)+1), 1, 0, 0, 0, 0, r.loc)
+	}
+	now := r.clock.Now()
+	var out []*TrendPoint
+	for s := start; s.Before(p.To); s = s.AddDate(0, months, 0) {
+		if len(out) == maxTrendPoints {
+			return nil, badInput("period", "a trend has at most %d points: choose a shorter period or QUARTER", maxTrendPoints)
+		}
+		iv := Period{From: s, To: s.AddDate(0, months, 0)}
+		if iv.From.Before(p.From) {
+			iv.From = p.From
+		}
+		if iv.To.After(p.To) {
+			iv.To = p.To
+		}
+		asOf := now
+		if iv.To.Before(asOf) {
+			asOf = iv.To
+		}
+		rows, err := r.performanceRows(ctx, PerformanceInput{GroupBy: ByAgency, View: view}, ids, iv, asOf, false)
+		if err != nil {
+			return nil, err
+		}
+		row := &PerformanceRow{}
+		if len(rows) == 1 {
+			row = rows[0]
+		}
+		out = append(out, &TrendPoint{Period: iv, AsOf: asOf, Row: row})
+	}
+	return out, nil
+}
