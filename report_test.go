@@ -56,9 +56,13 @@ func reportDataset(t *testing.T, e *env) {
 		"procedureCode": "2.001583", "channel": "DIRECT",
 		"applicant": map[string]any{"name": "Công ty Báo Cáo", "idNumber": "3200111222"},
 		"components": []map[string]any{
-			{"name": "Giấy đề nghị đăng ký doanh nghiệp (Mẫu 02)"}, {"name": "Điều lệ công ty"}, {"name": "Bản sao giấy tờ pháp lý của chủ sở hữu"},
+			{"name": "Giấy đề nghị đăng ký doanh nghiệp (Mẫu 02)", "digitized": true}, {"name": "Điều lệ công ty", "digitized": true},
+			{"name": "Bản sao giấy tờ pháp lý của chủ sở hữu", "digitized": true},
 		},
+		"paidOnline": true,
 	}
+	onlineBirth := birthInput("Trực Tuyến")
+	onlineBirth["channel"] = "ONLINE"
 	// Birth registrations (1 working day) at commune A, received Tue 3 Nov 09:00, due Wed 09:00.
 	cohort(40, deskA, birth, at(3, 9, 0), step{deskA, mForward, at(3, 9, 10)}, step{cvA, mReturn, at(3, 15, 0)}) // A: EARLY, 270 min
 	cohort(30, deskA, birth, at(3, 9, 0), step{deskA, mForward, at(3, 9, 10)}, step{cvA, mReturn, at(4, 8, 30)}) // B: ON_TIME, 450 min
@@ -76,8 +80,10 @@ func reportDataset(t *testing.T, e *env) {
 	// F: land certificates left at the commune: overdue at the month's end.
 	cohort(10, deskA, land, at(2, 9, 0), step{deskA, mForward, at(2, 9, 30)})
 	// G: birth registrations of Mon 30 Nov, due Tue 1 Dec: in progress on time.
-	cohort(5, deskA, birth, at(30, 9, 0), step{deskA, mForward, at(30, 9, 10)})
-	// H: company registrations (lead: Finance) refused at the desk.
+	// Submitted online at 08:55 and accepted at 09:00.
+	cohort(5, deskA, onlineBirth, at(30, 8, 55), step{deskA, `mutation($id: ID!) { acceptDossier(id: $id) { state } }`, at(30, 9, 0)}, step{deskA, mForward, at(30, 9, 10)})
+	// H: company registrations (lead: Finance, with a fee paid online, every
+	// component digitised) refused at the desk.
 	cohort(8, deskP, company, at(3, 9, 0), step{deskP, mRefuse, at(3, 10, 0)})
 	// I: received Fri 30 Oct, returned Mon 2 Nov 08:00 (due 09:00): finished in November only, 420 min.
 	cohort(6, deskA, birth, time.Date(2026, 10, 30, 9, 0, 0, 0, loc), step{deskA, mForward, time.Date(2026, 10, 30, 9, 10, 0, 0, loc)}, step{cvA, mReturn, at(2, 8, 0)})
@@ -346,6 +352,52 @@ func TestHeadRating(t *testing.T) {
 		own := get(e.mustDo(e.as("ld.giolinh"), `{ headRating(year: 2026) { agency { code } rating } }`, nil), "headRating").([]any)
 		if len(own) != 1 || str(own[0], "agency", "code") != demo.CommuneA {
 			t.Errorf("commune A head sees %v, want their own rating only", own)
+		}
+	})
+}
+
+// TestServiceIndex: the Decision 766 progress figures of November 2026,
+// computed by hand from the cohorts, with three complaints recorded.
+func TestServiceIndex(t *testing.T) {
+	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: -1}, func(t *testing.T, e *env) {
+		reportDataset(t, e)
+		late := e.mustDo(e.as("analyst"), `{ dossiers(first: 3, where: {hasLegsWith: {judgement: LATE}, applicantName: "Khai Sinh", receivedAtLT: "2026-11-04T00:00:00+07:00"}) { edges { node { id } } } }`, nil)
+		const complain = `mutation($id: ID!, $n: String!) { recordComplaint(id: $id, note: $n) { complained } }`
+		for _, ed := range get(late, "dossiers", "edges").([]any) {
+			id := str(ed, "node", "id")
+			if r := e.do(e.as("desk.dongha"), complain, map[string]any{"id": id, "n": "Trả kết quả chậm"}); r.code() != "NOT_FOUND" {
+				t.Errorf("complaint by another desk: %s, want NOT_FOUND", r.raw)
+			}
+			if r := e.do(e.as("desk.giolinh"), complain, map[string]any{"id": id, "n": " "}); r.code() != "BAD_USER_INPUT" {
+				t.Errorf("complaint without a note: %s, want BAD_USER_INPUT", r.raw)
+			}
+			if c := e.mustDo(e.as("desk.giolinh"), complain, map[string]any{"id": id, "n": "Trả kết quả chậm"}); get(c, "recordComplaint", "complained") != true {
+				t.Errorf("complaint not recorded: %v", c)
+			}
+		}
+		si := get(e.mustDo(e.as("analyst"), `{ serviceIndex(period: {year: 2026, month: 11}) {
+		  judged onTime late onTimeRate finished averageProcessingDays received online onlineRate digitized digitizationRate
+		  withFee paidOnline onlinePaymentRate complained complaintRate satisfaction } }`, nil), "serviceIndex")
+		// 124 finished with a result + 21 open at the month's end (F, G, J, L).
+		// On time: 55 early + 46 on time − D's 10 (two supplementation
+		// rounds) + G's 5 open and not yet due = 96.
+		want := map[string]int{"judged": 145, "onTime": 96, "late": 49, "finished": 124, "received": 147, "online": 5,
+			"digitized": 8, "withFee": 8, "paidOnline": 8, "complained": 3}
+		for k, w := range want {
+			if g := num(si, k); g != w {
+				t.Errorf("%s = %d, want %d", k, g, w)
+			}
+		}
+		rates := map[string]float64{
+			"onTimeRate": 100 * 96.0 / 145, "onlineRate": 100 * 5.0 / 147, "digitizationRate": 100 * 8.0 / 147,
+			"onlinePaymentRate": 100, "complaintRate": 100 * 3.0 / 147,
+			"satisfaction":          100 - (100*49.0/145 + 100*3.0/147),
+			"averageProcessingDays": 136500.0 / 124 / 480,
+		}
+		for k, w := range rates {
+			if g, _ := get(si, k).(float64); fmt.Sprintf("%.6f", g) != fmt.Sprintf("%.6f", w) {
+				t.Errorf("%s = %v, want %.6f", k, get(si, k), w)
+			}
 		}
 	})
 }

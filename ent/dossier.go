@@ -53,6 +53,12 @@ type Dossier struct {
 	Channel schematype.Channel `json:"channel,omitempty"`
 	// Documents handed in.
 	Components []schematype.SubmittedComponent `json:"components,omitempty"`
+	// Whether every component was handed in digitised (Decision 766 digitisation rate).
+	Digitized bool `json:"digitized,omitempty"`
+	// Whether the fee was paid through online payment.
+	PaidOnline bool `json:"paid_online,omitempty"`
+	// Whether the applicant lodged a complaint about the handling.
+	Complained bool `json:"complained,omitempty"`
 	// Current state.
 	State schematype.DossierState `json:"state,omitempty"`
 	// State to go back to when the applicant supplements.
@@ -177,7 +183,7 @@ func (*Dossier) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case dossier.FieldComponents:
 			values[i] = new([]byte)
-		case dossier.FieldApologized:
+		case dossier.FieldDigitized, dossier.FieldPaidOnline, dossier.FieldComplained, dossier.FieldApologized:
 			values[i] = new(sql.NullBool)
 		case dossier.FieldID, dossier.FieldProcedureID, dossier.FieldDeskAgencyID, dossier.FieldLeadAgencyID, dossier.FieldPausedMinutes, dossier.FieldCurrentPosition, dossier.FieldSupplementRounds, dossier.FieldSendBacks, dossier.FieldProcessingMinutes, dossier.FieldVersion:
 			values[i] = new(sql.NullInt64)
@@ -306,6 +312,24 @@ func (_m *Dossier) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.Components); err != nil {
 					return fmt.Errorf("unmarshal field components: %w", err)
 				}
+			}
+		case dossier.FieldDigitized:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field digitized", values[i])
+			} else if value.Valid {
+				_m.Digitized = value.Bool
+			}
+		case dossier.FieldPaidOnline:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field paid_online", values[i])
+			} else if value.Valid {
+				_m.PaidOnline = value.Bool
+			}
+		case dossier.FieldComplained:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field complained", values[i])
+			} else if value.Valid {
+				_m.Complained = value.Bool
 			}
 		case dossier.FieldState:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -545,6 +569,15 @@ func (_m *Dossier) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("components=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Components))
+	builder.WriteString(", ")
+	builder.WriteString("digitized=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Digitized))
+	builder.WriteString(", ")
+	builder.WriteString("paid_online=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PaidOnline))
+	builder.WriteString(", ")
+	builder.WriteString("complained=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Complained))
 	builder.WriteString(", ")
 	builder.WriteString("state=")
 	builder.WriteString(fmt.Sprintf("%v", _m.State))

@@ -187,6 +187,48 @@ func (_c *DossierCreate) SetComponents(v []schematype.SubmittedComponent) *Dossi
 	return _c
 }
 
+// SetDigitized sets the "digitized" field.
+func (_c *DossierCreate) SetDigitized(v bool) *DossierCreate {
+	_c.mutation.SetDigitized(v)
+	return _c
+}
+
+// SetNillableDigitized sets the "digitized" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableDigitized(v *bool) *DossierCreate {
+	if v != nil {
+		_c.SetDigitized(*v)
+	}
+	return _c
+}
+
+// SetPaidOnline sets the "paid_online" field.
+func (_c *DossierCreate) SetPaidOnline(v bool) *DossierCreate {
+	_c.mutation.SetPaidOnline(v)
+	return _c
+}
+
+// SetNillablePaidOnline sets the "paid_online" field if the given value is not nil.
+func (_c *DossierCreate) SetNillablePaidOnline(v *bool) *DossierCreate {
+	if v != nil {
+		_c.SetPaidOnline(*v)
+	}
+	return _c
+}
+
+// SetComplained sets the "complained" field.
+func (_c *DossierCreate) SetComplained(v bool) *DossierCreate {
+	_c.mutation.SetComplained(v)
+	return _c
+}
+
+// SetNillableComplained sets the "complained" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableComplained(v *bool) *DossierCreate {
+	if v != nil {
+		_c.SetComplained(*v)
+	}
+	return _c
+}
+
 // SetState sets the "state" field.
 func (_c *DossierCreate) SetState(v schematype.DossierState) *DossierCreate {
 	_c.mutation.SetState(v)
@@ -537,6 +579,18 @@ func (_c *DossierCreate) defaults() {
 		v := dossier.DefaultApplicantAddress
 		_c.mutation.SetApplicantAddress(v)
 	}
+	if _, ok := _c.mutation.Digitized(); !ok {
+		v := dossier.DefaultDigitized
+		_c.mutation.SetDigitized(v)
+	}
+	if _, ok := _c.mutation.PaidOnline(); !ok {
+		v := dossier.DefaultPaidOnline
+		_c.mutation.SetPaidOnline(v)
+	}
+	if _, ok := _c.mutation.Complained(); !ok {
+		v := dossier.DefaultComplained
+		_c.mutation.SetComplained(v)
+	}
 	if _, ok := _c.mutation.PausedMinutes(); !ok {
 		v := dossier.DefaultPausedMinutes
 		_c.mutation.SetPausedMinutes(v)
@@ -648,6 +702,15 @@ func (_c *DossierCreate) check() error {
 	}
 	if _, ok := _c.mutation.Components(); !ok {
 		return &ValidationError{Name: "components", err: errors.New(`ent: missing required field "Dossier.components"`)}
+	}
+	if _, ok := _c.mutation.Digitized(); !ok {
+		return &ValidationError{Name: "digitized", err: errors.New(`ent: missing required field "Dossier.digitized"`)}
+	}
+	if _, ok := _c.mutation.PaidOnline(); !ok {
+		return &ValidationError{Name: "paid_online", err: errors.New(`ent: missing required field "Dossier.paid_online"`)}
+	}
+	if _, ok := _c.mutation.Complained(); !ok {
+		return &ValidationError{Name: "complained", err: errors.New(`ent: missing required field "Dossier.complained"`)}
 	}
 	if _, ok := _c.mutation.State(); !ok {
 		return &ValidationError{Name: "state", err: errors.New(`ent: missing required field "Dossier.state"`)}
@@ -772,6 +835,18 @@ func (_c *DossierCreate) createSpec() (*Dossier, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Components(); ok {
 		_spec.SetField(dossier.FieldComponents, field.TypeJSON, value)
 		_node.Components = value
+	}
+	if value, ok := _c.mutation.Digitized(); ok {
+		_spec.SetField(dossier.FieldDigitized, field.TypeBool, value)
+		_node.Digitized = value
+	}
+	if value, ok := _c.mutation.PaidOnline(); ok {
+		_spec.SetField(dossier.FieldPaidOnline, field.TypeBool, value)
+		_node.PaidOnline = value
+	}
+	if value, ok := _c.mutation.Complained(); ok {
+		_spec.SetField(dossier.FieldComplained, field.TypeBool, value)
+		_node.Complained = value
 	}
 	if value, ok := _c.mutation.State(); ok {
 		_spec.SetField(dossier.FieldState, field.TypeEnum, value)
@@ -1065,6 +1140,18 @@ func (u *DossierUpsert) SetComponents(v []schematype.SubmittedComponent) *Dossie
 // UpdateComponents sets the "components" field to the value that was provided on create.
 func (u *DossierUpsert) UpdateComponents() *DossierUpsert {
 	u.SetExcluded(dossier.FieldComponents)
+	return u
+}
+
+// SetComplained sets the "complained" field.
+func (u *DossierUpsert) SetComplained(v bool) *DossierUpsert {
+	u.Set(dossier.FieldComplained, v)
+	return u
+}
+
+// UpdateComplained sets the "complained" field to the value that was provided on create.
+func (u *DossierUpsert) UpdateComplained() *DossierUpsert {
+	u.SetExcluded(dossier.FieldComplained)
 	return u
 }
 
@@ -1424,6 +1511,12 @@ func (u *DossierUpsertOne) UpdateNewValues() *DossierUpsertOne {
 		if _, exists := u.create.mutation.Channel(); exists {
 			s.SetIgnore(dossier.FieldChannel)
 		}
+		if _, exists := u.create.mutation.Digitized(); exists {
+			s.SetIgnore(dossier.FieldDigitized)
+		}
+		if _, exists := u.create.mutation.PaidOnline(); exists {
+			s.SetIgnore(dossier.FieldPaidOnline)
+		}
 		if _, exists := u.create.mutation.SubmittedAt(); exists {
 			s.SetIgnore(dossier.FieldSubmittedAt)
 		}
@@ -1553,6 +1646,20 @@ func (u *DossierUpsertOne) SetComponents(v []schematype.SubmittedComponent) *Dos
 func (u *DossierUpsertOne) UpdateComponents() *DossierUpsertOne {
 	return u.Update(func(s *DossierUpsert) {
 		s.UpdateComponents()
+	})
+}
+
+// SetComplained sets the "complained" field.
+func (u *DossierUpsertOne) SetComplained(v bool) *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.SetComplained(v)
+	})
+}
+
+// UpdateComplained sets the "complained" field to the value that was provided on create.
+func (u *DossierUpsertOne) UpdateComplained() *DossierUpsertOne {
+	return u.Update(func(s *DossierUpsert) {
+		s.UpdateComplained()
 	})
 }
 
@@ -2130,6 +2237,12 @@ func (u *DossierUpsertBulk) UpdateNewValues() *DossierUpsertBulk {
 			if _, exists := b.mutation.Channel(); exists {
 				s.SetIgnore(dossier.FieldChannel)
 			}
+			if _, exists := b.mutation.Digitized(); exists {
+				s.SetIgnore(dossier.FieldDigitized)
+			}
+			if _, exists := b.mutation.PaidOnline(); exists {
+				s.SetIgnore(dossier.FieldPaidOnline)
+			}
 			if _, exists := b.mutation.SubmittedAt(); exists {
 				s.SetIgnore(dossier.FieldSubmittedAt)
 			}
@@ -2260,6 +2373,20 @@ func (u *DossierUpsertBulk) SetComponents(v []schematype.SubmittedComponent) *Do
 func (u *DossierUpsertBulk) UpdateComponents() *DossierUpsertBulk {
 	return u.Update(func(s *DossierUpsert) {
 		s.UpdateComponents()
+	})
+}
+
+// SetComplained sets the "complained" field.
+func (u *DossierUpsertBulk) SetComplained(v bool) *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.SetComplained(v)
+	})
+}
+
+// UpdateComplained sets the "complained" field to the value that was provided on create.
+func (u *DossierUpsertBulk) UpdateComplained() *DossierUpsertBulk {
+	return u.Update(func(s *DossierUpsert) {
+		s.UpdateComplained()
 	})
 }
 

@@ -121,6 +121,20 @@ func (_u *DossierUpdate) AppendComponents(v []schematype.SubmittedComponent) *Do
 	return _u
 }
 
+// SetComplained sets the "complained" field.
+func (_u *DossierUpdate) SetComplained(v bool) *DossierUpdate {
+	_u.mutation.SetComplained(v)
+	return _u
+}
+
+// SetNillableComplained sets the "complained" field if the given value is not nil.
+func (_u *DossierUpdate) SetNillableComplained(v *bool) *DossierUpdate {
+	if v != nil {
+		_u.SetComplained(*v)
+	}
+	return _u
+}
+
 // SetState sets the "state" field.
 func (_u *DossierUpdate) SetState(v schematype.DossierState) *DossierUpdate {
 	_u.mutation.SetState(v)
@@ -695,6 +709,9 @@ func (_u *DossierUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			sqljson.Append(u, dossier.FieldComponents, value)
 		})
 	}
+	if value, ok := _u.mutation.Complained(); ok {
+		_spec.SetField(dossier.FieldComplained, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(dossier.FieldState, field.TypeEnum, value)
 	}
@@ -997,6 +1014,20 @@ func (_u *DossierUpdateOne) SetComponents(v []schematype.SubmittedComponent) *Do
 // AppendComponents appends value to the "components" field.
 func (_u *DossierUpdateOne) AppendComponents(v []schematype.SubmittedComponent) *DossierUpdateOne {
 	_u.mutation.AppendComponents(v)
+	return _u
+}
+
+// SetComplained sets the "complained" field.
+func (_u *DossierUpdateOne) SetComplained(v bool) *DossierUpdateOne {
+	_u.mutation.SetComplained(v)
+	return _u
+}
+
+// SetNillableComplained sets the "complained" field if the given value is not nil.
+func (_u *DossierUpdateOne) SetNillableComplained(v *bool) *DossierUpdateOne {
+	if v != nil {
+		_u.SetComplained(*v)
+	}
 	return _u
 }
 
@@ -1603,6 +1634,9 @@ func (_u *DossierUpdateOne) sqlSave(ctx context.Context) (_node *Dossier, err er
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, dossier.FieldComponents, value)
 		})
+	}
+	if value, ok := _u.mutation.Complained(); ok {
+		_spec.SetField(dossier.FieldComplained, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.State(); ok {
 		_spec.SetField(dossier.FieldState, field.TypeEnum, value)

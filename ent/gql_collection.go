@@ -813,6 +813,21 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, dossier.FieldComponents)
 				fieldSeen[dossier.FieldComponents] = struct{}{}
 			}
+		case "digitized":
+			if _, ok := fieldSeen[dossier.FieldDigitized]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldDigitized)
+				fieldSeen[dossier.FieldDigitized] = struct{}{}
+			}
+		case "paidOnline":
+			if _, ok := fieldSeen[dossier.FieldPaidOnline]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldPaidOnline)
+				fieldSeen[dossier.FieldPaidOnline] = struct{}{}
+			}
+		case "complained":
+			if _, ok := fieldSeen[dossier.FieldComplained]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldComplained)
+				fieldSeen[dossier.FieldComplained] = struct{}{}
+			}
 		case "state":
 			if _, ok := fieldSeen[dossier.FieldState]; !ok {
 				selectedFields = append(selectedFields, dossier.FieldState)

@@ -1287,6 +1287,18 @@ type DossierWhereInput struct {
 	ChannelIn    []schematype.Channel `json:"channelIn,omitempty"`
 	ChannelNotIn []schematype.Channel `json:"channelNotIn,omitempty"`
 
+	// "digitized" field predicates.
+	Digitized    *bool `json:"digitized,omitempty"`
+	DigitizedNEQ *bool `json:"digitizedNEQ,omitempty"`
+
+	// "paid_online" field predicates.
+	PaidOnline    *bool `json:"paidOnline,omitempty"`
+	PaidOnlineNEQ *bool `json:"paidOnlineNEQ,omitempty"`
+
+	// "complained" field predicates.
+	Complained    *bool `json:"complained,omitempty"`
+	ComplainedNEQ *bool `json:"complainedNEQ,omitempty"`
+
 	// "state" field predicates.
 	State      *schematype.DossierState  `json:"state,omitempty"`
 	StateNEQ   *schematype.DossierState  `json:"stateNEQ,omitempty"`
@@ -1992,6 +2004,24 @@ func (i *DossierWhereInput) P() (predicate.Dossier, error) {
 	}
 	if len(i.ChannelNotIn) > 0 {
 		predicates = append(predicates, dossier.ChannelNotIn(i.ChannelNotIn...))
+	}
+	if i.Digitized != nil {
+		predicates = append(predicates, dossier.DigitizedEQ(*i.Digitized))
+	}
+	if i.DigitizedNEQ != nil {
+		predicates = append(predicates, dossier.DigitizedNEQ(*i.DigitizedNEQ))
+	}
+	if i.PaidOnline != nil {
+		predicates = append(predicates, dossier.PaidOnlineEQ(*i.PaidOnline))
+	}
+	if i.PaidOnlineNEQ != nil {
+		predicates = append(predicates, dossier.PaidOnlineNEQ(*i.PaidOnlineNEQ))
+	}
+	if i.Complained != nil {
+		predicates = append(predicates, dossier.ComplainedEQ(*i.Complained))
+	}
+	if i.ComplainedNEQ != nil {
+		predicates = append(predicates, dossier.ComplainedNEQ(*i.ComplainedNEQ))
 	}
 	if i.State != nil {
 		predicates = append(predicates, dossier.StateEQ(*i.State))

@@ -2260,6 +2260,9 @@ type DossierMutation struct {
 	channel                 *schematype.Channel
 	components              *[]schematype.SubmittedComponent
 	appendcomponents        []schematype.SubmittedComponent
+	digitized               *bool
+	paid_online             *bool
+	complained              *bool
 	state                   *schematype.DossierState
 	resume_state            *schematype.DossierState
 	submitted_at            *time.Time
@@ -3029,6 +3032,114 @@ func (m *DossierMutation) AppendedComponents() ([]schematype.SubmittedComponent,
 func (m *DossierMutation) ResetComponents() {
 	m.components = nil
 	m.appendcomponents = nil
+}
+
+// SetDigitized sets the "digitized" field.
+func (m *DossierMutation) SetDigitized(b bool) {
+	m.digitized = &b
+}
+
+// Digitized returns the value of the "digitized" field in the mutation.
+func (m *DossierMutation) Digitized() (r bool, exists bool) {
+	v := m.digitized
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDigitized returns the old "digitized" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldDigitized(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDigitized is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDigitized requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDigitized: %w", err)
+	}
+	return oldValue.Digitized, nil
+}
+
+// ResetDigitized resets all changes to the "digitized" field.
+func (m *DossierMutation) ResetDigitized() {
+	m.digitized = nil
+}
+
+// SetPaidOnline sets the "paid_online" field.
+func (m *DossierMutation) SetPaidOnline(b bool) {
+	m.paid_online = &b
+}
+
+// PaidOnline returns the value of the "paid_online" field in the mutation.
+func (m *DossierMutation) PaidOnline() (r bool, exists bool) {
+	v := m.paid_online
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidOnline returns the old "paid_online" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldPaidOnline(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidOnline is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidOnline requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidOnline: %w", err)
+	}
+	return oldValue.PaidOnline, nil
+}
+
+// ResetPaidOnline resets all changes to the "paid_online" field.
+func (m *DossierMutation) ResetPaidOnline() {
+	m.paid_online = nil
+}
+
+// SetComplained sets the "complained" field.
+func (m *DossierMutation) SetComplained(b bool) {
+	m.complained = &b
+}
+
+// Complained returns the value of the "complained" field in the mutation.
+func (m *DossierMutation) Complained() (r bool, exists bool) {
+	v := m.complained
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComplained returns the old "complained" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldComplained(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComplained is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComplained requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComplained: %w", err)
+	}
+	return oldValue.Complained, nil
+}
+
+// ResetComplained resets all changes to the "complained" field.
+func (m *DossierMutation) ResetComplained() {
+	m.complained = nil
 }
 
 // SetState sets the "state" field.
@@ -4202,7 +4313,7 @@ func (m *DossierMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DossierMutation) Fields() []string {
-	fields := make([]string, 0, 35)
+	fields := make([]string, 0, 38)
 	if m.create_time != nil {
 		fields = append(fields, dossier.FieldCreateTime)
 	}
@@ -4250,6 +4361,15 @@ func (m *DossierMutation) Fields() []string {
 	}
 	if m.components != nil {
 		fields = append(fields, dossier.FieldComponents)
+	}
+	if m.digitized != nil {
+		fields = append(fields, dossier.FieldDigitized)
+	}
+	if m.paid_online != nil {
+		fields = append(fields, dossier.FieldPaidOnline)
+	}
+	if m.complained != nil {
+		fields = append(fields, dossier.FieldComplained)
 	}
 	if m.state != nil {
 		fields = append(fields, dossier.FieldState)
@@ -4348,6 +4468,12 @@ func (m *DossierMutation) Field(name string) (ent.Value, bool) {
 		return m.Channel()
 	case dossier.FieldComponents:
 		return m.Components()
+	case dossier.FieldDigitized:
+		return m.Digitized()
+	case dossier.FieldPaidOnline:
+		return m.PaidOnline()
+	case dossier.FieldComplained:
+		return m.Complained()
 	case dossier.FieldState:
 		return m.State()
 	case dossier.FieldResumeState:
@@ -4427,6 +4553,12 @@ func (m *DossierMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldChannel(ctx)
 	case dossier.FieldComponents:
 		return m.OldComponents(ctx)
+	case dossier.FieldDigitized:
+		return m.OldDigitized(ctx)
+	case dossier.FieldPaidOnline:
+		return m.OldPaidOnline(ctx)
+	case dossier.FieldComplained:
+		return m.OldComplained(ctx)
 	case dossier.FieldState:
 		return m.OldState(ctx)
 	case dossier.FieldResumeState:
@@ -4585,6 +4717,27 @@ func (m *DossierMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetComponents(v)
+		return nil
+	case dossier.FieldDigitized:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDigitized(v)
+		return nil
+	case dossier.FieldPaidOnline:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidOnline(v)
+		return nil
+	case dossier.FieldComplained:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComplained(v)
 		return nil
 	case dossier.FieldState:
 		v, ok := value.(schematype.DossierState)
@@ -4977,6 +5130,15 @@ func (m *DossierMutation) ResetField(name string) error {
 		return nil
 	case dossier.FieldComponents:
 		m.ResetComponents()
+		return nil
+	case dossier.FieldDigitized:
+		m.ResetDigitized()
+		return nil
+	case dossier.FieldPaidOnline:
+		m.ResetPaidOnline()
+		return nil
+	case dossier.FieldComplained:
+		m.ResetComplained()
 		return nil
 	case dossier.FieldState:
 		m.ResetState()

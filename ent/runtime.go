@@ -228,28 +228,40 @@ func init() {
 	dossier.DefaultApplicantAddress = dossierDescApplicantAddress.Default.(string)
 	// dossier.ApplicantAddressValidator is a validator for the "applicant_address" field. It is called by the builders before save.
 	dossier.ApplicantAddressValidator = dossierDescApplicantAddress.Validators[0].(func(string) error)
+	// dossierDescDigitized is the schema descriptor for digitized field.
+	dossierDescDigitized := dossierFields[14].Descriptor()
+	// dossier.DefaultDigitized holds the default value on creation for the digitized field.
+	dossier.DefaultDigitized = dossierDescDigitized.Default.(bool)
+	// dossierDescPaidOnline is the schema descriptor for paid_online field.
+	dossierDescPaidOnline := dossierFields[15].Descriptor()
+	// dossier.DefaultPaidOnline holds the default value on creation for the paid_online field.
+	dossier.DefaultPaidOnline = dossierDescPaidOnline.Default.(bool)
+	// dossierDescComplained is the schema descriptor for complained field.
+	dossierDescComplained := dossierFields[16].Descriptor()
+	// dossier.DefaultComplained holds the default value on creation for the complained field.
+	dossier.DefaultComplained = dossierDescComplained.Default.(bool)
 	// dossierDescPausedMinutes is the schema descriptor for paused_minutes field.
-	dossierDescPausedMinutes := dossierFields[23].Descriptor()
+	dossierDescPausedMinutes := dossierFields[26].Descriptor()
 	// dossier.DefaultPausedMinutes holds the default value on creation for the paused_minutes field.
 	dossier.DefaultPausedMinutes = dossierDescPausedMinutes.Default.(int)
 	// dossierDescCurrentPosition is the schema descriptor for current_position field.
-	dossierDescCurrentPosition := dossierFields[24].Descriptor()
+	dossierDescCurrentPosition := dossierFields[27].Descriptor()
 	// dossier.DefaultCurrentPosition holds the default value on creation for the current_position field.
 	dossier.DefaultCurrentPosition = dossierDescCurrentPosition.Default.(int)
 	// dossierDescSupplementRounds is the schema descriptor for supplement_rounds field.
-	dossierDescSupplementRounds := dossierFields[25].Descriptor()
+	dossierDescSupplementRounds := dossierFields[28].Descriptor()
 	// dossier.DefaultSupplementRounds holds the default value on creation for the supplement_rounds field.
 	dossier.DefaultSupplementRounds = dossierDescSupplementRounds.Default.(int)
 	// dossierDescSendBacks is the schema descriptor for send_backs field.
-	dossierDescSendBacks := dossierFields[26].Descriptor()
+	dossierDescSendBacks := dossierFields[29].Descriptor()
 	// dossier.DefaultSendBacks holds the default value on creation for the send_backs field.
 	dossier.DefaultSendBacks = dossierDescSendBacks.Default.(int)
 	// dossierDescApologized is the schema descriptor for apologized field.
-	dossierDescApologized := dossierFields[27].Descriptor()
+	dossierDescApologized := dossierFields[30].Descriptor()
 	// dossier.DefaultApologized holds the default value on creation for the apologized field.
 	dossier.DefaultApologized = dossierDescApologized.Default.(bool)
 	// dossierDescVersion is the schema descriptor for version field.
-	dossierDescVersion := dossierFields[32].Descriptor()
+	dossierDescVersion := dossierFields[35].Descriptor()
 	// dossier.DefaultVersion holds the default value on creation for the version field.
 	dossier.DefaultVersion = dossierDescVersion.Default.(int)
 	dossiercounterFields := schema.DossierCounter{}.Fields()

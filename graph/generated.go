@@ -133,12 +133,14 @@ type ComplexityRoot struct {
 		AvailableActions      func(childComplexity int) int
 		Channel               func(childComplexity int) int
 		Code                  func(childComplexity int) int
+		Complained            func(childComplexity int) int
 		CompletedAt           func(childComplexity int) int
 		Components            func(childComplexity int) int
 		CreateTime            func(childComplexity int) int
 		CurrentAgencies       func(childComplexity int) int
 		DeskAgency            func(childComplexity int) int
 		DeskAgencyID          func(childComplexity int) int
+		Digitized             func(childComplexity int) int
 		DueSoon               func(childComplexity int) int
 		Events                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierEventOrder, where *ent.DossierEventWhereInput) int
 		ExternalCode          func(childComplexity int) int
@@ -151,6 +153,7 @@ type ComplexityRoot struct {
 		OriginalAppointmentAt func(childComplexity int) int
 		Overdue               func(childComplexity int) int
 		OverdueAt             func(childComplexity int) int
+		PaidOnline            func(childComplexity int) int
 		PausedAt              func(childComplexity int) int
 		PausedMinutes         func(childComplexity int) int
 		PortalStatus          func(childComplexity int) int
@@ -258,6 +261,7 @@ type ComplexityRoot struct {
 		ForwardDossier    func(childComplexity int, id int) int
 		ReassignDossier   func(childComplexity int, id int, officerID int) int
 		ReceiveDossier    func(childComplexity int, input workflow.ReceiveInput) int
+		RecordComplaint   func(childComplexity int, id int, note string) int
 		RefuseDossier     func(childComplexity int, id int, reason string) int
 		ReplyCoordination func(childComplexity int, id int, agree bool, opinion string) int
 		RequestSupplement func(childComplexity int, id int, reason string, items []string) int
@@ -392,6 +396,7 @@ type ComplexityRoot struct {
 		Procedures            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProcedureOrder, where *ent.ProcedureWhereInput) int
 		RepeatedSupplements   func(childComplexity int, minRounds int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		ReturnedDossiers      func(childComplexity int, minSendBacks int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		ServiceIndex          func(childComplexity int, period report.PeriodInput, agencyID *int) int
 		StateDiagram          func(childComplexity int) int
 		WorkingDeadline       func(childComplexity int, from time.Time, workingDays float64) int
 		WorkingMinutesBetween func(childComplexity int, from time.Time, to time.Time) int
@@ -413,6 +418,29 @@ type ComplexityRoot struct {
 		ProcedureID     func(childComplexity int) int
 		Role            func(childComplexity int) int
 		Task            func(childComplexity int) int
+	}
+
+	ServiceIndex struct {
+		AsOf                  func(childComplexity int) int
+		AverageProcessingDays func(childComplexity int) int
+		Complained            func(childComplexity int) int
+		ComplaintRate         func(childComplexity int) int
+		DigitizationRate      func(childComplexity int) int
+		Digitized             func(childComplexity int) int
+		Finished              func(childComplexity int) int
+		Judged                func(childComplexity int) int
+		Late                  func(childComplexity int) int
+		LateRate              func(childComplexity int) int
+		OnTime                func(childComplexity int) int
+		OnTimeRate            func(childComplexity int) int
+		Online                func(childComplexity int) int
+		OnlinePaymentRate     func(childComplexity int) int
+		OnlineRate            func(childComplexity int) int
+		PaidOnline            func(childComplexity int) int
+		Period                func(childComplexity int) int
+		Received              func(childComplexity int) int
+		Satisfaction          func(childComplexity int) int
+		WithFee               func(childComplexity int) int
 	}
 
 	SubmittedComponent struct {
@@ -464,6 +492,7 @@ type MutationResolver interface {
 	SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error)
 	ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error)
 	SetParIndex(ctx context.Context, agencyID int, year int, score float64) (*ent.ParIndex, error)
+	RecordComplaint(ctx context.Context, id int, note string) (*ent.Dossier, error)
 	AcceptDossier(ctx context.Context, id int) (*ent.Dossier, error)
 	ForwardDossier(ctx context.Context, id int) (*ent.Dossier, error)
 	TransferDossier(ctx context.Context, id int, note string) (*ent.Dossier, error)
@@ -500,6 +529,7 @@ type QueryResolver interface {
 	RepeatedSupplements(ctx context.Context, minRounds int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.DossierConnection, error)
 	HeadRating(ctx context.Context, year int) ([]*report.HeadRating, error)
 	PerformanceTrend(ctx context.Context, period report.PeriodInput, interval report.Interval, view report.View, agencyID *int) ([]*report.TrendPoint, error)
+	ServiceIndex(ctx context.Context, period report.PeriodInput, agencyID *int) (*report.ServiceIndex, error)
 	StateDiagram(ctx context.Context) (string, error)
 	Now(ctx context.Context) (*time.Time, error)
 }
@@ -847,6 +877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.Code(childComplexity), true
+	case "Dossier.complained":
+		if e.ComplexityRoot.Dossier.Complained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.Complained(childComplexity), true
 	case "Dossier.completedAt":
 		if e.ComplexityRoot.Dossier.CompletedAt == nil {
 			break
@@ -883,6 +919,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.DeskAgencyID(childComplexity), true
+	case "Dossier.digitized":
+		if e.ComplexityRoot.Dossier.Digitized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.Digitized(childComplexity), true
 	case "Dossier.dueSoon":
 		if e.ComplexityRoot.Dossier.DueSoon == nil {
 			break
@@ -960,6 +1002,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.OverdueAt(childComplexity), true
+	case "Dossier.paidOnline":
+		if e.ComplexityRoot.Dossier.PaidOnline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.PaidOnline(childComplexity), true
 	case "Dossier.pausedAt":
 		if e.ComplexityRoot.Dossier.PausedAt == nil {
 			break
@@ -1526,6 +1574,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReceiveDossier(childComplexity, args["input"].(workflow.ReceiveInput)), true
+	case "Mutation.recordComplaint":
+		if e.ComplexityRoot.Mutation.RecordComplaint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordComplaint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordComplaint(childComplexity, args["id"].(int), args["note"].(string)), true
 	case "Mutation.refuseDossier":
 		if e.ComplexityRoot.Mutation.RefuseDossier == nil {
 			break
@@ -2274,6 +2333,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReturnedDossiers(childComplexity, args["minSendBacks"].(int), args["period"].(report.PeriodInput), args["agencyID"].(*int), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "Query.serviceIndex":
+		if e.ComplexityRoot.Query.ServiceIndex == nil {
+			break
+		}
+
+		args, err := ec.field_Query_serviceIndex_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ServiceIndex(childComplexity, args["period"].(report.PeriodInput), args["agencyID"].(*int)), true
 	case "Query.stateDiagram":
 		if e.ComplexityRoot.Query.StateDiagram == nil {
 			break
@@ -2376,6 +2446,127 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RouteStep.Task(childComplexity), true
+
+	case "ServiceIndex.asOf":
+		if e.ComplexityRoot.ServiceIndex.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.AsOf(childComplexity), true
+	case "ServiceIndex.averageProcessingDays":
+		if e.ComplexityRoot.ServiceIndex.AverageProcessingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.AverageProcessingDays(childComplexity), true
+	case "ServiceIndex.complained":
+		if e.ComplexityRoot.ServiceIndex.Complained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Complained(childComplexity), true
+	case "ServiceIndex.complaintRate":
+		if e.ComplexityRoot.ServiceIndex.ComplaintRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.ComplaintRate(childComplexity), true
+	case "ServiceIndex.digitizationRate":
+		if e.ComplexityRoot.ServiceIndex.DigitizationRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.DigitizationRate(childComplexity), true
+	case "ServiceIndex.digitized":
+		if e.ComplexityRoot.ServiceIndex.Digitized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Digitized(childComplexity), true
+	case "ServiceIndex.finished":
+		if e.ComplexityRoot.ServiceIndex.Finished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Finished(childComplexity), true
+	case "ServiceIndex.judged":
+		if e.ComplexityRoot.ServiceIndex.Judged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Judged(childComplexity), true
+	case "ServiceIndex.late":
+		if e.ComplexityRoot.ServiceIndex.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Late(childComplexity), true
+	case "ServiceIndex.lateRate":
+		if e.ComplexityRoot.ServiceIndex.LateRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.LateRate(childComplexity), true
+	case "ServiceIndex.onTime":
+		if e.ComplexityRoot.ServiceIndex.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.OnTime(childComplexity), true
+	case "ServiceIndex.onTimeRate":
+		if e.ComplexityRoot.ServiceIndex.OnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.OnTimeRate(childComplexity), true
+	case "ServiceIndex.online":
+		if e.ComplexityRoot.ServiceIndex.Online == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Online(childComplexity), true
+	case "ServiceIndex.onlinePaymentRate":
+		if e.ComplexityRoot.ServiceIndex.OnlinePaymentRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.OnlinePaymentRate(childComplexity), true
+	case "ServiceIndex.onlineRate":
+		if e.ComplexityRoot.ServiceIndex.OnlineRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.OnlineRate(childComplexity), true
+	case "ServiceIndex.paidOnline":
+		if e.ComplexityRoot.ServiceIndex.PaidOnline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.PaidOnline(childComplexity), true
+	case "ServiceIndex.period":
+		if e.ComplexityRoot.ServiceIndex.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Period(childComplexity), true
+	case "ServiceIndex.received":
+		if e.ComplexityRoot.ServiceIndex.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Received(childComplexity), true
+	case "ServiceIndex.satisfaction":
+		if e.ComplexityRoot.ServiceIndex.Satisfaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.Satisfaction(childComplexity), true
+	case "ServiceIndex.withFee":
+		if e.ComplexityRoot.ServiceIndex.WithFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceIndex.WithFee(childComplexity), true
 
 	case "SubmittedComponent.digitized":
 		if e.ComplexityRoot.SubmittedComponent.Digitized == nil {
@@ -2739,6 +2930,12 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_channel(ctx, field)
 	case "components":
 		return ec.fieldContext_Dossier_components(ctx, field)
+	case "digitized":
+		return ec.fieldContext_Dossier_digitized(ctx, field)
+	case "paidOnline":
+		return ec.fieldContext_Dossier_paidOnline(ctx, field)
+	case "complained":
+		return ec.fieldContext_Dossier_complained(ctx, field)
 	case "state":
 		return ec.fieldContext_Dossier_state(ctx, field)
 	case "submittedAt":
@@ -3191,6 +3388,52 @@ func (ec *executionContext) childFields_RouteStep(ctx context.Context, field gra
 		return ec.fieldContext_RouteStep_agency(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RouteStep", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceIndex(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_ServiceIndex_period(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ServiceIndex_asOf(ctx, field)
+	case "judged":
+		return ec.fieldContext_ServiceIndex_judged(ctx, field)
+	case "onTime":
+		return ec.fieldContext_ServiceIndex_onTime(ctx, field)
+	case "late":
+		return ec.fieldContext_ServiceIndex_late(ctx, field)
+	case "onTimeRate":
+		return ec.fieldContext_ServiceIndex_onTimeRate(ctx, field)
+	case "lateRate":
+		return ec.fieldContext_ServiceIndex_lateRate(ctx, field)
+	case "finished":
+		return ec.fieldContext_ServiceIndex_finished(ctx, field)
+	case "averageProcessingDays":
+		return ec.fieldContext_ServiceIndex_averageProcessingDays(ctx, field)
+	case "received":
+		return ec.fieldContext_ServiceIndex_received(ctx, field)
+	case "online":
+		return ec.fieldContext_ServiceIndex_online(ctx, field)
+	case "onlineRate":
+		return ec.fieldContext_ServiceIndex_onlineRate(ctx, field)
+	case "digitized":
+		return ec.fieldContext_ServiceIndex_digitized(ctx, field)
+	case "digitizationRate":
+		return ec.fieldContext_ServiceIndex_digitizationRate(ctx, field)
+	case "withFee":
+		return ec.fieldContext_ServiceIndex_withFee(ctx, field)
+	case "paidOnline":
+		return ec.fieldContext_ServiceIndex_paidOnline(ctx, field)
+	case "onlinePaymentRate":
+		return ec.fieldContext_ServiceIndex_onlinePaymentRate(ctx, field)
+	case "complained":
+		return ec.fieldContext_ServiceIndex_complained(ctx, field)
+	case "complaintRate":
+		return ec.fieldContext_ServiceIndex_complaintRate(ctx, field)
+	case "satisfaction":
+		return ec.fieldContext_ServiceIndex_satisfaction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceIndex", field.Name)
 }
 
 func (ec *executionContext) childFields_SubmittedComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3722,6 +3965,28 @@ func (ec *executionContext) field_Mutation_receiveDossier_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordComplaint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
 	return args, nil
 }
 
@@ -4484,6 +4749,28 @@ func (ec *executionContext) field_Query_returnedDossiers_args(ctx context.Contex
 		return nil, err
 	}
 	args["last"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_serviceIndex_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (report.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2lienthongᚋreportᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg1
 	return args, nil
 }
 
@@ -6041,6 +6328,75 @@ func (ec *executionContext) fieldContext_Dossier_components(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Dossier_digitized(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_digitized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digitized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_digitized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Dossier_paidOnline(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_paidOnline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOnline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_paidOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Dossier_complained(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_complained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_complained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Dossier_state(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
@@ -8455,6 +8811,50 @@ func (ec *executionContext) fieldContext_Mutation_setParIndex(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setParIndex_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordComplaint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordComplaint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordComplaint(ctx, fc.Args["id"].(int), fc.Args["note"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dossier) graphql.Marshaler {
+			return ec.marshalNDossier2ᚖlienthongᚋentᚐDossier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordComplaint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dossier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordComplaint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11768,6 +12168,50 @@ func (ec *executionContext) fieldContext_Query_performanceTrend(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_serviceIndex(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serviceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ServiceIndex(ctx, fc.Args["period"].(report.PeriodInput), fc.Args["agencyID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.ServiceIndex) graphql.Marshaler {
+			return ec.marshalNServiceIndex2ᚖlienthongᚋreportᚐServiceIndex(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serviceIndex(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceIndex(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_serviceIndex_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_stateDiagram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12182,6 +12626,475 @@ func (ec *executionContext) fieldContext_RouteStep_agency(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ServiceIndex_period(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Period) graphql.Marshaler {
+			return ec.marshalNReportPeriod2lienthongᚋreportᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceIndex",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceIndex_asOf(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_judged(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_judged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_judged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_onTime(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_late(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_onTimeRate(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_lateRate(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_lateRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_lateRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_finished(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_finished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_finished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_averageProcessingDays(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_averageProcessingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageProcessingDays(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_averageProcessingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_received(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_online(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_online(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Online, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_online(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_onlineRate(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_onlineRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlineRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_onlineRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_digitized(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_digitized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digitized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_digitized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_digitizationRate(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_digitizationRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DigitizationRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_digitizationRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_withFee(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_withFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_withFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_paidOnline(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_paidOnline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOnline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_paidOnline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_onlinePaymentRate(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_onlinePaymentRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlinePaymentRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_onlinePaymentRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_complained(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_complained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_complained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_complaintRate(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_complaintRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComplaintRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_complaintRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceIndex_satisfaction(ctx context.Context, field graphql.CollectedField, obj *report.ServiceIndex) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceIndex_satisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Satisfaction(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceIndex_satisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceIndex", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _SubmittedComponent_name(ctx context.Context, field graphql.CollectedField, obj *schematype.SubmittedComponent) (ret graphql.Marshaler) {
@@ -16194,7 +17107,7 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "externalCode", "externalCodeNEQ", "externalCodeIn", "externalCodeNotIn", "externalCodeGT", "externalCodeGTE", "externalCodeLT", "externalCodeLTE", "externalCodeContains", "externalCodeHasPrefix", "externalCodeHasSuffix", "externalCodeIsNil", "externalCodeNotNil", "externalCodeEqualFold", "externalCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "deskAgencyID", "deskAgencyIDNEQ", "deskAgencyIDIn", "deskAgencyIDNotIn", "leadAgencyID", "leadAgencyIDNEQ", "leadAgencyIDIn", "leadAgencyIDNotIn", "leadAgencyIDIsNil", "leadAgencyIDNotNil", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "applicantIDNumber", "applicantIDNumberNEQ", "applicantIDNumberIn", "applicantIDNumberNotIn", "applicantIDNumberGT", "applicantIDNumberGTE", "applicantIDNumberLT", "applicantIDNumberLTE", "applicantIDNumberContains", "applicantIDNumberHasPrefix", "applicantIDNumberHasSuffix", "applicantIDNumberEqualFold", "applicantIDNumberContainsFold", "applicantPhone", "applicantPhoneNEQ", "applicantPhoneIn", "applicantPhoneNotIn", "applicantPhoneGT", "applicantPhoneGTE", "applicantPhoneLT", "applicantPhoneLTE", "applicantPhoneContains", "applicantPhoneHasPrefix", "applicantPhoneHasSuffix", "applicantPhoneEqualFold", "applicantPhoneContainsFold", "applicantEmail", "applicantEmailNEQ", "applicantEmailIn", "applicantEmailNotIn", "applicantEmailGT", "applicantEmailGTE", "applicantEmailLT", "applicantEmailLTE", "applicantEmailContains", "applicantEmailHasPrefix", "applicantEmailHasSuffix", "applicantEmailEqualFold", "applicantEmailContainsFold", "applicantAddress", "applicantAddressNEQ", "applicantAddressIn", "applicantAddressNotIn", "applicantAddressGT", "applicantAddressGTE", "applicantAddressLT", "applicantAddressLTE", "applicantAddressContains", "applicantAddressHasPrefix", "applicantAddressHasSuffix", "applicantAddressEqualFold", "applicantAddressContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "state", "stateNEQ", "stateIn", "stateNotIn", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "appointmentAt", "appointmentAtNEQ", "appointmentAtIn", "appointmentAtNotIn", "appointmentAtGT", "appointmentAtGTE", "appointmentAtLT", "appointmentAtLTE", "appointmentAtIsNil", "appointmentAtNotNil", "originalAppointmentAt", "originalAppointmentAtNEQ", "originalAppointmentAtIn", "originalAppointmentAtNotIn", "originalAppointmentAtGT", "originalAppointmentAtGTE", "originalAppointmentAtLT", "originalAppointmentAtLTE", "originalAppointmentAtIsNil", "originalAppointmentAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "pausedAt", "pausedAtNEQ", "pausedAtIn", "pausedAtNotIn", "pausedAtGT", "pausedAtGTE", "pausedAtLT", "pausedAtLTE", "pausedAtIsNil", "pausedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "supplementRounds", "supplementRoundsNEQ", "supplementRoundsIn", "supplementRoundsNotIn", "supplementRoundsGT", "supplementRoundsGTE", "supplementRoundsLT", "supplementRoundsLTE", "sendBacks", "sendBacksNEQ", "sendBacksIn", "sendBacksNotIn", "sendBacksGT", "sendBacksGTE", "sendBacksLT", "sendBacksLTE", "apologized", "apologizedNEQ", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "judgementIsNil", "judgementNotNil", "processingMinutes", "processingMinutesNEQ", "processingMinutesIn", "processingMinutesNotIn", "processingMinutesGT", "processingMinutesGTE", "processingMinutesLT", "processingMinutesLTE", "processingMinutesIsNil", "processingMinutesNotNil", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "hasProcedure", "hasProcedureWith", "hasDeskAgency", "hasDeskAgencyWith", "hasLeadAgency", "hasLeadAgencyWith", "hasLegs", "hasLegsWith", "hasEvents", "hasEventsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "externalCode", "externalCodeNEQ", "externalCodeIn", "externalCodeNotIn", "externalCodeGT", "externalCodeGTE", "externalCodeLT", "externalCodeLTE", "externalCodeContains", "externalCodeHasPrefix", "externalCodeHasSuffix", "externalCodeIsNil", "externalCodeNotNil", "externalCodeEqualFold", "externalCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "deskAgencyID", "deskAgencyIDNEQ", "deskAgencyIDIn", "deskAgencyIDNotIn", "leadAgencyID", "leadAgencyIDNEQ", "leadAgencyIDIn", "leadAgencyIDNotIn", "leadAgencyIDIsNil", "leadAgencyIDNotNil", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "applicantIDNumber", "applicantIDNumberNEQ", "applicantIDNumberIn", "applicantIDNumberNotIn", "applicantIDNumberGT", "applicantIDNumberGTE", "applicantIDNumberLT", "applicantIDNumberLTE", "applicantIDNumberContains", "applicantIDNumberHasPrefix", "applicantIDNumberHasSuffix", "applicantIDNumberEqualFold", "applicantIDNumberContainsFold", "applicantPhone", "applicantPhoneNEQ", "applicantPhoneIn", "applicantPhoneNotIn", "applicantPhoneGT", "applicantPhoneGTE", "applicantPhoneLT", "applicantPhoneLTE", "applicantPhoneContains", "applicantPhoneHasPrefix", "applicantPhoneHasSuffix", "applicantPhoneEqualFold", "applicantPhoneContainsFold", "applicantEmail", "applicantEmailNEQ", "applicantEmailIn", "applicantEmailNotIn", "applicantEmailGT", "applicantEmailGTE", "applicantEmailLT", "applicantEmailLTE", "applicantEmailContains", "applicantEmailHasPrefix", "applicantEmailHasSuffix", "applicantEmailEqualFold", "applicantEmailContainsFold", "applicantAddress", "applicantAddressNEQ", "applicantAddressIn", "applicantAddressNotIn", "applicantAddressGT", "applicantAddressGTE", "applicantAddressLT", "applicantAddressLTE", "applicantAddressContains", "applicantAddressHasPrefix", "applicantAddressHasSuffix", "applicantAddressEqualFold", "applicantAddressContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "digitized", "digitizedNEQ", "paidOnline", "paidOnlineNEQ", "complained", "complainedNEQ", "state", "stateNEQ", "stateIn", "stateNotIn", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "appointmentAt", "appointmentAtNEQ", "appointmentAtIn", "appointmentAtNotIn", "appointmentAtGT", "appointmentAtGTE", "appointmentAtLT", "appointmentAtLTE", "appointmentAtIsNil", "appointmentAtNotNil", "originalAppointmentAt", "originalAppointmentAtNEQ", "originalAppointmentAtIn", "originalAppointmentAtNotIn", "originalAppointmentAtGT", "originalAppointmentAtGTE", "originalAppointmentAtLT", "originalAppointmentAtLTE", "originalAppointmentAtIsNil", "originalAppointmentAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "pausedAt", "pausedAtNEQ", "pausedAtIn", "pausedAtNotIn", "pausedAtGT", "pausedAtGTE", "pausedAtLT", "pausedAtLTE", "pausedAtIsNil", "pausedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "supplementRounds", "supplementRoundsNEQ", "supplementRoundsIn", "supplementRoundsNotIn", "supplementRoundsGT", "supplementRoundsGTE", "supplementRoundsLT", "supplementRoundsLTE", "sendBacks", "sendBacksNEQ", "sendBacksIn", "sendBacksNotIn", "sendBacksGT", "sendBacksGTE", "sendBacksLT", "sendBacksLTE", "apologized", "apologizedNEQ", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "judgementIsNil", "judgementNotNil", "processingMinutes", "processingMinutesNEQ", "processingMinutesIn", "processingMinutesNotIn", "processingMinutesGT", "processingMinutesGTE", "processingMinutesLT", "processingMinutesLTE", "processingMinutesIsNil", "processingMinutesNotNil", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "hasProcedure", "hasProcedureWith", "hasDeskAgency", "hasDeskAgencyWith", "hasLeadAgency", "hasLeadAgencyWith", "hasLegs", "hasLegsWith", "hasEvents", "hasEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17272,6 +18185,48 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.ChannelNotIn = data
+		case "digitized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digitized"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Digitized = data
+		case "digitizedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digitizedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigitizedNEQ = data
+		case "paidOnline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidOnline"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidOnline = data
+		case "paidOnlineNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidOnlineNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidOnlineNEQ = data
+		case "complained":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complained"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Complained = data
+		case "complainedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complainedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComplainedNEQ = data
 		case "state":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
 			data, err := ec.unmarshalODossierState2ᚖlienthongᚋentᚋschemaᚋschematypeᚐDossierState(ctx, v)
@@ -21315,7 +22270,11 @@ func (ec *executionContext) unmarshalInputReceiveDossierInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"procedureCode", "channel", "applicant", "components", "deskAgencyCode", "externalCode", "source"}
+	if _, present := asMap["paidOnline"]; !present {
+		asMap["paidOnline"] = false
+	}
+
+	fieldsInOrder := [...]string{"procedureCode", "channel", "applicant", "components", "paidOnline", "deskAgencyCode", "externalCode", "source"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21350,6 +22309,13 @@ func (ec *executionContext) unmarshalInputReceiveDossierInput(ctx context.Contex
 				return it, err
 			}
 			it.Components = data
+		case "paidOnline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidOnline"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidOnline = data
 		case "deskAgencyCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deskAgencyCode"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -22918,6 +23884,21 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "digitized":
+			out.Values[i] = ec._Dossier_digitized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidOnline":
+			out.Values[i] = ec._Dossier_paidOnline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "complained":
+			out.Values[i] = ec._Dossier_complained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "state":
 			out.Values[i] = ec._Dossier_state(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24310,6 +25291,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setParIndex":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setParIndex(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordComplaint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordComplaint(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -25726,6 +26714,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "serviceIndex":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_serviceIndex(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "stateDiagram":
 			field := field
 
@@ -25976,6 +26986,139 @@ func (ec *executionContext) _RouteStep(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceIndexImplementors = []string{"ServiceIndex"}
+
+func (ec *executionContext) _ServiceIndex(ctx context.Context, sel ast.SelectionSet, obj *report.ServiceIndex) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceIndexImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceIndex")
+		case "period":
+			out.Values[i] = ec._ServiceIndex_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._ServiceIndex_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judged":
+			out.Values[i] = ec._ServiceIndex_judged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTime":
+			out.Values[i] = ec._ServiceIndex_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._ServiceIndex_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTimeRate":
+			out.Values[i] = ec._ServiceIndex_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lateRate":
+			out.Values[i] = ec._ServiceIndex_lateRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "finished":
+			out.Values[i] = ec._ServiceIndex_finished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageProcessingDays":
+			out.Values[i] = ec._ServiceIndex_averageProcessingDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "received":
+			out.Values[i] = ec._ServiceIndex_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "online":
+			out.Values[i] = ec._ServiceIndex_online(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onlineRate":
+			out.Values[i] = ec._ServiceIndex_onlineRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "digitized":
+			out.Values[i] = ec._ServiceIndex_digitized(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digitizationRate":
+			out.Values[i] = ec._ServiceIndex_digitizationRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "withFee":
+			out.Values[i] = ec._ServiceIndex_withFee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOnline":
+			out.Values[i] = ec._ServiceIndex_paidOnline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onlinePaymentRate":
+			out.Values[i] = ec._ServiceIndex_onlinePaymentRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "complained":
+			out.Values[i] = ec._ServiceIndex_complained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complaintRate":
+			out.Values[i] = ec._ServiceIndex_complaintRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "satisfaction":
+			out.Values[i] = ec._ServiceIndex_satisfaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27456,6 +28599,16 @@ func (ec *executionContext) marshalNRouteStepRole2lienthongᚋentᚋroutestepᚐ
 func (ec *executionContext) unmarshalNRouteStepWhereInput2ᚖlienthongᚋentᚐRouteStepWhereInput(ctx context.Context, v any) (*ent.RouteStepWhereInput, error) {
 	res, err := ec.unmarshalInputRouteStepWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceIndex2ᚖlienthongᚋreportᚐServiceIndex(ctx context.Context, sel ast.SelectionSet, v *report.ServiceIndex) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ServiceIndex(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

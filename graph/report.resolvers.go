@@ -23,6 +23,11 @@ func (r *mutationResolver) SetParIndex(ctx context.Context, agencyID int, year i
 	return r.reporter.SetParIndex(ctx, agencyID, year, score)
 }
 
+// RecordComplaint is the resolver for the recordComplaint field.
+func (r *mutationResolver) RecordComplaint(ctx context.Context, id int, note string) (*ent.Dossier, error) {
+	return r.engine.RecordComplaint(ctx, id, note)
+}
+
 // Performance is the resolver for the performance field.
 func (r *queryResolver) Performance(ctx context.Context, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) (*report.PerformanceReport, error) {
 	return r.reporter.Performance(ctx, report.PerformanceInput{Period: period, GroupBy: groupBy, View: view, AgencyIDs: agencyIDs})
@@ -54,6 +59,11 @@ func (r *queryResolver) HeadRating(ctx context.Context, year int) ([]*report.Hea
 // PerformanceTrend is the resolver for the performanceTrend field.
 func (r *queryResolver) PerformanceTrend(ctx context.Context, period report.PeriodInput, interval report.Interval, view report.View, agencyID *int) ([]*report.TrendPoint, error) {
 	return r.reporter.Trend(ctx, period, interval, view, agencyID)
+}
+
+// ServiceIndex is the resolver for the serviceIndex field.
+func (r *queryResolver) ServiceIndex(ctx context.Context, period report.PeriodInput, agencyID *int) (*report.ServiceIndex, error) {
+	return r.reporter.ServiceIndex(ctx, period, agencyID)
 }
 
 // HeadRating returns HeadRatingResolver implementation.

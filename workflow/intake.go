@@ -42,6 +42,7 @@ type ReceiveInput struct {
 	DeskAgencyCode *string
 	ExternalCode   *string
 	Source         *string
+	PaidOnline     bool // the fee was paid through online payment
 }
 
 var idNumberRE = regexp.MustCompile(`^[0-9A-Za-z-]{6,20}$`)
@@ -153,6 +154,8 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		SetApplicantAddress(in.Applicant.Address).
 		SetChannel(in.Channel).
 		SetComponents(in.Components).
+		SetDigitized(allDigitized(in.Components)).
+		SetPaidOnline(in.PaidOnline && proc.Fee > 0).
 		SetState(state).
 		SetSubmittedAt(now).
 		SetVersion(1)
@@ -361,7 +364,8 @@ func intakeHash(deskID int, procCode string, in ReceiveInput) string {
 		Channel    schematype.Channel
 		Applicant  ApplicantInput
 		Components []schematype.SubmittedComponent
-	}{deskID, procCode, in.Channel, in.Applicant, comps})
+		PaidOnline bool
+	}{deskID, procCode, in.Channel, in.Applicant, comps, in.PaidOnline})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -381,4 +385,13 @@ func leadAgency(proc *ent.Procedure, deskID int) int {
 		}
 	}
 	return lead
+}
+
+func allDigitized(cs []schematype.SubmittedComponent) bool {
+	for _, c := range cs {
+		if !c.Digitized {
+			return false
+		}
+	}
+	return len(cs) > 0
 }

@@ -174,9 +174,12 @@ func (e *Engine) markLegOverdue(ctx context.Context, legID, dossierID int, now t
 	})
 }
 
-// systemEvent is an event the system appends without changing the state.
+// systemEvent is an event appended without changing the state: the
+// sweeper's, or a fact recorded by an officer (a complaint).
 type systemEvent struct {
 	typ      dossierevent.Type
+	actorID  *int // nil for the system
+	note     string
 	legID    *int
 	agencyID *int
 	data     map[string]any
@@ -222,6 +225,8 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 				SetToState(d.State).
 				SetNillableLegID(ev.legID).
 				SetNillableAgencyID(ev.agencyID).
+				SetNillableActorID(ev.actorID).
+				SetNote(ev.note).
 				SetData(ev.data).
 				SetAt(ev.at).
 				Exec(ctx)

@@ -51,6 +51,12 @@ const (
 	FieldChannel = "channel"
 	// FieldComponents holds the string denoting the components field in the database.
 	FieldComponents = "components"
+	// FieldDigitized holds the string denoting the digitized field in the database.
+	FieldDigitized = "digitized"
+	// FieldPaidOnline holds the string denoting the paid_online field in the database.
+	FieldPaidOnline = "paid_online"
+	// FieldComplained holds the string denoting the complained field in the database.
+	FieldComplained = "complained"
 	// FieldState holds the string denoting the state field in the database.
 	FieldState = "state"
 	// FieldResumeState holds the string denoting the resume_state field in the database.
@@ -157,6 +163,9 @@ var Columns = []string{
 	FieldApplicantAddress,
 	FieldChannel,
 	FieldComponents,
+	FieldDigitized,
+	FieldPaidOnline,
+	FieldComplained,
 	FieldState,
 	FieldResumeState,
 	FieldSubmittedAt,
@@ -217,6 +226,12 @@ var (
 	DefaultApplicantAddress string
 	// ApplicantAddressValidator is a validator for the "applicant_address" field. It is called by the builders before save.
 	ApplicantAddressValidator func(string) error
+	// DefaultDigitized holds the default value on creation for the "digitized" field.
+	DefaultDigitized bool
+	// DefaultPaidOnline holds the default value on creation for the "paid_online" field.
+	DefaultPaidOnline bool
+	// DefaultComplained holds the default value on creation for the "complained" field.
+	DefaultComplained bool
 	// DefaultPausedMinutes holds the default value on creation for the "paused_minutes" field.
 	DefaultPausedMinutes int
 	// DefaultCurrentPosition holds the default value on creation for the "current_position" field.
@@ -366,6 +381,21 @@ func ByApplicantAddress(opts ...sql.OrderTermOption) OrderOption {
 // ByChannel orders the results by the channel field.
 func ByChannel(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldChannel, opts...).ToFunc()
+}
+
+// ByDigitized orders the results by the digitized field.
+func ByDigitized(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDigitized, opts...).ToFunc()
+}
+
+// ByPaidOnline orders the results by the paid_online field.
+func ByPaidOnline(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaidOnline, opts...).ToFunc()
+}
+
+// ByComplained orders the results by the complained field.
+func ByComplained(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldComplained, opts...).ToFunc()
 }
 
 // ByState orders the results by the state field.

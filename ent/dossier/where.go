@@ -126,6 +126,21 @@ func ApplicantAddress(v string) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldApplicantAddress, v))
 }
 
+// Digitized applies equality check predicate on the "digitized" field. It's identical to DigitizedEQ.
+func Digitized(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldDigitized, v))
+}
+
+// PaidOnline applies equality check predicate on the "paid_online" field. It's identical to PaidOnlineEQ.
+func PaidOnline(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldPaidOnline, v))
+}
+
+// Complained applies equality check predicate on the "complained" field. It's identical to ComplainedEQ.
+func Complained(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldComplained, v))
+}
+
 // SubmittedAt applies equality check predicate on the "submitted_at" field. It's identical to SubmittedAtEQ.
 func SubmittedAt(v time.Time) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldSubmittedAt, v))
@@ -989,6 +1004,36 @@ func ChannelNotIn(vs ...schematype.Channel) predicate.Dossier {
 		v[i] = vs[i]
 	}
 	return predicate.Dossier(sql.FieldNotIn(FieldChannel, v...))
+}
+
+// DigitizedEQ applies the EQ predicate on the "digitized" field.
+func DigitizedEQ(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldDigitized, v))
+}
+
+// DigitizedNEQ applies the NEQ predicate on the "digitized" field.
+func DigitizedNEQ(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldDigitized, v))
+}
+
+// PaidOnlineEQ applies the EQ predicate on the "paid_online" field.
+func PaidOnlineEQ(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldPaidOnline, v))
+}
+
+// PaidOnlineNEQ applies the NEQ predicate on the "paid_online" field.
+func PaidOnlineNEQ(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldPaidOnline, v))
+}
+
+// ComplainedEQ applies the EQ predicate on the "complained" field.
+func ComplainedEQ(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldComplained, v))
+}
+
+// ComplainedNEQ applies the NEQ predicate on the "complained" field.
+func ComplainedNEQ(v bool) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldComplained, v))
 }
 
 // StateEQ applies the EQ predicate on the "state" field.

@@ -152,6 +152,7 @@ const (
 	TypeStop              Type = "STOP"
 	TypeApologize         Type = "APOLOGIZE"
 	TypeReassign          Type = "REASSIGN"
+	TypeComplaint         Type = "COMPLAINT"
 	TypeOverdue           Type = "OVERDUE"
 	TypeDueSoon           Type = "DUE_SOON"
 )
@@ -163,7 +164,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypeSubmit, TypeReceive, TypeAccept, TypeForward, TypeTransfer, TypeCoordinate, TypeReply, TypeSendBack, TypeRequestSupplement, TypeSupplement, TypeReturn, TypeComplete, TypeRefuse, TypeWithdraw, TypeStop, TypeApologize, TypeReassign, TypeOverdue, TypeDueSoon:
+	case TypeSubmit, TypeReceive, TypeAccept, TypeForward, TypeTransfer, TypeCoordinate, TypeReply, TypeSendBack, TypeRequestSupplement, TypeSupplement, TypeReturn, TypeComplete, TypeRefuse, TypeWithdraw, TypeStop, TypeApologize, TypeReassign, TypeComplaint, TypeOverdue, TypeDueSoon:
 		return nil
 	default:
 		return fmt.Errorf("dossierevent: invalid enum value for type field: %q", _type)

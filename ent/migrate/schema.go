@@ -96,6 +96,9 @@ var (
 		{Name: "applicant_address", Type: field.TypeString, Size: 512, Default: ""},
 		{Name: "channel", Type: field.TypeEnum, Enums: []string{"DIRECT", "ONLINE", "POSTAL"}},
 		{Name: "components", Type: field.TypeJSON},
+		{Name: "digitized", Type: field.TypeBool, Default: false},
+		{Name: "paid_online", Type: field.TypeBool, Default: false},
+		{Name: "complained", Type: field.TypeBool, Default: false},
 		{Name: "state", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
 		{Name: "resume_state", Type: field.TypeEnum, Nullable: true, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
 		{Name: "submitted_at", Type: field.TypeTime},
@@ -127,19 +130,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "dossiers_agencies_desk_agency",
-				Columns:    []*schema.Column{DossiersColumns[33]},
+				Columns:    []*schema.Column{DossiersColumns[36]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "dossiers_agencies_lead_agency",
-				Columns:    []*schema.Column{DossiersColumns[34]},
+				Columns:    []*schema.Column{DossiersColumns[37]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dossiers_procedures_dossiers",
-				Columns:    []*schema.Column{DossiersColumns[35]},
+				Columns:    []*schema.Column{DossiersColumns[38]},
 				RefColumns: []*schema.Column{ProceduresColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -153,32 +156,32 @@ var (
 			{
 				Name:    "dossier_desk_agency_id_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[33], DossiersColumns[17]},
+				Columns: []*schema.Column{DossiersColumns[36], DossiersColumns[20]},
 			},
 			{
 				Name:    "dossier_lead_agency_id_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[34], DossiersColumns[17]},
+				Columns: []*schema.Column{DossiersColumns[37], DossiersColumns[20]},
 			},
 			{
 				Name:    "dossier_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[17]},
+				Columns: []*schema.Column{DossiersColumns[20]},
 			},
 			{
 				Name:    "dossier_finished_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[20]},
+				Columns: []*schema.Column{DossiersColumns[23]},
 			},
 			{
 				Name:    "dossier_state_appointment_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[14], DossiersColumns[18]},
+				Columns: []*schema.Column{DossiersColumns[17], DossiersColumns[21]},
 			},
 			{
 				Name:    "dossier_procedure_id",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[35]},
+				Columns: []*schema.Column{DossiersColumns[38]},
 			},
 		},
 	}
@@ -206,7 +209,7 @@ var (
 	DossierEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "seq", Type: field.TypeInt},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"SUBMIT", "RECEIVE", "ACCEPT", "FORWARD", "TRANSFER", "COORDINATE", "REPLY", "SEND_BACK", "REQUEST_SUPPLEMENT", "SUPPLEMENT", "RETURN", "COMPLETE", "REFUSE", "WITHDRAW", "STOP", "APOLOGIZE", "REASSIGN", "OVERDUE", "DUE_SOON"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"SUBMIT", "RECEIVE", "ACCEPT", "FORWARD", "TRANSFER", "COORDINATE", "REPLY", "SEND_BACK", "REQUEST_SUPPLEMENT", "SUPPLEMENT", "RETURN", "COMPLETE", "REFUSE", "WITHDRAW", "STOP", "APOLOGIZE", "REASSIGN", "COMPLAINT", "OVERDUE", "DUE_SOON"}},
 		{Name: "from_state", Type: field.TypeEnum, Nullable: true, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
 		{Name: "to_state", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
 		{Name: "reason", Type: field.TypeString, Size: 2147483647, Default: ""},

@@ -93,6 +93,20 @@ func (Dossier) Fields() []ent.Field {
 		field.JSON("components", []schematype.SubmittedComponent{}).
 			Comment("Documents handed in.").
 			Annotations(entgql.Type("[SubmittedComponent!]")),
+		field.Bool("digitized").
+			Default(false).
+			Immutable().
+			Comment("Whether every component was handed in digitised (Decision 766 digitisation rate).").
+			Annotations(serverOwned()),
+		field.Bool("paid_online").
+			Default(false).
+			Immutable().
+			Comment("Whether the fee was paid through online payment.").
+			Annotations(serverOwned()),
+		field.Bool("complained").
+			Default(false).
+			Comment("Whether the applicant lodged a complaint about the handling.").
+			Annotations(serverOwned()),
 		field.Enum("state").
 			GoType(schematype.DossierState("")).
 			Comment("Current state.").

@@ -47,6 +47,7 @@ func (DossierEvent) Fields() []ent.Field {
 				"Stop", "STOP",
 				"Apologize", "APOLOGIZE",
 				"Reassign", "REASSIGN",
+				"Complaint", "COMPLAINT",
 				"Overdue", "OVERDUE",
 				"DueSoon", "DUE_SOON",
 			).

@@ -1,0 +1,49 @@
+package workflow
+
+import (
+	"context"
+	"strings"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/dossierevent"
+	st "lienthong/ent/schema/schematype"
+)
+
+// RecordComplaint records that the applicant complained about the handling
+// of a dossier (it lowers the Decision 766 satisfaction figure): the desk
+// that received it, or the one-stop system or portal that collected it.
+// Each complaint is an event; the dossier counts once.
+func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent.Dossier, error) {
+	v, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, badInput("note", "write down what the applicant complained about")
+	}
+	_, err = e.systemEvent(ctx, id, func(_ *ent.Tx, d *ent.Dossier) (*systemEvent, error) {
+		if !v.HasRole(auth.RoleIntegration) && !(v.HasRole(auth.RoleDeskOfficer, auth.RoleAgencyHead) && v.AgencyID == d.DeskAgencyID) {
+			return nil, forbidden("complaints are recorded by the desk that received the dossier or by the one-stop system")
+		}
+		if d.State == st.StateSubmitted {
+			return nil, badInput("id", "dossier %s has not been received yet", d.Code)
+		}
+		return &systemEvent{
+			typ:      dossierevent.TypeComplaint,
+			actorID:  &v.OfficerID,
+			agencyID: &v.AgencyID,
+			note:     note,
+			apply:    func(u *ent.DossierUpdate) { u.SetComplained(true) },
+			at:       e.clock.Now(),
+		}, nil
+	})
+	if err != nil {
+		if ent.IsNotFound(err) {
+			return nil, notFound("no dossier with id %d", id)
+		}
+		return nil, err
+	}
+	return e.client.Dossier.Get(ctx, id)
+}
