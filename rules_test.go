@@ -5,6 +5,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -530,4 +531,15 @@ func TestDemoCoversEveryState(t *testing.T) {
 			t.Errorf("no demo dossier has a late leg")
 		}
 	})
+}
+
+// TestCodeDayInVietnam: a dossier received at 23:30 UTC is received at
+// 06:30 the next morning in Vietnam, and its code carries that day.
+func TestCodeDayInVietnam(t *testing.T) {
+	e := newEnv(t, databases(t)["sqlite"](t), true)
+	e.clock.Set(time.Date(2026, 11, 16, 23, 30, 0, 0, time.UTC))
+	code := str(e.mustDo(e.as("desk.dongha"), receiveMutation, map[string]any{"in": marriageInput("Nửa Đêm")}), "receiveDossier", "code")
+	if want := demo.CommuneB + "-261117-"; !strings.HasPrefix(code, want) {
+		t.Errorf("code = %s, want prefix %s", code, want)
+	}
 }

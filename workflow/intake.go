@@ -225,6 +225,12 @@ func clockStart(cal *Calendar, proc *ent.Procedure, received time.Time) time.Tim
 
 // appointmentFrom is the promised result time of a dossier received at
 // received: the clock start plus the procedure's limit in working time.
+// Appointment is the appointment of a dossier of proc received at
+// received: the procedure's limit in working time from the clock's start.
+func Appointment(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
+	return appointmentFrom(cal, proc, received)
+}
+
 func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
 	return cal.Add(clockStart(cal, proc, received), int64(proc.LimitMinutes))
 }
@@ -233,7 +239,7 @@ func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) tim
 // incremented with an upsert inside the intake transaction, which locks it
 // until commit: codes are unique across connections and server instances.
 func nextCode(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time) (string, error) {
-	day := now.Format("060102")
+	day := now.In(VietnamLocation()).Format("060102")
 	err := tx.DossierCounter.Create().
 		SetAgencyID(desk.ID).
 		SetDay(day).
