@@ -80,7 +80,16 @@ func seed(ctx context.Context, cfg config, args []string) error {
 		return err
 	}
 	defer a.db.Close()
-	err = demo.Seed(ctx, a.db.Client, demo.Options{Now: a.clock.Now(), Dossiers: *dossiers})
+	start := time.Now()
+	progress := func(done int) {
+		if done%50000 == 0 || done == *dossiers-14 {
+			fmt.Fprintf(os.Stderr, "\r%d dossiers written (%s)", done, time.Since(start).Round(time.Second))
+		}
+	}
+	err = demo.Seed(ctx, a.db.Client, demo.Options{Now: a.clock.Now(), Dossiers: *dossiers, Progress: progress})
+	if *dossiers > demo.BulkThreshold {
+		fmt.Fprintln(os.Stderr)
+	}
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty):
 		fmt.Fprintln(os.Stderr, "The database holds data already: nothing seeded.")

@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"lienthong/demo"
+	"lienthong/ent"
+	"lienthong/ent/leg"
+	"lienthong/workflow"
 )
 
 const (
@@ -398,6 +402,54 @@ func TestServiceIndex(t *testing.T) {
 			if g, _ := get(si, k).(float64); fmt.Sprintf("%.6f", g) != fmt.Sprintf("%.6f", w) {
 				t.Errorf("%s = %v, want %.6f", k, get(si, k), w)
 			}
+		}
+	})
+}
+
+// TestBulkSeed: the bulk generator behind `seed --dossiers N` writes
+// dossiers whose history is consistent (each state is its last event's
+// target, versions count the events, closed legs are judged) and the
+// reports count them all.
+func TestBulkSeed(t *testing.T) {
+	const n = demo.BulkThreshold + 500
+	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: n}, func(t *testing.T, e *env) {
+		ctx := workflow.SystemContext(t.Context())
+		ds, err := e.app.db.Client.Dossier.Query().WithEvents().WithLegs().All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != n {
+			t.Fatalf("dossiers = %d, want %d", len(ds), n)
+		}
+		bad := 0
+		for _, d := range ds {
+			evs := d.Edges.Events
+			slices.SortFunc(evs, func(a, b *ent.DossierEvent) int { return a.Seq - b.Seq })
+			ok := len(evs) == d.Version && evs[len(evs)-1].ToState == d.State
+			for i, ev := range evs {
+				ok = ok && ev.Seq == i+1 && (i == 0 || !ev.At.Before(evs[i-1].At))
+			}
+			for _, l := range d.Edges.Legs {
+				ok = ok && (l.FinishedAt == nil) == (l.Judgement == leg.JudgementPending)
+			}
+			ok = ok && (d.Judgement != nil) == (d.State == "RETURNED" || d.State == "COMPLETED")
+			if !ok && bad < 3 {
+				t.Errorf("inconsistent dossier %s: state %s version %d events %d", d.Code, d.State, d.Version, len(evs))
+			}
+			if !ok {
+				bad++
+			}
+		}
+		if bad > 0 {
+			t.Fatalf("%d inconsistent dossiers", bad)
+		}
+		rep := e.mustDo(e.as("analyst"), `{ performance(period: {from: "2025-01-01T00:00:00+07:00", to: "2027-01-01T00:00:00+07:00"}) { total { received finished early onTime late } } }`, nil)
+		total := get(rep, "performance", "total")
+		if got := num(total, "received"); got != n-1 { // the story left SUBMITTED has no receipt
+			t.Errorf("received = %d, want %d", got, n-1)
+		}
+		if num(total, "finished") != num(total, "early")+num(total, "onTime")+num(total, "late") || num(total, "late") == 0 {
+			t.Errorf("finished figures do not add up: %v", total)
 		}
 	})
 }

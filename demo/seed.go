@@ -12,6 +12,10 @@ import (
 	"lienthong/workflow"
 )
 
+// BulkThreshold is the number of dossiers above which the demo writes them
+// in bulk instead of driving each through the engine.
+const BulkThreshold = 2000
+
 // ErrNotEmpty is returned when the database holds agencies already.
 var ErrNotEmpty = errors.New("demo: the database is not empty")
 
@@ -21,7 +25,11 @@ type Options struct {
 	Now time.Time
 	// Dossiers is how many dossiers to receive (default 40, at least one
 	// per demo story); negative: none, only the province and its procedures.
+	// Above BulkThreshold, all but the stories are written in bulk over the
+	// past year (see bulk).
 	Dossiers int
+	// Progress, if set, is told how many bulk dossiers are written.
+	Progress func(done int)
 }
 
 // Seeder fills an empty database with the demo province.
@@ -81,6 +89,12 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	}
 	if opts.Dossiers < 0 {
 		return nil
+	}
+	if opts.Dossiers > BulkThreshold {
+		if err := s.bulk(ctx, opts.Dossiers-len(stories), opts.Now, opts.Progress); err != nil {
+			return err
+		}
+		opts.Dossiers = len(stories)
 	}
 	return s.seedDossiers(ctx, opts)
 }

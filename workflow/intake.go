@@ -146,7 +146,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		SetIntakeHash(hash).
 		SetProcedureID(proc.ID).
 		SetDeskAgencyID(desk.ID).
-		SetLeadAgencyID(leadAgency(proc, desk.ID)).
+		SetLeadAgencyID(LeadAgency(proc, desk.ID)).
 		SetApplicantName(in.Applicant.Name).
 		SetApplicantIDNumber(in.Applicant.IDNumber).
 		SetApplicantPhone(in.Applicant.Phone).
@@ -376,9 +376,9 @@ func intakeHash(deskID int, procCode string, in ReceiveInput) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// leadAgency is the agency of a route's first LEAD step: the agency
+// LeadAgency is the agency of a route's first LEAD step: the agency
 // responsible for the dossier (a step without agency is the receiving one).
-func leadAgency(proc *ent.Procedure, deskID int) int {
+func LeadAgency(proc *ent.Procedure, deskID int) int {
 	first := -1
 	lead := deskID
 	for _, st := range proc.Edges.Steps {
