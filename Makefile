@@ -4,6 +4,7 @@ SHELL := /bin/bash
 BIN        := bin/lienthong
 DEV_DB     ?= sqlite://lienthong.db
 GO_PKGS    := ./...
+BENCH_DOSSIERS ?= 1000000
 
 ## help: list the targets
 help:
@@ -47,8 +48,9 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	go vet $(GO_PKGS)
 
-## bench: load benchmarks (coming with the benchmark issue); runs the Go micro-benchmarks for now
+## bench: reporting queries on a generated year of dossiers (BENCH_DOSSIERS, default 1000000; PostgreSQL too with TEST_DATABASE_URL), then the Go micro-benchmarks
 bench:
+	go run ./bench/reports -dossiers $(BENCH_DOSSIERS) -plans
 	go test -run='^$$' -bench=. -benchmem ./workflow
 
 .PHONY: help build run test generate migration check-generated lint bench

@@ -214,6 +214,70 @@ func (q *query) ints(ids []int) string {
 // performanceRows runs the aggregate, grouped or (grouped false) as one
 // total row.
 func (r *Reporter) performanceRows(ctx context.Context, in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) ([]*PerformanceRow, error) {
+	stmt, args := r.performanceSQL(in, agencyIDs, p, asOf, grouped)
+	rows := &entsql.Rows{}
+	if err := r.drv.Query(ctx, stmt, args, rows); err != nil {
+		return nil, fmt.Errorf("report: performance: %w", err)
+	}
+	defer rows.Close()
+	var out []*PerformanceRow
+	for rows.Next() {
+		var k sql.NullString
+		row := &PerformanceRow{}
+		var n [10]sql.NullInt64
+		var minutes sql.NullInt64
+		if err := rows.Scan(&k, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9], &minutes); err != nil {
+			return nil, fmt.Errorf("report: performance: %w", err)
+		}
+		row.Key = k.String
+		row.Received, row.Finished, row.Early, row.OnTime, row.Late = int(n[0].Int64), int(n[1].Int64), int(n[2].Int64), int(n[3].Int64), int(n[4].Int64)
+		row.Cancelled, row.InProgressOnTime, row.InProgressOverdue = int(n[5].Int64), int(n[6].Int64), int(n[7].Int64)
+		row.Supplement2Plus, row.SendBack2Plus = int(n[8].Int64), int(n[9].Int64)
+		row.ProcessingMinutes = minutes.Int64
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// Explain returns the database's plan for a performance report's grouped
+// statement (for docs/reporting-plans.md and the benchmarks).
+func (r *Reporter) Explain(ctx context.Context, in PerformanceInput) (string, error) {
+	p, err := in.Period.Resolve(r.loc)
+	if err != nil {
+		return "", err
+	}
+	stmt, args := r.performanceSQL(in, in.AgencyIDs, p, p.To, true)
+	prefix := "EXPLAIN QUERY PLAN "
+	if r.dialect == dialect.Postgres {
+		prefix = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+	}
+	rows := &entsql.Rows{}
+	if err := r.drv.Query(ctx, prefix+stmt, args, rows); err != nil {
+		return "", fmt.Errorf("report: explain: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		// SQLite: id, parent, notused, detail; PostgreSQL: one line.
+		fmt.Fprintf(&b, "%v\n", vals[len(vals)-1])
+	}
+	return b.String(), rows.Err()
+}
+
+// performanceSQL builds the aggregate statement and its arguments.
+func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) (string, []any) {
 	q := &query{pg: r.dialect == dialect.Postgres}
 	from, to := p.From, p.To
 	// t is the fact table: dossiers, or legs with their dossier.
@@ -244,10 +308,9 @@ func (r *Reporter) performanceRows(ctx context.Context, in PerformanceInput, age
 			sum(recv + " AND d.send_backs >= 2"),
 			"COALESCE(SUM(CASE WHEN d.judgement IS NOT NULL AND " + fin + " THEN d.processing_minutes ELSE 0 END), 0)",
 		}, ",\n  ")
-		fmt.Fprintf(&b, "FROM dossiers d JOIN procedures p ON p.id = d.procedure_id\nWHERE d.received_at < %s AND (d.received_at >= %s OR d.finished_at IS NULL OR d.finished_at >= %s)",
-			q.arg(to), q.arg(from), q.arg(from))
-		if len(agencyIDs) > 0 {
-			fmt.Fprintf(&b, " AND d.lead_agency_id IN (%s)", q.ints(agencyIDs))
+		fmt.Fprintf(&b, "FROM %s d", q.relevant("dossiers", "received_at", "lead_agency_id", p, agencyIDs))
+		if in.GroupBy != ByAgency {
+			b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
 		}
 	} else {
 		switch in.GroupBy {
@@ -274,10 +337,9 @@ func (r *Reporter) performanceRows(ctx context.Context, in PerformanceInput, age
 			"COUNT(DISTINCT CASE WHEN " + started + " AND d.send_backs >= 2 THEN l.dossier_id END)",
 			"COALESCE(SUM(CASE WHEN " + fin + " THEN l.worked_minutes ELSE 0 END), 0)",
 		}, ",\n  ")
-		fmt.Fprintf(&b, "FROM legs l JOIN dossiers d ON d.id = l.dossier_id JOIN procedures p ON p.id = d.procedure_id\nWHERE l.started_at < %s AND (l.started_at >= %s OR l.finished_at IS NULL OR l.finished_at >= %s)",
-			q.arg(to), q.arg(from), q.arg(from))
-		if len(agencyIDs) > 0 {
-			fmt.Fprintf(&b, " AND l.agency_id IN (%s)", q.ints(agencyIDs))
+		fmt.Fprintf(&b, "FROM %s l JOIN dossiers d ON d.id = l.dossier_id", q.relevant("legs", "started_at", "agency_id", p, agencyIDs))
+		if in.GroupBy != ByAgency {
+			b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
 		}
 	}
 	stmt := "SELECT " + key + ",\n  " + sel + "\n" + b.String()
@@ -286,28 +348,30 @@ func (r *Reporter) performanceRows(ctx context.Context, in PerformanceInput, age
 	} else {
 		stmt = "SELECT NULL,\n  " + sel + "\n" + b.String()
 	}
-	rows := &entsql.Rows{}
-	if err := r.drv.Query(ctx, stmt, q.args, rows); err != nil {
-		return nil, fmt.Errorf("report: performance: %w", err)
+	return stmt, q.args
+}
+
+// relevant selects the rows of table (dossiers or legs) that matter to
+// period p: started in it, or started before it and finished in or after
+// it, or still open. Three disjoint index ranges (start, finish, open)
+// joined with UNION ALL, so that a month reads a month's rows and the
+// rows still running, not the whole history.
+func (q *query) relevant(table, start, agencyCol string, p Period, agencyIDs []int) string {
+	from, to := q.arg(p.From), q.arg(p.To)
+	filter := ""
+	if len(agencyIDs) > 0 {
+		filter = fmt.Sprintf(" AND %s IN (%s)", agencyCol, q.ints(agencyIDs))
 	}
-	defer rows.Close()
-	var out []*PerformanceRow
-	for rows.Next() {
-		var k sql.NullString
-		row := &PerformanceRow{}
-		var n [10]sql.NullInt64
-		var minutes sql.NullInt64
-		if err := rows.Scan(&k, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9], &minutes); err != nil {
-			return nil, fmt.Errorf("report: performance: %w", err)
-		}
-		row.Key = k.String
-		row.Received, row.Finished, row.Early, row.OnTime, row.Late = int(n[0].Int64), int(n[1].Int64), int(n[2].Int64), int(n[3].Int64), int(n[4].Int64)
-		row.Cancelled, row.InProgressOnTime, row.InProgressOverdue = int(n[5].Int64), int(n[6].Int64), int(n[7].Int64)
-		row.Supplement2Plus, row.SendBack2Plus = int(n[8].Int64), int(n[9].Int64)
-		row.ProcessingMinutes = minutes.Int64
-		out = append(out, row)
+	// In the later branches the finish index is the selective one; SQLite's
+	// unary + keeps its planner off the start index there.
+	plus := "+"
+	if q.pg {
+		plus = ""
 	}
-	return out, rows.Err()
+	return fmt.Sprintf("(SELECT * FROM %[1]s WHERE %[2]s >= %[3]s AND %[2]s < %[4]s%[5]s"+
+		"\n  UNION ALL SELECT * FROM %[1]s WHERE finished_at >= %[3]s AND %[6]s%[2]s < %[3]s%[5]s"+
+		"\n  UNION ALL SELECT * FROM %[1]s WHERE finished_at IS NULL AND %[6]s%[2]s < %[3]s%[5]s)",
+		table, start, from, to, filter, plus)
 }
 
 func sum(cond string) string {

@@ -127,11 +127,7 @@ func (r *Reporter) ServiceIndex(ctx context.Context, period PeriodInput, agencyI
 		sum(recv + " AND d.complained"),
 	}
 	stmt := "SELECT " + strings.Join(cols, ",\n  ") +
-		"\nFROM dossiers d JOIN procedures p ON p.id = d.procedure_id" +
-		fmt.Sprintf("\nWHERE d.received_at < %s AND (d.received_at >= %s OR d.finished_at IS NULL OR d.finished_at >= %s)", to, from, from)
-	if len(ids) > 0 {
-		stmt += fmt.Sprintf(" AND d.lead_agency_id IN (%s)", q.ints(ids))
-	}
+		"\nFROM " + q.relevant("dossiers", "received_at", "lead_agency_id", p, ids) + " d JOIN procedures p ON p.id = d.procedure_id"
 	rows := &entsql.Rows{}
 	if err := r.drv.Query(ctx, stmt, q.args, rows); err != nil {
 		return nil, fmt.Errorf("report: service index: %w", err)

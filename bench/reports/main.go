@@ -1,0 +1,211 @@
+// Command reports times the reporting queries on a database of a year of
+// dossiers (default one million), against a baseline measured in the same
+// run on the same database: a plain COUNT over the same year of dossiers.
+//
+//	go run ./bench/reports [-dossiers 1000000] [-runs 9] [-db sqlite://bench/data/reports.db]
+//
+// The database is generated once (lienthong seed's bulk generator) and
+// reused by later runs. With TEST_DATABASE_URL set, it runs on PostgreSQL
+// too, in a database of its own on that server.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"lienthong/auth"
+	"lienthong/demo"
+	"lienthong/report"
+	"lienthong/store"
+	"lienthong/workflow"
+)
+
+// now is the instant the generated year ends at, fixed so that runs compare.
+var now = time.Date(2026, 11, 16, 9, 0, 0, 0, workflow.VietnamLocation())
+
+func main() {
+	dossiers := flag.Int("dossiers", 1_000_000, "dossiers in the generated year")
+	runs := flag.Int("runs", 9, "runs per query (the median is reported)")
+	sqlite := flag.String("db", "sqlite://bench/data/reports.db", "SQLite database (generated when empty)")
+	plans := flag.Bool("plans", false, "print the query plans")
+	flag.Parse()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	ctx := context.Background()
+	targets := []string{*sqlite}
+	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
+		u, err := pgDatabase(base, fmt.Sprintf("lienthong_bench_reports_%d", *dossiers))
+		if err != nil {
+			fail(err)
+		}
+		targets = append(targets, u)
+	}
+	for _, t := range targets {
+		if err := bench(ctx, t, *dossiers, *runs, *plans); err != nil {
+			fail(err)
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench/reports:", err)
+	os.Exit(1)
+}
+
+// pgDatabase creates (once) a database of its own on base's server.
+func pgDatabase(base, name string) (string, error) {
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var exists bool
+	if err := db.QueryRow("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+			return "", err
+		}
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := store.Migrate(ctx, db); err != nil {
+		return err
+	}
+	workflow.Scope(db.Client)
+	count, err := db.Client.Dossier.Query().Count(workflow.SystemContext(ctx))
+	if err != nil {
+		return err
+	}
+	if count == 0 {
+		start := time.Now()
+		err := demo.Seed(ctx, db.Client, demo.Options{Now: now, Dossiers: n, Progress: func(done int) {
+			if done%100_000 == 0 {
+				fmt.Fprintf(os.Stderr, "%s: %d dossiers generated (%s)\n", db.Dialect, done, time.Since(start).Round(time.Second))
+			}
+		}})
+		if err != nil {
+			return err
+		}
+		if db.Dialect == "postgres" {
+			if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
+				return err
+			}
+		} else if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
+			return err
+		}
+		count = n
+		fmt.Fprintf(os.Stderr, "%s: generated %d dossiers in %s\n", db.Dialect, n, time.Since(start).Round(time.Second))
+	}
+	r := report.New(db.Driver, db.Client, workflow.NewTestClock(now))
+	as := auth.NewContext(ctx, &auth.Viewer{Subject: "bench", Roles: []auth.Role{auth.RoleAnalyst}})
+	year, month := 2026, 10
+	yearP := report.PeriodInput{Year: &year}
+	monthP := report.PeriodInput{Year: &year, Month: &month}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, workflow.VietnamLocation())
+	to := from.AddDate(1, 0, 0)
+	ph := "?"
+	if db.Dialect == "postgres" {
+		ph = "$"
+	}
+	baselineSQL := "SELECT COUNT(*), COALESCE(SUM(d.processing_minutes), 0) FROM dossiers d WHERE d.received_at >= " + ph + "1 AND d.received_at < " + ph + "2"
+	cases := []struct {
+		name string
+		fn   func() error
+	}{
+		{"baseline: COUNT and SUM over the year's dossiers", func() error {
+			rows := &entsql.Rows{}
+			if err := db.Driver.Query(ctx, baselineSQL, []any{from, to}, rows); err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+			}
+			return rows.Err()
+		}},
+		{"performance year, by agency, DOSSIER", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: yearP, GroupBy: report.ByAgency, View: report.ByDossier})
+			return err
+		}},
+		{"performance year, by agency, LEG", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: yearP, GroupBy: report.ByAgency, View: report.ByLeg})
+			return err
+		}},
+		{"performance year, by procedure, DOSSIER", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: yearP, GroupBy: report.ByProcedure, View: report.ByDossier})
+			return err
+		}},
+		{"performance month, by agency, DOSSIER", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: monthP, GroupBy: report.ByAgency, View: report.ByDossier})
+			return err
+		}},
+		{"performance month, by agency, LEG", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: monthP, GroupBy: report.ByAgency, View: report.ByLeg})
+			return err
+		}},
+		{"serviceIndex year", func() error {
+			_, err := r.ServiceIndex(as, yearP, nil)
+			return err
+		}},
+		{"headRating year", func() error {
+			_, err := r.HeadRatings(as, year)
+			return err
+		}},
+	}
+	fmt.Printf("\n%s, %d dossiers, median of %d runs\n", db.Dialect, count, runs)
+	fmt.Printf("%-45s %12s %10s\n", "query", "median", "× baseline")
+	var base time.Duration
+	for i, c := range cases {
+		var times []time.Duration
+		for range runs {
+			start := time.Now()
+			if err := c.fn(); err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			times = append(times, time.Since(start))
+		}
+		slices.Sort(times)
+		med := times[len(times)/2]
+		if i == 0 {
+			base = med
+		}
+		fmt.Printf("%-45s %12s %10.2f\n", c.name, med.Round(10*time.Microsecond), float64(med)/float64(base))
+	}
+	if plans {
+		for _, v := range []report.View{report.ByDossier, report.ByLeg} {
+			plan, err := r.Explain(as, report.PerformanceInput{Period: monthP, GroupBy: report.ByAgency, View: v})
+			if err != nil {
+				return err
+			}
+			fmt.Printf("\nplan, month by agency, %s (%s):\n%s", v, db.Dialect, indent(plan))
+		}
+	}
+	return nil
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n"
+}
