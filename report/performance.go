@@ -123,6 +123,30 @@ func New(drv dialect.Driver, client *ent.Client, clock workflow.Clock) *Reporter
 	return &Reporter{drv: drv, client: client, clock: clock, loc: workflow.VietnamLocation(), dialect: drv.Dialect()}
 }
 
+// prepare checks the caller, narrows the agency and resolves the period,
+// as every report begins.
+func (r *Reporter) prepare(ctx context.Context, period PeriodInput, agencyID *int) ([]int, Period, error) {
+	var ids []int
+	if agencyID != nil {
+		ids = []int{*agencyID}
+	}
+	ids, err := scope(ctx, ids)
+	if err != nil {
+		return nil, Period{}, err
+	}
+	p, err := period.Resolve(r.loc)
+	return ids, p, err
+}
+
+// asOf is when unfinished dossiers are judged: the period's end, or now
+// if that is earlier.
+func (r *Reporter) asOf(end time.Time) time.Time {
+	if now := r.clock.Now(); now.Before(end) {
+		return now
+	}
+	return end
+}
+
 // scope checks the caller may read reports and narrows agencyIDs: analysts
 // and administrators read every agency, an agency head their own.
 func scope(ctx context.Context, agencyIDs []int) ([]int, error) {
@@ -164,10 +188,7 @@ func (r *Reporter) Performance(ctx context.Context, in PerformanceInput) (*Perfo
 	if !slices.Contains([]View{ByDossier, ByLeg}, in.View) {
 		return nil, badInput("view", "view DOSSIER or LEG")
 	}
-	asOf := r.clock.Now()
-	if p.To.Before(asOf) {
-		asOf = p.To
-	}
+	asOf := r.asOf(p.To)
 	rep := &PerformanceReport{Period: p, AsOf: asOf, GroupBy: in.GroupBy, View: in.View}
 	rep.Rows, err = r.performanceRows(ctx, in, agencyIDs, p, asOf, true)
 	if err != nil {
@@ -439,15 +460,7 @@ const (
 // agency, or agencyID) sent back, or asked for supplements, at least min
 // times, in the order they were received.
 func (r *Reporter) Dossiers(ctx context.Context, list Listing, min int, period PeriodInput, agencyID *int) (*ent.DossierQuery, error) {
-	var ids []int
-	if agencyID != nil {
-		ids = []int{*agencyID}
-	}
-	ids, err := scope(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	p, err := period.Resolve(r.loc)
+	ids, p, err := r.prepare(ctx, period, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -489,15 +502,7 @@ const maxTrendPoints = 120
 // Trend computes the performance totals interval by interval over the
 // period (for charts), for one agency or all the caller may read.
 func (r *Reporter) Trend(ctx context.Context, period PeriodInput, interval Interval, view View, agencyID *int) ([]*TrendPoint, error) {
-	var ids []int
-	if agencyID != nil {
-		ids = []int{*agencyID}
-	}
-	ids, err := scope(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	p, err := period.Resolve(r.loc)
+	ids, p, err := r.prepare(ctx, period, agencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -522,7 +527,6 @@ func (r *Reporter) Trend(ctx context.Context, period PeriodInput, interval Inter
 	if months == 3 {
 		start = time.Date(from.Year(), time.Month(3*((int(from.Month())-1)/3)+1), 1, 0, 0, 0, 0, r.loc)
 	}
-	now := r.clock.Now()
 	var out []*TrendPoint
 	for s := start; s.Before(p.To); s = s.AddDate(0, months, 0) {
 		if len(out) == maxTrendPoints {
@@ -535,10 +539,7 @@ func (r *Reporter) Trend(ctx context.Context, period PeriodInput, interval Inter
 		if iv.To.After(p.To) {
 			iv.To = p.To
 		}
-		asOf := now
-		if iv.To.Before(asOf) {
-			asOf = iv.To
-		}
+		asOf := r.asOf(iv.To)
 		rows, err := r.performanceRows(ctx, PerformanceInput{GroupBy: ByAgency, View: view}, ids, iv, asOf, false)
 		if err != nil {
 			return nil, err

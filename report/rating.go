@@ -77,10 +77,7 @@ func (r *Reporter) HeadRatings(ctx context.Context, year int) ([]*HeadRating, er
 	if err != nil {
 		return nil, err
 	}
-	asOf := r.clock.Now()
-	if p.To.Before(asOf) {
-		asOf = p.To
-	}
+	asOf := r.asOf(p.To)
 	rows, err := r.performanceRows(ctx, in, ids, p, asOf, true)
 	if err != nil {
 		return nil, err

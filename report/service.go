@@ -92,22 +92,11 @@ func (s *ServiceIndex) Satisfaction() *float64 {
 // ServiceIndex computes the Decision 766 progress figures for the period,
 // for one agency (the dossiers it leads) or all.
 func (r *Reporter) ServiceIndex(ctx context.Context, period PeriodInput, agencyID *int) (*ServiceIndex, error) {
-	var ids []int
-	if agencyID != nil {
-		ids = []int{*agencyID}
-	}
-	ids, err := scope(ctx, ids)
+	ids, p, err := r.prepare(ctx, period, agencyID)
 	if err != nil {
 		return nil, err
 	}
-	p, err := period.Resolve(r.loc)
-	if err != nil {
-		return nil, err
-	}
-	asOf := r.clock.Now()
-	if p.To.Before(asOf) {
-		asOf = p.To
-	}
+	asOf := r.asOf(p.To)
 	q := &query{pg: r.dialect == dialect.Postgres}
 	from, to := q.arg(p.From), q.arg(p.To)
 	fin := fmt.Sprintf("(d.judgement IS NOT NULL AND d.finished_at >= %s AND d.finished_at < %s)", from, to)
