@@ -290,6 +290,32 @@ func TestPerformanceCSV(t *testing.T) {
 		if en := get(e.as("analyst"), "year=2026&month=11&lang=en"); !strings.Contains(en.Body.String(), "on-time rate (%)") {
 			t.Errorf("English header missing: %s", en.Body.String())
 		}
+		// The lists and the ratings export the same way.
+		readCSV := func(path string) [][]string {
+			t.Helper()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("Authorization", "Bearer "+e.as("analyst"))
+			rec := httptest.NewRecorder()
+			e.handler.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+			}
+			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return recs
+		}
+		returned := readCSV("/export/returned-dossiers.csv?year=2026&month=11&lang=en")
+		if len(returned) != 3 || returned[0][0] != "code" || returned[1][2] != demo.CommuneA || returned[1][5] != "2" || returned[1][3] != "02/11/2026 09:00" {
+			t.Errorf("returned-dossiers.csv = %v, want a header and cohort L's two dossiers", returned)
+		}
+		if supp := readCSV("/export/repeated-supplements.csv?year=2026&month=11"); len(supp) != 11 || supp[1][6] != "2" {
+			t.Errorf("repeated-supplements.csv has %d records, want a header and D's ten", len(supp))
+		}
+		if none := readCSV("/export/head-rating.csv?year=2026"); len(none) != 1+5 || none[0][7] != "Xếp loại" || none[3][5] != "15" {
+			t.Errorf("head-rating.csv without PAR scores = %v, want a header and the five agencies with legs handed on (Tax 15 late)", none)
+		}
 		for _, c := range []struct {
 			token, query string
 			status       int

@@ -210,14 +210,14 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", metrics.wrap("graphql", api))
-	export := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(reporter.PerformanceCSV(slog.Default()))
+	export := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(reporter.Export(slog.Default()))
 	export = cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodOptions},
 		AllowedHeaders: []string{"Authorization"},
 		MaxAge:         600,
 	}).Handler(withDeadline(time.Minute, export))
-	mux.Handle("GET /export/performance.csv", metrics.wrap("export", export))
+	mux.Handle("GET /export/{name}", metrics.wrap("export", export))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"lienthong/ent"
+	"lienthong/ent/dossier"
 	"lienthong/workflow"
 )
 
@@ -25,56 +28,202 @@ var performanceColumns = map[string][]string{
 		"Bổ sung từ 2 lần", "Trả lại từ 2 lần"},
 }
 
-// PerformanceCSV serves GET /export/performance.csv with the figures of
-// the performance query, behind the same authentication: period as
-// from/to (RFC 3339) or year with quarter, half or month; groupBy, view,
-// agencyID (repeatable) and lang (vi, the default, or en). The file is
-// UTF-8 with a byte-order mark so that spreadsheet programs show Vietnamese.
-func (r *Reporter) PerformanceCSV(log *slog.Logger) http.Handler {
+// Export answers GET /export/{name}.csv for the reports: performance,
+// returned-dossiers, repeated-supplements and head-rating, with the figures
+// of the GraphQL queries, behind the same authentication. Parameters:
+// the period as from/to (RFC 3339) or year with quarter, half or month;
+// groupBy, view, agencyID (repeatable), min, and lang (vi, the default, or
+// en). The file is UTF-8 with a byte-order mark so that spreadsheet
+// programs show Vietnamese; rows are written as they are read.
+func (r *Reporter) Export(log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		name, csvFile := strings.CutSuffix(req.PathValue("name"), ".csv")
+		x, ok := r.exports()[name]
+		if !ok || !csvFile {
+			exportError(w, log, &workflow.Error{Code: workflow.CodeNotFound, Message: "no export " + name})
+			return
+		}
 		q := req.URL.Query()
 		lang := q.Get("lang")
 		if lang == "" {
 			lang = "vi"
 		}
-		header, ok := performanceColumns[lang]
+		header, ok := x.columns[lang]
 		if !ok {
 			exportError(w, log, badInput("lang", "lang is vi or en"))
 			return
 		}
-		in, err := performanceParams(q)
-		if err != nil {
+		var cw *csv.Writer
+		start := func() {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+			w.Write([]byte("\uFEFF"))
+			cw = csv.NewWriter(w)
+			cw.Write(header)
+		}
+		emit := func(record []string) error {
+			if cw == nil {
+				start()
+			}
+			return cw.Write(record)
+		}
+		err := x.write(req.Context(), q, emit)
+		switch {
+		case err != nil && cw == nil:
 			exportError(w, log, err)
 			return
-		}
-		rep, err := r.Performance(req.Context(), in)
-		if err != nil {
-			exportError(w, log, err)
-			return
-		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="performance-%s-%s.csv"`,
-			rep.Period.From.In(r.loc).Format("20060102"), rep.Period.To.In(r.loc).Format("20060102")))
-		w.Write([]byte("\uFEFF"))
-		cw := csv.NewWriter(w)
-		cw.Write(header)
-		for _, row := range append(rep.Rows, rep.Total) {
-			cw.Write(performanceRecord(row))
+		case err != nil:
+			log.WarnContext(req.Context(), "export interrupted", "export", name, "err", err)
+		case cw == nil:
+			start() // no rows: the header alone
 		}
 		cw.Flush()
-		if err := cw.Error(); err != nil {
-			log.WarnContext(req.Context(), "export interrupted", "err", err)
-		}
 	})
 }
 
-func performanceRecord(r *PerformanceRow) []string {
-	f := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'f', 2, 64)
+// export is one CSV export: its columns per language and how it writes
+// its records (nothing before the request is known good).
+type export struct {
+	columns map[string][]string
+	write   func(ctx context.Context, q url.Values, emit func([]string) error) error
+}
+
+func (r *Reporter) exports() map[string]export {
+	return map[string]export{
+		"performance": {performanceColumns, func(ctx context.Context, q url.Values, emit func([]string) error) error {
+			in, err := performanceParams(q)
+			if err != nil {
+				return err
+			}
+			rep, err := r.Performance(ctx, in)
+			if err != nil {
+				return err
+			}
+			for _, row := range append(rep.Rows, rep.Total) {
+				if err := emit(performanceRecord(row)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		"returned-dossiers":    {dossierColumns, r.dossierList(ListSendBacks)},
+		"repeated-supplements": {dossierColumns, r.dossierList(ListSupplements)},
+		"head-rating": {ratingColumns, func(ctx context.Context, q url.Values, emit func([]string) error) error {
+			year, err := strconv.Atoi(q.Get("year"))
+			if err != nil {
+				return badInput("year", "give the year, e.g. year=2026")
+			}
+			ratings, err := r.HeadRatings(ctx, year)
+			if err != nil {
+				return err
+			}
+			codes, err := r.agencyCodes(ctx)
+			if err != nil {
+				return err
+			}
+			for _, h := range ratings {
+				rating := ""
+				if h.Rating != nil {
+					rating = string(*h.Rating)
+				}
+				if err := emit([]string{codes[h.AgencyID][0], codes[h.AgencyID][1], strconv.Itoa(year), fmtFloat(h.ParScore),
+					strconv.Itoa(h.Finished), strconv.Itoa(h.Late), fmtFloat(h.LateRate), rating, h.Reason}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	}
+}
+
+var dossierColumns = map[string][]string{
+	"en": {"code", "procedure", "lead agency", "received", "state", "send-backs", "supplementation rounds", "judgement"},
+	"vi": {"Mã hồ sơ", "Thủ tục", "Cơ quan chủ trì", "Ngày tiếp nhận", "Trạng thái", "Số lần trả lại", "Số lần bổ sung", "Kết quả đánh giá"},
+}
+
+var ratingColumns = map[string][]string{
+	"en": {"agency code", "agency", "year", "PAR score", "handed on", "late", "late rate (%)", "rating", "reason"},
+	"vi": {"Mã cơ quan", "Cơ quan", "Năm", "Chỉ số CCHC", "Đã giải quyết", "Quá hạn", "Tỷ lệ quá hạn (%)", "Xếp loại", "Căn cứ"},
+}
+
+// dossierList writes a list report page by page.
+func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Values, emit func([]string) error) error {
+	return func(ctx context.Context, q url.Values, emit func([]string) error) error {
+		in, err := performanceParams(q)
+		if err != nil {
+			return err
+		}
+		min := 2
+		if v := q.Get("min"); v != "" {
+			if min, err = strconv.Atoi(v); err != nil {
+				return badInput("min", "min is a number")
+			}
+		}
+		var agencyID *int
+		if len(in.AgencyIDs) > 0 {
+			agencyID = &in.AgencyIDs[0]
+		}
+		query, err := r.Dossiers(ctx, list, min, in.Period, agencyID)
+		if err != nil {
+			return err
+		}
+		codes, err := r.agencyCodes(ctx)
+		if err != nil {
+			return err
+		}
+		const page = 1000
+		for after := 0; ; {
+			ds, err := query.Clone().Where(dossier.IDGT(after)).Order(ent.Asc(dossier.FieldID)).Limit(page).WithProcedure().All(ctx)
+			if err != nil {
+				return fmt.Errorf("report: list: %w", err)
+			}
+			for _, d := range ds {
+				lead, judgement := "", ""
+				if d.LeadAgencyID != nil {
+					lead = codes[*d.LeadAgencyID][0]
+				}
+				if d.Judgement != nil {
+					judgement = string(*d.Judgement)
+				}
+				received := ""
+				if d.ReceivedAt != nil {
+					received = d.ReceivedAt.In(r.loc).Format("02/01/2006 15:04")
+				}
+				if err := emit([]string{d.Code, d.Edges.Procedure.Code, lead, received, string(d.State),
+					strconv.Itoa(d.SendBacks), strconv.Itoa(d.SupplementRounds), judgement}); err != nil {
+					return err
+				}
+			}
+			if len(ds) < page {
+				return nil
+			}
+			after = ds[len(ds)-1].ID
+		}
+	}
+}
+
+// agencyCodes maps agency ids to code and name.
+func (r *Reporter) agencyCodes(ctx context.Context) (map[int][2]string, error) {
+	ags, err := r.client.Agency.Query().All(workflow.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("report: agencies: %w", err)
+	}
+	out := make(map[int][2]string, len(ags))
+	for _, a := range ags {
+		out[a.ID] = [2]string{a.Code, a.Name}
+	}
+	return out, nil
+}
+
+func fmtFloat(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 2, 64)
+}
+
+func performanceRecord(r *PerformanceRow) []string {
+	f := fmtFloat
 	n := strconv.Itoa
 	return []string{r.Key, r.Name, n(r.Received), n(r.Finished), n(r.Early), n(r.OnTime), n(r.Late), n(r.Cancelled),
 		n(r.InProgressOnTime), n(r.InProgressOverdue), f(r.OnTimeRate()), f(r.AverageProcessingDays()),
