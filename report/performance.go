@@ -194,19 +194,44 @@ func (r *Reporter) Performance(ctx context.Context, in PerformanceInput) (*Perfo
 	if err != nil {
 		return nil, err
 	}
-	total, err := r.performanceRows(ctx, in, agencyIDs, p, asOf, false)
-	if err != nil {
-		return nil, err
-	}
-	rep.Total = &PerformanceRow{}
-	if len(total) == 1 {
-		rep.Total = total[0]
+	if in.View == ByDossier {
+		// Each dossier is in one group: the total is the rows' sum.
+		rep.Total = sumRows(rep.Rows)
+	} else {
+		// A dossier's legs fall in several groups: its distinct counts are
+		// not the rows' sum.
+		total, err := r.performanceRows(ctx, in, agencyIDs, p, asOf, false)
+		if err != nil {
+			return nil, err
+		}
+		rep.Total = &PerformanceRow{}
+		if len(total) == 1 {
+			rep.Total = total[0]
+		}
 	}
 	rep.Total.Key, rep.Total.Name = "", "Tổng cộng"
 	if err := r.label(ctx, in.GroupBy, rep.Rows); err != nil {
 		return nil, err
 	}
 	return rep, nil
+}
+
+func sumRows(rows []*PerformanceRow) *PerformanceRow {
+	t := &PerformanceRow{}
+	for _, r := range rows {
+		t.Received += r.Received
+		t.Finished += r.Finished
+		t.Early += r.Early
+		t.OnTime += r.OnTime
+		t.Late += r.Late
+		t.Cancelled += r.Cancelled
+		t.InProgressOnTime += r.InProgressOnTime
+		t.InProgressOverdue += r.InProgressOverdue
+		t.Supplement2Plus += r.Supplement2Plus
+		t.SendBack2Plus += r.SendBack2Plus
+		t.ProcessingMinutes += r.ProcessingMinutes
+	}
+	return t
 }
 
 // query collects a statement's arguments behind numbered placeholders
