@@ -198,7 +198,8 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	reporter := report.New(a.db.Driver, a.db.Client, a.clock)
 	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter), graph.Options{Dev: cfg.Dev})
 	var api http.Handler = gql
-	api = auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(api)
+	authn := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())
+	api = authn(api)
 	api = graph.Timeout(30 * time.Second)(api)
 	api = http.MaxBytesHandler(api, 1<<20)
 	api = cors.New(cors.Options{
@@ -210,7 +211,7 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", metrics.wrap("graphql", api))
-	export := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())(reporter.Export(slog.Default()))
+	export := authn(reporter.Export(slog.Default()))
 	export = cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodOptions},

@@ -44,7 +44,6 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Dossier() DossierResolver
-	HeadRating() HeadRatingResolver
 	Leg() LegResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -477,9 +476,6 @@ type DossierResolver interface {
 	DueSoon(ctx context.Context, obj *ent.Dossier) (bool, error)
 	CurrentAgencies(ctx context.Context, obj *ent.Dossier) ([]*ent.Agency, error)
 	AvailableActions(ctx context.Context, obj *ent.Dossier) ([]string, error)
-}
-type HeadRatingResolver interface {
-	Agency(ctx context.Context, obj *report.HeadRating) (*ent.Agency, error)
 }
 type LegResolver interface {
 	Overdue(ctx context.Context, obj *ent.Leg) (bool, error)
@@ -7838,7 +7834,7 @@ func (ec *executionContext) _HeadRating_agency(ctx context.Context, field graphq
 			return ec.fieldContext_HeadRating_agency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HeadRating().Agency(ctx, obj)
+			return obj.Agency, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agency) graphql.Marshaler {
@@ -7852,8 +7848,8 @@ func (ec *executionContext) fieldContext_HeadRating_agency(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "HeadRating",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agency(ctx, field)
 		},
@@ -24868,77 +24864,44 @@ func (ec *executionContext) _HeadRating(ctx context.Context, sel ast.SelectionSe
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("HeadRating")
 		case "agency":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._HeadRating_agency(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._HeadRating_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "year":
 			out.Values[i] = ec._HeadRating_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "parScore":
 			out.Values[i] = ec._HeadRating_parScore(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "finished":
 			out.Values[i] = ec._HeadRating_finished(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "late":
 			out.Values[i] = ec._HeadRating_late(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "lateRate":
 			out.Values[i] = ec._HeadRating_lateRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "rating":
 			out.Values[i] = ec._HeadRating_rating(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reason":
 			out.Values[i] = ec._HeadRating_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

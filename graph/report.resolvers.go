@@ -13,11 +13,6 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-// Agency is the resolver for the agency field.
-func (r *headRatingResolver) Agency(ctx context.Context, obj *report.HeadRating) (*ent.Agency, error) {
-	return r.client.Agency.Get(ctx, obj.AgencyID)
-}
-
 // SetParIndex is the resolver for the setParIndex field.
 func (r *mutationResolver) SetParIndex(ctx context.Context, agencyID int, year int, score float64) (*ent.ParIndex, error) {
 	return r.reporter.SetParIndex(ctx, agencyID, year, score)
@@ -65,8 +60,3 @@ func (r *queryResolver) PerformanceTrend(ctx context.Context, period report.Peri
 func (r *queryResolver) ServiceIndex(ctx context.Context, period report.PeriodInput, agencyID *int) (*report.ServiceIndex, error) {
 	return r.reporter.ServiceIndex(ctx, period, agencyID)
 }
-
-// HeadRating returns HeadRatingResolver implementation.
-func (r *Resolver) HeadRating() HeadRatingResolver { return &headRatingResolver{r} }
-
-type headRatingResolver struct{ *Resolver }

@@ -117,16 +117,12 @@ func (r *Reporter) exports() map[string]export {
 			if err != nil {
 				return err
 			}
-			codes, err := r.agencyCodes(ctx)
-			if err != nil {
-				return err
-			}
 			for _, h := range ratings {
 				rating := ""
 				if h.Rating != nil {
 					rating = string(*h.Rating)
 				}
-				if err := emit([]string{codes[h.AgencyID][0], codes[h.AgencyID][1], strconv.Itoa(year), fmtFloat(h.ParScore),
+				if err := emit([]string{h.Agency.Code, h.Agency.Name, strconv.Itoa(year), fmtFloat(h.ParScore),
 					strconv.Itoa(h.Finished), strconv.Itoa(h.Late), fmtFloat(h.LateRate), rating, h.Reason}); err != nil {
 					return err
 				}
@@ -167,7 +163,7 @@ func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Val
 		if err != nil {
 			return err
 		}
-		codes, err := r.agencyCodes(ctx)
+		ags, err := r.agencies(ctx)
 		if err != nil {
 			return err
 		}
@@ -180,7 +176,7 @@ func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Val
 			for _, d := range ds {
 				lead, judgement := "", ""
 				if d.LeadAgencyID != nil {
-					lead = codes[*d.LeadAgencyID][0]
+					lead = ags[*d.LeadAgencyID].Code
 				}
 				if d.Judgement != nil {
 					judgement = string(*d.Judgement)
@@ -202,15 +198,15 @@ func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Val
 	}
 }
 
-// agencyCodes maps agency ids to code and name.
-func (r *Reporter) agencyCodes(ctx context.Context) (map[int][2]string, error) {
+// agencies maps agency ids to agencies, for naming rows.
+func (r *Reporter) agencies(ctx context.Context) (map[int]*ent.Agency, error) {
 	ags, err := r.client.Agency.Query().All(workflow.SystemContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("report: agencies: %w", err)
 	}
-	out := make(map[int][2]string, len(ags))
+	out := make(map[int]*ent.Agency, len(ags))
 	for _, a := range ags {
-		out[a.ID] = [2]string{a.Code, a.Name}
+		out[a.ID] = a
 	}
 	return out, nil
 }
@@ -223,10 +219,9 @@ func fmtFloat(v *float64) string {
 }
 
 func performanceRecord(r *PerformanceRow) []string {
-	f := fmtFloat
 	n := strconv.Itoa
 	return []string{r.Key, r.Name, n(r.Received), n(r.Finished), n(r.Early), n(r.OnTime), n(r.Late), n(r.Cancelled),
-		n(r.InProgressOnTime), n(r.InProgressOverdue), f(r.OnTimeRate()), f(r.AverageProcessingDays()),
+		n(r.InProgressOnTime), n(r.InProgressOverdue), fmtFloat(r.OnTimeRate()), fmtFloat(r.AverageProcessingDays()),
 		n(r.Supplement2Plus), n(r.SendBack2Plus)}
 }
 

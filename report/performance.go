@@ -14,7 +14,6 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
-	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
 	"lienthong/workflow"
@@ -429,22 +428,15 @@ func (r *Reporter) label(ctx context.Context, by GroupBy, rows []*PerformanceRow
 	ctx = workflow.SystemContext(ctx)
 	switch by {
 	case ByAgency:
-		var ids []int
-		for _, row := range rows {
-			if id, err := strconv.Atoi(row.Key); err == nil {
-				ids = append(ids, id)
-			}
-		}
-		ags, err := r.client.Agency.Query().Where(agency.IDIn(ids...)).All(ctx)
+		ags, err := r.agencies(ctx)
 		if err != nil {
-			return fmt.Errorf("report: agencies: %w", err)
+			return err
 		}
 		for _, row := range rows {
-			for _, a := range ags {
-				if strconv.Itoa(a.ID) == row.Key {
-					row.AgencyID = &a.ID
-					row.Key, row.Name = a.Code, a.Name
-				}
+			id, err := strconv.Atoi(row.Key)
+			if a, ok := ags[id]; err == nil && ok {
+				row.AgencyID = &a.ID
+				row.Key, row.Name = a.Code, a.Name
 			}
 		}
 		slices.SortFunc(rows, func(a, b *PerformanceRow) int { return strings.Compare(a.Key, b.Key) })

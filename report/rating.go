@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -31,6 +32,7 @@ const lateLimit = 5.0
 // HeadRating is one agency's rating for a year.
 type HeadRating struct {
 	AgencyID int
+	Agency   *ent.Agency
 	Year     int
 	ParScore *float64
 	Finished int      // legs the agency handed on in the year
@@ -114,8 +116,13 @@ func (r *Reporter) HeadRatings(ctx context.Context, year int) ([]*HeadRating, er
 		h := get(s.AgencyID)
 		h.ParScore = &s.Score
 	}
+	ags, err := r.agencies(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*HeadRating, 0, len(byAgency))
 	for _, h := range byAgency {
+		h.Agency = ags[h.AgencyID]
 		if h.ParScore == nil {
 			h.Reason = fmt.Sprintf("no PAR index score entered for %d", year)
 		} else {
@@ -124,27 +131,7 @@ func (r *Reporter) HeadRatings(ctx context.Context, year int) ([]*HeadRating, er
 		}
 		out = append(out, h)
 	}
-	codes := map[int]string{}
-	aq := r.client.Agency.Query()
-	if len(ids) > 0 {
-		aq.Where(agency.IDIn(ids...))
-	}
-	ags, err := aq.All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("report: agencies: %w", err)
-	}
-	for _, a := range ags {
-		codes[a.ID] = a.Code
-	}
-	slices.SortFunc(out, func(a, b *HeadRating) int {
-		switch {
-		case codes[a.AgencyID] < codes[b.AgencyID]:
-			return -1
-		case codes[a.AgencyID] > codes[b.AgencyID]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b *HeadRating) int { return strings.Compare(a.Agency.Code, b.Agency.Code) })
 	return out, nil
 }
 

@@ -239,7 +239,7 @@ func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) tim
 // incremented with an upsert inside the intake transaction, which locks it
 // until commit: codes are unique across connections and server instances.
 func nextCode(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time) (string, error) {
-	day := now.In(VietnamLocation()).Format("060102")
+	day := now.Format("060102") // now is in the calendar's zone
 	err := tx.DossierCounter.Create().
 		SetAgencyID(desk.ID).
 		SetDay(day).

@@ -26,8 +26,12 @@ func clockAt(d *ent.Dossier, now time.Time) time.Time {
 }
 
 // Overdue reports whether an open dossier is past its appointment.
-func (e *Engine) Overdue(d *ent.Dossier) bool {
-	return isOpen(d.State) && d.AppointmentAt != nil && clockAt(d, e.clock.Now()).After(*d.AppointmentAt)
+func (e *Engine) Overdue(d *ent.Dossier) bool { return overdueAt(d, e.clock.Now()) }
+
+// overdueAt reports whether an open dossier is past its appointment at now,
+// judged on its stopped clock while the applicant supplements.
+func overdueAt(d *ent.Dossier, now time.Time) bool {
+	return isOpen(d.State) && d.AppointmentAt != nil && clockAt(d, now).After(*d.AppointmentAt)
 }
 
 // DueSoon reports whether an open dossier is due within the due-soon window.

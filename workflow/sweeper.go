@@ -63,7 +63,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			Order(ent.Asc(dossier.FieldID)).Limit(sweepBatch).All(ctx)
 	}, func(d *ent.Dossier) int { return d.ID }, func(d *ent.Dossier) error {
 		ok, err := e.systemEvent(ctx, d.ID, func(_ *ent.Tx, d *ent.Dossier) (*systemEvent, error) {
-			if d.OverdueAt != nil || !isOpen(d.State) || d.AppointmentAt == nil || !clockAt(d, now).After(*d.AppointmentAt) {
+			if d.OverdueAt != nil || !overdueAt(d, now) {
 				return nil, nil
 			}
 			return &systemEvent{
