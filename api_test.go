@@ -187,6 +187,18 @@ func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {
 	return t.Tx.Exec(ctx, q, args, v)
 }
 
+// ExecContext passes ent's raw statements (Tx.ExecContext) through.
+func (t *countingTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.n.Add(1)
+	ex, ok := t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("countingTx: %T has no ExecContext", t.Tx)
+	}
+	return ex.ExecContext(ctx, q, args...)
+}
+
 // token signs a token for a demo officer (by subject) or any claims.
 func (e *env) token(sub, agency string, roles ...auth.Role) string {
 	e.t.Helper()

@@ -4,6 +4,7 @@
 //	lienthong [serve]   serve GraphQL (the default)
 //	lienthong migrate   apply the database migrations
 //	lienthong seed      fill an empty database with the demo province
+//	lienthong rollups   recompute the reports' daily roll-ups from the dossiers
 //	lienthong token     print a signed token
 package main
 
@@ -23,6 +24,7 @@ import (
 	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/store"
+	"lienthong/workflow"
 )
 
 func main() {
@@ -44,10 +46,12 @@ func main() {
 		err = seed(ctx, cfg, args)
 	case "token":
 		err = token(cfg, args)
+	case "rollups":
+		err = rollups(ctx, cfg)
 	case "help", "-h", "--help":
-		fmt.Println("usage: lienthong [serve|migrate|seed|token] [flags]")
+		fmt.Println("usage: lienthong [serve|migrate|seed|rollups|token] [flags]")
 	default:
-		err = fmt.Errorf("unknown command %q (serve, migrate, seed, token)", cmd)
+		err = fmt.Errorf("unknown command %q (serve, migrate, seed, rollups, token)", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "lienthong:", err)
@@ -66,6 +70,25 @@ func migrate(ctx context.Context, cfg config) error {
 		return err
 	}
 	fmt.Printf("%d migrations applied\n", n)
+	return nil
+}
+
+// rollups recomputes the reports' roll-ups, for a database filled before
+// they existed.
+func rollups(ctx context.Context, cfg config) error {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := store.Migrate(ctx, db); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := workflow.RebuildRollups(ctx, db.Client, db.Dialect); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "Roll-ups recomputed in %s.\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/ent"
 	"lienthong/ent/leg"
+	"lienthong/report"
 	"lienthong/workflow"
 )
 
@@ -148,6 +150,7 @@ func rowByKey(t *testing.T, rep any, key string) any {
 func TestPerformanceReport(t *testing.T) {
 	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: -1}, func(t *testing.T, e *env) {
 		reportDataset(t, e)
+		checkRollups(t, e)
 		analyst := e.as("analyst")
 		q := `query($p: PeriodInput!, $g: ReportGroupBy!, $v: ReportView!) { performance(period: $p, groupBy: $g, view: $v) {
 		  period { from to } asOf rows { ` + perfFields + ` } total { ` + perfFields + ` } } }`
@@ -469,6 +472,7 @@ func TestBulkSeed(t *testing.T) {
 		if bad > 0 {
 			t.Fatalf("%d inconsistent dossiers", bad)
 		}
+		checkRollups(t, e)
 		rep := e.mustDo(e.as("analyst"), `{ performance(period: {from: "2025-01-01T00:00:00+07:00", to: "2027-01-01T00:00:00+07:00"}) { total { received finished early onTime late } } }`, nil)
 		total := get(rep, "performance", "total")
 		if got := num(total, "received"); got != n-1 { // the story left SUBMITTED has no receipt
@@ -478,4 +482,83 @@ func TestBulkSeed(t *testing.T) {
 			t.Errorf("finished figures do not add up: %v", total)
 		}
 	})
+}
+
+// checkRollups asserts that the roll-ups kept so far (by the engine's
+// transitions, or the bulk generator) equal a rebuild from the dossiers and
+// legs, and that reports read from them equal reports read from the
+// dossiers and legs, for past and running periods, every view and grouping.
+func checkRollups(t *testing.T, e *env) {
+	t.Helper()
+	ctx := workflow.SystemContext(t.Context())
+	read := func() []string {
+		rows, err := e.app.db.Client.Rollup.Query().All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			f := [...]int64{r.Received, r.Finished, r.Early, r.OnTime, r.Late, r.Cancelled, r.Minutes, r.Opened, r.Closed, r.Due, r.Settled, r.Supplement2, r.SendBack2}
+			if f != [len(f)]int64{} {
+				out = append(out, fmt.Sprintf("%s %d a%d p%d %v", r.Kind, r.Day, r.AgencyID, r.ProcedureID, f))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	kept := read()
+	if err := workflow.RebuildRollups(ctx, e.app.db.Client, e.app.db.Dialect); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := read()
+	if len(kept) == 0 || !slices.Equal(kept, rebuilt) {
+		for i := range max(len(kept), len(rebuilt)) {
+			if i >= len(kept) || i >= len(rebuilt) || kept[i] != rebuilt[i] {
+				t.Fatalf("roll-ups kept (%d rows) differ from a rebuild (%d rows) at row %d:\n kept    %v\n rebuilt %v",
+					len(kept), len(rebuilt), i, kept[min(i, len(kept)-1)], rebuilt[min(i, len(rebuilt)-1)])
+			}
+		}
+	}
+	analyst := auth.NewContext(t.Context(), &auth.Viewer{Subject: "analyst", Roles: []auth.Role{auth.RoleAnalyst}})
+	fast := report.New(e.app.db.Driver, e.app.db.Client, e.clock)
+	slow := fast.WithoutRollups()
+	y, q4, m10, m11, m12 := 2026, 4, 10, 11, 12
+	from, to := time.Date(2026, 11, 10, 0, 0, 0, 0, workflow.VietnamLocation()), time.Date(2026, 11, 20, 0, 0, 0, 0, workflow.VietnamLocation())
+	periods := map[string]report.PeriodInput{
+		"October": {Year: &y, Month: &m10}, "November": {Year: &y, Month: &m11}, "December": {Year: &y, Month: &m12},
+		"Q4": {Year: &y, Quarter: &q4}, "2026": {Year: &y}, "10–20 November": {From: &from, To: &to},
+	}
+	counted := 0
+	for name, p := range periods {
+		for _, view := range []report.View{report.ByDossier, report.ByLeg} {
+			for _, by := range []report.GroupBy{report.ByAgency, report.ByProcedure, report.ByField} {
+				in := report.PerformanceInput{Period: p, View: view, GroupBy: by}
+				a, err := fast.Performance(analyst, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := slow.Performance(analyst, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fa, fb := figures(a), figures(b); fa != fb {
+					t.Errorf("%s by %s, %s view: from roll-ups\n %s\nfrom dossiers\n %s", name, by, view, fa, fb)
+				}
+				counted += a.Total.Received
+			}
+		}
+	}
+	if counted == 0 {
+		t.Error("nothing counted in any period")
+	}
+}
+
+func figures(rep *report.PerformanceReport) string {
+	var b strings.Builder
+	for _, r := range append(rep.Rows, rep.Total) {
+		c := *r
+		c.AgencyID = nil
+		fmt.Fprintf(&b, "%+v\n", c)
+	}
+	return b.String()
 }

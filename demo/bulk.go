@@ -353,16 +353,22 @@ func (s *Seeder) writeBulk(ctx context.Context, plans []*bulkDossier) (err error
 		}
 		return nil
 	}
+	// The reports' roll-ups, as the engine would have kept them.
+	rollups := workflow.Rollups{}
 	for i, p := range plans {
 		id := ds[i].ID
-		for _, l := range p.legs {
+		counted := make([]*ent.Leg, len(p.legs))
+		for k, l := range p.legs {
 			lc := tx.Leg.Create().SetDossierID(id).SetAgencyID(l.agencyID).SetRole(l.role).SetPosition(l.position).
 				SetStartedAt(l.start).SetAllottedMinutes(l.allotted).SetDueAt(l.due)
+			counted[k] = &ent.Leg{ID: k, AgencyID: l.agencyID, StartedAt: l.start, DueAt: l.due}
 			if !l.end.IsZero() {
 				lc.SetFinishedAt(l.end).SetJudgement(l.judgement).SetWorkedMinutes(l.worked)
+				counted[k].FinishedAt, counted[k].Judgement, counted[k].WorkedMinutes = &l.end, l.judgement, &l.worked
 			}
 			legs = append(legs, lc)
 		}
+		rollups.Add(ds[i], counted, 1)
 		for k, e := range p.events {
 			ec := tx.DossierEvent.Create().SetDossierID(id).SetSeq(k + 1).SetType(e.typ).SetToState(e.to).SetAt(e.at).SetAgencyID(e.agencyID)
 			if e.from != "" {
@@ -375,6 +381,9 @@ func (s *Seeder) writeBulk(ctx context.Context, plans []*bulkDossier) (err error
 		}
 	}
 	if err := flush(true); err != nil {
+		return err
+	}
+	if err := rollups.Write(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -21,6 +21,7 @@ import (
 	"lienthong/ent/officer"
 	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
+	"lienthong/ent/rollup"
 	"lienthong/ent/routestep"
 
 	"entgo.io/ent"
@@ -56,6 +57,8 @@ type Client struct {
 	ParIndex *ParIndexClient
 	// Procedure is the client for interacting with the Procedure builders.
 	Procedure *ProcedureClient
+	// Rollup is the client for interacting with the Rollup builders.
+	Rollup *RollupClient
 	// RouteStep is the client for interacting with the RouteStep builders.
 	RouteStep *RouteStepClient
 }
@@ -79,6 +82,7 @@ func (c *Client) init() {
 	c.Officer = NewOfficerClient(c.config)
 	c.ParIndex = NewParIndexClient(c.config)
 	c.Procedure = NewProcedureClient(c.config)
+	c.Rollup = NewRollupClient(c.config)
 	c.RouteStep = NewRouteStepClient(c.config)
 }
 
@@ -182,6 +186,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Officer:        NewOfficerClient(cfg),
 		ParIndex:       NewParIndexClient(cfg),
 		Procedure:      NewProcedureClient(cfg),
+		Rollup:         NewRollupClient(cfg),
 		RouteStep:      NewRouteStepClient(cfg),
 	}, nil
 }
@@ -212,6 +217,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Officer:        NewOfficerClient(cfg),
 		ParIndex:       NewParIndexClient(cfg),
 		Procedure:      NewProcedureClient(cfg),
+		Rollup:         NewRollupClient(cfg),
 		RouteStep:      NewRouteStepClient(cfg),
 	}, nil
 }
@@ -243,7 +249,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.Leg, c.Officer, c.ParIndex, c.Procedure, c.RouteStep,
+		c.DossierEvent, c.Leg, c.Officer, c.ParIndex, c.Procedure, c.Rollup,
+		c.RouteStep,
 	} {
 		n.Use(hooks...)
 	}
@@ -254,7 +261,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.Leg, c.Officer, c.ParIndex, c.Procedure, c.RouteStep,
+		c.DossierEvent, c.Leg, c.Officer, c.ParIndex, c.Procedure, c.Rollup,
+		c.RouteStep,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -283,6 +291,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ParIndex.mutate(ctx, m)
 	case *ProcedureMutation:
 		return c.Procedure.mutate(ctx, m)
+	case *RollupMutation:
+		return c.Rollup.mutate(ctx, m)
 	case *RouteStepMutation:
 		return c.RouteStep.mutate(ctx, m)
 	default:
@@ -2020,6 +2030,139 @@ func (c *ProcedureClient) mutate(ctx context.Context, m *ProcedureMutation) (Val
 	}
 }
 
+// RollupClient is a client for the Rollup schema.
+type RollupClient struct {
+	config
+}
+
+// NewRollupClient returns a client for the Rollup from the given config.
+func NewRollupClient(c config) *RollupClient {
+	return &RollupClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `rollup.Hooks(f(g(h())))`.
+func (c *RollupClient) Use(hooks ...Hook) {
+	c.hooks.Rollup = append(c.hooks.Rollup, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `rollup.Intercept(f(g(h())))`.
+func (c *RollupClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Rollup = append(c.inters.Rollup, interceptors...)
+}
+
+// Create returns a builder for creating a Rollup entity.
+func (c *RollupClient) Create() *RollupCreate {
+	mutation := newRollupMutation(c.config, OpCreate)
+	return &RollupCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Rollup entities.
+func (c *RollupClient) CreateBulk(builders ...*RollupCreate) *RollupCreateBulk {
+	return &RollupCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RollupClient) MapCreateBulk(slice any, setFunc func(*RollupCreate, int)) *RollupCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RollupCreateBulk{err: fmt.Errorf("calling to RollupClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RollupCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RollupCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Rollup.
+func (c *RollupClient) Update() *RollupUpdate {
+	mutation := newRollupMutation(c.config, OpUpdate)
+	return &RollupUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RollupClient) UpdateOne(_m *Rollup) *RollupUpdateOne {
+	mutation := newRollupMutation(c.config, OpUpdateOne, withRollup(_m))
+	return &RollupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RollupClient) UpdateOneID(id int) *RollupUpdateOne {
+	mutation := newRollupMutation(c.config, OpUpdateOne, withRollupID(id))
+	return &RollupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Rollup.
+func (c *RollupClient) Delete() *RollupDelete {
+	mutation := newRollupMutation(c.config, OpDelete)
+	return &RollupDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RollupClient) DeleteOne(_m *Rollup) *RollupDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RollupClient) DeleteOneID(id int) *RollupDeleteOne {
+	builder := c.Delete().Where(rollup.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RollupDeleteOne{builder}
+}
+
+// Query returns a query builder for Rollup.
+func (c *RollupClient) Query() *RollupQuery {
+	return &RollupQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRollup},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Rollup entity by its id.
+func (c *RollupClient) Get(ctx context.Context, id int) (*Rollup, error) {
+	return c.Query().Where(rollup.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RollupClient) GetX(ctx context.Context, id int) *Rollup {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RollupClient) Hooks() []Hook {
+	return c.hooks.Rollup
+}
+
+// Interceptors returns the client interceptors.
+func (c *RollupClient) Interceptors() []Interceptor {
+	return c.inters.Rollup
+}
+
+func (c *RollupClient) mutate(ctx context.Context, m *RollupMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RollupCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RollupUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RollupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RollupDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Rollup mutation op: %q", m.Op())
+	}
+}
+
 // RouteStepClient is a client for the RouteStep schema.
 type RouteStepClient struct {
 	config
@@ -2189,11 +2332,11 @@ func (c *RouteStepClient) mutate(ctx context.Context, m *RouteStepMutation) (Val
 type (
 	hooks struct {
 		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent, Leg,
-		Officer, ParIndex, Procedure, RouteStep []ent.Hook
+		Officer, ParIndex, Procedure, Rollup, RouteStep []ent.Hook
 	}
 	inters struct {
 		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent, Leg,
-		Officer, ParIndex, Procedure, RouteStep []ent.Interceptor
+		Officer, ParIndex, Procedure, Rollup, RouteStep []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/officer"
 	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
+	"lienthong/ent/rollup"
 	"lienthong/ent/routestep"
 	"reflect"
 	"sync"
@@ -93,6 +94,7 @@ func checkColumn(t, c string) error {
 			officer.Table:        officer.ValidColumn,
 			parindex.Table:       parindex.ValidColumn,
 			procedure.Table:      procedure.ValidColumn,
+			rollup.Table:         rollup.ValidColumn,
 			routestep.Table:      routestep.ValidColumn,
 		})
 	})

@@ -17,6 +17,7 @@ import (
 	"lienthong/ent/parindex"
 	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
+	"lienthong/ent/rollup"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
 	"sync"
@@ -45,6 +46,7 @@ const (
 	TypeOfficer        = "Officer"
 	TypeParIndex       = "ParIndex"
 	TypeProcedure      = "Procedure"
+	TypeRollup         = "Rollup"
 	TypeRouteStep      = "RouteStep"
 )
 
@@ -11870,6 +11872,1727 @@ func (m *ProcedureMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Procedure edge %s", name)
+}
+
+// RollupMutation represents an operation that mutates the Rollup nodes in the graph.
+type RollupMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	kind            *rollup.Kind
+	day             *int
+	addday          *int
+	agency_id       *int
+	addagency_id    *int
+	procedure_id    *int
+	addprocedure_id *int
+	received        *int64
+	addreceived     *int64
+	finished        *int64
+	addfinished     *int64
+	early           *int64
+	addearly        *int64
+	on_time         *int64
+	addon_time      *int64
+	late            *int64
+	addlate         *int64
+	cancelled       *int64
+	addcancelled    *int64
+	minutes         *int64
+	addminutes      *int64
+	opened          *int64
+	addopened       *int64
+	closed          *int64
+	addclosed       *int64
+	due             *int64
+	adddue          *int64
+	settled         *int64
+	addsettled      *int64
+	supplement2     *int64
+	addsupplement2  *int64
+	send_back2      *int64
+	addsend_back2   *int64
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*Rollup, error)
+	predicates      []predicate.Rollup
+}
+
+var _ ent.Mutation = (*RollupMutation)(nil)
+
+// rollupOption allows management of the mutation configuration using functional options.
+type rollupOption func(*RollupMutation)
+
+// newRollupMutation creates new mutation for the Rollup entity.
+func newRollupMutation(c config, op Op, opts ...rollupOption) *RollupMutation {
+	m := &RollupMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRollup,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRollupID sets the ID field of the mutation.
+func withRollupID(id int) rollupOption {
+	return func(m *RollupMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Rollup
+		)
+		m.oldValue = func(ctx context.Context) (*Rollup, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Rollup.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRollup sets the old Rollup of the mutation.
+func withRollup(node *Rollup) rollupOption {
+	return func(m *RollupMutation) {
+		m.oldValue = func(context.Context) (*Rollup, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RollupMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RollupMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RollupMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RollupMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Rollup.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetKind sets the "kind" field.
+func (m *RollupMutation) SetKind(r rollup.Kind) {
+	m.kind = &r
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *RollupMutation) Kind() (r rollup.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldKind(ctx context.Context) (v rollup.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *RollupMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDay sets the "day" field.
+func (m *RollupMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *RollupMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *RollupMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *RollupMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *RollupMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *RollupMutation) SetAgencyID(i int) {
+	m.agency_id = &i
+	m.addagency_id = nil
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *RollupMutation) AgencyID() (r int, exists bool) {
+	v := m.agency_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// AddAgencyID adds i to the "agency_id" field.
+func (m *RollupMutation) AddAgencyID(i int) {
+	if m.addagency_id != nil {
+		*m.addagency_id += i
+	} else {
+		m.addagency_id = &i
+	}
+}
+
+// AddedAgencyID returns the value that was added to the "agency_id" field in this mutation.
+func (m *RollupMutation) AddedAgencyID() (r int, exists bool) {
+	v := m.addagency_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *RollupMutation) ResetAgencyID() {
+	m.agency_id = nil
+	m.addagency_id = nil
+}
+
+// SetProcedureID sets the "procedure_id" field.
+func (m *RollupMutation) SetProcedureID(i int) {
+	m.procedure_id = &i
+	m.addprocedure_id = nil
+}
+
+// ProcedureID returns the value of the "procedure_id" field in the mutation.
+func (m *RollupMutation) ProcedureID() (r int, exists bool) {
+	v := m.procedure_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProcedureID returns the old "procedure_id" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldProcedureID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProcedureID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProcedureID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProcedureID: %w", err)
+	}
+	return oldValue.ProcedureID, nil
+}
+
+// AddProcedureID adds i to the "procedure_id" field.
+func (m *RollupMutation) AddProcedureID(i int) {
+	if m.addprocedure_id != nil {
+		*m.addprocedure_id += i
+	} else {
+		m.addprocedure_id = &i
+	}
+}
+
+// AddedProcedureID returns the value that was added to the "procedure_id" field in this mutation.
+func (m *RollupMutation) AddedProcedureID() (r int, exists bool) {
+	v := m.addprocedure_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProcedureID resets all changes to the "procedure_id" field.
+func (m *RollupMutation) ResetProcedureID() {
+	m.procedure_id = nil
+	m.addprocedure_id = nil
+}
+
+// SetReceived sets the "received" field.
+func (m *RollupMutation) SetReceived(i int64) {
+	m.received = &i
+	m.addreceived = nil
+}
+
+// Received returns the value of the "received" field in the mutation.
+func (m *RollupMutation) Received() (r int64, exists bool) {
+	v := m.received
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceived returns the old "received" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldReceived(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceived is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceived requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceived: %w", err)
+	}
+	return oldValue.Received, nil
+}
+
+// AddReceived adds i to the "received" field.
+func (m *RollupMutation) AddReceived(i int64) {
+	if m.addreceived != nil {
+		*m.addreceived += i
+	} else {
+		m.addreceived = &i
+	}
+}
+
+// AddedReceived returns the value that was added to the "received" field in this mutation.
+func (m *RollupMutation) AddedReceived() (r int64, exists bool) {
+	v := m.addreceived
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReceived resets all changes to the "received" field.
+func (m *RollupMutation) ResetReceived() {
+	m.received = nil
+	m.addreceived = nil
+}
+
+// SetFinished sets the "finished" field.
+func (m *RollupMutation) SetFinished(i int64) {
+	m.finished = &i
+	m.addfinished = nil
+}
+
+// Finished returns the value of the "finished" field in the mutation.
+func (m *RollupMutation) Finished() (r int64, exists bool) {
+	v := m.finished
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinished returns the old "finished" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldFinished(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinished is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinished requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinished: %w", err)
+	}
+	return oldValue.Finished, nil
+}
+
+// AddFinished adds i to the "finished" field.
+func (m *RollupMutation) AddFinished(i int64) {
+	if m.addfinished != nil {
+		*m.addfinished += i
+	} else {
+		m.addfinished = &i
+	}
+}
+
+// AddedFinished returns the value that was added to the "finished" field in this mutation.
+func (m *RollupMutation) AddedFinished() (r int64, exists bool) {
+	v := m.addfinished
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFinished resets all changes to the "finished" field.
+func (m *RollupMutation) ResetFinished() {
+	m.finished = nil
+	m.addfinished = nil
+}
+
+// SetEarly sets the "early" field.
+func (m *RollupMutation) SetEarly(i int64) {
+	m.early = &i
+	m.addearly = nil
+}
+
+// Early returns the value of the "early" field in the mutation.
+func (m *RollupMutation) Early() (r int64, exists bool) {
+	v := m.early
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEarly returns the old "early" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldEarly(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEarly is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEarly requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEarly: %w", err)
+	}
+	return oldValue.Early, nil
+}
+
+// AddEarly adds i to the "early" field.
+func (m *RollupMutation) AddEarly(i int64) {
+	if m.addearly != nil {
+		*m.addearly += i
+	} else {
+		m.addearly = &i
+	}
+}
+
+// AddedEarly returns the value that was added to the "early" field in this mutation.
+func (m *RollupMutation) AddedEarly() (r int64, exists bool) {
+	v := m.addearly
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEarly resets all changes to the "early" field.
+func (m *RollupMutation) ResetEarly() {
+	m.early = nil
+	m.addearly = nil
+}
+
+// SetOnTime sets the "on_time" field.
+func (m *RollupMutation) SetOnTime(i int64) {
+	m.on_time = &i
+	m.addon_time = nil
+}
+
+// OnTime returns the value of the "on_time" field in the mutation.
+func (m *RollupMutation) OnTime() (r int64, exists bool) {
+	v := m.on_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOnTime returns the old "on_time" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldOnTime(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOnTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOnTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOnTime: %w", err)
+	}
+	return oldValue.OnTime, nil
+}
+
+// AddOnTime adds i to the "on_time" field.
+func (m *RollupMutation) AddOnTime(i int64) {
+	if m.addon_time != nil {
+		*m.addon_time += i
+	} else {
+		m.addon_time = &i
+	}
+}
+
+// AddedOnTime returns the value that was added to the "on_time" field in this mutation.
+func (m *RollupMutation) AddedOnTime() (r int64, exists bool) {
+	v := m.addon_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOnTime resets all changes to the "on_time" field.
+func (m *RollupMutation) ResetOnTime() {
+	m.on_time = nil
+	m.addon_time = nil
+}
+
+// SetLate sets the "late" field.
+func (m *RollupMutation) SetLate(i int64) {
+	m.late = &i
+	m.addlate = nil
+}
+
+// Late returns the value of the "late" field in the mutation.
+func (m *RollupMutation) Late() (r int64, exists bool) {
+	v := m.late
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLate returns the old "late" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldLate(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLate: %w", err)
+	}
+	return oldValue.Late, nil
+}
+
+// AddLate adds i to the "late" field.
+func (m *RollupMutation) AddLate(i int64) {
+	if m.addlate != nil {
+		*m.addlate += i
+	} else {
+		m.addlate = &i
+	}
+}
+
+// AddedLate returns the value that was added to the "late" field in this mutation.
+func (m *RollupMutation) AddedLate() (r int64, exists bool) {
+	v := m.addlate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLate resets all changes to the "late" field.
+func (m *RollupMutation) ResetLate() {
+	m.late = nil
+	m.addlate = nil
+}
+
+// SetCancelled sets the "cancelled" field.
+func (m *RollupMutation) SetCancelled(i int64) {
+	m.cancelled = &i
+	m.addcancelled = nil
+}
+
+// Cancelled returns the value of the "cancelled" field in the mutation.
+func (m *RollupMutation) Cancelled() (r int64, exists bool) {
+	v := m.cancelled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelled returns the old "cancelled" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldCancelled(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelled: %w", err)
+	}
+	return oldValue.Cancelled, nil
+}
+
+// AddCancelled adds i to the "cancelled" field.
+func (m *RollupMutation) AddCancelled(i int64) {
+	if m.addcancelled != nil {
+		*m.addcancelled += i
+	} else {
+		m.addcancelled = &i
+	}
+}
+
+// AddedCancelled returns the value that was added to the "cancelled" field in this mutation.
+func (m *RollupMutation) AddedCancelled() (r int64, exists bool) {
+	v := m.addcancelled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCancelled resets all changes to the "cancelled" field.
+func (m *RollupMutation) ResetCancelled() {
+	m.cancelled = nil
+	m.addcancelled = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *RollupMutation) SetMinutes(i int64) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *RollupMutation) Minutes() (r int64, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldMinutes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *RollupMutation) AddMinutes(i int64) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *RollupMutation) AddedMinutes() (r int64, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *RollupMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetOpened sets the "opened" field.
+func (m *RollupMutation) SetOpened(i int64) {
+	m.opened = &i
+	m.addopened = nil
+}
+
+// Opened returns the value of the "opened" field in the mutation.
+func (m *RollupMutation) Opened() (r int64, exists bool) {
+	v := m.opened
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpened returns the old "opened" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldOpened(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpened is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpened requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpened: %w", err)
+	}
+	return oldValue.Opened, nil
+}
+
+// AddOpened adds i to the "opened" field.
+func (m *RollupMutation) AddOpened(i int64) {
+	if m.addopened != nil {
+		*m.addopened += i
+	} else {
+		m.addopened = &i
+	}
+}
+
+// AddedOpened returns the value that was added to the "opened" field in this mutation.
+func (m *RollupMutation) AddedOpened() (r int64, exists bool) {
+	v := m.addopened
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOpened resets all changes to the "opened" field.
+func (m *RollupMutation) ResetOpened() {
+	m.opened = nil
+	m.addopened = nil
+}
+
+// SetClosed sets the "closed" field.
+func (m *RollupMutation) SetClosed(i int64) {
+	m.closed = &i
+	m.addclosed = nil
+}
+
+// Closed returns the value of the "closed" field in the mutation.
+func (m *RollupMutation) Closed() (r int64, exists bool) {
+	v := m.closed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosed returns the old "closed" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldClosed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosed: %w", err)
+	}
+	return oldValue.Closed, nil
+}
+
+// AddClosed adds i to the "closed" field.
+func (m *RollupMutation) AddClosed(i int64) {
+	if m.addclosed != nil {
+		*m.addclosed += i
+	} else {
+		m.addclosed = &i
+	}
+}
+
+// AddedClosed returns the value that was added to the "closed" field in this mutation.
+func (m *RollupMutation) AddedClosed() (r int64, exists bool) {
+	v := m.addclosed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetClosed resets all changes to the "closed" field.
+func (m *RollupMutation) ResetClosed() {
+	m.closed = nil
+	m.addclosed = nil
+}
+
+// SetDue sets the "due" field.
+func (m *RollupMutation) SetDue(i int64) {
+	m.due = &i
+	m.adddue = nil
+}
+
+// Due returns the value of the "due" field in the mutation.
+func (m *RollupMutation) Due() (r int64, exists bool) {
+	v := m.due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDue returns the old "due" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldDue(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDue: %w", err)
+	}
+	return oldValue.Due, nil
+}
+
+// AddDue adds i to the "due" field.
+func (m *RollupMutation) AddDue(i int64) {
+	if m.adddue != nil {
+		*m.adddue += i
+	} else {
+		m.adddue = &i
+	}
+}
+
+// AddedDue returns the value that was added to the "due" field in this mutation.
+func (m *RollupMutation) AddedDue() (r int64, exists bool) {
+	v := m.adddue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDue resets all changes to the "due" field.
+func (m *RollupMutation) ResetDue() {
+	m.due = nil
+	m.adddue = nil
+}
+
+// SetSettled sets the "settled" field.
+func (m *RollupMutation) SetSettled(i int64) {
+	m.settled = &i
+	m.addsettled = nil
+}
+
+// Settled returns the value of the "settled" field in the mutation.
+func (m *RollupMutation) Settled() (r int64, exists bool) {
+	v := m.settled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettled returns the old "settled" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldSettled(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettled: %w", err)
+	}
+	return oldValue.Settled, nil
+}
+
+// AddSettled adds i to the "settled" field.
+func (m *RollupMutation) AddSettled(i int64) {
+	if m.addsettled != nil {
+		*m.addsettled += i
+	} else {
+		m.addsettled = &i
+	}
+}
+
+// AddedSettled returns the value that was added to the "settled" field in this mutation.
+func (m *RollupMutation) AddedSettled() (r int64, exists bool) {
+	v := m.addsettled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSettled resets all changes to the "settled" field.
+func (m *RollupMutation) ResetSettled() {
+	m.settled = nil
+	m.addsettled = nil
+}
+
+// SetSupplement2 sets the "supplement2" field.
+func (m *RollupMutation) SetSupplement2(i int64) {
+	m.supplement2 = &i
+	m.addsupplement2 = nil
+}
+
+// Supplement2 returns the value of the "supplement2" field in the mutation.
+func (m *RollupMutation) Supplement2() (r int64, exists bool) {
+	v := m.supplement2
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSupplement2 returns the old "supplement2" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldSupplement2(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSupplement2 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSupplement2 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSupplement2: %w", err)
+	}
+	return oldValue.Supplement2, nil
+}
+
+// AddSupplement2 adds i to the "supplement2" field.
+func (m *RollupMutation) AddSupplement2(i int64) {
+	if m.addsupplement2 != nil {
+		*m.addsupplement2 += i
+	} else {
+		m.addsupplement2 = &i
+	}
+}
+
+// AddedSupplement2 returns the value that was added to the "supplement2" field in this mutation.
+func (m *RollupMutation) AddedSupplement2() (r int64, exists bool) {
+	v := m.addsupplement2
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSupplement2 resets all changes to the "supplement2" field.
+func (m *RollupMutation) ResetSupplement2() {
+	m.supplement2 = nil
+	m.addsupplement2 = nil
+}
+
+// SetSendBack2 sets the "send_back2" field.
+func (m *RollupMutation) SetSendBack2(i int64) {
+	m.send_back2 = &i
+	m.addsend_back2 = nil
+}
+
+// SendBack2 returns the value of the "send_back2" field in the mutation.
+func (m *RollupMutation) SendBack2() (r int64, exists bool) {
+	v := m.send_back2
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSendBack2 returns the old "send_back2" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldSendBack2(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSendBack2 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSendBack2 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSendBack2: %w", err)
+	}
+	return oldValue.SendBack2, nil
+}
+
+// AddSendBack2 adds i to the "send_back2" field.
+func (m *RollupMutation) AddSendBack2(i int64) {
+	if m.addsend_back2 != nil {
+		*m.addsend_back2 += i
+	} else {
+		m.addsend_back2 = &i
+	}
+}
+
+// AddedSendBack2 returns the value that was added to the "send_back2" field in this mutation.
+func (m *RollupMutation) AddedSendBack2() (r int64, exists bool) {
+	v := m.addsend_back2
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSendBack2 resets all changes to the "send_back2" field.
+func (m *RollupMutation) ResetSendBack2() {
+	m.send_back2 = nil
+	m.addsend_back2 = nil
+}
+
+// Where appends a list predicates to the RollupMutation builder.
+func (m *RollupMutation) Where(ps ...predicate.Rollup) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RollupMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RollupMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Rollup, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RollupMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RollupMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Rollup).
+func (m *RollupMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RollupMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.kind != nil {
+		fields = append(fields, rollup.FieldKind)
+	}
+	if m.day != nil {
+		fields = append(fields, rollup.FieldDay)
+	}
+	if m.agency_id != nil {
+		fields = append(fields, rollup.FieldAgencyID)
+	}
+	if m.procedure_id != nil {
+		fields = append(fields, rollup.FieldProcedureID)
+	}
+	if m.received != nil {
+		fields = append(fields, rollup.FieldReceived)
+	}
+	if m.finished != nil {
+		fields = append(fields, rollup.FieldFinished)
+	}
+	if m.early != nil {
+		fields = append(fields, rollup.FieldEarly)
+	}
+	if m.on_time != nil {
+		fields = append(fields, rollup.FieldOnTime)
+	}
+	if m.late != nil {
+		fields = append(fields, rollup.FieldLate)
+	}
+	if m.cancelled != nil {
+		fields = append(fields, rollup.FieldCancelled)
+	}
+	if m.minutes != nil {
+		fields = append(fields, rollup.FieldMinutes)
+	}
+	if m.opened != nil {
+		fields = append(fields, rollup.FieldOpened)
+	}
+	if m.closed != nil {
+		fields = append(fields, rollup.FieldClosed)
+	}
+	if m.due != nil {
+		fields = append(fields, rollup.FieldDue)
+	}
+	if m.settled != nil {
+		fields = append(fields, rollup.FieldSettled)
+	}
+	if m.supplement2 != nil {
+		fields = append(fields, rollup.FieldSupplement2)
+	}
+	if m.send_back2 != nil {
+		fields = append(fields, rollup.FieldSendBack2)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RollupMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case rollup.FieldKind:
+		return m.Kind()
+	case rollup.FieldDay:
+		return m.Day()
+	case rollup.FieldAgencyID:
+		return m.AgencyID()
+	case rollup.FieldProcedureID:
+		return m.ProcedureID()
+	case rollup.FieldReceived:
+		return m.Received()
+	case rollup.FieldFinished:
+		return m.Finished()
+	case rollup.FieldEarly:
+		return m.Early()
+	case rollup.FieldOnTime:
+		return m.OnTime()
+	case rollup.FieldLate:
+		return m.Late()
+	case rollup.FieldCancelled:
+		return m.Cancelled()
+	case rollup.FieldMinutes:
+		return m.Minutes()
+	case rollup.FieldOpened:
+		return m.Opened()
+	case rollup.FieldClosed:
+		return m.Closed()
+	case rollup.FieldDue:
+		return m.Due()
+	case rollup.FieldSettled:
+		return m.Settled()
+	case rollup.FieldSupplement2:
+		return m.Supplement2()
+	case rollup.FieldSendBack2:
+		return m.SendBack2()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RollupMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case rollup.FieldKind:
+		return m.OldKind(ctx)
+	case rollup.FieldDay:
+		return m.OldDay(ctx)
+	case rollup.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case rollup.FieldProcedureID:
+		return m.OldProcedureID(ctx)
+	case rollup.FieldReceived:
+		return m.OldReceived(ctx)
+	case rollup.FieldFinished:
+		return m.OldFinished(ctx)
+	case rollup.FieldEarly:
+		return m.OldEarly(ctx)
+	case rollup.FieldOnTime:
+		return m.OldOnTime(ctx)
+	case rollup.FieldLate:
+		return m.OldLate(ctx)
+	case rollup.FieldCancelled:
+		return m.OldCancelled(ctx)
+	case rollup.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case rollup.FieldOpened:
+		return m.OldOpened(ctx)
+	case rollup.FieldClosed:
+		return m.OldClosed(ctx)
+	case rollup.FieldDue:
+		return m.OldDue(ctx)
+	case rollup.FieldSettled:
+		return m.OldSettled(ctx)
+	case rollup.FieldSupplement2:
+		return m.OldSupplement2(ctx)
+	case rollup.FieldSendBack2:
+		return m.OldSendBack2(ctx)
+	}
+	return nil, fmt.Errorf("unknown Rollup field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RollupMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case rollup.FieldKind:
+		v, ok := value.(rollup.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case rollup.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case rollup.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case rollup.FieldProcedureID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProcedureID(v)
+		return nil
+	case rollup.FieldReceived:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceived(v)
+		return nil
+	case rollup.FieldFinished:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinished(v)
+		return nil
+	case rollup.FieldEarly:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEarly(v)
+		return nil
+	case rollup.FieldOnTime:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOnTime(v)
+		return nil
+	case rollup.FieldLate:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLate(v)
+		return nil
+	case rollup.FieldCancelled:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelled(v)
+		return nil
+	case rollup.FieldMinutes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case rollup.FieldOpened:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpened(v)
+		return nil
+	case rollup.FieldClosed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosed(v)
+		return nil
+	case rollup.FieldDue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDue(v)
+		return nil
+	case rollup.FieldSettled:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettled(v)
+		return nil
+	case rollup.FieldSupplement2:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSupplement2(v)
+		return nil
+	case rollup.FieldSendBack2:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSendBack2(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Rollup field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RollupMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, rollup.FieldDay)
+	}
+	if m.addagency_id != nil {
+		fields = append(fields, rollup.FieldAgencyID)
+	}
+	if m.addprocedure_id != nil {
+		fields = append(fields, rollup.FieldProcedureID)
+	}
+	if m.addreceived != nil {
+		fields = append(fields, rollup.FieldReceived)
+	}
+	if m.addfinished != nil {
+		fields = append(fields, rollup.FieldFinished)
+	}
+	if m.addearly != nil {
+		fields = append(fields, rollup.FieldEarly)
+	}
+	if m.addon_time != nil {
+		fields = append(fields, rollup.FieldOnTime)
+	}
+	if m.addlate != nil {
+		fields = append(fields, rollup.FieldLate)
+	}
+	if m.addcancelled != nil {
+		fields = append(fields, rollup.FieldCancelled)
+	}
+	if m.addminutes != nil {
+		fields = append(fields, rollup.FieldMinutes)
+	}
+	if m.addopened != nil {
+		fields = append(fields, rollup.FieldOpened)
+	}
+	if m.addclosed != nil {
+		fields = append(fields, rollup.FieldClosed)
+	}
+	if m.adddue != nil {
+		fields = append(fields, rollup.FieldDue)
+	}
+	if m.addsettled != nil {
+		fields = append(fields, rollup.FieldSettled)
+	}
+	if m.addsupplement2 != nil {
+		fields = append(fields, rollup.FieldSupplement2)
+	}
+	if m.addsend_back2 != nil {
+		fields = append(fields, rollup.FieldSendBack2)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RollupMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case rollup.FieldDay:
+		return m.AddedDay()
+	case rollup.FieldAgencyID:
+		return m.AddedAgencyID()
+	case rollup.FieldProcedureID:
+		return m.AddedProcedureID()
+	case rollup.FieldReceived:
+		return m.AddedReceived()
+	case rollup.FieldFinished:
+		return m.AddedFinished()
+	case rollup.FieldEarly:
+		return m.AddedEarly()
+	case rollup.FieldOnTime:
+		return m.AddedOnTime()
+	case rollup.FieldLate:
+		return m.AddedLate()
+	case rollup.FieldCancelled:
+		return m.AddedCancelled()
+	case rollup.FieldMinutes:
+		return m.AddedMinutes()
+	case rollup.FieldOpened:
+		return m.AddedOpened()
+	case rollup.FieldClosed:
+		return m.AddedClosed()
+	case rollup.FieldDue:
+		return m.AddedDue()
+	case rollup.FieldSettled:
+		return m.AddedSettled()
+	case rollup.FieldSupplement2:
+		return m.AddedSupplement2()
+	case rollup.FieldSendBack2:
+		return m.AddedSendBack2()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RollupMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case rollup.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case rollup.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAgencyID(v)
+		return nil
+	case rollup.FieldProcedureID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProcedureID(v)
+		return nil
+	case rollup.FieldReceived:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReceived(v)
+		return nil
+	case rollup.FieldFinished:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFinished(v)
+		return nil
+	case rollup.FieldEarly:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEarly(v)
+		return nil
+	case rollup.FieldOnTime:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOnTime(v)
+		return nil
+	case rollup.FieldLate:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLate(v)
+		return nil
+	case rollup.FieldCancelled:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCancelled(v)
+		return nil
+	case rollup.FieldMinutes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case rollup.FieldOpened:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpened(v)
+		return nil
+	case rollup.FieldClosed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClosed(v)
+		return nil
+	case rollup.FieldDue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDue(v)
+		return nil
+	case rollup.FieldSettled:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSettled(v)
+		return nil
+	case rollup.FieldSupplement2:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSupplement2(v)
+		return nil
+	case rollup.FieldSendBack2:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSendBack2(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Rollup numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RollupMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RollupMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RollupMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Rollup nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RollupMutation) ResetField(name string) error {
+	switch name {
+	case rollup.FieldKind:
+		m.ResetKind()
+		return nil
+	case rollup.FieldDay:
+		m.ResetDay()
+		return nil
+	case rollup.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case rollup.FieldProcedureID:
+		m.ResetProcedureID()
+		return nil
+	case rollup.FieldReceived:
+		m.ResetReceived()
+		return nil
+	case rollup.FieldFinished:
+		m.ResetFinished()
+		return nil
+	case rollup.FieldEarly:
+		m.ResetEarly()
+		return nil
+	case rollup.FieldOnTime:
+		m.ResetOnTime()
+		return nil
+	case rollup.FieldLate:
+		m.ResetLate()
+		return nil
+	case rollup.FieldCancelled:
+		m.ResetCancelled()
+		return nil
+	case rollup.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case rollup.FieldOpened:
+		m.ResetOpened()
+		return nil
+	case rollup.FieldClosed:
+		m.ResetClosed()
+		return nil
+	case rollup.FieldDue:
+		m.ResetDue()
+		return nil
+	case rollup.FieldSettled:
+		m.ResetSettled()
+		return nil
+	case rollup.FieldSupplement2:
+		m.ResetSupplement2()
+		return nil
+	case rollup.FieldSendBack2:
+		m.ResetSendBack2()
+		return nil
+	}
+	return fmt.Errorf("unknown Rollup field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RollupMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RollupMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RollupMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RollupMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RollupMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RollupMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RollupMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Rollup unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RollupMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Rollup edge %s", name)
 }
 
 // RouteStepMutation represents an operation that mutates the RouteStep nodes in the graph.

@@ -34,6 +34,8 @@ type Tx struct {
 	ParIndex *ParIndexClient
 	// Procedure is the client for interacting with the Procedure builders.
 	Procedure *ProcedureClient
+	// Rollup is the client for interacting with the Rollup builders.
+	Rollup *RollupClient
 	// RouteStep is the client for interacting with the RouteStep builders.
 	RouteStep *RouteStepClient
 
@@ -177,6 +179,7 @@ func (tx *Tx) init() {
 	tx.Officer = NewOfficerClient(tx.config)
 	tx.ParIndex = NewParIndexClient(tx.config)
 	tx.Procedure = NewProcedureClient(tx.config)
+	tx.Rollup = NewRollupClient(tx.config)
 	tx.RouteStep = NewRouteStepClient(tx.config)
 }
 

@@ -115,6 +115,7 @@ type Reporter struct {
 	clock   workflow.Clock
 	loc     *time.Location
 	dialect string
+	raw     bool // never read the roll-ups
 }
 
 // New returns a reporter reading through drv (the same driver as client).
@@ -193,21 +194,9 @@ func (r *Reporter) Performance(ctx context.Context, in PerformanceInput) (*Perfo
 	if err != nil {
 		return nil, err
 	}
-	if in.View == ByDossier {
-		// Each dossier is in one group: the total is the rows' sum.
-		rep.Total = sumRows(rep.Rows)
-	} else {
-		// A dossier's legs fall in several groups: its distinct counts are
-		// not the rows' sum.
-		total, err := r.performanceRows(ctx, in, agencyIDs, p, asOf, false)
-		if err != nil {
-			return nil, err
-		}
-		rep.Total = &PerformanceRow{}
-		if len(total) == 1 {
-			rep.Total = total[0]
-		}
-	}
+	// Every figure counts each dossier (or each agency's turn with it) in
+	// exactly one row, so the total is the rows' sum.
+	rep.Total = sumRows(rep.Rows)
 	rep.Total.Key, rep.Total.Name = "", "Tổng cộng"
 	if err := r.label(ctx, in.GroupBy, rep.Rows); err != nil {
 		return nil, err
@@ -256,32 +245,87 @@ func (q *query) ints(ids []int) string {
 	return strings.Join(ph, ", ")
 }
 
-// performanceRows runs the aggregate, grouped or (grouped false) as one
-// total row.
+// performanceRows computes the figures, per group or (grouped false) as
+// one total row: from the daily roll-ups when the period is whole days,
+// from the dossiers and legs otherwise. Groups with nothing to count are
+// left out; rows come in key order.
 func (r *Reporter) performanceRows(ctx context.Context, in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) ([]*PerformanceRow, error) {
-	stmt, args := r.performanceSQL(in, agencyIDs, p, asOf, grouped)
-	rows := &entsql.Rows{}
-	if err := r.drv.Query(ctx, stmt, args, rows); err != nil {
-		return nil, fmt.Errorf("report: performance: %w", err)
+	rows := map[string]*PerformanceRow{}
+	var stmts []statement
+	if r.useRollups(p) {
+		stmts = r.rollupSQL(in, agencyIDs, p, asOf, grouped)
+	} else {
+		stmts = []statement{r.performanceSQL(in, agencyIDs, p, asOf, grouped)}
 	}
-	defer rows.Close()
-	var out []*PerformanceRow
-	for rows.Next() {
-		var k sql.NullString
-		row := &PerformanceRow{}
-		var n [10]sql.NullInt64
-		var minutes sql.NullInt64
-		if err := rows.Scan(&k, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9], &minutes); err != nil {
-			return nil, fmt.Errorf("report: performance: %w", err)
+	for _, st := range stmts {
+		if err := r.collect(ctx, st, rows); err != nil {
+			return nil, err
 		}
-		row.Key = k.String
-		row.Received, row.Finished, row.Early, row.OnTime, row.Late = int(n[0].Int64), int(n[1].Int64), int(n[2].Int64), int(n[3].Int64), int(n[4].Int64)
-		row.Cancelled, row.InProgressOnTime, row.InProgressOverdue = int(n[5].Int64), int(n[6].Int64), int(n[7].Int64)
-		row.Supplement2Plus, row.SendBack2Plus = int(n[8].Int64), int(n[9].Int64)
-		row.ProcessingMinutes = minutes.Int64
-		out = append(out, row)
 	}
-	return out, rows.Err()
+	out := make([]*PerformanceRow, 0, len(rows))
+	for _, row := range rows {
+		if *row != (PerformanceRow{Key: row.Key}) {
+			out = append(out, row)
+		}
+	}
+	slices.SortFunc(out, func(a, b *PerformanceRow) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// statement is one aggregate query: its rows are a group key followed by
+// one column per setter.
+type statement struct {
+	sql  string
+	args []any
+	into []setter
+}
+
+// setter adds a column's value to a row's figure.
+type setter func(*PerformanceRow, int64)
+
+// The figures as statements fill them.
+var (
+	setReceived   setter = func(r *PerformanceRow, v int64) { r.Received += int(v) }
+	setFinished   setter = func(r *PerformanceRow, v int64) { r.Finished += int(v) }
+	setEarly      setter = func(r *PerformanceRow, v int64) { r.Early += int(v) }
+	setOnTime     setter = func(r *PerformanceRow, v int64) { r.OnTime += int(v) }
+	setLate       setter = func(r *PerformanceRow, v int64) { r.Late += int(v) }
+	setCancelled  setter = func(r *PerformanceRow, v int64) { r.Cancelled += int(v) }
+	setOpenOnTime setter = func(r *PerformanceRow, v int64) { r.InProgressOnTime += int(v) }
+	setOverdue    setter = func(r *PerformanceRow, v int64) { r.InProgressOverdue += int(v) }
+	setSupp2      setter = func(r *PerformanceRow, v int64) { r.Supplement2Plus += int(v) }
+	setSendBack2  setter = func(r *PerformanceRow, v int64) { r.SendBack2Plus += int(v) }
+	setMinutes    setter = func(r *PerformanceRow, v int64) { r.ProcessingMinutes += v }
+)
+
+// collect runs st and adds its columns to the rows of their group.
+func (r *Reporter) collect(ctx context.Context, st statement, rows map[string]*PerformanceRow) error {
+	rs := &entsql.Rows{}
+	if err := r.drv.Query(ctx, st.sql, st.args, rs); err != nil {
+		return fmt.Errorf("report: performance: %w", err)
+	}
+	defer rs.Close()
+	vals := make([]sql.NullInt64, len(st.into))
+	dest := make([]any, len(st.into)+1)
+	var k sql.NullString
+	dest[0] = &k
+	for i := range vals {
+		dest[i+1] = &vals[i]
+	}
+	for rs.Next() {
+		if err := rs.Scan(dest...); err != nil {
+			return fmt.Errorf("report: performance: %w", err)
+		}
+		row := rows[k.String]
+		if row == nil {
+			row = &PerformanceRow{Key: k.String}
+			rows[k.String] = row
+		}
+		for i, set := range st.into {
+			set(row, vals[i].Int64)
+		}
+	}
+	return rs.Err()
 }
 
 // Explain returns the database's plan for a performance report's grouped
@@ -291,7 +335,11 @@ func (r *Reporter) Explain(ctx context.Context, in PerformanceInput) (string, er
 	if err != nil {
 		return "", err
 	}
-	stmt, args := r.performanceSQL(in, in.AgencyIDs, p, p.To, true)
+	st := r.performanceSQL(in, in.AgencyIDs, p, p.To, true)
+	if r.useRollups(p) {
+		st = r.rollupSQL(in, in.AgencyIDs, p, p.To, true)[0]
+	}
+	stmt, args := st.sql, st.args
 	prefix := "EXPLAIN QUERY PLAN "
 	if r.dialect == dialect.Postgres {
 		prefix = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
@@ -321,8 +369,8 @@ func (r *Reporter) Explain(ctx context.Context, in PerformanceInput) (string, er
 	return b.String(), rows.Err()
 }
 
-// performanceSQL builds the aggregate statement and its arguments.
-func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) (string, []any) {
+// performanceSQL builds the aggregate over the dossiers or legs themselves.
+func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) statement {
 	q := &query{pg: r.dialect == dialect.Postgres}
 	from, to := p.From, p.To
 	// t is the fact table: dossiers, or legs with their dossier.
@@ -369,6 +417,9 @@ func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period
 		fin := fmt.Sprintf("l.finished_at >= %s AND l.finished_at < %s", q.arg(from), q.arg(to))
 		started := fmt.Sprintf("l.started_at >= %s", q.arg(from))
 		open := fmt.Sprintf("(l.finished_at IS NULL OR l.finished_at >= %s)", q.arg(to))
+		// A dossier's rounds count once per agency, with its first turn there.
+		const firstTurn = "NOT EXISTS (SELECT 1 FROM legs f WHERE f.dossier_id = l.dossier_id AND f.agency_id = l.agency_id" +
+			" AND (f.started_at < l.started_at OR f.started_at = l.started_at AND f.id < l.id))"
 		sel = strings.Join([]string{
 			sum(started),
 			sum(fin),
@@ -378,8 +429,8 @@ func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period
 			"0",
 			sum(open + " AND l.due_at >= " + q.arg(asOf)),
 			sum(open + " AND l.due_at < " + q.arg(asOf)),
-			"COUNT(DISTINCT CASE WHEN " + started + " AND d.supplement_rounds >= 2 THEN l.dossier_id END)",
-			"COUNT(DISTINCT CASE WHEN " + started + " AND d.send_backs >= 2 THEN l.dossier_id END)",
+			sum(started + " AND d.supplement_rounds >= 2 AND " + firstTurn),
+			sum(started + " AND d.send_backs >= 2 AND " + firstTurn),
 			"COALESCE(SUM(CASE WHEN " + fin + " THEN l.worked_minutes ELSE 0 END), 0)",
 		}, ",\n  ")
 		fmt.Fprintf(&b, "FROM %s l JOIN dossiers d ON d.id = l.dossier_id", q.relevant("legs", "started_at", "agency_id", p, agencyIDs))
@@ -387,13 +438,17 @@ func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period
 			b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
 		}
 	}
+	if !grouped {
+		key = "NULL"
+	}
 	stmt := "SELECT " + key + ",\n  " + sel + "\n" + b.String()
 	if grouped {
-		stmt += "\nGROUP BY " + key + "\nORDER BY " + key
-	} else {
-		stmt = "SELECT NULL,\n  " + sel + "\n" + b.String()
+		stmt += "\nGROUP BY " + key
 	}
-	return stmt, q.args
+	return statement{sql: stmt, args: q.args, into: []setter{
+		setReceived, setFinished, setEarly, setOnTime, setLate, setCancelled,
+		setOpenOnTime, setOverdue, setSupp2, setSendBack2, setMinutes,
+	}}
 }
 
 // relevant selects the rows of table (dossiers or legs) that matter to

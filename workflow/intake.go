@@ -171,6 +171,16 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		if err := openDeskLeg(ctx, tx, cal, d, v, now); err != nil {
 			return nil, err
 		}
+		sys := SystemContext(ctx)
+		legs, err := legsOf(sys, tx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		r := Rollups{}
+		r.Add(d, legs, 1)
+		if err := r.Write(sys, tx); err != nil {
+			return nil, err
+		}
 	}
 	err = tx.DossierEvent.Create().
 		SetDossierID(d.ID).

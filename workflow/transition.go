@@ -82,13 +82,25 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 		if err != nil {
 			return fmt.Errorf("workflow: load dossier: %w", err)
 		}
-		open, err := tx.Leg.Query().Where(leg.DossierID(d.ID), leg.FinishedAtIsNil()).Order(ent.Asc(leg.FieldID)).All(ctx)
+		sys := SystemContext(ctx)
+		legs, err := legsOf(sys, tx, d.ID)
 		if err != nil {
-			return fmt.Errorf("workflow: load legs: %w", err)
+			return err
 		}
+		open := slices.DeleteFunc(slices.Clone(legs), func(l *ent.Leg) bool { return l.FinishedAt != nil })
 		t := &transition{ctx: ctx, tx: tx, db: tx.Client(), v: v, d: d, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
-		out, err = t.fire(e, ev)
-		return err
+		if out, err = t.fire(e, ev); err != nil {
+			return err
+		}
+		// The reports' roll-ups move with the dossier, in this transaction.
+		after, err := legsOf(sys, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		r := Rollups{}
+		r.Add(d, legs, -1)
+		r.Add(out, after, 1)
+		return r.Write(sys, tx)
 	})
 	if err != nil {
 		return nil, err

@@ -120,11 +120,23 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
 		count = n
 		fmt.Fprintf(os.Stderr, "%s: generated %d dossiers in %s\n", db.Dialect, n, time.Since(start).Round(time.Second))
 	}
+	if n, err := db.Client.Rollup.Query().Count(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		// A database generated before the roll-ups existed.
+		start := time.Now()
+		if err := workflow.RebuildRollups(ctx, db.Client, db.Dialect); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%s: roll-ups rebuilt in %s\n", db.Dialect, time.Since(start).Round(time.Millisecond))
+	}
 	r := report.New(db.Driver, db.Client, workflow.NewTestClock(now))
+	raw := r.WithoutRollups()
 	as := auth.NewContext(ctx, &auth.Viewer{Subject: "bench", Roles: []auth.Role{auth.RoleAnalyst}})
-	year, month := 2026, 10
+	year, month, current := 2026, 10, 11
 	yearP := report.PeriodInput{Year: &year}
 	monthP := report.PeriodInput{Year: &year, Month: &month}
+	currentP := report.PeriodInput{Year: &year, Month: &current}
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, workflow.VietnamLocation())
 	to := from.AddDate(1, 0, 0)
 	ph := "?"
@@ -166,6 +178,26 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
 			_, err := r.Performance(as, report.PerformanceInput{Period: monthP, GroupBy: report.ByAgency, View: report.ByLeg})
 			return err
 		}},
+		{"performance current month, by agency, DOSSIER", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: currentP, GroupBy: report.ByAgency, View: report.ByDossier})
+			return err
+		}},
+		{"performance current month, by agency, LEG", func() error {
+			_, err := r.Performance(as, report.PerformanceInput{Period: currentP, GroupBy: report.ByAgency, View: report.ByLeg})
+			return err
+		}},
+		{"without roll-ups: year, by agency, DOSSIER", func() error {
+			_, err := raw.Performance(as, report.PerformanceInput{Period: yearP, GroupBy: report.ByAgency, View: report.ByDossier})
+			return err
+		}},
+		{"without roll-ups: year, by agency, LEG", func() error {
+			_, err := raw.Performance(as, report.PerformanceInput{Period: yearP, GroupBy: report.ByAgency, View: report.ByLeg})
+			return err
+		}},
+		{"without roll-ups: month, by agency, DOSSIER", func() error {
+			_, err := raw.Performance(as, report.PerformanceInput{Period: monthP, GroupBy: report.ByAgency, View: report.ByDossier})
+			return err
+		}},
 		{"serviceIndex year", func() error {
 			_, err := r.ServiceIndex(as, yearP, nil)
 			return err
@@ -176,7 +208,7 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
 		}},
 	}
 	fmt.Printf("\n%s, %d dossiers, median of %d runs\n", db.Dialect, count, runs)
-	fmt.Printf("%-45s %12s %10s\n", "query", "median", "× baseline")
+	fmt.Printf("%-50s %12s %10s\n", "query", "median", "× baseline")
 	var base time.Duration
 	for i, c := range cases {
 		var times []time.Duration
@@ -192,7 +224,7 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
 		if i == 0 {
 			base = med
 		}
-		fmt.Printf("%-45s %12s %10.2f\n", c.name, med.Round(10*time.Microsecond), float64(med)/float64(base))
+		fmt.Printf("%-50s %12s %10.2f\n", c.name, med.Round(10*time.Microsecond), float64(med)/float64(base))
 	}
 	if plans {
 		for _, v := range []report.View{report.ByDossier, report.ByLeg} {

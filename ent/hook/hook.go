@@ -128,6 +128,18 @@ func (f ProcedureFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProcedureMutation", m)
 }
 
+// The RollupFunc type is an adapter to allow the use of ordinary
+// function as Rollup mutator.
+type RollupFunc func(context.Context, *ent.RollupMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RollupFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RollupMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RollupMutation", m)
+}
+
 // The RouteStepFunc type is an adapter to allow the use of ordinary
 // function as RouteStep mutator.
 type RouteStepFunc func(context.Context, *ent.RouteStepMutation) (ent.Value, error)

@@ -18,6 +18,7 @@ import (
 	"lienthong/ent/parindex"
 	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
+	"lienthong/ent/rollup"
 	"lienthong/ent/routestep"
 
 	"entgo.io/ent/dialect/sql"
@@ -349,6 +350,33 @@ func (f TraverseProcedure) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProcedureQuery", q)
 }
 
+// The RollupFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RollupFunc func(context.Context, *ent.RollupQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RollupFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RollupQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RollupQuery", q)
+}
+
+// The TraverseRollup type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRollup func(context.Context, *ent.RollupQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRollup) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRollup) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RollupQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RollupQuery", q)
+}
+
 // The RouteStepFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RouteStepFunc func(context.Context, *ent.RouteStepQuery) (ent.Value, error)
 
@@ -399,6 +427,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ParIndexQuery, predicate.ParIndex, parindex.OrderOption]{typ: ent.TypeParIndex, tq: q}, nil
 	case *ent.ProcedureQuery:
 		return &query[*ent.ProcedureQuery, predicate.Procedure, procedure.OrderOption]{typ: ent.TypeProcedure, tq: q}, nil
+	case *ent.RollupQuery:
+		return &query[*ent.RollupQuery, predicate.Rollup, rollup.OrderOption]{typ: ent.TypeRollup, tq: q}, nil
 	case *ent.RouteStepQuery:
 		return &query[*ent.RouteStepQuery, predicate.RouteStep, routestep.OrderOption]{typ: ent.TypeRouteStep, tq: q}, nil
 	default:

@@ -438,6 +438,40 @@ var (
 			},
 		},
 	}
+	// RollupsColumns holds the columns for the "rollups" table.
+	RollupsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DOSSIER", "LEG"}},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "agency_id", Type: field.TypeInt},
+		{Name: "procedure_id", Type: field.TypeInt},
+		{Name: "received", Type: field.TypeInt64, Default: 0},
+		{Name: "finished", Type: field.TypeInt64, Default: 0},
+		{Name: "early", Type: field.TypeInt64, Default: 0},
+		{Name: "on_time", Type: field.TypeInt64, Default: 0},
+		{Name: "late", Type: field.TypeInt64, Default: 0},
+		{Name: "cancelled", Type: field.TypeInt64, Default: 0},
+		{Name: "minutes", Type: field.TypeInt64, Default: 0},
+		{Name: "opened", Type: field.TypeInt64, Default: 0},
+		{Name: "closed", Type: field.TypeInt64, Default: 0},
+		{Name: "due", Type: field.TypeInt64, Default: 0},
+		{Name: "settled", Type: field.TypeInt64, Default: 0},
+		{Name: "supplement2", Type: field.TypeInt64, Default: 0},
+		{Name: "send_back2", Type: field.TypeInt64, Default: 0},
+	}
+	// RollupsTable holds the schema information for the "rollups" table.
+	RollupsTable = &schema.Table{
+		Name:       "rollups",
+		Columns:    RollupsColumns,
+		PrimaryKey: []*schema.Column{RollupsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "rollup_kind_day_agency_id_procedure_id",
+				Unique:  true,
+				Columns: []*schema.Column{RollupsColumns[1], RollupsColumns[2], RollupsColumns[3], RollupsColumns[4]},
+			},
+		},
+	}
 	// RouteStepsColumns holds the columns for the "route_steps" table.
 	RouteStepsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -488,6 +522,7 @@ var (
 		OfficersTable,
 		ParIndexesTable,
 		ProceduresTable,
+		RollupsTable,
 		RouteStepsTable,
 	}
 )
@@ -539,6 +574,9 @@ func init() {
 	}
 	ProceduresTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	RollupsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	RouteStepsTable.ForeignKeys[0].RefTable = ProceduresTable
 	RouteStepsTable.ForeignKeys[1].RefTable = AgenciesTable

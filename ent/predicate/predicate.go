@@ -36,5 +36,8 @@ type ParIndex func(*sql.Selector)
 // Procedure is the predicate function for procedure builders.
 type Procedure func(*sql.Selector)
 
+// Rollup is the predicate function for rollup builders.
+type Rollup func(*sql.Selector)
+
 // RouteStep is the predicate function for routestep builders.
 type RouteStep func(*sql.Selector)

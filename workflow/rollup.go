@@ -1,0 +1,290 @@
+package workflow
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"lienthong/ent"
+	"lienthong/ent/dossier"
+	"lienthong/ent/leg"
+	"lienthong/ent/rollup"
+)
+
+// Figures are the counters of one roll-up row (see ent/schema/rollup.go
+// for what each counts).
+type Figures struct {
+	Received, Finished, Early, OnTime, Late, Cancelled, Minutes int64
+	Opened, Closed, Due, Settled, Supplement2, SendBack2        int64
+}
+
+func (f *Figures) add(o *Figures, sign int64) {
+	f.Received += sign * o.Received
+	f.Finished += sign * o.Finished
+	f.Early += sign * o.Early
+	f.OnTime += sign * o.OnTime
+	f.Late += sign * o.Late
+	f.Cancelled += sign * o.Cancelled
+	f.Minutes += sign * o.Minutes
+	f.Opened += sign * o.Opened
+	f.Closed += sign * o.Closed
+	f.Due += sign * o.Due
+	f.Settled += sign * o.Settled
+	f.Supplement2 += sign * o.Supplement2
+	f.SendBack2 += sign * o.SendBack2
+}
+
+func (f *Figures) zero() bool { return *f == Figures{} }
+
+// RollupKey is one roll-up row: a day, a view, an agency and a procedure.
+type RollupKey struct {
+	Kind        rollup.Kind
+	Day         int // yyyyMMdd in Asia/Ho_Chi_Minh
+	AgencyID    int
+	ProcedureID int
+}
+
+// Day is the roll-up day of t: yyyyMMdd in Asia/Ho_Chi_Minh.
+func Day(t time.Time) int {
+	y, m, d := t.In(vietnamLocation()).Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// Rollups accumulates changes to the roll-up rows. The engine adds a
+// dossier's contribution before a transition with sign -1 and after it
+// with +1, so that only what the transition changed is written.
+type Rollups map[RollupKey]*Figures
+
+func (r Rollups) at(kind rollup.Kind, t time.Time, agencyID, procedureID int) *Figures {
+	k := RollupKey{Kind: kind, Day: Day(t), AgencyID: agencyID, ProcedureID: procedureID}
+	f := r[k]
+	if f == nil {
+		f = &Figures{}
+		r[k] = f
+	}
+	return f
+}
+
+// Add adds (sign +1) or removes (sign -1) what a dossier and its legs
+// count for in the reports.
+func (r Rollups) Add(d *ent.Dossier, legs []*ent.Leg, sign int64) {
+	one := &Figures{}
+	put := func(kind rollup.Kind, t time.Time, agencyID int, set func(f *Figures)) {
+		*one = Figures{}
+		set(one)
+		r.at(kind, t, agencyID, d.ProcedureID).add(one, sign)
+	}
+	const dk, lk = rollup.KindDOSSIER, rollup.KindLEG
+	lead := 0 // dossiers from before lead agencies were recorded
+	if d.LeadAgencyID != nil {
+		lead = *d.LeadAgencyID
+	}
+	if d.ReceivedAt != nil {
+		put(dk, *d.ReceivedAt, lead, func(f *Figures) {
+			f.Received = 1
+			if d.OriginalAppointmentAt != nil {
+				f.Opened = 1
+			}
+			if d.SupplementRounds >= 2 {
+				f.Supplement2 = 1
+			}
+			if d.SendBacks >= 2 {
+				f.SendBack2 = 1
+			}
+		})
+		if d.OriginalAppointmentAt != nil {
+			put(dk, *d.OriginalAppointmentAt, lead, func(f *Figures) { f.Due = 1 })
+		}
+		if d.FinishedAt != nil {
+			put(dk, *d.FinishedAt, lead, func(f *Figures) {
+				if d.Judgement == nil {
+					f.Cancelled = 1
+				} else {
+					f.Finished = 1
+					switch *d.Judgement {
+					case dossier.JudgementEarly:
+						f.Early = 1
+					case dossier.JudgementOnTime:
+						f.OnTime = 1
+					case dossier.JudgementLate:
+						f.Late = 1
+					}
+					if d.ProcessingMinutes != nil {
+						f.Minutes = int64(*d.ProcessingMinutes)
+					}
+				}
+				if d.OriginalAppointmentAt != nil {
+					f.Closed = 1
+				}
+			})
+			if d.OriginalAppointmentAt != nil {
+				put(dk, later(*d.OriginalAppointmentAt, *d.FinishedAt), lead, func(f *Figures) { f.Settled = 1 })
+			}
+		}
+	}
+	// The leg view counts a dossier's rounds once per agency, on the day
+	// its first turn there began.
+	first := map[int]*ent.Leg{}
+	for _, l := range legs {
+		if f, ok := first[l.AgencyID]; !ok || l.StartedAt.Before(f.StartedAt) || l.StartedAt.Equal(f.StartedAt) && l.ID < f.ID {
+			first[l.AgencyID] = l
+		}
+	}
+	for _, l := range legs {
+		put(lk, l.StartedAt, l.AgencyID, func(f *Figures) {
+			f.Received, f.Opened = 1, 1
+			if first[l.AgencyID] == l {
+				if d.SupplementRounds >= 2 {
+					f.Supplement2 = 1
+				}
+				if d.SendBacks >= 2 {
+					f.SendBack2 = 1
+				}
+			}
+		})
+		put(lk, l.DueAt, l.AgencyID, func(f *Figures) { f.Due = 1 })
+		if l.FinishedAt == nil {
+			continue
+		}
+		put(lk, *l.FinishedAt, l.AgencyID, func(f *Figures) {
+			f.Finished, f.Closed = 1, 1
+			switch l.Judgement {
+			case leg.JudgementEarly:
+				f.Early = 1
+			case leg.JudgementOnTime:
+				f.OnTime = 1
+			case leg.JudgementLate:
+				f.Late = 1
+			}
+			if l.WorkedMinutes != nil {
+				f.Minutes = int64(*l.WorkedMinutes)
+			}
+		})
+		put(lk, later(l.DueAt, *l.FinishedAt), l.AgencyID, func(f *Figures) { f.Settled = 1 })
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// rollupColumns are the counters as the table names them.
+var rollupColumns = []string{
+	rollup.FieldReceived, rollup.FieldFinished, rollup.FieldEarly, rollup.FieldOnTime, rollup.FieldLate,
+	rollup.FieldCancelled, rollup.FieldMinutes, rollup.FieldOpened, rollup.FieldClosed, rollup.FieldDue,
+	rollup.FieldSettled, rollup.FieldSupplement2, rollup.FieldSendBack2,
+}
+
+// Write adds the accumulated changes to the roll-up table, in key order
+// (so that concurrent transactions lock rows in the same order), as
+// upserts of at most 500 rows each.
+func (r Rollups) Write(ctx context.Context, tx *ent.Tx) error {
+	keys := slices.SortedFunc(maps.Keys(r), func(a, b RollupKey) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Day, b.Day),
+			cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID))
+	})
+	keys = slices.DeleteFunc(keys, func(k RollupKey) bool { return r[k].zero() })
+	for chunk := range slices.Chunk(keys, 500) {
+		creates := make([]*ent.RollupCreate, len(chunk))
+		for i, k := range chunk {
+			f := r[k]
+			creates[i] = tx.Rollup.Create().
+				SetKind(k.Kind).SetDay(k.Day).SetAgencyID(k.AgencyID).SetProcedureID(k.ProcedureID).
+				SetReceived(f.Received).SetFinished(f.Finished).SetEarly(f.Early).SetOnTime(f.OnTime).
+				SetLate(f.Late).SetCancelled(f.Cancelled).SetMinutes(f.Minutes).SetOpened(f.Opened).
+				SetClosed(f.Closed).SetDue(f.Due).SetSettled(f.Settled).SetSupplement2(f.Supplement2).
+				SetSendBack2(f.SendBack2)
+		}
+		err := tx.Rollup.CreateBulk(creates...).
+			OnConflict(
+				entsql.ConflictColumns(rollup.FieldKind, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID),
+				entsql.ResolveWith(func(u *entsql.UpdateSet) {
+					for _, c := range rollupColumns {
+						u.Set(c, entsql.Expr(u.Table().C(c)+" + excluded."+c))
+					}
+				}),
+			).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("workflow: roll-ups: %w", err)
+		}
+	}
+	return nil
+}
+
+// legsOf loads all of a dossier's legs inside tx.
+func legsOf(ctx context.Context, tx *ent.Tx, dossierID int) ([]*ent.Leg, error) {
+	legs, err := tx.Leg.Query().Where(leg.DossierID(dossierID)).Order(ent.Asc(leg.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load legs: %w", err)
+	}
+	return legs, nil
+}
+
+// rollupBatch is how many dossiers RebuildRollups reads at once.
+const rollupBatch = 2000
+
+// RebuildRollups recomputes the whole roll-up table from the dossiers and
+// legs, in one transaction: for a database written before the table
+// existed, or to check the table (the tests compare both). Transitions made
+// meanwhile wait for it (on PostgreSQL it locks the table first; SQLite has
+// one writer), so none is counted twice or lost.
+func RebuildRollups(ctx context.Context, client *ent.Client, dialectName string) error {
+	ctx = SystemContext(ctx)
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := rebuild(ctx, tx, dialectName); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func rebuild(ctx context.Context, tx *ent.Tx, dialectName string) error {
+	if dialectName == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+rollup.Table+" IN EXCLUSIVE MODE"); err != nil {
+			return fmt.Errorf("workflow: roll-ups: %w", err)
+		}
+	}
+	if _, err := tx.Rollup.Delete().Exec(ctx); err != nil {
+		return fmt.Errorf("workflow: roll-ups: %w", err)
+	}
+	all := Rollups{}
+	for after := 0; ; {
+		ds, err := tx.Dossier.Query().Where(dossier.IDGT(after)).Order(ent.Asc(dossier.FieldID)).Limit(rollupBatch).All(ctx)
+		if err != nil {
+			return fmt.Errorf("workflow: roll-ups: %w", err)
+		}
+		if len(ds) == 0 {
+			break
+		}
+		ids := make([]int, len(ds))
+		for i, d := range ds {
+			ids[i] = d.ID
+		}
+		legs, err := tx.Leg.Query().Where(leg.DossierIDIn(ids...)).Order(ent.Asc(leg.FieldID)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("workflow: roll-ups: %w", err)
+		}
+		byDossier := map[int][]*ent.Leg{}
+		for _, l := range legs {
+			byDossier[l.DossierID] = append(byDossier[l.DossierID], l)
+		}
+		for _, d := range ds {
+			all.Add(d, byDossier[d.ID], 1)
+		}
+		after = ds[len(ds)-1].ID
+	}
+	return all.Write(ctx, tx)
+}
