@@ -24,6 +24,7 @@ import (
 	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/ent"
+	"lienthong/webhook"
 	"lienthong/workflow"
 )
 
@@ -136,6 +137,7 @@ func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
 	a.db.Client = counted
 	a.clock = clock
 	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
+	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler)})
 	if seed != nil {
 		if err := demo.Seed(ctx, counted, *seed); err != nil {
 			t.Fatalf("seed: %v", err)

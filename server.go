@@ -24,6 +24,7 @@ import (
 	"lienthong/graph"
 	"lienthong/report"
 	"lienthong/store"
+	"lienthong/webhook"
 	"lienthong/workflow"
 )
 
@@ -40,6 +41,9 @@ type config struct {
 	// SweepEvery is how often the sweeper looks for overdue and due-soon
 	// dossiers; 0 turns it off in this instance.
 	SweepEvery time.Duration
+	// WebhookPoll is how often the webhook dispatcher looks for due
+	// deliveries; 0 turns it off in this instance.
+	WebhookPoll time.Duration
 }
 
 func loadConfig() config {
@@ -51,15 +55,8 @@ func loadConfig() config {
 		Issuer:      getenv("AUTH_ISSUER", "lienthong"),
 		Audience:    getenv("AUTH_AUDIENCE", "lienthong"),
 		Dev:         os.Getenv("LIENTHONG_DEV") == "1",
-		SweepEvery:  time.Minute,
-	}
-	if v := os.Getenv("SWEEP_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			slog.Error("SWEEP_INTERVAL is not a duration: using 1m", "value", v)
-			d = time.Minute
-		}
-		c.SweepEvery = d
+		SweepEvery:  durationEnv("SWEEP_INTERVAL", time.Minute),
+		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
 	}
 	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -70,6 +67,20 @@ func loadConfig() config {
 		c.CORSOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
 	}
 	return c
+}
+
+// durationEnv reads a non-negative duration, def when unset or invalid.
+func durationEnv(key string, def time.Duration) time.Duration {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		slog.Error(key+" is not a duration: using the default", "value", v, "default", def)
+		return def
+	}
+	return d
 }
 
 func getenv(key, def string) string {
@@ -115,6 +126,7 @@ type app struct {
 	engine *workflow.Engine
 	clock  workflow.Clock
 	reg    *prometheus.Registry
+	hooks  *webhook.Service
 }
 
 func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) {
@@ -138,7 +150,8 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock, OnSweep: newSweepMetrics(reg)})
-	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg}, nil
+	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll})
+	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks}, nil
 }
 
 func serve(ctx context.Context, cfg config) error {
@@ -172,6 +185,9 @@ func serve(ctx context.Context, cfg config) error {
 	if cfg.SweepEvery > 0 {
 		go a.engine.RunSweeper(ctx, cfg.SweepEvery)
 	}
+	if cfg.WebhookPoll > 0 {
+		go a.hooks.Run(ctx)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	slog.Info("serving", "addr", "http://"+cfg.ListenAddr, "graphql", "/graphql", "dev", cfg.Dev)
@@ -196,7 +212,7 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	metrics := newHTTPMetrics(a.reg)
 
 	reporter := report.New(a.db.Driver, a.db.Client, a.clock)
-	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter), graph.Options{Dev: cfg.Dev})
+	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter, a.hooks), graph.Options{Dev: cfg.Dev})
 	var api http.Handler = gql
 	authn := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())
 	api = authn(api)

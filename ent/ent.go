@@ -14,10 +14,13 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/outboxmessage"
 	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
 	"lienthong/ent/rollup"
 	"lienthong/ent/routestep"
+	"lienthong/ent/webhook"
+	"lienthong/ent/webhookdelivery"
 	"reflect"
 	"sync"
 
@@ -84,18 +87,21 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			agency.Table:         agency.ValidColumn,
-			calendarday.Table:    calendarday.ValidColumn,
-			delegation.Table:     delegation.ValidColumn,
-			dossier.Table:        dossier.ValidColumn,
-			dossiercounter.Table: dossiercounter.ValidColumn,
-			dossierevent.Table:   dossierevent.ValidColumn,
-			leg.Table:            leg.ValidColumn,
-			officer.Table:        officer.ValidColumn,
-			parindex.Table:       parindex.ValidColumn,
-			procedure.Table:      procedure.ValidColumn,
-			rollup.Table:         rollup.ValidColumn,
-			routestep.Table:      routestep.ValidColumn,
+			agency.Table:          agency.ValidColumn,
+			calendarday.Table:     calendarday.ValidColumn,
+			delegation.Table:      delegation.ValidColumn,
+			dossier.Table:         dossier.ValidColumn,
+			dossiercounter.Table:  dossiercounter.ValidColumn,
+			dossierevent.Table:    dossierevent.ValidColumn,
+			leg.Table:             leg.ValidColumn,
+			officer.Table:         officer.ValidColumn,
+			outboxmessage.Table:   outboxmessage.ValidColumn,
+			parindex.Table:        parindex.ValidColumn,
+			procedure.Table:       procedure.ValidColumn,
+			rollup.Table:          rollup.ValidColumn,
+			routestep.Table:       routestep.ValidColumn,
+			webhook.Table:         webhook.ValidColumn,
+			webhookdelivery.Table: webhookdelivery.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

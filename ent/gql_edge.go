@@ -270,3 +270,11 @@ func (_m *RouteStep) Agency(ctx context.Context) (*Agency, error) {
 	}
 	return result, MaskNotFound(err)
 }
+
+func (_m *WebhookDelivery) Webhook(ctx context.Context) (*Webhook, error) {
+	result, err := _m.Edges.WebhookOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryWebhook().Only(ctx)
+	}
+	return result, err
+}

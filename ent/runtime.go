@@ -16,6 +16,8 @@ import (
 	"lienthong/ent/rollup"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema"
+	"lienthong/ent/webhook"
+	"lienthong/ent/webhookdelivery"
 	"time"
 )
 
@@ -552,4 +554,51 @@ func init() {
 	routestepDescTask := routestepFields[6].Descriptor()
 	// routestep.DefaultTask holds the default value on creation for the task field.
 	routestep.DefaultTask = routestepDescTask.Default.(string)
+	webhookMixin := schema.Webhook{}.Mixin()
+	webhookMixinFields0 := webhookMixin[0].Fields()
+	_ = webhookMixinFields0
+	webhookFields := schema.Webhook{}.Fields()
+	_ = webhookFields
+	// webhookDescCreateTime is the schema descriptor for create_time field.
+	webhookDescCreateTime := webhookMixinFields0[0].Descriptor()
+	// webhook.DefaultCreateTime holds the default value on creation for the create_time field.
+	webhook.DefaultCreateTime = webhookDescCreateTime.Default.(func() time.Time)
+	// webhookDescUpdateTime is the schema descriptor for update_time field.
+	webhookDescUpdateTime := webhookMixinFields0[1].Descriptor()
+	// webhook.DefaultUpdateTime holds the default value on creation for the update_time field.
+	webhook.DefaultUpdateTime = webhookDescUpdateTime.Default.(func() time.Time)
+	// webhook.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	webhook.UpdateDefaultUpdateTime = webhookDescUpdateTime.UpdateDefault.(func() time.Time)
+	// webhookDescURL is the schema descriptor for url field.
+	webhookDescURL := webhookFields[0].Descriptor()
+	// webhook.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhook.URLValidator = func() func(string) error {
+		validators := webhookDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookDescPaused is the schema descriptor for paused field.
+	webhookDescPaused := webhookFields[6].Descriptor()
+	// webhook.DefaultPaused holds the default value on creation for the paused field.
+	webhook.DefaultPaused = webhookDescPaused.Default.(bool)
+	webhookdeliveryFields := schema.WebhookDelivery{}.Fields()
+	_ = webhookdeliveryFields
+	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
+	webhookdeliveryDescAttempts := webhookdeliveryFields[7].Descriptor()
+	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	// webhookdeliveryDescLastError is the schema descriptor for last_error field.
+	webhookdeliveryDescLastError := webhookdeliveryFields[12].Descriptor()
+	// webhookdelivery.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	webhookdelivery.LastErrorValidator = webhookdeliveryDescLastError.Validators[0].(func(string) error)
 }

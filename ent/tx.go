@@ -30,6 +30,8 @@ type Tx struct {
 	Leg *LegClient
 	// Officer is the client for interacting with the Officer builders.
 	Officer *OfficerClient
+	// OutboxMessage is the client for interacting with the OutboxMessage builders.
+	OutboxMessage *OutboxMessageClient
 	// ParIndex is the client for interacting with the ParIndex builders.
 	ParIndex *ParIndexClient
 	// Procedure is the client for interacting with the Procedure builders.
@@ -38,6 +40,10 @@ type Tx struct {
 	Rollup *RollupClient
 	// RouteStep is the client for interacting with the RouteStep builders.
 	RouteStep *RouteStepClient
+	// Webhook is the client for interacting with the Webhook builders.
+	Webhook *WebhookClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
 
 	// lazily loaded.
 	client     *Client
@@ -177,10 +183,13 @@ func (tx *Tx) init() {
 	tx.DossierEvent = NewDossierEventClient(tx.config)
 	tx.Leg = NewLegClient(tx.config)
 	tx.Officer = NewOfficerClient(tx.config)
+	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.ParIndex = NewParIndexClient(tx.config)
 	tx.Procedure = NewProcedureClient(tx.config)
 	tx.Rollup = NewRollupClient(tx.config)
 	tx.RouteStep = NewRouteStepClient(tx.config)
+	tx.Webhook = NewWebhookClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

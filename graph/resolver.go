@@ -5,6 +5,7 @@ package graph
 import (
 	"lienthong/ent"
 	"lienthong/report"
+	"lienthong/webhook"
 	"lienthong/workflow"
 )
 
@@ -15,10 +16,11 @@ type Resolver struct {
 	client   *ent.Client
 	engine   *workflow.Engine
 	reporter *report.Reporter
+	hooks    *webhook.Service
 }
 
-// NewResolver wires the resolvers to the data model, the workflow engine
-// and the reports.
-func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter) *Resolver {
-	return &Resolver{client: client, engine: engine, reporter: reporter}
+// NewResolver wires the resolvers to the data model, the workflow engine,
+// the reports and the webhooks.
+func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter, hooks *webhook.Service) *Resolver {
+	return &Resolver{client: client, engine: engine, reporter: reporter, hooks: hooks}
 }

@@ -167,13 +167,13 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create dossier: %w", err)
 	}
+	sys := SystemContext(ctx)
+	var legs []*ent.Leg
 	if state == schematype.StateReceived {
 		if err := openDeskLeg(ctx, tx, cal, d, v, now); err != nil {
 			return nil, err
 		}
-		sys := SystemContext(ctx)
-		legs, err := legsOf(sys, tx, d.ID)
-		if err != nil {
+		if legs, err = legsOf(sys, tx, d.ID); err != nil {
 			return nil, err
 		}
 		r := Rollups{}
@@ -182,7 +182,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 			return nil, err
 		}
 	}
-	err = tx.DossierEvent.Create().
+	ev, err := tx.DossierEvent.Create().
 		SetDossierID(d.ID).
 		SetSeq(1).
 		SetType(evType).
@@ -191,9 +191,13 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		SetAgencyID(v.AgencyID).
 		SetAt(now).
 		SetData(map[string]any{"procedure": proc.Code, "procedureVersion": proc.Version, "channel": string(in.Channel)}).
-		Exec(ctx)
+		Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: record intake of %s: %w", code, err)
+	}
+	d.Edges.Procedure = proc
+	if err := publish(sys, tx, d, legs, ev, v, now); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
@@ -217,7 +218,7 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			if n == 0 {
 				return errStale
 			}
-			err = tx.DossierEvent.Create().
+			rec, err := tx.DossierEvent.Create().
 				SetDossierID(d.ID).
 				SetSeq(d.Version + 1).
 				SetType(ev.typ).
@@ -229,9 +230,20 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 				SetNote(ev.note).
 				SetData(ev.data).
 				SetAt(ev.at).
-				Exec(ctx)
+				Save(ctx)
 			if err != nil {
 				return fmt.Errorf("workflow: record %s on %s: %w", ev.typ, d.Code, err)
+			}
+			legs, err := legsOf(SystemContext(ctx), tx, d.ID)
+			if err != nil {
+				return err
+			}
+			var actor *auth.Viewer
+			if ev.actorID != nil {
+				actor, _ = auth.FromContext(ctx)
+			}
+			if err := publish(ctx, tx, d, legs, rec, actor, ev.at); err != nil {
+				return err
 			}
 			recorded = true
 			return nil

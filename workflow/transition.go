@@ -50,9 +50,10 @@ type transition struct {
 	in   Input
 	data map[string]any
 
-	actingFor  *int           // officer the viewer acts for, by delegation or assignment
-	legID      *int           // leg the event concerns (reassignment)
-	principals []*ent.Officer // officers who delegated to the viewer now; nil until loaded
+	actingFor  *int              // officer the viewer acts for, by delegation or assignment
+	legID      *int              // leg the event concerns (reassignment)
+	principals []*ent.Officer    // officers who delegated to the viewer now; nil until loaded
+	event      *ent.DossierEvent // the event recorded
 }
 
 // Fire applies event to a dossier in one transaction: load the dossier and
@@ -100,7 +101,12 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 		r := Rollups{}
 		r.Add(d, legs, -1)
 		r.Add(out, after, 1)
-		return r.Write(sys, tx)
+		if err := r.Write(sys, tx); err != nil {
+			return err
+		}
+		// So does its outbound message.
+		out.Edges.Procedure = d.Edges.Procedure
+		return publish(sys, tx, out, after, t.event, v, t.now)
 	})
 	if err != nil {
 		return nil, err
@@ -163,7 +169,7 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 	if len(t.data) > 0 {
 		ec.SetData(t.data)
 	}
-	if err := ec.Exec(t.ctx); err != nil {
+	if t.event, err = ec.Save(t.ctx); err != nil {
 		return nil, fmt.Errorf("workflow: record %s on %s: %w", ev, t.d.Code, err)
 	}
 	return t.tx.Dossier.Get(t.ctx, t.d.ID)

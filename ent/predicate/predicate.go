@@ -30,6 +30,9 @@ type Leg func(*sql.Selector)
 // Officer is the predicate function for officer builders.
 type Officer func(*sql.Selector)
 
+// OutboxMessage is the predicate function for outboxmessage builders.
+type OutboxMessage func(*sql.Selector)
+
 // ParIndex is the predicate function for parindex builders.
 type ParIndex func(*sql.Selector)
 
@@ -41,3 +44,9 @@ type Rollup func(*sql.Selector)
 
 // RouteStep is the predicate function for routestep builders.
 type RouteStep func(*sql.Selector)
+
+// Webhook is the predicate function for webhook builders.
+type Webhook func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"lienthong/webhook"
+	"lienthong/workflow"
+)
+
+// webhookTimeout bounds one webhook request in the tests.
+const webhookTimeout = 300 * time.Millisecond
+
+// receiver is a webhook endpoint that checks every signature with the
+// Standard Webhooks reference library and records what it accepted.
+type receiver struct {
+	t   *testing.T
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	secrets  map[string]string // path → secret
+	got      map[string][]int  // path and dossier code → seqs accepted, in arrival order
+	types    map[string][]string
+	bodies   []workflow.Message
+	failures map[string]int  // "code/seq" → answer 500 this many more times
+	stall    map[string]bool // "code/seq" → outwait the client's timeout once
+	always   map[string]int  // path → always answer this status
+	attempts map[string]int  // "code/seq" → requests seen
+	bad      int             // requests with a bad signature
+}
+
+func newReceiver(t *testing.T) *receiver {
+	r := &receiver{t: t, secrets: map[string]string{}, got: map[string][]int{}, types: map[string][]string{},
+		failures: map[string]int{}, stall: map[string]bool{}, always: map[string]int{}, attempts: map[string]int{}}
+	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	secret := r.secrets[req.URL.Path]
+	r.mu.Unlock()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil || wh.Verify(body, req.Header) != nil {
+		r.mu.Lock()
+		r.bad++
+		r.mu.Unlock()
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	var m workflow.Message
+	if err := json.Unmarshal(body, &m); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	key := m.Data.Code + "/" + strconv.Itoa(m.Data.Event.Seq)
+	r.mu.Lock()
+	r.attempts[key]++
+	if st := r.always[req.URL.Path]; st != 0 {
+		r.mu.Unlock()
+		w.WriteHeader(st)
+		return
+	}
+	if r.stall[key] {
+		delete(r.stall, key)
+		r.mu.Unlock()
+		select {
+		case <-time.After(3 * webhookTimeout):
+		case <-req.Context().Done():
+		}
+		return
+	}
+	if r.failures[key] > 0 {
+		r.failures[key]--
+		r.mu.Unlock()
+		http.Error(w, "try later", http.StatusInternalServerError)
+		return
+	}
+	r.got[req.URL.Path+" "+m.Data.Code] = append(r.got[req.URL.Path+" "+m.Data.Code], m.Data.Event.Seq)
+	r.types[req.URL.Path] = append(r.types[req.URL.Path], m.Data.Event.Type)
+	r.bodies = append(r.bodies, m)
+	r.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// drain runs the dispatcher until nothing is due, moving the clock by step
+// between rounds, at most rounds times.
+func drain(t *testing.T, e *env, svc *webhook.Service, step time.Duration, rounds int) {
+	t.Helper()
+	for range rounds {
+		for {
+			n, err := svc.DispatchOnce(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		e.clock.Set(e.clock.Now().Add(step))
+	}
+}
+
+// TestWebhooks: every event reaches a subscribed receiver signed, in order
+// per dossier, after 500 answers and timeouts, and after a dispatcher dies
+// holding a delivery; a receiver that never recovers is dead-lettered after
+// 24 hours and can be redelivered.
+func TestWebhooks(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		loc := testNow.Location()
+		rcv := newReceiver(t)
+		admin := e.as("admin")
+		const create = `mutation($url: String!, $types: [DossierEventType!]) { createWebhook(url: $url, eventTypes: $types) { secret webhook { id url eventTypes paused } } }`
+		if r := e.do(e.as("desk.giolinh"), create, map[string]any{"url": rcv.srv.URL + "/all"}); r.code() != "FORBIDDEN" {
+			t.Errorf("a desk officer creating a webhook: %s, want FORBIDDEN", r.raw)
+		}
+		if r := e.do(admin, create, map[string]any{"url": "ftp://example.org/x"}); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("an ftp URL: %s, want BAD_USER_INPUT", r.raw)
+		}
+		all := e.mustDo(admin, create, map[string]any{"url": rcv.srv.URL + "/all"})
+		returns := e.mustDo(admin, create, map[string]any{"url": rcv.srv.URL + "/returns", "types": []string{"RETURN"}})
+		rcv.secrets["/all"] = str(all, "createWebhook", "secret")
+		rcv.secrets["/returns"] = str(returns, "createWebhook", "secret")
+		if s := rcv.secrets["/all"]; len(s) < 40 || s[:6] != "whsec_" {
+			t.Fatalf("secret = %q, want whsec_ and a base64 key", s)
+		}
+		if ws := e.mustDo(admin, `{ webhooks { id url } }`, nil); len(get(ws, "webhooks").([]any)) != 2 {
+			t.Errorf("webhooks = %v, want 2", ws)
+		}
+
+		// A land dossier through its route; the receiver answers 500 twice
+		// to the forward (seq 2) and outwaits the first transfer (seq 3).
+		e.clock.Set(time.Date(2026, 11, 16, 9, 0, 0, 0, loc))
+		desk := e.as("desk.giolinh")
+		d := e.mustDo(desk, receiveMutation, map[string]any{"in": landInput("Lê Văn Đất")})
+		id, code := str(d, "receiveDossier", "id"), str(d, "receiveDossier", "code")
+		rcv.failures[code+"/2"] = 2
+		rcv.stall[code+"/3"] = true
+		spec := e.as("cv.giolinh")
+		env := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
+		tax := e.token("cv.thue", "000.00.40.H43", "SPECIALIST")
+		// The dispatcher runs between transitions (retries move the clock
+		// on by up to three hours).
+		for _, f := range []struct {
+			token, m string
+			at       time.Time
+		}{
+			{desk, mForward, time.Date(2026, 11, 16, 10, 0, 0, 0, loc)},
+			{spec, mTransfer, time.Date(2026, 11, 20, 10, 0, 0, 0, loc)},
+			{env, mTransfer, time.Date(2026, 11, 24, 10, 0, 0, 0, loc)},
+			{tax, mTransfer, time.Date(2026, 12, 3, 9, 0, 0, 0, loc)},
+			{env, mReturn, time.Date(2026, 12, 4, 9, 0, 0, 0, loc)},
+		} {
+			e.fireAt(f.token, f.m, id, f.at)
+			drain(t, e, e.app.hooks, time.Hour, 3)
+		}
+
+		if want := []int{1, 2, 3, 4, 5, 6}; !slices.Equal(rcv.got["/all "+code], want) {
+			t.Fatalf("seqs received = %v, want %v in order, each once", rcv.got["/all "+code], want)
+		}
+		if rcv.bad != 0 || rcv.attempts[code+"/2"] != 3 || rcv.attempts[code+"/3"] != 2 {
+			t.Errorf("bad signatures %d; attempts of seq 2 = %d (want 3: two 500s), of seq 3 = %d (want 2: one timeout)", rcv.bad, rcv.attempts[code+"/2"], rcv.attempts[code+"/3"])
+		}
+		if got := rcv.types["/returns"]; !slices.Equal(got, []string{"RETURN"}) {
+			t.Errorf("the RETURN-only webhook got %v", got)
+		}
+		last := rcv.bodies[len(rcv.bodies)-1]
+		if last.Type != "dossier.return" || last.Data.State != "RETURNED" || last.Data.PortalStatus != 9 || last.Data.Event.Actor != "cv.moitruong" ||
+			last.Data.Event.Agency != "000.00.17.H43" || len(last.Data.Legs) != 5 || last.Data.Legs[3].Judgement != "LATE" || last.Data.Legs[3].Agency != "000.00.40.H43" {
+			t.Errorf("return message = %+v", last)
+		}
+		dl := e.mustDo(admin, `query($w: ID!) { webhookDeliveries(webhookID: $w, first: 10) { totalCount edges { node { seq state attempts lastStatus eventType dossierCode } } } }`,
+			map[string]any{"w": str(all, "createWebhook", "webhook", "id")})
+		if n := num(dl, "webhookDeliveries", "totalCount"); n != 6 {
+			t.Errorf("deliveries = %d, want 6", n)
+		}
+		for _, edge := range get(dl, "webhookDeliveries", "edges").([]any) {
+			n := get(edge, "node")
+			if str(n, "state") != "DELIVERED" || (num(n, "seq") == 2) != (num(n, "attempts") == 3) {
+				t.Errorf("delivery %v", n)
+			}
+		}
+
+		// A dispatcher dies while the receiver holds a delivery: after its
+		// lease runs out another instance delivers it, and what followed.
+		e.fireAt(desk, `mutation($id: ID!) { completeDossier(id: $id) { state } }`, id, time.Date(2026, 12, 4, 14, 0, 0, 0, loc))
+		rcv.stall[code+"/7"] = true
+		crashed, crash := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = e.app.hooks.DispatchOnce(crashed)
+		}()
+		time.Sleep(webhookTimeout / 3)
+		crash()
+		<-done
+		restarted := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}})
+		drain(t, e, restarted, 0, 1)
+		if len(rcv.got["/all "+code]) != 6 {
+			t.Errorf("delivered while another instance held the lease: %v", rcv.got["/all "+code])
+		}
+		e.clock.Set(e.clock.Now().Add(2 * time.Minute))
+		drain(t, e, restarted, 0, 1)
+		if want := []int{1, 2, 3, 4, 5, 6, 7}; !slices.Equal(rcv.got["/all "+code], want) {
+			t.Errorf("after the restart: seqs %v, want %v", rcv.got["/all "+code], want)
+		}
+
+		// A receiver that never recovers: retried with backoff for 24
+		// hours, then dead; redelivered once it is back.
+		rcv.always["/all"] = http.StatusServiceUnavailable
+		b := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Nguyễn Văn An")})
+		bcode := str(b, "receiveDossier", "code")
+		drain(t, e, e.app.hooks, 2*time.Hour, 14)
+		dead := e.mustDo(admin, `{ webhookDeliveries(state: DEAD, first: 5) { totalCount edges { node { id dossierCode attempts lastStatus lastError } } } }`, nil)
+		node := get(dead, "webhookDeliveries", "edges", 0, "node")
+		if num(dead, "webhookDeliveries", "totalCount") != 1 || str(node, "dossierCode") != bcode || num(node, "lastStatus") != 503 || num(node, "attempts") < 5 {
+			t.Fatalf("dead deliveries = %v, want the birth dossier's receipt after several 503s", dead)
+		}
+		if a := rcv.attempts[bcode+"/1"]; a != num(node, "attempts") {
+			t.Errorf("receiver saw %d attempts, the delivery records %d", a, num(node, "attempts"))
+		}
+		delete(rcv.always, "/all")
+		e.mustDo(admin, `mutation($id: ID!) { redeliverWebhookDelivery(id: $id) { state } }`, map[string]any{"id": str(node, "id")})
+		drain(t, e, e.app.hooks, 0, 1)
+		if !slices.Equal(rcv.got["/all "+bcode], []int{1}) {
+			t.Errorf("after redelivery: %v", rcv.got["/all "+bcode])
+		}
+
+		// Rotation: requests carry both signatures during the overlap, so
+		// a receiver still on the old secret accepts them.
+		rot := e.mustDo(admin, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, map[string]any{"id": str(all, "createWebhook", "webhook", "id")})
+		if str(rot, "rotateWebhookSecret", "secret") == rcv.secrets["/all"] {
+			t.Fatal("rotation kept the secret")
+		}
+		e.fireAt(desk, mForward, str(b, "receiveDossier", "id"), e.clock.Now())
+		drain(t, e, e.app.hooks, 0, 1)
+		if rcv.bad != 0 || !slices.Equal(rcv.got["/all "+bcode], []int{1, 2}) {
+			t.Errorf("after rotation, with the old secret: bad %d, seqs %v", rcv.bad, rcv.got["/all "+bcode])
+		}
+	})
+}

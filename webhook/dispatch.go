@@ -1,0 +1,301 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+	"github.com/prometheus/client_golang/prometheus"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"lienthong/ent"
+	"lienthong/ent/webhook"
+	"lienthong/ent/webhookdelivery"
+	"lienthong/workflow"
+)
+
+// Config tunes the dispatcher.
+type Config struct {
+	Clock     workflow.Clock // when deliveries are due; the system clock by default
+	Client    *http.Client   // a 10-second timeout by default
+	Poll      time.Duration  // how often to look for due deliveries (1 s)
+	Lease     time.Duration  // how long a claimed delivery is held (1 min; longer than a request)
+	Workers   int            // concurrent requests (8)
+	Batch     int            // deliveries claimed at once (64)
+	AllowHTTP bool           // accept http:// URLs (dev mode, tests)
+	Logger    *slog.Logger
+	Registry  prometheus.Registerer // where the metrics go; none when nil
+	Instance  string                // names this dispatcher in leases and logs
+}
+
+// Service manages webhooks and dispatches their deliveries.
+type Service struct {
+	client  *ent.Client
+	cfg     Config
+	log     *slog.Logger
+	wakeup  chan struct{}
+	metrics metrics
+}
+
+type metrics struct {
+	delivered, failed, dead prometheus.Counter
+	lag                     prometheus.Histogram
+}
+
+// New returns the webhook service on client.
+func New(client *ent.Client, cfg Config) *Service {
+	if cfg.Clock == nil {
+		cfg.Clock = workflow.SystemClock{}
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = time.Minute
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 64
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	attempts := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lienthong_webhook_attempts_total",
+		Help: "Webhook delivery attempts by result: delivered, failed (to be retried) or dead (retries exhausted).",
+	}, []string{"result"})
+	lag := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "lienthong_webhook_lag_seconds",
+		Help:    "Time from an event to its successful delivery.",
+		Buckets: []float64{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400},
+	})
+	if cfg.Registry != nil {
+		cfg.Registry.MustRegister(attempts, lag)
+	}
+	return &Service{
+		client: client,
+		cfg:    cfg,
+		log:    cfg.Logger,
+		wakeup: make(chan struct{}, 1),
+		metrics: metrics{
+			delivered: attempts.WithLabelValues("delivered"),
+			failed:    attempts.WithLabelValues("failed"),
+			dead:      attempts.WithLabelValues("dead"),
+			lag:       lag,
+		},
+	}
+}
+
+// wake makes a running dispatcher look for work now.
+func (s *Service) wake() {
+	select {
+	case s.wakeup <- struct{}{}:
+	default:
+	}
+}
+
+// Run dispatches until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	t := time.NewTicker(s.cfg.Poll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.DispatchOnce(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "webhook dispatch", "err", err)
+			}
+			// A dossier's next event becomes due when the one before it
+			// is delivered: go on while there was work.
+			if n == 0 || err != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wakeup:
+		}
+	}
+}
+
+// DispatchOnce claims the deliveries due now (each the oldest pending one
+// of its dossier for its webhook, so that a dossier's events arrive in
+// order) and sends them. It returns how many it attempted.
+func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
+	ctx = workflow.SystemContext(ctx)
+	now := s.cfg.Clock.Now()
+	due, err := s.client.WebhookDelivery.Query().
+		Where(
+			webhookdelivery.StateEQ(webhookdelivery.StatePENDING),
+			webhookdelivery.NextAttemptAtLTE(now),
+			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now)),
+			webhookdelivery.HasWebhookWith(webhook.Paused(false)),
+			func(s *entsql.Selector) {
+				// No earlier pending delivery of the same dossier to the same webhook.
+				p := entsql.Table(webhookdelivery.Table).As("p")
+				s.Where(entsql.NotExists(entsql.Select(p.C(webhookdelivery.FieldID)).From(p).Where(entsql.And(
+					entsql.ColumnsEQ(p.C(webhookdelivery.FieldWebhookID), s.C(webhookdelivery.FieldWebhookID)),
+					entsql.ColumnsEQ(p.C(webhookdelivery.FieldDossierID), s.C(webhookdelivery.FieldDossierID)),
+					entsql.ColumnsLT(p.C(webhookdelivery.FieldSeq), s.C(webhookdelivery.FieldSeq)),
+					entsql.EQ(p.C(webhookdelivery.FieldState), webhookdelivery.StatePENDING),
+				))))
+			},
+		).
+		Order(ent.Asc(webhookdelivery.FieldNextAttemptAt), ent.Asc(webhookdelivery.FieldID)).
+		Limit(s.cfg.Batch).
+		WithWebhook().
+		WithMessage().
+		All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("webhook: due deliveries: %w", err)
+	}
+	// Claim each with a conditional update: of several dispatchers (server
+	// instances) exactly one gets it.
+	var claimed []*ent.WebhookDelivery
+	until := now.Add(s.cfg.Lease)
+	for _, d := range due {
+		n, err := s.client.WebhookDelivery.Update().
+			Where(webhookdelivery.ID(d.ID), webhookdelivery.StateEQ(webhookdelivery.StatePENDING),
+				webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now))).
+			SetLeaseUntil(until).
+			Save(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("webhook: claim: %w", err)
+		}
+		if n == 1 {
+			claimed = append(claimed, d)
+		}
+	}
+	work := make(chan *ent.WebhookDelivery)
+	var wg sync.WaitGroup
+	for range min(s.cfg.Workers, len(claimed)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range work {
+				s.attempt(ctx, d)
+			}
+		}()
+	}
+	for _, d := range claimed {
+		work <- d
+	}
+	close(work)
+	wg.Wait()
+	return len(due), nil
+}
+
+// attempt sends one delivery and records the outcome.
+func (s *Service) attempt(ctx context.Context, d *ent.WebhookDelivery) {
+	h, m := d.Edges.Webhook, d.Edges.Message
+	status, err := s.send(ctx, h, m)
+	now := s.cfg.Clock.Now()
+	upd := s.client.WebhookDelivery.UpdateOneID(d.ID).
+		AddAttempts(1).
+		ClearLeaseUntil()
+	if status != 0 {
+		upd.SetLastStatus(status)
+	}
+	switch {
+	case err == nil:
+		upd.SetState(webhookdelivery.StateDELIVERED).SetDeliveredAt(now).SetLastError("")
+		s.metrics.delivered.Inc()
+		s.metrics.lag.Observe(now.Sub(m.CreatedAt).Seconds())
+	default:
+		next := now.Add(Backoff(d.Attempts + 1))
+		msg := err.Error()
+		if len(msg) > 500 {
+			msg = msg[:500]
+		}
+		upd.SetLastError(msg).SetNextAttemptAt(next)
+		if next.After(d.ExpiresAt) {
+			upd.SetState(webhookdelivery.StateDEAD)
+			s.metrics.dead.Inc()
+			s.log.WarnContext(ctx, "webhook delivery dead-lettered", "webhook", h.ID, "dossier", d.DossierCode, "seq", d.Seq, "attempts", d.Attempts+1, "err", msg)
+		} else {
+			s.metrics.failed.Inc()
+		}
+	}
+	if err := upd.Exec(ctx); err != nil {
+		// The lease runs out and another attempt follows: at least once.
+		s.log.ErrorContext(ctx, "webhook: record attempt", "delivery", d.ID, "err", err)
+	}
+}
+
+// Backoff is the wait before retry n (1, 2, …): 10 s doubling up to an
+// hour, with ±25 % jitter so that receivers coming back are not stampeded.
+func Backoff(n int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	d = min(d, time.Hour)
+	return d - d/4 + rand.N(d/2+1)
+}
+
+// send POSTs the message to the webhook, signed, and returns the HTTP
+// status; an error for anything but 2xx.
+func (s *Service) send(ctx context.Context, h *ent.Webhook, m *ent.OutboxMessage) (int, error) {
+	id := "msg_" + strconv.Itoa(m.ID)
+	ts := time.Now() // the receiver checks it against its own clock
+	sig, err := s.signature(h, id, ts, m.Payload)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(m.Payload))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "lienthong-webhooks/1")
+	req.Header.Set(standardwebhooks.HeaderWebhookID, id)
+	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(ts.Unix(), 10))
+	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
+	resp, err := s.cfg.Client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, fmt.Errorf("receiver answered %s", resp.Status)
+	}
+	return resp.StatusCode, nil
+}
+
+// signature signs with the current secret and, during a rotation's
+// overlap, the previous one too (space-separated, as the scheme allows).
+func (s *Service) signature(h *ent.Webhook, id string, ts time.Time, body []byte) (string, error) {
+	secrets := []string{h.Secret}
+	if h.PreviousSecret != "" && h.PreviousSecretUntil != nil && s.cfg.Clock.Now().Before(*h.PreviousSecretUntil) {
+		secrets = append(secrets, h.PreviousSecret)
+	}
+	var sigs []string
+	for _, secret := range secrets {
+		wh, err := standardwebhooks.NewWebhook(secret)
+		if err != nil {
+			return "", fmt.Errorf("webhook %d: secret: %w", h.ID, err)
+		}
+		sig, err := wh.Sign(id, ts, body)
+		if err != nil {
+			return "", err
+		}
+		sigs = append(sigs, sig)
+	}
+	return strings.Join(sigs, " "), nil
+}

@@ -1,0 +1,178 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/webhook"
+)
+
+// Message is the JSON body of an outbound dossier event, as webhooks
+// deliver it and live subscriptions stream it (the Standard Webhooks
+// shape: type, timestamp, data).
+type Message struct {
+	Type      string      `json:"type"` // "dossier." and the event type in lower case, e.g. dossier.forward
+	Timestamp time.Time   `json:"timestamp"`
+	Data      MessageData `json:"data"`
+}
+
+// MessageData describes the dossier after the event.
+type MessageData struct {
+	Code          string         `json:"code"`
+	ExternalCode  *string        `json:"externalCode"`
+	Source        *string        `json:"source"`
+	Procedure     string         `json:"procedure"`
+	State         string         `json:"state"`
+	PortalStatus  int            `json:"portalStatus"` // national-portal status code
+	AppointmentAt *time.Time     `json:"appointmentAt"`
+	Event         MessageEvent   `json:"event"`
+	Legs          []MessageLeg   `json:"legs"`
+	Extra         map[string]any `json:"extra,omitempty"` // the event's own data (items asked for, new appointment, …)
+}
+
+// MessageEvent is the event itself.
+type MessageEvent struct {
+	Seq       int       `json:"seq"`
+	Type      string    `json:"type"`
+	FromState string    `json:"fromState,omitempty"`
+	ToState   string    `json:"toState"`
+	Actor     string    `json:"actor,omitempty"` // the officer's subject; empty for the system
+	ActorName string    `json:"actorName,omitempty"`
+	ActingFor *int      `json:"actingForOfficerId,omitempty"`
+	Agency    string    `json:"agency,omitempty"` // code of the agency that acted
+	Reason    string    `json:"reason,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// MessageLeg is one agency's turn with the dossier.
+type MessageLeg struct {
+	Agency     string     `json:"agency"` // agency code
+	Role       string     `json:"role"`
+	StartedAt  time.Time  `json:"startedAt"`
+	DueAt      time.Time  `json:"dueAt"`
+	FinishedAt *time.Time `json:"finishedAt"`
+	Judgement  string     `json:"judgement"`
+}
+
+// DeliveryWindow is how long a webhook delivery is retried before it is
+// dead-lettered.
+const DeliveryWindow = 24 * time.Hour
+
+// publish writes an event's outbound message, and a pending delivery for
+// every webhook that wants it, in the event's transaction: a committed
+// transition always has its message, and a rolled-back one never does.
+// actor is nil for the system's own events.
+func publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs []*ent.Leg, ev *ent.DossierEvent, actor *auth.Viewer, now time.Time) error {
+	ctx = SystemContext(ctx)
+	concerned := []int{d.DeskAgencyID}
+	if d.LeadAgencyID != nil {
+		concerned = append(concerned, *d.LeadAgencyID)
+	}
+	for _, l := range legs {
+		concerned = append(concerned, l.AgencyID)
+	}
+	slices.Sort(concerned)
+	concerned = slices.Compact(concerned)
+	ids := concerned
+	if ev.AgencyID != nil {
+		ids = append(slices.Clone(concerned), *ev.AgencyID)
+	}
+	ags, err := tx.Agency.Query().Where(agency.IDIn(ids...)).Select(agency.FieldID, agency.FieldCode).All(ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: outbox: %w", err)
+	}
+	code := map[int]string{}
+	for _, a := range ags {
+		code[a.ID] = a.Code
+	}
+	proc := ""
+	if d.Edges.Procedure != nil {
+		proc = d.Edges.Procedure.Code
+	} else if p, err := tx.Procedure.Get(ctx, d.ProcedureID); err == nil {
+		proc = p.Code
+	}
+	msg := Message{
+		Type:      "dossier." + strings.ToLower(string(ev.Type)),
+		Timestamp: now,
+		Data: MessageData{
+			Code: d.Code, ExternalCode: d.ExternalCode, Source: d.Source, Procedure: proc,
+			State: string(d.State), PortalStatus: PortalStatus(d.State), AppointmentAt: d.AppointmentAt,
+			Event: MessageEvent{
+				Seq: ev.Seq, Type: string(ev.Type), ToState: string(ev.ToState),
+				ActingFor: ev.ActingForID, Reason: ev.Reason, At: ev.At,
+			},
+			Legs:  make([]MessageLeg, len(legs)),
+			Extra: ev.Data,
+		},
+	}
+	if ev.FromState != nil {
+		msg.Data.Event.FromState = string(*ev.FromState)
+	}
+	if actor != nil {
+		msg.Data.Event.Actor, msg.Data.Event.ActorName = actor.Subject, actor.Name
+	}
+	if ev.AgencyID != nil {
+		msg.Data.Event.Agency = code[*ev.AgencyID]
+	}
+	for i, l := range legs {
+		msg.Data.Legs[i] = MessageLeg{Agency: code[l.AgencyID], Role: string(l.Role), StartedAt: l.StartedAt, DueAt: l.DueAt, FinishedAt: l.FinishedAt, Judgement: string(l.Judgement)}
+	}
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return fmt.Errorf("workflow: outbox: %w", err)
+	}
+	m, err := tx.OutboxMessage.Create().
+		SetEventID(ev.ID).
+		SetDossierID(d.ID).
+		SetSeq(ev.Seq).
+		SetType(string(ev.Type)).
+		SetAgencyIds(concerned).
+		SetPayload(body).
+		SetCreatedAt(now).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: outbox: %w", err)
+	}
+	hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: outbox: %w", err)
+	}
+	var creates []*ent.WebhookDeliveryCreate
+	for _, h := range hooks {
+		if !Wants(h, string(ev.Type), concerned) {
+			continue
+		}
+		creates = append(creates, tx.WebhookDelivery.Create().
+			SetWebhookID(h.ID).
+			SetMessageID(m.ID).
+			SetDossierID(d.ID).
+			SetDossierCode(d.Code).
+			SetSeq(ev.Seq).
+			SetEventType(string(ev.Type)).
+			SetNextAttemptAt(now).
+			SetExpiresAt(now.Add(DeliveryWindow)).
+			SetCreatedAt(now))
+	}
+	if len(creates) > 0 {
+		if err := tx.WebhookDelivery.CreateBulk(creates...).Exec(ctx); err != nil {
+			return fmt.Errorf("workflow: outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// Wants reports whether webhook h subscribes to an event of type typ on a
+// dossier concerning agencies.
+func Wants(h *ent.Webhook, typ string, agencies []int) bool {
+	if len(h.EventTypes) > 0 && !slices.Contains(h.EventTypes, typ) {
+		return false
+	}
+	return len(h.AgencyIds) == 0 || slices.ContainsFunc(h.AgencyIds, func(id int) bool { return slices.Contains(agencies, id) })
+}
