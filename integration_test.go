@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
+	"lienthong/demo"
 	"lienthong/webhook"
 	"lienthong/workflow"
 )
@@ -248,6 +250,108 @@ func TestWebhooks(t *testing.T) {
 		drain(t, e, e.app.hooks, 0, 1)
 		if rcv.bad != 0 || !slices.Equal(rcv.got["/all "+bcode], []int{1, 2}) {
 			t.Errorf("after rotation, with the old secret: bad %d, seqs %v", rcv.bad, rcv.got["/all "+bcode])
+		}
+	})
+}
+
+// TestImportDossiers: the one-stop electronic system pushes a batch; each
+// input gets its own answer, a bad one holds up none of the others, and a
+// retry creates nothing twice.
+func TestImportDossiers(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		motcua := e.as("motcua.system")
+		before, err := e.app.db.Client.Dossier.Query().Count(workflow.SystemContext(t.Context()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		item := func(ext, proc string) map[string]any {
+			in := birthInput("Trần Thị Bình")
+			in["procedureCode"], in["deskAgencyCode"], in["source"], in["externalCode"] = proc, demo.CommuneA, "MOTCUA", ext
+			return in
+		}
+		noCode := birthInput("Lê Văn Cường")
+		noCode["deskAgencyCode"] = demo.CommuneA
+		const m = `mutation($in: [ReceiveDossierInput!]!) { importDossiers(inputs: $in) { index status dossier { id code state } error { code detail field message } } }`
+		batch := []map[string]any{item("MC-001", "1.001193"), item("MC-002", "9.999999"), noCode, item("MC-001", "1.001193"), item("MC-003", "1.001193")}
+		if r := e.do(e.as("desk.giolinh"), m, map[string]any{"in": batch}); r.code() != "FORBIDDEN" {
+			t.Errorf("a desk officer importing: %s, want FORBIDDEN", r.raw)
+		}
+		res := get(e.mustDo(motcua, m, map[string]any{"in": batch}), "importDossiers").([]any)
+		want := []struct{ status, code, field string }{
+			{"CREATED", "", ""}, {"ERROR", "BAD_USER_INPUT", "inputs[1].procedureCode"}, {"ERROR", "BAD_USER_INPUT", "inputs[2].externalCode"},
+			{"EXISTED", "", ""}, {"CREATED", "", ""},
+		}
+		for i, w := range want {
+			if s, c, f := str(res[i], "status"), str(res[i], "error", "code"), str(res[i], "error", "field"); s != w.status || c != w.code || f != w.field || num(res[i], "index") != i {
+				t.Errorf("item %d = %v, want %s %s %s", i, res[i], w.status, w.code, w.field)
+			}
+		}
+		if str(res[0], "dossier", "id") != str(res[3], "dossier", "id") || str(res[0], "dossier", "state") != "RECEIVED" {
+			t.Errorf("the repeated MC-001 is a different dossier: %v / %v", res[0], res[3])
+		}
+		// A retry of the whole batch creates nothing; changed content is a conflict.
+		again := get(e.mustDo(motcua, m, map[string]any{"in": batch[:1]}), "importDossiers").([]any)
+		changed := item("MC-003", "1.001193")
+		changed["applicant"] = map[string]any{"name": "Người khác", "idNumber": "045201000124"}
+		conflict := get(e.mustDo(motcua, m, map[string]any{"in": []map[string]any{changed}}), "importDossiers").([]any)
+		if str(again[0], "status") != "EXISTED" || str(conflict[0], "error", "code") != "CONFLICT" || str(conflict[0], "error", "detail") != "IDEMPOTENCY_MISMATCH" {
+			t.Errorf("retry = %v, changed content = %v", again[0], conflict[0])
+		}
+		n, err := e.app.db.Client.Dossier.Query().Count(workflow.SystemContext(t.Context()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != before+2 {
+			t.Errorf("dossiers = %d, want the demo's %d and 2 imported", n, before)
+		}
+		big := make([]map[string]any, workflow.MaxImport+1)
+		for i := range big {
+			big[i] = item(fmt.Sprintf("BIG-%d", i), "1.001193")
+		}
+		if r := e.do(motcua, m, map[string]any{"in": big}); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("501 inputs: %s, want BAD_USER_INPUT", r.raw)
+		}
+	})
+}
+
+// TestTrackDossier: an applicant looks their dossier up without a token;
+// a wrong ID number answers exactly like an unknown code; no personal data
+// is shown; lookups are limited per client address.
+func TestTrackDossier(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		loc := testNow.Location()
+		desk := e.as("desk.giolinh")
+		e.clock.Set(time.Date(2026, 11, 16, 9, 0, 0, 0, loc))
+		d := e.mustDo(desk, receiveMutation, map[string]any{"in": landInput("Lê Văn Đất")})
+		id, code := str(d, "receiveDossier", "id"), str(d, "receiveDossier", "code")
+		e.fireAt(desk, mForward, id, time.Date(2026, 11, 16, 10, 0, 0, 0, loc))
+		const q = `query($c: String!, $n: String!) { trackDossier(code: $c, idNumber: $n) {
+		  code procedure state portalStatus appointmentAt currentAgencies legs { agency role judgement finishedAt } } }`
+		r := e.do("", q, map[string]any{"c": code, "n": "045201000999"})
+		if len(r.Errors) > 0 {
+			t.Fatal(string(r.raw))
+		}
+		tr := get(r.Data, "trackDossier")
+		if str(tr, "state") != "PROCESSING" || num(tr, "portalStatus") != 4 || str(tr, "appointmentAt") != str(d, "receiveDossier", "appointmentAt") ||
+			str(tr, "currentAgencies", 0) != "Ủy ban nhân dân xã Gio Linh" || str(tr, "legs", 0, "judgement") != "EARLY" || len(get(tr, "legs").([]any)) != 2 {
+			t.Errorf("tracked = %v", tr)
+		}
+		if contains(string(r.raw), "Lê Văn Đất") || contains(string(r.raw), "045201000999") {
+			t.Errorf("tracking shows personal data: %s", r.raw)
+		}
+		wrong := e.do("", q, map[string]any{"c": code, "n": "045201000998"})
+		unknown := e.do("", q, map[string]any{"c": "000.20.01.H43-261116-9999", "n": "045201000999"})
+		if string(wrong.raw) != string(unknown.raw) || get(wrong.Data, "trackDossier") != nil {
+			t.Errorf("wrong ID number %s, unknown code %s: want the same null", wrong.raw, unknown.raw)
+		}
+		limited := 0
+		for range 15 {
+			if e.do("", q, map[string]any{"c": code, "n": "x"}).code() == "RATE_LIMITED" {
+				limited++
+			}
+		}
+		if limited == 0 {
+			t.Error("18 lookups in a row from one address were all answered")
 		}
 	})
 }

@@ -216,6 +216,7 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	var api http.Handler = gql
 	authn := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())
 	api = authn(api)
+	api = auth.WithClientAddr(api)
 	api = graph.Timeout(30 * time.Second)(api)
 	api = http.MaxBytesHandler(api, 1<<20)
 	api = cors.New(cors.Options{

@@ -46,6 +46,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Dossier() DossierResolver
+	ImportError() ImportErrorResolver
 	Leg() LegResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -226,6 +227,20 @@ type ComplexityRoot struct {
 		Year     func(childComplexity int) int
 	}
 
+	ImportError struct {
+		Code    func(childComplexity int) int
+		Detail  func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	ImportResult struct {
+		Dossier func(childComplexity int) int
+		Error   func(childComplexity int) int
+		Index   func(childComplexity int) int
+		Status  func(childComplexity int) int
+	}
+
 	Leg struct {
 		Agency          func(childComplexity int) int
 		AgencyID        func(childComplexity int) int
@@ -262,6 +277,7 @@ type ComplexityRoot struct {
 		DeleteWebhook            func(childComplexity int, id int) int
 		EndDelegation            func(childComplexity int, id int) int
 		ForwardDossier           func(childComplexity int, id int) int
+		ImportDossiers           func(childComplexity int, inputs []*workflow.ReceiveInput) int
 		PauseWebhook             func(childComplexity int, id int, paused bool) int
 		ReassignDossier          func(childComplexity int, id int, officerID int) int
 		ReceiveDossier           func(childComplexity int, input workflow.ReceiveInput) int
@@ -404,6 +420,7 @@ type ComplexityRoot struct {
 		ReturnedDossiers      func(childComplexity int, minSendBacks int, period report.PeriodInput, agencyID *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		ServiceIndex          func(childComplexity int, period report.PeriodInput, agencyID *int) int
 		StateDiagram          func(childComplexity int) int
+		TrackDossier          func(childComplexity int, code string, idNumber string) int
 		WebhookDeliveries     func(childComplexity int, webhookID *int, state *webhookdelivery.State, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		Webhooks              func(childComplexity int) int
 		WorkingDeadline       func(childComplexity int, from time.Time, workingDays float64) int
@@ -460,6 +477,27 @@ type ComplexityRoot struct {
 		DossiersOverdue func(childComplexity int) int
 		DueSoon         func(childComplexity int) int
 		LegsOverdue     func(childComplexity int) int
+	}
+
+	TrackedDossier struct {
+		AppointmentAt   func(childComplexity int) int
+		Code            func(childComplexity int) int
+		CurrentAgencies func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		Legs            func(childComplexity int) int
+		PortalStatus    func(childComplexity int) int
+		Procedure       func(childComplexity int) int
+		ReceivedAt      func(childComplexity int) int
+		State           func(childComplexity int) int
+	}
+
+	TrackedLeg struct {
+		Agency     func(childComplexity int) int
+		DueAt      func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		Judgement  func(childComplexity int) int
+		Role       func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
 	}
 
 	TrendPoint struct {
@@ -529,6 +567,9 @@ type DossierResolver interface {
 	CurrentAgencies(ctx context.Context, obj *ent.Dossier) ([]*ent.Agency, error)
 	AvailableActions(ctx context.Context, obj *ent.Dossier) ([]string, error)
 }
+type ImportErrorResolver interface {
+	Code(ctx context.Context, obj *workflow.Error) (string, error)
+}
 type LegResolver interface {
 	Overdue(ctx context.Context, obj *ent.Leg) (bool, error)
 }
@@ -544,6 +585,7 @@ type MutationResolver interface {
 	PauseWebhook(ctx context.Context, id int, paused bool) (*ent.Webhook, error)
 	DeleteWebhook(ctx context.Context, id int) (int, error)
 	RedeliverWebhookDelivery(ctx context.Context, id int) (*ent.WebhookDelivery, error)
+	ImportDossiers(ctx context.Context, inputs []*workflow.ReceiveInput) ([]*workflow.ImportResult, error)
 	SetParIndex(ctx context.Context, agencyID int, year int, score float64) (*ent.ParIndex, error)
 	RecordComplaint(ctx context.Context, id int, note string) (*ent.Dossier, error)
 	AcceptDossier(ctx context.Context, id int) (*ent.Dossier, error)
@@ -573,6 +615,7 @@ type QueryResolver interface {
 	Procedures(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProcedureOrder, where *ent.ProcedureWhereInput) (*ent.ProcedureConnection, error)
 	Webhooks(ctx context.Context) ([]*ent.Webhook, error)
 	WebhookDeliveries(ctx context.Context, webhookID *int, state *webhookdelivery.State, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.WebhookDeliveryConnection, error)
+	TrackDossier(ctx context.Context, code string, idNumber string) (*workflow.Tracking, error)
 	Me(ctx context.Context) (*model.Viewer, error)
 	WorkingDeadline(ctx context.Context, from time.Time, workingDays float64) (*time.Time, error)
 	WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time) (int, error)
@@ -1376,6 +1419,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HeadRating.Year(childComplexity), true
 
+	case "ImportError.code":
+		if e.ComplexityRoot.ImportError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportError.Code(childComplexity), true
+	case "ImportError.detail":
+		if e.ComplexityRoot.ImportError.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportError.Detail(childComplexity), true
+	case "ImportError.field":
+		if e.ComplexityRoot.ImportError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportError.Field(childComplexity), true
+	case "ImportError.message":
+		if e.ComplexityRoot.ImportError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportError.Message(childComplexity), true
+
+	case "ImportResult.dossier":
+		if e.ComplexityRoot.ImportResult.Dossier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Dossier(childComplexity), true
+	case "ImportResult.error":
+		if e.ComplexityRoot.ImportResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Error(childComplexity), true
+	case "ImportResult.index":
+		if e.ComplexityRoot.ImportResult.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Index(childComplexity), true
+	case "ImportResult.status":
+		if e.ComplexityRoot.ImportResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Status(childComplexity), true
+
 	case "Leg.agency":
 		if e.ComplexityRoot.Leg.Agency == nil {
 			break
@@ -1629,6 +1722,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ForwardDossier(childComplexity, args["id"].(int)), true
+	case "Mutation.importDossiers":
+		if e.ComplexityRoot.Mutation.ImportDossiers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importDossiers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportDossiers(childComplexity, args["inputs"].([]*workflow.ReceiveInput)), true
 	case "Mutation.pauseWebhook":
 		if e.ComplexityRoot.Mutation.PauseWebhook == nil {
 			break
@@ -2460,6 +2564,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StateDiagram(childComplexity), true
+	case "Query.trackDossier":
+		if e.ComplexityRoot.Query.TrackDossier == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trackDossier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrackDossier(childComplexity, args["code"].(string), args["idNumber"].(string)), true
 	case "Query.webhookDeliveries":
 		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
 			break
@@ -2726,6 +2841,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SweepResult.LegsOverdue(childComplexity), true
+
+	case "TrackedDossier.appointmentAt":
+		if e.ComplexityRoot.TrackedDossier.AppointmentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.AppointmentAt(childComplexity), true
+	case "TrackedDossier.code":
+		if e.ComplexityRoot.TrackedDossier.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.Code(childComplexity), true
+	case "TrackedDossier.currentAgencies":
+		if e.ComplexityRoot.TrackedDossier.CurrentAgencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.CurrentAgencies(childComplexity), true
+	case "TrackedDossier.finishedAt":
+		if e.ComplexityRoot.TrackedDossier.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.FinishedAt(childComplexity), true
+	case "TrackedDossier.legs":
+		if e.ComplexityRoot.TrackedDossier.Legs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.Legs(childComplexity), true
+	case "TrackedDossier.portalStatus":
+		if e.ComplexityRoot.TrackedDossier.PortalStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.PortalStatus(childComplexity), true
+	case "TrackedDossier.procedure":
+		if e.ComplexityRoot.TrackedDossier.Procedure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.Procedure(childComplexity), true
+	case "TrackedDossier.receivedAt":
+		if e.ComplexityRoot.TrackedDossier.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.ReceivedAt(childComplexity), true
+	case "TrackedDossier.state":
+		if e.ComplexityRoot.TrackedDossier.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedDossier.State(childComplexity), true
+
+	case "TrackedLeg.agency":
+		if e.ComplexityRoot.TrackedLeg.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedLeg.Agency(childComplexity), true
+	case "TrackedLeg.dueAt":
+		if e.ComplexityRoot.TrackedLeg.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedLeg.DueAt(childComplexity), true
+	case "TrackedLeg.finishedAt":
+		if e.ComplexityRoot.TrackedLeg.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedLeg.FinishedAt(childComplexity), true
+	case "TrackedLeg.judgement":
+		if e.ComplexityRoot.TrackedLeg.Judgement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedLeg.Judgement(childComplexity), true
+	case "TrackedLeg.role":
+		if e.ComplexityRoot.TrackedLeg.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedLeg.Role(childComplexity), true
+	case "TrackedLeg.startedAt":
+		if e.ComplexityRoot.TrackedLeg.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedLeg.StartedAt(childComplexity), true
 
 	case "TrendPoint.asOf":
 		if e.ComplexityRoot.TrendPoint.AsOf == nil {
@@ -3403,6 +3610,34 @@ func (ec *executionContext) childFields_HeadRating(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type HeadRating", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ImportError_code(ctx, field)
+	case "detail":
+		return ec.fieldContext_ImportError_detail(ctx, field)
+	case "field":
+		return ec.fieldContext_ImportError_field(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportError", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_ImportResult_index(ctx, field)
+	case "status":
+		return ec.fieldContext_ImportResult_status(ctx, field)
+	case "dossier":
+		return ec.fieldContext_ImportResult_dossier(ctx, field)
+	case "error":
+		return ec.fieldContext_ImportResult_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3757,6 +3992,48 @@ func (ec *executionContext) childFields_SweepResult(ctx context.Context, field g
 		return ec.fieldContext_SweepResult_dueSoon(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SweepResult", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackedDossier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_TrackedDossier_code(ctx, field)
+	case "procedure":
+		return ec.fieldContext_TrackedDossier_procedure(ctx, field)
+	case "state":
+		return ec.fieldContext_TrackedDossier_state(ctx, field)
+	case "portalStatus":
+		return ec.fieldContext_TrackedDossier_portalStatus(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_TrackedDossier_receivedAt(ctx, field)
+	case "appointmentAt":
+		return ec.fieldContext_TrackedDossier_appointmentAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_TrackedDossier_finishedAt(ctx, field)
+	case "currentAgencies":
+		return ec.fieldContext_TrackedDossier_currentAgencies(ctx, field)
+	case "legs":
+		return ec.fieldContext_TrackedDossier_legs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackedDossier", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackedLeg(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agency":
+		return ec.fieldContext_TrackedLeg_agency(ctx, field)
+	case "role":
+		return ec.fieldContext_TrackedLeg_role(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_TrackedLeg_startedAt(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_TrackedLeg_dueAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_TrackedLeg_finishedAt(ctx, field)
+	case "judgement":
+		return ec.fieldContext_TrackedLeg_judgement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackedLeg", field.Name)
 }
 
 func (ec *executionContext) childFields_TrendPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4360,6 +4637,20 @@ func (ec *executionContext) field_Mutation_forwardDossier_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importDossiers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "inputs",
+		func(ctx context.Context, v any) ([]*workflow.ReceiveInput, error) {
+			return ec.unmarshalNReceiveDossierInput2ᚕᚖlienthongᚋworkflowᚐReceiveInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inputs"] = arg0
 	return args, nil
 }
 
@@ -5252,6 +5543,28 @@ func (ec *executionContext) field_Query_serviceIndex_args(ctx context.Context, r
 		return nil, err
 	}
 	args["agencyID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_trackDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idNumber"] = arg1
 	return args, nil
 }
 
@@ -8557,6 +8870,208 @@ func (ec *executionContext) fieldContext_HeadRating_reason(_ context.Context, fi
 	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _ImportError_code(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportError().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportError", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImportError_detail(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportError_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportError_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImportError_field(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImportError_message(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImportResult_index(ctx context.Context, field graphql.CollectedField, obj *workflow.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ImportResult_status(ctx context.Context, field graphql.CollectedField, obj *workflow.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.ImportStatus) graphql.Marshaler {
+			return ec.marshalNImportStatus2lienthongᚋworkflowᚐImportStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, errors.New("field of type ImportStatus does not have child fields"))
+}
+
+func (ec *executionContext) _ImportResult_dossier(ctx context.Context, field graphql.CollectedField, obj *workflow.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_dossier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dossier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dossier) graphql.Marshaler {
+			return ec.marshalODossier2ᚖlienthongᚋentᚐDossier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_dossier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dossier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportResult_error(ctx context.Context, field graphql.CollectedField, obj *workflow.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Error) graphql.Marshaler {
+			return ec.marshalOImportError2ᚖlienthongᚋworkflowᚐError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Leg_id(ctx context.Context, field graphql.CollectedField, obj *ent.Leg) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9522,6 +10037,50 @@ func (ec *executionContext) fieldContext_Mutation_redeliverWebhookDelivery(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_redeliverWebhookDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importDossiers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importDossiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportDossiers(ctx, fc.Args["inputs"].([]*workflow.ReceiveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportResult2ᚕᚖlienthongᚋworkflowᚐImportResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importDossiers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importDossiers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12527,6 +13086,50 @@ func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_trackDossier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_trackDossier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TrackDossier(ctx, fc.Args["code"].(string), fc.Args["idNumber"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Tracking) graphql.Marshaler {
+			return ec.marshalOTrackedDossier2ᚖlienthongᚋworkflowᚐTracking(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_trackDossier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedDossier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_trackDossier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14041,6 +14644,360 @@ func (ec *executionContext) _SweepResult_dueSoon(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SweepResult_dueSoon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SweepResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_code(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_procedure(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_procedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procedure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_procedure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_state(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.DossierState) graphql.Marshaler {
+			return ec.marshalNDossierState2lienthongᚋentᚋschemaᚋschematypeᚐDossierState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type DossierState does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_portalStatus(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_portalStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PortalStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_portalStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_receivedAt(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_appointmentAt(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_appointmentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointmentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_appointmentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_finishedAt(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_currentAgencies(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_currentAgencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentAgencies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_currentAgencies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedDossier", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedDossier_legs(ctx context.Context, field graphql.CollectedField, obj *workflow.Tracking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedDossier_legs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Legs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []workflow.TrackedLeg) graphql.Marshaler {
+			return ec.marshalNTrackedLeg2ᚕlienthongᚋworkflowᚐTrackedLegᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedDossier_legs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedDossier",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedLeg(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedLeg_agency(ctx context.Context, field graphql.CollectedField, obj *workflow.TrackedLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedLeg_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedLeg_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedLeg", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedLeg_role(ctx context.Context, field graphql.CollectedField, obj *workflow.TrackedLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedLeg_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leg.Role) graphql.Marshaler {
+			return ec.marshalNLegRole2lienthongᚋentᚋlegᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedLeg_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedLeg", field, false, false, errors.New("field of type LegRole does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedLeg_startedAt(ctx context.Context, field graphql.CollectedField, obj *workflow.TrackedLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedLeg_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedLeg_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedLeg", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedLeg_dueAt(ctx context.Context, field graphql.CollectedField, obj *workflow.TrackedLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedLeg_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedLeg_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedLeg", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedLeg_finishedAt(ctx context.Context, field graphql.CollectedField, obj *workflow.TrackedLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedLeg_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedLeg_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedLeg", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TrackedLeg_judgement(ctx context.Context, field graphql.CollectedField, obj *workflow.TrackedLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedLeg_judgement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judgement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leg.Judgement) graphql.Marshaler {
+			return ec.marshalNLegJudgement2lienthongᚋentᚋlegᚐJudgement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedLeg_judgement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedLeg", field, false, false, errors.New("field of type LegJudgement does not have child fields"))
 }
 
 func (ec *executionContext) _TrendPoint_period(ctx context.Context, field graphql.CollectedField, obj *report.TrendPoint) (ret graphql.Marshaler) {
@@ -26458,6 +27415,145 @@ func (ec *executionContext) _HeadRating(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importErrorImplementors = []string{"ImportError"}
+
+func (ec *executionContext) _ImportError(ctx context.Context, sel ast.SelectionSet, obj *workflow.Error) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportError")
+		case "code":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ImportError_code(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "detail":
+			out.Values[i] = ec._ImportError_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "field":
+			out.Values[i] = ec._ImportError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._ImportError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var importResultImplementors = []string{"ImportResult"}
+
+func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *workflow.ImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportResult")
+		case "index":
+			out.Values[i] = ec._ImportResult_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ImportResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dossier":
+			out.Values[i] = ec._ImportResult_dossier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._ImportResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var legImplementors = []string{"Leg", "Node"}
 
 func (ec *executionContext) _Leg(ctx context.Context, sel ast.SelectionSet, obj *ent.Leg) graphql.Marshaler {
@@ -26816,6 +27912,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "redeliverWebhookDelivery":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_redeliverWebhookDelivery(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importDossiers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importDossiers(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -28048,6 +29151,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "trackDossier":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_trackDossier(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -28783,6 +29908,147 @@ func (ec *executionContext) _SweepResult(ctx context.Context, sel ast.SelectionS
 			}
 		case "dueSoon":
 			out.Values[i] = ec._SweepResult_dueSoon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var trackedDossierImplementors = []string{"TrackedDossier"}
+
+func (ec *executionContext) _TrackedDossier(ctx context.Context, sel ast.SelectionSet, obj *workflow.Tracking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackedDossierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackedDossier")
+		case "code":
+			out.Values[i] = ec._TrackedDossier_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "procedure":
+			out.Values[i] = ec._TrackedDossier_procedure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._TrackedDossier_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "portalStatus":
+			out.Values[i] = ec._TrackedDossier_portalStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receivedAt":
+			out.Values[i] = ec._TrackedDossier_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appointmentAt":
+			out.Values[i] = ec._TrackedDossier_appointmentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "finishedAt":
+			out.Values[i] = ec._TrackedDossier_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentAgencies":
+			out.Values[i] = ec._TrackedDossier_currentAgencies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legs":
+			out.Values[i] = ec._TrackedDossier_legs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var trackedLegImplementors = []string{"TrackedLeg"}
+
+func (ec *executionContext) _TrackedLeg(ctx context.Context, sel ast.SelectionSet, obj *workflow.TrackedLeg) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackedLegImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackedLeg")
+		case "agency":
+			out.Values[i] = ec._TrackedLeg_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._TrackedLeg_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._TrackedLeg_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueAt":
+			out.Values[i] = ec._TrackedLeg_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishedAt":
+			out.Values[i] = ec._TrackedLeg_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "judgement":
+			out.Values[i] = ec._TrackedLeg_judgement(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30110,6 +31376,49 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNImportResult2ᚕᚖlienthongᚋworkflowᚐImportResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*workflow.ImportResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportResult2ᚖlienthongᚋworkflowᚐImportResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportResult2ᚖlienthongᚋworkflowᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *workflow.ImportResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportStatus2lienthongᚋworkflowᚐImportStatus(ctx context.Context, v any) (workflow.ImportStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := workflow.ImportStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportStatus2lienthongᚋworkflowᚐImportStatus(ctx context.Context, sel ast.SelectionSet, v workflow.ImportStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30367,6 +31676,25 @@ func (ec *executionContext) unmarshalNProcedureWhereInput2ᚖlienthongᚋentᚐP
 func (ec *executionContext) unmarshalNReceiveDossierInput2lienthongᚋworkflowᚐReceiveInput(ctx context.Context, v any) (workflow.ReceiveInput, error) {
 	res, err := ec.unmarshalInputReceiveDossierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReceiveDossierInput2ᚕᚖlienthongᚋworkflowᚐReceiveInputᚄ(ctx context.Context, v any) ([]*workflow.ReceiveInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*workflow.ReceiveInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReceiveDossierInput2ᚖlienthongᚋworkflowᚐReceiveInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNReceiveDossierInput2ᚖlienthongᚋworkflowᚐReceiveInput(ctx context.Context, v any) (*workflow.ReceiveInput, error) {
+	res, err := ec.unmarshalInputReceiveDossierInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNReportGroupBy2lienthongᚋreportᚐGroupBy(ctx context.Context, v any) (report.GroupBy, error) {
@@ -30649,6 +31977,26 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTrackedLeg2lienthongᚋworkflowᚐTrackedLeg(ctx context.Context, sel ast.SelectionSet, v workflow.TrackedLeg) graphql.Marshaler {
+	return ec._TrackedLeg(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTrackedLeg2ᚕlienthongᚋworkflowᚐTrackedLegᚄ(ctx context.Context, sel ast.SelectionSet, v []workflow.TrackedLeg) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrackedLeg2lienthongᚋworkflowᚐTrackedLeg(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTrendPoint2ᚕᚖlienthongᚋreportᚐTrendPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.TrendPoint) graphql.Marshaler {
@@ -31621,6 +32969,13 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalOImportError2ᚖlienthongᚋworkflowᚐError(ctx context.Context, sel ast.SelectionSet, v *workflow.Error) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportError(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
 	if v == nil {
 		return nil, nil
@@ -32368,6 +33723,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTrackedDossier2ᚖlienthongᚋworkflowᚐTracking(ctx context.Context, sel ast.SelectionSet, v *workflow.Tracking) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrackedDossier(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWebhookDelivery2ᚖlienthongᚋentᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *ent.WebhookDelivery) graphql.Marshaler {

@@ -11,9 +11,15 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/webhookdelivery"
 	"lienthong/webhook"
+	"lienthong/workflow"
 
 	"entgo.io/contrib/entgql"
 )
+
+// Code is the resolver for the code field.
+func (r *importErrorResolver) Code(ctx context.Context, obj *workflow.Error) (string, error) {
+	return string(obj.Code), nil
+}
 
 // CreateWebhook is the resolver for the createWebhook field.
 func (r *mutationResolver) CreateWebhook(ctx context.Context, url string, eventTypes []dossierevent.Type, agencyIDs []int) (*webhook.Secret, error) {
@@ -44,6 +50,11 @@ func (r *mutationResolver) RedeliverWebhookDelivery(ctx context.Context, id int)
 	return r.hooks.Redeliver(ctx, id)
 }
 
+// ImportDossiers is the resolver for the importDossiers field.
+func (r *mutationResolver) ImportDossiers(ctx context.Context, inputs []*workflow.ReceiveInput) ([]*workflow.ImportResult, error) {
+	return r.engine.Import(ctx, inputs)
+}
+
 // Webhooks is the resolver for the webhooks field.
 func (r *queryResolver) Webhooks(ctx context.Context) ([]*ent.Webhook, error) {
 	return r.hooks.Webhooks(ctx)
@@ -58,3 +69,13 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, webhookID *int, s
 	newest := &ent.WebhookDeliveryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultWebhookDeliveryOrder.Field}
 	return q.Paginate(ctx, after, first, before, last, ent.WithWebhookDeliveryOrder(newest))
 }
+
+// TrackDossier is the resolver for the trackDossier field.
+func (r *queryResolver) TrackDossier(ctx context.Context, code string, idNumber string) (*workflow.Tracking, error) {
+	return r.engine.Track(ctx, code, idNumber)
+}
+
+// ImportError returns ImportErrorResolver implementation.
+func (r *Resolver) ImportError() ImportErrorResolver { return &importErrorResolver{r} }
+
+type importErrorResolver struct{ *Resolver }

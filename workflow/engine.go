@@ -17,12 +17,13 @@ import (
 // Engine is the one way to change a dossier: intake, transitions and the
 // sweeper all go through it, each change in one transaction.
 type Engine struct {
-	client    *ent.Client
-	clock     Clock
-	calendars *Calendars
-	log       *slog.Logger
-	dueSoon   int64 // working minutes before the appointment a dossier counts as due soon
-	onSweep   func(SweepResult, error)
+	client     *ent.Client
+	clock      Clock
+	calendars  *Calendars
+	log        *slog.Logger
+	dueSoon    int64 // working minutes before the appointment a dossier counts as due soon
+	onSweep    func(SweepResult, error)
+	trackLimit *auth.Limiter
 
 	officers sync.Map // subject → cachedOfficer
 }
@@ -37,6 +38,9 @@ type Config struct {
 	DueSoonMinutes int64
 	// OnSweep, if set, receives what each sweep recorded (for metrics).
 	OnSweep func(SweepResult, error)
+	// TrackLimit limits the public trackDossier lookups per client
+	// address (default: 10 at once, then one every 6 seconds).
+	TrackLimit *auth.Limiter
 }
 
 // NewEngine returns an engine over client.
@@ -47,13 +51,16 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.TrackLimit == nil {
+		cfg.TrackLimit = auth.NewLimiter(6*time.Second, 10)
+	}
 	if cfg.Calendars == nil {
 		cfg.Calendars = NewCalendars(client, VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday})
 	}
 	if cfg.DueSoonMinutes <= 0 {
 		cfg.DueSoonMinutes = MinutesPerWorkingDay
 	}
-	return &Engine{client: client, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep}
+	return &Engine{client: client, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
 }
 
 // Clock returns the engine's clock.

@@ -16,6 +16,8 @@ const (
 	CodeNotFound        Code = "NOT_FOUND"
 	CodeBadUserInput    Code = "BAD_USER_INPUT"
 	CodeConflict        Code = "CONFLICT"
+	CodeRateLimited     Code = "RATE_LIMITED"
+	CodeInternal        Code = "INTERNAL"
 )
 
 // Details refine a code.

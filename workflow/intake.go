@@ -56,38 +56,45 @@ func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, er
 	if err != nil {
 		return nil, err
 	}
+	d, _, err := e.receive(ctx, v, in)
+	return d, err
+}
+
+// receive records one dossier and reports whether it is new (false: the
+// same intake was received before).
+func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (*ent.Dossier, bool, error) {
 	in = normalizeReceive(in)
 	if err := validateApplicant(in.Applicant); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if (in.ExternalCode == nil) != (in.Source == nil) {
-		return nil, badInput("input.externalCode", "externalCode and source go together")
+		return nil, false, badInput("input.externalCode", "externalCode and source go together")
 	}
 	sys := SystemContext(ctx)
 	desk, err := e.deskAgency(sys, v, in.DeskAgencyCode)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	proc, err := e.client.Procedure.Query().
 		Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
 		WithSteps().
 		Only(sys)
 	if ent.IsNotFound(err) {
-		return nil, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
+		return nil, false, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("workflow: load procedure: %w", err)
+		return nil, false, fmt.Errorf("workflow: load procedure: %w", err)
 	}
 	if !slices.Contains(proc.Channels, in.Channel) {
-		return nil, badInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
+		return nil, false, badInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
 	}
 	if err := checkComponents(proc, in.Components); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	hash := intakeHash(desk.ID, proc.Code, in)
 	if in.ExternalCode != nil {
 		if d, err := e.existingIntake(sys, in, hash); d != nil || err != nil {
-			return d, err
+			return d, false, err
 		}
 	}
 	var created *ent.Dossier
@@ -99,14 +106,14 @@ func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, er
 		if in.ExternalCode != nil && ent.IsConstraintError(err) {
 			// Lost a race with the same intake on another connection.
 			if d, lookupErr := e.existingIntake(sys, in, hash); d != nil || lookupErr != nil {
-				return d, lookupErr
+				return d, false, lookupErr
 			}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	created = created.Unwrap()
 	e.log.InfoContext(ctx, "dossier received", "code", created.Code, "state", created.State, "procedure", proc.Code, "agency", desk.Code)
-	return created, nil
+	return created, true, nil
 }
 
 func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash string) (*ent.Dossier, error) {

@@ -1,0 +1,73 @@
+package auth
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter allows each client address a burst of events and then a steady
+// rate: a token bucket per address, forgotten once idle. It counts in this
+// process only; several instances each allow the rate.
+type Limiter struct {
+	every rate.Limit
+	burst int
+
+	mu    sync.Mutex
+	addrs map[string]*bucket
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// NewLimiter allows burst events at once, then one per interval.
+func NewLimiter(interval time.Duration, burst int) *Limiter {
+	return &Limiter{every: rate.Every(interval), burst: burst, addrs: map[string]*bucket{}}
+}
+
+// Allow reports whether addr may have one more event now.
+func (l *Limiter) Allow(addr string) bool {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.addrs) > 10_000 {
+		for a, b := range l.addrs {
+			if now.Sub(b.seen) > 10*time.Minute {
+				delete(l.addrs, a)
+			}
+		}
+	}
+	b := l.addrs[addr]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		l.addrs[addr] = b
+	}
+	b.seen = now
+	return b.lim.AllowN(now, 1)
+}
+
+type addrKey struct{}
+
+// ClientAddr is the address of the request's client (the peer's IP; put
+// behind a proxy, configure it to connect per client or limit there).
+func ClientAddr(ctx context.Context) string {
+	a, _ := ctx.Value(addrKey{}).(string)
+	return a
+}
+
+// WithClientAddr records the client's address in the request's context.
+func WithClientAddr(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), addrKey{}, host)))
+	})
+}
