@@ -24,6 +24,7 @@ import (
 	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/ent"
+	"lienthong/feed"
 	"lienthong/webhook"
 	"lienthong/workflow"
 )
@@ -46,11 +47,12 @@ func TestMain(m *testing.M) {
 // PostgreSQL when TEST_DATABASE_URL is set), the real HTTP handler and a
 // test clock.
 type env struct {
-	t       *testing.T
-	app     *app
-	clock   *workflow.TestClock
-	handler http.Handler
-	queries *atomic.Int64
+	t        *testing.T
+	app      *app
+	clock    *workflow.TestClock
+	handler  http.Handler
+	queries  *atomic.Int64
+	verifier *auth.Verifier
 }
 
 // databases lists the databases every whole-stack test runs on.
@@ -137,6 +139,7 @@ func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
 	a.db.Client = counted
 	a.clock = clock
 	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
+	a.feed = feed.New(counted, 20*time.Millisecond, slog.New(slog.DiscardHandler))
 	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler)})
 	if seed != nil {
 		if err := demo.Seed(ctx, counted, *seed); err != nil {
@@ -147,7 +150,7 @@ func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, app: a, clock: clock, handler: a.routes(verifier), queries: &queries}
+	return &env{t: t, app: a, clock: clock, handler: a.routes(verifier), queries: &queries, verifier: verifier}
 }
 
 // countingDriver counts the statements sent to the database.

@@ -9,13 +9,17 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	coderws "github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"lienthong/demo"
+	"lienthong/feed"
 	"lienthong/webhook"
 	"lienthong/workflow"
 )
@@ -352,6 +356,124 @@ func TestTrackDossier(t *testing.T) {
 		}
 		if limited == 0 {
 			t.Error("18 lookups in a row from one address were all answered")
+		}
+	})
+}
+
+// wsClient speaks graphql-transport-ws over a real websocket.
+type wsClient struct {
+	t    *testing.T
+	conn *coderws.Conn
+}
+
+func dialGraphQL(t *testing.T, url, token, origin string) (*wsClient, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &coderws.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &wsClient{t: t, conn: conn}
+	t.Cleanup(func() { conn.CloseNow() })
+	c.send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
+	if m, err := c.read(5 * time.Second); err != nil || m["type"] != "connection_ack" {
+		return nil, fmt.Errorf("connection_init: %v %v", m, err)
+	}
+	return c, nil
+}
+
+func (c *wsClient) send(m map[string]any) {
+	c.t.Helper()
+	b, _ := json.Marshal(m)
+	if err := c.conn.Write(c.t.Context(), coderws.MessageText, b); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// read returns the next message other than a ping.
+func (c *wsClient) read(within time.Duration) (map[string]any, error) {
+	ctx, cancel := context.WithTimeout(c.t.Context(), within)
+	defer cancel()
+	for {
+		_, b, err := c.conn.Read(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, err
+		}
+		if m["type"] == "ping" {
+			c.send(map[string]any{"type": "pong"})
+			continue
+		}
+		return m, nil
+	}
+}
+
+// TestDossierEventsSubscription: a front-end subscribed over a websocket on
+// one server instance receives the events recorded through another, scoped
+// like queries; a bad token or a foreign origin is refused.
+func TestDossierEventsSubscription(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		// Instance B: its own broker and handler on the same database.
+		b := *e.app
+		b.reg = prometheus.NewRegistry()
+		b.feed = feed.New(e.app.db.Client, 20*time.Millisecond, nil)
+		go b.feed.Run(t.Context())
+		srvB := httptest.NewServer(b.routes(e.verifier))
+		t.Cleanup(srvB.Close)
+		time.Sleep(100 * time.Millisecond) // the broker has read its starting point
+
+		const sub = `subscription($a: ID) { dossierEvents(agencyID: $a) { type seq dossier { code state } } }`
+		communeA, err := dialGraphQL(t, srvB.URL, e.as("cv.giolinh"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		communeA.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": sub}})
+		communeB, err := dialGraphQL(t, srvB.URL, e.as("desk.dongha"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		communeB.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": sub}})
+		time.Sleep(100 * time.Millisecond)
+
+		// Through instance A (the test's handler).
+		desk := e.as("desk.giolinh")
+		d := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Phạm Thị Duyên")})
+		code := str(d, "receiveDossier", "code")
+		e.fireAt(desk, mForward, str(d, "receiveDossier", "id"), e.clock.Now().Add(time.Minute))
+		for _, want := range []struct {
+			typ string
+			seq int
+		}{{"RECEIVE", 1}, {"FORWARD", 2}} {
+			m, err := communeA.read(5 * time.Second)
+			if err != nil {
+				t.Fatalf("waiting for %s: %v", want.typ, err)
+			}
+			ev := get(m, "payload", "data", "dossierEvents")
+			if m["type"] != "next" || str(ev, "type") != want.typ || num(ev, "seq") != want.seq || str(ev, "dossier", "code") != code {
+				t.Errorf("message = %v, want %s seq %d of %s", m, want.typ, want.seq, code)
+			}
+		}
+		// Commune B's desk may not read commune A's dossier: nothing comes.
+		if m, err := communeB.read(500 * time.Millisecond); err == nil {
+			t.Errorf("commune B received %v", m)
+		}
+
+		// A bad token and a foreign origin are refused.
+		if _, err := dialGraphQL(t, srvB.URL, "not-a-token", ""); err == nil {
+			t.Error("a bad token was accepted")
+		}
+		if _, err := dialGraphQL(t, srvB.URL, desk, "https://evil.example"); err == nil {
+			t.Error("a foreign origin was accepted")
 		}
 	})
 }

@@ -21,6 +21,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/feed"
 	"lienthong/graph"
 	"lienthong/report"
 	"lienthong/store"
@@ -67,6 +68,20 @@ func loadConfig() config {
 		c.CORSOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
 	}
 	return c
+}
+
+// originHosts turns CORS origins (scheme://host[:port], with * patterns)
+// into the host patterns the websocket origin check takes.
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if _, host, ok := strings.Cut(o, "://"); ok {
+			out = append(out, host)
+		} else {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // durationEnv reads a non-negative duration, def when unset or invalid.
@@ -127,6 +142,7 @@ type app struct {
 	clock  workflow.Clock
 	reg    *prometheus.Registry
 	hooks  *webhook.Service
+	feed   *feed.Broker
 }
 
 func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) {
@@ -151,7 +167,8 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock, OnSweep: newSweepMetrics(reg)})
 	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll})
-	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks}, nil
+	live := feed.New(db.Client, 250*time.Millisecond, nil)
+	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks, feed: live}, nil
 }
 
 func serve(ctx context.Context, cfg config) error {
@@ -188,6 +205,7 @@ func serve(ctx context.Context, cfg config) error {
 	if cfg.WebhookPoll > 0 {
 		go a.hooks.Run(ctx)
 	}
+	go a.feed.Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	slog.Info("serving", "addr", "http://"+cfg.ListenAddr, "graphql", "/graphql", "dev", cfg.Dev)
@@ -212,7 +230,18 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	metrics := newHTTPMetrics(a.reg)
 
 	reporter := report.New(a.db.Driver, a.db.Client, a.clock)
-	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter, a.hooks), graph.Options{Dev: cfg.Dev})
+	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter, a.hooks, a.feed), graph.Options{
+		Dev: cfg.Dev,
+		Websocket: &graph.Websocket{
+			OriginPatterns: originHosts(cfg.CORSOrigins),
+			Authenticate: func(ctx context.Context, token string) (*auth.Viewer, error) {
+				return auth.Authenticate(ctx, verifier, a.engine.ResolveViewer, token)
+			},
+		},
+	})
+	// Subscriptions upgrade to a websocket: no body limit or request
+	// timeout, and authentication in connection_init.
+	ws := auth.WithClientAddr(gql)
 	var api http.Handler = gql
 	authn := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())
 	api = authn(api)
@@ -227,7 +256,14 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	}).Handler(api)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", metrics.wrap("graphql", api))
+	api = metrics.wrap("graphql", api)
+	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			ws.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
 	export := authn(reporter.Export(slog.Default()))
 	export = cors.New(cors.Options{
 		AllowedOrigins: cfg.CORSOrigins,

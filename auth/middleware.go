@@ -73,6 +73,19 @@ func authenticate(ctx context.Context, r *http.Request, v *Verifier, resolve fun
 	if !ok {
 		return nil, unauthenticated("auth: authorization header is not a bearer token", nil)
 	}
+	return Authenticate(ctx, v, resolve, token)
+}
+
+// Authenticate verifies a bearer token (without the "Bearer " prefix) and
+// resolves its viewer, as Middleware does for a request: for a websocket's
+// connection_init payload, say. resolve nil means c.Viewer().
+func Authenticate(ctx context.Context, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error), token string) (*Viewer, error) {
+	if resolve == nil {
+		resolve = func(_ context.Context, c *Claims) (*Viewer, error) { return c.Viewer() }
+	}
+	if token == "" {
+		return nil, unauthenticated("auth: no token", nil)
+	}
 	claims, err := v.VerifyContext(ctx, token)
 	if err != nil {
 		return nil, err

@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	Leg() LegResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -473,6 +474,10 @@ type ComplexityRoot struct {
 		Name      func(childComplexity int) int
 	}
 
+	Subscription struct {
+		DossierEvents func(childComplexity int, agencyID *int) int
+	}
+
 	SweepResult struct {
 		DossiersOverdue func(childComplexity int) int
 		DueSoon         func(childComplexity int) int
@@ -630,6 +635,9 @@ type QueryResolver interface {
 	ServiceIndex(ctx context.Context, period report.PeriodInput, agencyID *int) (*report.ServiceIndex, error)
 	StateDiagram(ctx context.Context) (string, error)
 	Now(ctx context.Context) (*time.Time, error)
+}
+type SubscriptionResolver interface {
+	DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.DossierEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2823,6 +2831,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmittedComponent.Name(childComplexity), true
 
+	case "Subscription.dossierEvents":
+		if e.ComplexityRoot.Subscription.DossierEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_dossierEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DossierEvents(childComplexity, args["agencyID"].(*int)), true
+
 	case "SweepResult.dossiersOverdue":
 		if e.ComplexityRoot.SweepResult.DossiersOverdue == nil {
 			break
@@ -3225,6 +3245,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5663,6 +5700,20 @@ func (ec *executionContext) field_Query_workingMinutesBetween_args(ctx context.C
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_dossierEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg0
 	return args, nil
 }
 
@@ -14575,6 +14626,50 @@ func (ec *executionContext) _SubmittedComponent_digitized(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_SubmittedComponent_digitized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubmittedComponent", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Subscription_dossierEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_dossierEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DossierEvents(ctx, fc.Args["agencyID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DossierEvent) graphql.Marshaler {
+			return ec.marshalNDossierEvent2ᚖlienthongᚋentᚐDossierEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_dossierEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DossierEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_dossierEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SweepResult_legsOverdue(ctx context.Context, field graphql.CollectedField, obj *workflow.SweepResult) (ret graphql.Marshaler) {
@@ -29884,6 +29979,26 @@ func (ec *executionContext) _SubmittedComponent(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "dossierEvents":
+		return ec._Subscription_dossierEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var sweepResultImplementors = []string{"SweepResult"}
 
 func (ec *executionContext) _SweepResult(ctx context.Context, sel ast.SelectionSet, obj *workflow.SweepResult) graphql.Marshaler {
@@ -31205,6 +31320,16 @@ func (ec *executionContext) marshalNDossierConnection2ᚖlienthongᚋentᚐDossi
 		return graphql.Null
 	}
 	return ec._DossierConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDossierEvent2ᚖlienthongᚋentᚐDossierEvent(ctx context.Context, sel ast.SelectionSet, v *ent.DossierEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DossierEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDossierEventConnection2ᚖlienthongᚋentᚐDossierEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DossierEventConnection) graphql.Marshaler {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -35,6 +37,19 @@ type Options struct {
 	// ComplexityLimit caps a query's cost; 0 means 5000.
 	ComplexityLimit int
 	Logger          *slog.Logger
+	// Websocket, when set, serves subscriptions over websocket
+	// (graphql-transport-ws and the older graphql-ws).
+	Websocket *Websocket
+}
+
+// Websocket configures subscriptions.
+type Websocket struct {
+	// OriginPatterns are the browser origins' hosts allowed besides the
+	// server's own (coder/websocket patterns, e.g. "localhost:*").
+	OriginPatterns []string
+	// Authenticate verifies the token of the connection_init payload
+	// {"Authorization": "Bearer <token>"}.
+	Authenticate func(ctx context.Context, token string) (*auth.Viewer, error)
 }
 
 // publicFields may be queried without a token.
@@ -50,6 +65,27 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		opts.ComplexityLimit = 5000
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	if ws := opts.Websocket; ws != nil {
+		srv.AddTransport(transport.Websocket{
+			Implementation: transport.CoderWebsocketImplementation{
+				AcceptOptions: coderws.AcceptOptions{OriginPatterns: ws.OriginPatterns},
+			},
+			InitTimeout:           10 * time.Second,
+			KeepAlivePingInterval: 15 * time.Second,
+			InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+				scheme, token, _ := strings.Cut(p.Authorization(), " ")
+				if !strings.EqualFold(scheme, "Bearer") {
+					return ctx, nil, errors.New("connection_init needs {\"Authorization\": \"Bearer <token>\"}")
+				}
+				v, err := ws.Authenticate(ctx, strings.TrimSpace(token))
+				if err != nil {
+					opts.Logger.WarnContext(ctx, "websocket: rejected connection", "reason", err.Error())
+					return ctx, nil, errors.New("authentication failed")
+				}
+				return auth.NewContext(ctx, v), nil, nil
+			},
+		})
+	}
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

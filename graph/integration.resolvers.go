@@ -75,7 +75,18 @@ func (r *queryResolver) TrackDossier(ctx context.Context, code string, idNumber 
 	return r.engine.Track(ctx, code, idNumber)
 }
 
+// DossierEvents is the resolver for the dossierEvents field.
+func (r *subscriptionResolver) DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.DossierEvent, error) {
+	return r.feed.DossierEvents(ctx, agencyID)
+}
+
 // ImportError returns ImportErrorResolver implementation.
 func (r *Resolver) ImportError() ImportErrorResolver { return &importErrorResolver{r} }
 
-type importErrorResolver struct{ *Resolver }
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	importErrorResolver  struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

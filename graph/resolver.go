@@ -4,6 +4,7 @@ package graph
 
 import (
 	"lienthong/ent"
+	"lienthong/feed"
 	"lienthong/report"
 	"lienthong/webhook"
 	"lienthong/workflow"
@@ -17,10 +18,11 @@ type Resolver struct {
 	engine   *workflow.Engine
 	reporter *report.Reporter
 	hooks    *webhook.Service
+	feed     *feed.Broker
 }
 
 // NewResolver wires the resolvers to the data model, the workflow engine,
-// the reports and the webhooks.
-func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter, hooks *webhook.Service) *Resolver {
-	return &Resolver{client: client, engine: engine, reporter: reporter, hooks: hooks}
+// the reports, the webhooks and the live feed.
+func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter, hooks *webhook.Service, live *feed.Broker) *Resolver {
+	return &Resolver{client: client, engine: engine, reporter: reporter, hooks: hooks, feed: live}
 }

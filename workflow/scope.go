@@ -28,8 +28,8 @@ func isSystem(ctx context.Context) bool {
 	return v
 }
 
-// readsAll reports whether the viewer's roles read every dossier.
-func readsAll(v *auth.Viewer) bool {
+// ReadsAll reports whether the viewer's roles read every dossier.
+func ReadsAll(v *auth.Viewer) bool {
 	return v.HasRole(auth.RoleAdmin, auth.RoleAnalyst, auth.RoleIntegration)
 }
 
@@ -45,7 +45,7 @@ func DossierScope(ctx context.Context) (predicate.Dossier, error) {
 	if !ok {
 		return nil, newError(CodeUnauthenticated, "authentication required")
 	}
-	if readsAll(v) {
+	if ReadsAll(v) {
 		return nil, nil
 	}
 	return dossier.Or(

@@ -14,6 +14,9 @@ type CoordinateInput struct {
 	Note     string                        `json:"note"`
 }
 
+type Subscription struct {
+}
+
 // The caller, as the token and the officer record say.
 type Viewer struct {
 	Officer *ent.Officer `json:"officer"`
