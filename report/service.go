@@ -111,12 +111,12 @@ func (r *Reporter) ServiceIndex(ctx context.Context, period PeriodInput, agencyI
 		sum(recv),
 		sum(recv + " AND d.channel = 'ONLINE'"),
 		sum(recv + " AND d.digitized"),
-		sum(recv + " AND p.fee > 0"),
+		sum(recv + " AND d.procedure_id IN (SELECT id FROM procedures WHERE fee > 0)"),
 		sum(recv + " AND d.paid_online"),
 		sum(recv + " AND d.complained"),
 	}
 	stmt := "SELECT " + strings.Join(cols, ",\n  ") +
-		"\nFROM " + q.relevant("dossiers", "received_at", "lead_agency_id", p, ids) + " d JOIN procedures p ON p.id = d.procedure_id"
+		"\nFROM " + q.relevant("dossiers", "received_at", "lead_agency_id", p, ids) + " d"
 	rows := &entsql.Rows{}
 	if err := r.drv.Query(ctx, stmt, q.args, rows); err != nil {
 		return nil, fmt.Errorf("report: service index: %w", err)

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func main() {
 	runs := flag.Int("runs", 9, "runs per query (the median is reported)")
 	sqlite := flag.String("db", "sqlite://bench/data/reports.db", "SQLite database (generated when empty)")
 	plans := flag.Bool("plans", false, "print the query plans")
+	only := flag.String("only", "", "run only the queries whose name matches this regular expression (the baseline always runs)")
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.DiscardHandler))
 	ctx := context.Background()
@@ -51,7 +53,7 @@ func main() {
 		targets = append(targets, u)
 	}
 	for _, t := range targets {
-		if err := bench(ctx, t, *dossiers, *runs, *plans); err != nil {
+		if err := bench(ctx, t, *dossiers, *runs, *plans, regexp.MustCompile(*only)); err != nil {
 			fail(err)
 		}
 	}
@@ -86,7 +88,7 @@ func pgDatabase(base, name string) (string, error) {
 	return u.String(), nil
 }
 
-func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
+func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *regexp.Regexp) error {
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
@@ -211,6 +213,9 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool) error {
 	fmt.Printf("%-50s %12s %10s\n", "query", "median", "× baseline")
 	var base time.Duration
 	for i, c := range cases {
+		if i > 0 && !only.MatchString(c.name) {
+			continue
+		}
 		var times []time.Duration
 		for range runs {
 			start := time.Now()
