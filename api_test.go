@@ -25,6 +25,7 @@ import (
 	"lienthong/demo"
 	"lienthong/ent"
 	"lienthong/feed"
+	"lienthong/forms"
 	"lienthong/webhook"
 	"lienthong/workflow"
 )
@@ -38,7 +39,9 @@ var testNow = time.Date(2026, 11, 16, 9, 0, 0, 0, workflow.VietnamLocation())
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if !testing.Verbose() {
-		slog.SetDefault(slog.New(slog.DiscardHandler))
+		if os.Getenv("TEST_LOG") == "" {
+			slog.SetDefault(slog.New(slog.DiscardHandler))
+		}
 	}
 	os.Exit(m.Run())
 }
@@ -139,6 +142,7 @@ func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
 	a.db.Client = counted
 	a.clock = clock
 	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
+	a.forms = forms.New(counted, forms.Config{Clock: clock, TrackingURL: testTrackingURL})
 	a.feed = feed.New(counted, 20*time.Millisecond, slog.New(slog.DiscardHandler))
 	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler)})
 	if seed != nil {

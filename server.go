@@ -22,6 +22,7 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/feed"
+	"lienthong/forms"
 	"lienthong/graph"
 	"lienthong/report"
 	"lienthong/store"
@@ -45,6 +46,9 @@ type config struct {
 	// WebhookPoll is how often the webhook dispatcher looks for due
 	// deliveries; 0 turns it off in this instance.
 	WebhookPoll time.Duration
+	// TrackingURL is the public tracking address printed as a QR code on
+	// the receipt and the apology.
+	TrackingURL string
 }
 
 func loadConfig() config {
@@ -59,6 +63,7 @@ func loadConfig() config {
 		SweepEvery:  durationEnv("SWEEP_INTERVAL", time.Minute),
 		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
 	}
+	c.TrackingURL = getenv("TRACKING_BASE_URL", "http://"+c.ListenAddr+"/tra-cuu")
 	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
@@ -143,6 +148,7 @@ type app struct {
 	reg    *prometheus.Registry
 	hooks  *webhook.Service
 	feed   *feed.Broker
+	forms  *forms.Service
 }
 
 func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) {
@@ -168,7 +174,8 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock, OnSweep: newSweepMetrics(reg)})
 	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll})
 	live := feed.New(db.Client, 250*time.Millisecond, nil)
-	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks, feed: live}, nil
+	printer := forms.New(db.Client, forms.Config{Clock: clock, TrackingURL: cfg.TrackingURL})
+	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks, feed: live, forms: printer}, nil
 }
 
 func serve(ctx context.Context, cfg config) error {
@@ -230,7 +237,7 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	metrics := newHTTPMetrics(a.reg)
 
 	reporter := report.New(a.db.Driver, a.db.Client, a.clock)
-	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter, a.hooks, a.feed), graph.Options{
+	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter, a.hooks, a.feed, a.forms), graph.Options{
 		Dev: cfg.Dev,
 		Websocket: &graph.Websocket{
 			OriginPatterns: originHosts(cfg.CORSOrigins),
@@ -272,6 +279,15 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 		MaxAge:         600,
 	}).Handler(withDeadline(time.Minute, export))
 	mux.Handle("GET /export/{name}", metrics.wrap("export", export))
+	a.forms.Routes(mux, func(h http.Handler) http.Handler {
+		h = cors.New(cors.Options{
+			AllowedOrigins: cfg.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodOptions},
+			AllowedHeaders: []string{"Authorization"},
+			MaxAge:         600,
+		}).Handler(withDeadline(time.Minute, authn(h)))
+		return metrics.wrap("forms", h)
+	}, slog.Default())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

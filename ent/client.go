@@ -17,6 +17,7 @@ import (
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -52,6 +53,8 @@ type Client struct {
 	DossierCounter *DossierCounterClient
 	// DossierEvent is the client for interacting with the DossierEvent builders.
 	DossierEvent *DossierEventClient
+	// FormRecord is the client for interacting with the FormRecord builders.
+	FormRecord *FormRecordClient
 	// Leg is the client for interacting with the Leg builders.
 	Leg *LegClient
 	// Officer is the client for interacting with the Officer builders.
@@ -87,6 +90,7 @@ func (c *Client) init() {
 	c.Dossier = NewDossierClient(c.config)
 	c.DossierCounter = NewDossierCounterClient(c.config)
 	c.DossierEvent = NewDossierEventClient(c.config)
+	c.FormRecord = NewFormRecordClient(c.config)
 	c.Leg = NewLegClient(c.config)
 	c.Officer = NewOfficerClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
@@ -194,6 +198,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Dossier:         NewDossierClient(cfg),
 		DossierCounter:  NewDossierCounterClient(cfg),
 		DossierEvent:    NewDossierEventClient(cfg),
+		FormRecord:      NewFormRecordClient(cfg),
 		Leg:             NewLegClient(cfg),
 		Officer:         NewOfficerClient(cfg),
 		OutboxMessage:   NewOutboxMessageClient(cfg),
@@ -228,6 +233,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Dossier:         NewDossierClient(cfg),
 		DossierCounter:  NewDossierCounterClient(cfg),
 		DossierEvent:    NewDossierEventClient(cfg),
+		FormRecord:      NewFormRecordClient(cfg),
 		Leg:             NewLegClient(cfg),
 		Officer:         NewOfficerClient(cfg),
 		OutboxMessage:   NewOutboxMessageClient(cfg),
@@ -267,8 +273,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.Leg, c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure,
-		c.Rollup, c.RouteStep, c.Webhook, c.WebhookDelivery,
+		c.DossierEvent, c.FormRecord, c.Leg, c.Officer, c.OutboxMessage, c.ParIndex,
+		c.Procedure, c.Rollup, c.RouteStep, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -279,8 +285,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.Leg, c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure,
-		c.Rollup, c.RouteStep, c.Webhook, c.WebhookDelivery,
+		c.DossierEvent, c.FormRecord, c.Leg, c.Officer, c.OutboxMessage, c.ParIndex,
+		c.Procedure, c.Rollup, c.RouteStep, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -301,6 +307,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.DossierCounter.mutate(ctx, m)
 	case *DossierEventMutation:
 		return c.DossierEvent.mutate(ctx, m)
+	case *FormRecordMutation:
+		return c.FormRecord.mutate(ctx, m)
 	case *LegMutation:
 		return c.Leg.mutate(ctx, m)
 	case *OfficerMutation:
@@ -991,6 +999,22 @@ func (c *DossierClient) QueryEvents(_m *Dossier) *DossierEventQuery {
 	return query
 }
 
+// QueryFormRecords queries the form_records edge of a Dossier.
+func (c *DossierClient) QueryFormRecords(_m *Dossier) *FormRecordQuery {
+	query := (&FormRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dossier.Table, dossier.FieldID, id),
+			sqlgraph.To(formrecord.Table, formrecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, dossier.FormRecordsTable, dossier.FormRecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DossierClient) Hooks() []Hook {
 	return c.hooks.Dossier
@@ -1359,6 +1383,187 @@ func (c *DossierEventClient) mutate(ctx context.Context, m *DossierEventMutation
 		return (&DossierEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown DossierEvent mutation op: %q", m.Op())
+	}
+}
+
+// FormRecordClient is a client for the FormRecord schema.
+type FormRecordClient struct {
+	config
+}
+
+// NewFormRecordClient returns a client for the FormRecord from the given config.
+func NewFormRecordClient(c config) *FormRecordClient {
+	return &FormRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `formrecord.Hooks(f(g(h())))`.
+func (c *FormRecordClient) Use(hooks ...Hook) {
+	c.hooks.FormRecord = append(c.hooks.FormRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `formrecord.Intercept(f(g(h())))`.
+func (c *FormRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FormRecord = append(c.inters.FormRecord, interceptors...)
+}
+
+// Create returns a builder for creating a FormRecord entity.
+func (c *FormRecordClient) Create() *FormRecordCreate {
+	mutation := newFormRecordMutation(c.config, OpCreate)
+	return &FormRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FormRecord entities.
+func (c *FormRecordClient) CreateBulk(builders ...*FormRecordCreate) *FormRecordCreateBulk {
+	return &FormRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FormRecordClient) MapCreateBulk(slice any, setFunc func(*FormRecordCreate, int)) *FormRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FormRecordCreateBulk{err: fmt.Errorf("calling to FormRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FormRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FormRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FormRecord.
+func (c *FormRecordClient) Update() *FormRecordUpdate {
+	mutation := newFormRecordMutation(c.config, OpUpdate)
+	return &FormRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FormRecordClient) UpdateOne(_m *FormRecord) *FormRecordUpdateOne {
+	mutation := newFormRecordMutation(c.config, OpUpdateOne, withFormRecord(_m))
+	return &FormRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FormRecordClient) UpdateOneID(id int) *FormRecordUpdateOne {
+	mutation := newFormRecordMutation(c.config, OpUpdateOne, withFormRecordID(id))
+	return &FormRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FormRecord.
+func (c *FormRecordClient) Delete() *FormRecordDelete {
+	mutation := newFormRecordMutation(c.config, OpDelete)
+	return &FormRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FormRecordClient) DeleteOne(_m *FormRecord) *FormRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FormRecordClient) DeleteOneID(id int) *FormRecordDeleteOne {
+	builder := c.Delete().Where(formrecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FormRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for FormRecord.
+func (c *FormRecordClient) Query() *FormRecordQuery {
+	return &FormRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFormRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FormRecord entity by its id.
+func (c *FormRecordClient) Get(ctx context.Context, id int) (*FormRecord, error) {
+	return c.Query().Where(formrecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FormRecordClient) GetX(ctx context.Context, id int) *FormRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDossier queries the dossier edge of a FormRecord.
+func (c *FormRecordClient) QueryDossier(_m *FormRecord) *DossierQuery {
+	query := (&DossierClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(formrecord.Table, formrecord.FieldID, id),
+			sqlgraph.To(dossier.Table, dossier.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, formrecord.DossierTable, formrecord.DossierColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAgency queries the agency edge of a FormRecord.
+func (c *FormRecordClient) QueryAgency(_m *FormRecord) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(formrecord.Table, formrecord.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, formrecord.AgencyTable, formrecord.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOfficer queries the officer edge of a FormRecord.
+func (c *FormRecordClient) QueryOfficer(_m *FormRecord) *OfficerQuery {
+	query := (&OfficerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(formrecord.Table, formrecord.FieldID, id),
+			sqlgraph.To(officer.Table, officer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, formrecord.OfficerTable, formrecord.OfficerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FormRecordClient) Hooks() []Hook {
+	return c.hooks.FormRecord
+}
+
+// Interceptors returns the client interceptors.
+func (c *FormRecordClient) Interceptors() []Interceptor {
+	return c.inters.FormRecord
+}
+
+func (c *FormRecordClient) mutate(ctx context.Context, m *FormRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FormRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FormRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FormRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FormRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FormRecord mutation op: %q", m.Op())
 	}
 }
 
@@ -2818,14 +3023,14 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent, Leg,
-		Officer, OutboxMessage, ParIndex, Procedure, Rollup, RouteStep, Webhook,
-		WebhookDelivery []ent.Hook
+		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent,
+		FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure, Rollup,
+		RouteStep, Webhook, WebhookDelivery []ent.Hook
 	}
 	inters struct {
-		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent, Leg,
-		Officer, OutboxMessage, ParIndex, Procedure, Rollup, RouteStep, Webhook,
-		WebhookDelivery []ent.Interceptor
+		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent,
+		FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure, Rollup,
+		RouteStep, Webhook, WebhookDelivery []ent.Interceptor
 	}
 )
 

@@ -115,14 +115,17 @@ type DossierEdges struct {
 	Legs []*Leg `json:"legs,omitempty"`
 	// History of the dossier, oldest first.
 	Events []*DossierEvent `json:"events,omitempty"`
+	// Printable forms generated for the dossier, oldest first.
+	FormRecords []*FormRecord `json:"form_records,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
-	namedLegs   map[string][]*Leg
-	namedEvents map[string][]*DossierEvent
+	namedLegs        map[string][]*Leg
+	namedEvents      map[string][]*DossierEvent
+	namedFormRecords map[string][]*FormRecord
 }
 
 // ProcedureOrErr returns the Procedure value or an error if the edge
@@ -174,6 +177,15 @@ func (e DossierEdges) EventsOrErr() ([]*DossierEvent, error) {
 		return e.Events, nil
 	}
 	return nil, &NotLoadedError{edge: "events"}
+}
+
+// FormRecordsOrErr returns the FormRecords value or an error if the edge
+// was not loaded in eager-loading.
+func (e DossierEdges) FormRecordsOrErr() ([]*FormRecord, error) {
+	if e.loadedTypes[5] {
+		return e.FormRecords, nil
+	}
+	return nil, &NotLoadedError{edge: "form_records"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -494,6 +506,11 @@ func (_m *Dossier) QueryEvents() *DossierEventQuery {
 	return NewDossierClient(_m.config).QueryEvents(_m)
 }
 
+// QueryFormRecords queries the "form_records" edge of the Dossier entity.
+func (_m *Dossier) QueryFormRecords() *FormRecordQuery {
+	return NewDossierClient(_m.config).QueryFormRecords(_m)
+}
+
 // Update returns a builder for updating this Dossier.
 // Note that you need to call Dossier.Unwrap() before calling this method if this Dossier
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -706,6 +723,30 @@ func (_m *Dossier) appendNamedEvents(name string, edges ...*DossierEvent) {
 		_m.Edges.namedEvents[name] = []*DossierEvent{}
 	} else {
 		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedFormRecords returns the FormRecords named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Dossier) NamedFormRecords(name string) ([]*FormRecord, error) {
+	if _m.Edges.namedFormRecords == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFormRecords[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Dossier) appendNamedFormRecords(name string, edges ...*FormRecord) {
+	if _m.Edges.namedFormRecords == nil {
+		_m.Edges.namedFormRecords = make(map[string][]*FormRecord)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFormRecords[name] = []*FormRecord{}
+	} else {
+		_m.Edges.namedFormRecords[name] = append(_m.Edges.namedFormRecords[name], edges...)
 	}
 }
 

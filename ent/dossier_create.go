@@ -9,6 +9,7 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
 	"lienthong/ent/schema/schematype"
@@ -524,6 +525,21 @@ func (_c *DossierCreate) AddEvents(v ...*DossierEvent) *DossierCreate {
 	return _c.AddEventIDs(ids...)
 }
 
+// AddFormRecordIDs adds the "form_records" edge to the FormRecord entity by IDs.
+func (_c *DossierCreate) AddFormRecordIDs(ids ...int) *DossierCreate {
+	_c.mutation.AddFormRecordIDs(ids...)
+	return _c
+}
+
+// AddFormRecords adds the "form_records" edges to the FormRecord entity.
+func (_c *DossierCreate) AddFormRecords(v ...*FormRecord) *DossierCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFormRecordIDs(ids...)
+}
+
 // Mutation returns the DossierMutation object of the builder.
 func (_c *DossierCreate) Mutation() *DossierMutation {
 	return _c.mutation
@@ -1000,6 +1016,22 @@ func (_c *DossierCreate) createSpec() (*Dossier, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(dossierevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FormRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

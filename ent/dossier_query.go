@@ -9,6 +9,7 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
@@ -24,19 +25,21 @@ import (
 // DossierQuery is the builder for querying Dossier entities.
 type DossierQuery struct {
 	config
-	ctx             *QueryContext
-	order           []dossier.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.Dossier
-	withProcedure   *ProcedureQuery
-	withDeskAgency  *AgencyQuery
-	withLeadAgency  *AgencyQuery
-	withLegs        *LegQuery
-	withEvents      *DossierEventQuery
-	loadTotal       []func(context.Context, []*Dossier) error
-	modifiers       []func(*sql.Selector)
-	withNamedLegs   map[string]*LegQuery
-	withNamedEvents map[string]*DossierEventQuery
+	ctx                  *QueryContext
+	order                []dossier.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Dossier
+	withProcedure        *ProcedureQuery
+	withDeskAgency       *AgencyQuery
+	withLeadAgency       *AgencyQuery
+	withLegs             *LegQuery
+	withEvents           *DossierEventQuery
+	withFormRecords      *FormRecordQuery
+	loadTotal            []func(context.Context, []*Dossier) error
+	modifiers            []func(*sql.Selector)
+	withNamedLegs        map[string]*LegQuery
+	withNamedEvents      map[string]*DossierEventQuery
+	withNamedFormRecords map[string]*FormRecordQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -176,6 +179,28 @@ func (_q *DossierQuery) QueryEvents() *DossierEventQuery {
 			sqlgraph.From(dossier.Table, dossier.FieldID, selector),
 			sqlgraph.To(dossierevent.Table, dossierevent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, dossier.EventsTable, dossier.EventsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFormRecords chains the current query on the "form_records" edge.
+func (_q *DossierQuery) QueryFormRecords() *FormRecordQuery {
+	query := (&FormRecordClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dossier.Table, dossier.FieldID, selector),
+			sqlgraph.To(formrecord.Table, formrecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, dossier.FormRecordsTable, dossier.FormRecordsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -370,16 +395,17 @@ func (_q *DossierQuery) Clone() *DossierQuery {
 		return nil
 	}
 	return &DossierQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]dossier.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Dossier{}, _q.predicates...),
-		withProcedure:  _q.withProcedure.Clone(),
-		withDeskAgency: _q.withDeskAgency.Clone(),
-		withLeadAgency: _q.withLeadAgency.Clone(),
-		withLegs:       _q.withLegs.Clone(),
-		withEvents:     _q.withEvents.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]dossier.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Dossier{}, _q.predicates...),
+		withProcedure:   _q.withProcedure.Clone(),
+		withDeskAgency:  _q.withDeskAgency.Clone(),
+		withLeadAgency:  _q.withLeadAgency.Clone(),
+		withLegs:        _q.withLegs.Clone(),
+		withEvents:      _q.withEvents.Clone(),
+		withFormRecords: _q.withFormRecords.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -439,6 +465,17 @@ func (_q *DossierQuery) WithEvents(opts ...func(*DossierEventQuery)) *DossierQue
 		opt(query)
 	}
 	_q.withEvents = query
+	return _q
+}
+
+// WithFormRecords tells the query-builder to eager-load the nodes that are connected to
+// the "form_records" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DossierQuery) WithFormRecords(opts ...func(*FormRecordQuery)) *DossierQuery {
+	query := (&FormRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFormRecords = query
 	return _q
 }
 
@@ -520,12 +557,13 @@ func (_q *DossierQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doss
 	var (
 		nodes       = []*Dossier{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withProcedure != nil,
 			_q.withDeskAgency != nil,
 			_q.withLeadAgency != nil,
 			_q.withLegs != nil,
 			_q.withEvents != nil,
+			_q.withFormRecords != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -581,6 +619,13 @@ func (_q *DossierQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doss
 			return nil, err
 		}
 	}
+	if query := _q.withFormRecords; query != nil {
+		if err := _q.loadFormRecords(ctx, query, nodes,
+			func(n *Dossier) { n.Edges.FormRecords = []*FormRecord{} },
+			func(n *Dossier, e *FormRecord) { n.Edges.FormRecords = append(n.Edges.FormRecords, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedLegs {
 		if err := _q.loadLegs(ctx, query, nodes,
 			func(n *Dossier) { n.appendNamedLegs(name) },
@@ -592,6 +637,13 @@ func (_q *DossierQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doss
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Dossier) { n.appendNamedEvents(name) },
 			func(n *Dossier, e *DossierEvent) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFormRecords {
+		if err := _q.loadFormRecords(ctx, query, nodes,
+			func(n *Dossier) { n.appendNamedFormRecords(name) },
+			func(n *Dossier, e *FormRecord) { n.appendNamedFormRecords(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -753,6 +805,39 @@ func (_q *DossierQuery) loadEvents(ctx context.Context, query *DossierEventQuery
 	}
 	return nil
 }
+func (_q *DossierQuery) loadFormRecords(ctx context.Context, query *FormRecordQuery, nodes []*Dossier, init func(*Dossier), assign func(*Dossier, *FormRecord)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Dossier)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(formrecord.FieldDossierID)
+	}
+	query.Where(predicate.FormRecord(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(dossier.FormRecordsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DossierID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "dossier_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "dossier_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *DossierQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -907,6 +992,20 @@ func (_q *DossierQuery) WithNamedEvents(name string, opts ...func(*DossierEventQ
 		_q.withNamedEvents = make(map[string]*DossierEventQuery)
 	}
 	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedFormRecords tells the query-builder to eager-load the nodes that are connected to the "form_records"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DossierQuery) WithNamedFormRecords(name string, opts ...func(*FormRecordQuery)) *DossierQuery {
+	query := (&FormRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFormRecords == nil {
+		_q.withNamedFormRecords = make(map[string]*FormRecordQuery)
+	}
+	_q.withNamedFormRecords[name] = query
 	return _q
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/predicate"
 	"lienthong/ent/schema/schematype"
@@ -525,6 +526,21 @@ func (_u *DossierUpdate) AddEvents(v ...*DossierEvent) *DossierUpdate {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddFormRecordIDs adds the "form_records" edge to the FormRecord entity by IDs.
+func (_u *DossierUpdate) AddFormRecordIDs(ids ...int) *DossierUpdate {
+	_u.mutation.AddFormRecordIDs(ids...)
+	return _u
+}
+
+// AddFormRecords adds the "form_records" edges to the FormRecord entity.
+func (_u *DossierUpdate) AddFormRecords(v ...*FormRecord) *DossierUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFormRecordIDs(ids...)
+}
+
 // Mutation returns the DossierMutation object of the builder.
 func (_u *DossierUpdate) Mutation() *DossierMutation {
 	return _u.mutation
@@ -570,6 +586,27 @@ func (_u *DossierUpdate) RemoveEvents(v ...*DossierEvent) *DossierUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearFormRecords clears all "form_records" edges to the FormRecord entity.
+func (_u *DossierUpdate) ClearFormRecords() *DossierUpdate {
+	_u.mutation.ClearFormRecords()
+	return _u
+}
+
+// RemoveFormRecordIDs removes the "form_records" edge to FormRecord entities by IDs.
+func (_u *DossierUpdate) RemoveFormRecordIDs(ids ...int) *DossierUpdate {
+	_u.mutation.RemoveFormRecordIDs(ids...)
+	return _u
+}
+
+// RemoveFormRecords removes "form_records" edges to FormRecord entities.
+func (_u *DossierUpdate) RemoveFormRecords(v ...*FormRecord) *DossierUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFormRecordIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -900,6 +937,51 @@ func (_u *DossierUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(dossierevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FormRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFormRecordsIDs(); len(nodes) > 0 && !_u.mutation.FormRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FormRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1421,6 +1503,21 @@ func (_u *DossierUpdateOne) AddEvents(v ...*DossierEvent) *DossierUpdateOne {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddFormRecordIDs adds the "form_records" edge to the FormRecord entity by IDs.
+func (_u *DossierUpdateOne) AddFormRecordIDs(ids ...int) *DossierUpdateOne {
+	_u.mutation.AddFormRecordIDs(ids...)
+	return _u
+}
+
+// AddFormRecords adds the "form_records" edges to the FormRecord entity.
+func (_u *DossierUpdateOne) AddFormRecords(v ...*FormRecord) *DossierUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFormRecordIDs(ids...)
+}
+
 // Mutation returns the DossierMutation object of the builder.
 func (_u *DossierUpdateOne) Mutation() *DossierMutation {
 	return _u.mutation
@@ -1466,6 +1563,27 @@ func (_u *DossierUpdateOne) RemoveEvents(v ...*DossierEvent) *DossierUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearFormRecords clears all "form_records" edges to the FormRecord entity.
+func (_u *DossierUpdateOne) ClearFormRecords() *DossierUpdateOne {
+	_u.mutation.ClearFormRecords()
+	return _u
+}
+
+// RemoveFormRecordIDs removes the "form_records" edge to FormRecord entities by IDs.
+func (_u *DossierUpdateOne) RemoveFormRecordIDs(ids ...int) *DossierUpdateOne {
+	_u.mutation.RemoveFormRecordIDs(ids...)
+	return _u
+}
+
+// RemoveFormRecords removes "form_records" edges to FormRecord entities.
+func (_u *DossierUpdateOne) RemoveFormRecords(v ...*FormRecord) *DossierUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFormRecordIDs(ids...)
 }
 
 // Where appends a list predicates to the DossierUpdate builder.
@@ -1826,6 +1944,51 @@ func (_u *DossierUpdateOne) sqlSave(ctx context.Context) (_node *Dossier, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(dossierevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FormRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFormRecordsIDs(); len(nodes) > 0 && !_u.mutation.FormRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FormRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dossier.FormRecordsTable,
+			Columns: []string{dossier.FormRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(formrecord.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -12,6 +12,7 @@ import (
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -93,6 +94,7 @@ func checkColumn(t, c string) error {
 			dossier.Table:         dossier.ValidColumn,
 			dossiercounter.Table:  dossiercounter.ValidColumn,
 			dossierevent.Table:    dossierevent.ValidColumn,
+			formrecord.Table:      formrecord.ValidColumn,
 			leg.Table:             leg.ValidColumn,
 			officer.Table:         officer.ValidColumn,
 			outboxmessage.Table:   outboxmessage.ValidColumn,

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/parindex"
@@ -740,6 +741,19 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			_q.WithNamedEvents(alias, func(wq *DossierEventQuery) {
 				*wq = *query
 			})
+
+		case "formRecords":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FormRecordClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, formrecordImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFormRecords(alias, func(wq *FormRecordQuery) {
+				*wq = *query
+			})
 		case "createTime":
 			if _, ok := fieldSeen[dossier.FieldCreateTime]; !ok {
 				selectedFields = append(selectedFields, dossier.FieldCreateTime)
@@ -1193,6 +1207,130 @@ func newDossierEventPaginateArgs(rv map[string]any) *dossiereventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*DossierEventWhereInput); ok {
 		args.opts = append(args.opts, WithDossierEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FormRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*FormRecordQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FormRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(formrecord.Columns))
+		selectedFields = []string{formrecord.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "dossier":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DossierClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, dossierImplementors)...); err != nil {
+				return err
+			}
+			_q.withDossier = query
+			if _, ok := fieldSeen[formrecord.FieldDossierID]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldDossierID)
+				fieldSeen[formrecord.FieldDossierID] = struct{}{}
+			}
+
+		case "agency":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AgencyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, agencyImplementors)...); err != nil {
+				return err
+			}
+			_q.withAgency = query
+			if _, ok := fieldSeen[formrecord.FieldAgencyID]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldAgencyID)
+				fieldSeen[formrecord.FieldAgencyID] = struct{}{}
+			}
+
+		case "officer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OfficerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, officerImplementors)...); err != nil {
+				return err
+			}
+			_q.withOfficer = query
+			if _, ok := fieldSeen[formrecord.FieldOfficerID]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldOfficerID)
+				fieldSeen[formrecord.FieldOfficerID] = struct{}{}
+			}
+		case "form":
+			if _, ok := fieldSeen[formrecord.FieldForm]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldForm)
+				fieldSeen[formrecord.FieldForm] = struct{}{}
+			}
+		case "periodFrom":
+			if _, ok := fieldSeen[formrecord.FieldPeriodFrom]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldPeriodFrom)
+				fieldSeen[formrecord.FieldPeriodFrom] = struct{}{}
+			}
+		case "periodTo":
+			if _, ok := fieldSeen[formrecord.FieldPeriodTo]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldPeriodTo)
+				fieldSeen[formrecord.FieldPeriodTo] = struct{}{}
+			}
+		case "generatedAt":
+			if _, ok := fieldSeen[formrecord.FieldGeneratedAt]; !ok {
+				selectedFields = append(selectedFields, formrecord.FieldGeneratedAt)
+				fieldSeen[formrecord.FieldGeneratedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type formrecordPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FormRecordPaginateOption
+}
+
+func newFormRecordPaginateArgs(rv map[string]any) *formrecordPaginateArgs {
+	args := &formrecordPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }

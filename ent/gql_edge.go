@@ -131,6 +131,18 @@ func (_m *Dossier) Events(
 	return _m.QueryEvents().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Dossier) FormRecords(ctx context.Context) (result []*FormRecord, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFormRecords(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FormRecordsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFormRecords().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *DossierEvent) Dossier(ctx context.Context) (*Dossier, error) {
 	result, err := _m.Edges.DossierOrErr()
 	if IsNotLoaded(err) {
@@ -167,6 +179,30 @@ func (_m *DossierEvent) Leg(ctx context.Context) (*Leg, error) {
 	result, err := _m.Edges.LegOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryLeg().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FormRecord) Dossier(ctx context.Context) (*Dossier, error) {
+	result, err := _m.Edges.DossierOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDossier().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FormRecord) Agency(ctx context.Context) (*Agency, error) {
+	result, err := _m.Edges.AgencyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAgency().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FormRecord) Officer(ctx context.Context) (*Officer, error) {
+	result, err := _m.Edges.OfficerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOfficer().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/internal"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
@@ -54,6 +55,11 @@ var dossiereventImplementors = []string{"DossierEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*DossierEvent) IsNode() {}
+
+var formrecordImplementors = []string{"FormRecord", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FormRecord) IsNode() {}
 
 var legImplementors = []string{"Leg", "Node"}
 
@@ -208,6 +214,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(dossierevent.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, dossiereventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case formrecord.Table:
+		query := c.FormRecord.Query().
+			Where(formrecord.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, formrecordImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -416,6 +431,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.DossierEvent.Query().
 			Where(dossierevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, dossiereventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case formrecord.Table:
+		query := c.FormRecord.Query().
+			Where(formrecord.IDIn(ids...))
+		query, err := query.CollectFields(ctx, formrecordImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/parindex"
@@ -1663,6 +1664,255 @@ func (_m *DossierEvent) ToEdge(order *DossierEventOrder) *DossierEventEdge {
 		order = DefaultDossierEventOrder
 	}
 	return &DossierEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FormRecordEdge is the edge representation of FormRecord.
+type FormRecordEdge struct {
+	Node   *FormRecord `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// FormRecordConnection is the connection containing edges to FormRecord.
+type FormRecordConnection struct {
+	Edges      []*FormRecordEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *FormRecordConnection) build(nodes []*FormRecord, pager *formrecordPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FormRecord
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FormRecord {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FormRecord {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FormRecordEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FormRecordEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FormRecordPaginateOption enables pagination customization.
+type FormRecordPaginateOption func(*formrecordPager) error
+
+// WithFormRecordOrder configures pagination ordering.
+func WithFormRecordOrder(order *FormRecordOrder) FormRecordPaginateOption {
+	if order == nil {
+		order = DefaultFormRecordOrder
+	}
+	o := *order
+	return func(pager *formrecordPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFormRecordOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFormRecordFilter configures pagination filter.
+func WithFormRecordFilter(filter func(*FormRecordQuery) (*FormRecordQuery, error)) FormRecordPaginateOption {
+	return func(pager *formrecordPager) error {
+		if filter == nil {
+			return errors.New("FormRecordQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type formrecordPager struct {
+	reverse bool
+	order   *FormRecordOrder
+	filter  func(*FormRecordQuery) (*FormRecordQuery, error)
+}
+
+func newFormRecordPager(opts []FormRecordPaginateOption, reverse bool) (*formrecordPager, error) {
+	pager := &formrecordPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFormRecordOrder
+	}
+	return pager, nil
+}
+
+func (p *formrecordPager) applyFilter(query *FormRecordQuery) (*FormRecordQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *formrecordPager) toCursor(_m *FormRecord) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *formrecordPager) applyCursors(query *FormRecordQuery, after, before *Cursor) (*FormRecordQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFormRecordOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *formrecordPager) applyOrder(query *FormRecordQuery) *FormRecordQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFormRecordOrder.Field {
+		query = query.Order(DefaultFormRecordOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *formrecordPager) orderExpr(query *FormRecordQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFormRecordOrder.Field {
+			b.Comma().Ident(DefaultFormRecordOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FormRecord.
+func (_m *FormRecordQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FormRecordPaginateOption,
+) (*FormRecordConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFormRecordPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FormRecordConnection{Edges: []*FormRecordEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// FormRecordOrderField defines the ordering field of FormRecord.
+type FormRecordOrderField struct {
+	// Value extracts the ordering value from the given FormRecord.
+	Value    func(*FormRecord) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) formrecord.OrderOption
+	toCursor func(*FormRecord) Cursor
+}
+
+// FormRecordOrder defines the ordering of FormRecord.
+type FormRecordOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *FormRecordOrderField `json:"field"`
+}
+
+// DefaultFormRecordOrder is the default ordering of FormRecord.
+var DefaultFormRecordOrder = &FormRecordOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FormRecordOrderField{
+		Value: func(_m *FormRecord) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: formrecord.FieldID,
+		toTerm: formrecord.ByID,
+		toCursor: func(_m *FormRecord) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FormRecord into FormRecordEdge.
+func (_m *FormRecord) ToEdge(order *FormRecordOrder) *FormRecordEdge {
+	if order == nil {
+		order = DefaultFormRecordOrder
+	}
+	return &FormRecordEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -13,6 +13,7 @@ import (
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -46,6 +47,7 @@ const (
 	TypeDossier         = "Dossier"
 	TypeDossierCounter  = "DossierCounter"
 	TypeDossierEvent    = "DossierEvent"
+	TypeFormRecord      = "FormRecord"
 	TypeLeg             = "Leg"
 	TypeOfficer         = "Officer"
 	TypeOutboxMessage   = "OutboxMessage"
@@ -2310,6 +2312,9 @@ type DossierMutation struct {
 	events                  map[int]struct{}
 	removedevents           map[int]struct{}
 	clearedevents           bool
+	form_records            map[int]struct{}
+	removedform_records     map[int]struct{}
+	clearedform_records     bool
 	done                    bool
 	oldValue                func(context.Context) (*Dossier, error)
 	predicates              []predicate.Dossier
@@ -4288,6 +4293,60 @@ func (m *DossierMutation) ResetEvents() {
 	m.removedevents = nil
 }
 
+// AddFormRecordIDs adds the "form_records" edge to the FormRecord entity by ids.
+func (m *DossierMutation) AddFormRecordIDs(ids ...int) {
+	if m.form_records == nil {
+		m.form_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.form_records[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFormRecords clears the "form_records" edge to the FormRecord entity.
+func (m *DossierMutation) ClearFormRecords() {
+	m.clearedform_records = true
+}
+
+// FormRecordsCleared reports if the "form_records" edge to the FormRecord entity was cleared.
+func (m *DossierMutation) FormRecordsCleared() bool {
+	return m.clearedform_records
+}
+
+// RemoveFormRecordIDs removes the "form_records" edge to the FormRecord entity by IDs.
+func (m *DossierMutation) RemoveFormRecordIDs(ids ...int) {
+	if m.removedform_records == nil {
+		m.removedform_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.form_records, ids[i])
+		m.removedform_records[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFormRecords returns the removed IDs of the "form_records" edge to the FormRecord entity.
+func (m *DossierMutation) RemovedFormRecordsIDs() (ids []int) {
+	for id := range m.removedform_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FormRecordsIDs returns the "form_records" edge IDs in the mutation.
+func (m *DossierMutation) FormRecordsIDs() (ids []int) {
+	for id := range m.form_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFormRecords resets all changes to the "form_records" edge.
+func (m *DossierMutation) ResetFormRecords() {
+	m.form_records = nil
+	m.clearedform_records = false
+	m.removedform_records = nil
+}
+
 // Where appends a list predicates to the DossierMutation builder.
 func (m *DossierMutation) Where(ps ...predicate.Dossier) {
 	m.predicates = append(m.predicates, ps...)
@@ -5212,7 +5271,7 @@ func (m *DossierMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DossierMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.procedure != nil {
 		edges = append(edges, dossier.EdgeProcedure)
 	}
@@ -5227,6 +5286,9 @@ func (m *DossierMutation) AddedEdges() []string {
 	}
 	if m.events != nil {
 		edges = append(edges, dossier.EdgeEvents)
+	}
+	if m.form_records != nil {
+		edges = append(edges, dossier.EdgeFormRecords)
 	}
 	return edges
 }
@@ -5259,18 +5321,27 @@ func (m *DossierMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case dossier.EdgeFormRecords:
+		ids := make([]ent.Value, 0, len(m.form_records))
+		for id := range m.form_records {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DossierMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedlegs != nil {
 		edges = append(edges, dossier.EdgeLegs)
 	}
 	if m.removedevents != nil {
 		edges = append(edges, dossier.EdgeEvents)
+	}
+	if m.removedform_records != nil {
+		edges = append(edges, dossier.EdgeFormRecords)
 	}
 	return edges
 }
@@ -5291,13 +5362,19 @@ func (m *DossierMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case dossier.EdgeFormRecords:
+		ids := make([]ent.Value, 0, len(m.removedform_records))
+		for id := range m.removedform_records {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DossierMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedprocedure {
 		edges = append(edges, dossier.EdgeProcedure)
 	}
@@ -5312,6 +5389,9 @@ func (m *DossierMutation) ClearedEdges() []string {
 	}
 	if m.clearedevents {
 		edges = append(edges, dossier.EdgeEvents)
+	}
+	if m.clearedform_records {
+		edges = append(edges, dossier.EdgeFormRecords)
 	}
 	return edges
 }
@@ -5330,6 +5410,8 @@ func (m *DossierMutation) EdgeCleared(name string) bool {
 		return m.clearedlegs
 	case dossier.EdgeEvents:
 		return m.clearedevents
+	case dossier.EdgeFormRecords:
+		return m.clearedform_records
 	}
 	return false
 }
@@ -5369,6 +5451,9 @@ func (m *DossierMutation) ResetEdge(name string) error {
 		return nil
 	case dossier.EdgeEvents:
 		m.ResetEvents()
+		return nil
+	case dossier.EdgeFormRecords:
+		m.ResetFormRecords()
 		return nil
 	}
 	return fmt.Errorf("unknown Dossier edge %s", name)
@@ -7240,6 +7325,903 @@ func (m *DossierEventMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown DossierEvent edge %s", name)
+}
+
+// FormRecordMutation represents an operation that mutates the FormRecord nodes in the graph.
+type FormRecordMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	form           *formrecord.Form
+	period_from    *time.Time
+	period_to      *time.Time
+	generated_at   *time.Time
+	clearedFields  map[string]struct{}
+	dossier        *int
+	cleareddossier bool
+	agency         *int
+	clearedagency  bool
+	officer        *int
+	clearedofficer bool
+	done           bool
+	oldValue       func(context.Context) (*FormRecord, error)
+	predicates     []predicate.FormRecord
+}
+
+var _ ent.Mutation = (*FormRecordMutation)(nil)
+
+// formrecordOption allows management of the mutation configuration using functional options.
+type formrecordOption func(*FormRecordMutation)
+
+// newFormRecordMutation creates new mutation for the FormRecord entity.
+func newFormRecordMutation(c config, op Op, opts ...formrecordOption) *FormRecordMutation {
+	m := &FormRecordMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFormRecord,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFormRecordID sets the ID field of the mutation.
+func withFormRecordID(id int) formrecordOption {
+	return func(m *FormRecordMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FormRecord
+		)
+		m.oldValue = func(ctx context.Context) (*FormRecord, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FormRecord.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFormRecord sets the old FormRecord of the mutation.
+func withFormRecord(node *FormRecord) formrecordOption {
+	return func(m *FormRecordMutation) {
+		m.oldValue = func(context.Context) (*FormRecord, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FormRecordMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FormRecordMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FormRecordMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FormRecordMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FormRecord.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetForm sets the "form" field.
+func (m *FormRecordMutation) SetForm(f formrecord.Form) {
+	m.form = &f
+}
+
+// Form returns the value of the "form" field in the mutation.
+func (m *FormRecordMutation) Form() (r formrecord.Form, exists bool) {
+	v := m.form
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldForm returns the old "form" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldForm(ctx context.Context) (v formrecord.Form, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldForm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldForm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldForm: %w", err)
+	}
+	return oldValue.Form, nil
+}
+
+// ResetForm resets all changes to the "form" field.
+func (m *FormRecordMutation) ResetForm() {
+	m.form = nil
+}
+
+// SetDossierID sets the "dossier_id" field.
+func (m *FormRecordMutation) SetDossierID(i int) {
+	m.dossier = &i
+}
+
+// DossierID returns the value of the "dossier_id" field in the mutation.
+func (m *FormRecordMutation) DossierID() (r int, exists bool) {
+	v := m.dossier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDossierID returns the old "dossier_id" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldDossierID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDossierID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDossierID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDossierID: %w", err)
+	}
+	return oldValue.DossierID, nil
+}
+
+// ClearDossierID clears the value of the "dossier_id" field.
+func (m *FormRecordMutation) ClearDossierID() {
+	m.dossier = nil
+	m.clearedFields[formrecord.FieldDossierID] = struct{}{}
+}
+
+// DossierIDCleared returns if the "dossier_id" field was cleared in this mutation.
+func (m *FormRecordMutation) DossierIDCleared() bool {
+	_, ok := m.clearedFields[formrecord.FieldDossierID]
+	return ok
+}
+
+// ResetDossierID resets all changes to the "dossier_id" field.
+func (m *FormRecordMutation) ResetDossierID() {
+	m.dossier = nil
+	delete(m.clearedFields, formrecord.FieldDossierID)
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *FormRecordMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *FormRecordMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldAgencyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *FormRecordMutation) ClearAgencyID() {
+	m.agency = nil
+	m.clearedFields[formrecord.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *FormRecordMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[formrecord.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *FormRecordMutation) ResetAgencyID() {
+	m.agency = nil
+	delete(m.clearedFields, formrecord.FieldAgencyID)
+}
+
+// SetPeriodFrom sets the "period_from" field.
+func (m *FormRecordMutation) SetPeriodFrom(t time.Time) {
+	m.period_from = &t
+}
+
+// PeriodFrom returns the value of the "period_from" field in the mutation.
+func (m *FormRecordMutation) PeriodFrom() (r time.Time, exists bool) {
+	v := m.period_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodFrom returns the old "period_from" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldPeriodFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodFrom: %w", err)
+	}
+	return oldValue.PeriodFrom, nil
+}
+
+// ClearPeriodFrom clears the value of the "period_from" field.
+func (m *FormRecordMutation) ClearPeriodFrom() {
+	m.period_from = nil
+	m.clearedFields[formrecord.FieldPeriodFrom] = struct{}{}
+}
+
+// PeriodFromCleared returns if the "period_from" field was cleared in this mutation.
+func (m *FormRecordMutation) PeriodFromCleared() bool {
+	_, ok := m.clearedFields[formrecord.FieldPeriodFrom]
+	return ok
+}
+
+// ResetPeriodFrom resets all changes to the "period_from" field.
+func (m *FormRecordMutation) ResetPeriodFrom() {
+	m.period_from = nil
+	delete(m.clearedFields, formrecord.FieldPeriodFrom)
+}
+
+// SetPeriodTo sets the "period_to" field.
+func (m *FormRecordMutation) SetPeriodTo(t time.Time) {
+	m.period_to = &t
+}
+
+// PeriodTo returns the value of the "period_to" field in the mutation.
+func (m *FormRecordMutation) PeriodTo() (r time.Time, exists bool) {
+	v := m.period_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodTo returns the old "period_to" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldPeriodTo(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodTo: %w", err)
+	}
+	return oldValue.PeriodTo, nil
+}
+
+// ClearPeriodTo clears the value of the "period_to" field.
+func (m *FormRecordMutation) ClearPeriodTo() {
+	m.period_to = nil
+	m.clearedFields[formrecord.FieldPeriodTo] = struct{}{}
+}
+
+// PeriodToCleared returns if the "period_to" field was cleared in this mutation.
+func (m *FormRecordMutation) PeriodToCleared() bool {
+	_, ok := m.clearedFields[formrecord.FieldPeriodTo]
+	return ok
+}
+
+// ResetPeriodTo resets all changes to the "period_to" field.
+func (m *FormRecordMutation) ResetPeriodTo() {
+	m.period_to = nil
+	delete(m.clearedFields, formrecord.FieldPeriodTo)
+}
+
+// SetOfficerID sets the "officer_id" field.
+func (m *FormRecordMutation) SetOfficerID(i int) {
+	m.officer = &i
+}
+
+// OfficerID returns the value of the "officer_id" field in the mutation.
+func (m *FormRecordMutation) OfficerID() (r int, exists bool) {
+	v := m.officer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOfficerID returns the old "officer_id" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldOfficerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOfficerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOfficerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOfficerID: %w", err)
+	}
+	return oldValue.OfficerID, nil
+}
+
+// ClearOfficerID clears the value of the "officer_id" field.
+func (m *FormRecordMutation) ClearOfficerID() {
+	m.officer = nil
+	m.clearedFields[formrecord.FieldOfficerID] = struct{}{}
+}
+
+// OfficerIDCleared returns if the "officer_id" field was cleared in this mutation.
+func (m *FormRecordMutation) OfficerIDCleared() bool {
+	_, ok := m.clearedFields[formrecord.FieldOfficerID]
+	return ok
+}
+
+// ResetOfficerID resets all changes to the "officer_id" field.
+func (m *FormRecordMutation) ResetOfficerID() {
+	m.officer = nil
+	delete(m.clearedFields, formrecord.FieldOfficerID)
+}
+
+// SetGeneratedAt sets the "generated_at" field.
+func (m *FormRecordMutation) SetGeneratedAt(t time.Time) {
+	m.generated_at = &t
+}
+
+// GeneratedAt returns the value of the "generated_at" field in the mutation.
+func (m *FormRecordMutation) GeneratedAt() (r time.Time, exists bool) {
+	v := m.generated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGeneratedAt returns the old "generated_at" field's value of the FormRecord entity.
+// If the FormRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FormRecordMutation) OldGeneratedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGeneratedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGeneratedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGeneratedAt: %w", err)
+	}
+	return oldValue.GeneratedAt, nil
+}
+
+// ResetGeneratedAt resets all changes to the "generated_at" field.
+func (m *FormRecordMutation) ResetGeneratedAt() {
+	m.generated_at = nil
+}
+
+// ClearDossier clears the "dossier" edge to the Dossier entity.
+func (m *FormRecordMutation) ClearDossier() {
+	m.cleareddossier = true
+	m.clearedFields[formrecord.FieldDossierID] = struct{}{}
+}
+
+// DossierCleared reports if the "dossier" edge to the Dossier entity was cleared.
+func (m *FormRecordMutation) DossierCleared() bool {
+	return m.DossierIDCleared() || m.cleareddossier
+}
+
+// DossierIDs returns the "dossier" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DossierID instead. It exists only for internal usage by the builders.
+func (m *FormRecordMutation) DossierIDs() (ids []int) {
+	if id := m.dossier; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDossier resets all changes to the "dossier" edge.
+func (m *FormRecordMutation) ResetDossier() {
+	m.dossier = nil
+	m.cleareddossier = false
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *FormRecordMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[formrecord.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *FormRecordMutation) AgencyCleared() bool {
+	return m.AgencyIDCleared() || m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *FormRecordMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *FormRecordMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearOfficer clears the "officer" edge to the Officer entity.
+func (m *FormRecordMutation) ClearOfficer() {
+	m.clearedofficer = true
+	m.clearedFields[formrecord.FieldOfficerID] = struct{}{}
+}
+
+// OfficerCleared reports if the "officer" edge to the Officer entity was cleared.
+func (m *FormRecordMutation) OfficerCleared() bool {
+	return m.OfficerIDCleared() || m.clearedofficer
+}
+
+// OfficerIDs returns the "officer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OfficerID instead. It exists only for internal usage by the builders.
+func (m *FormRecordMutation) OfficerIDs() (ids []int) {
+	if id := m.officer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOfficer resets all changes to the "officer" edge.
+func (m *FormRecordMutation) ResetOfficer() {
+	m.officer = nil
+	m.clearedofficer = false
+}
+
+// Where appends a list predicates to the FormRecordMutation builder.
+func (m *FormRecordMutation) Where(ps ...predicate.FormRecord) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FormRecordMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FormRecordMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FormRecord, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FormRecordMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FormRecordMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FormRecord).
+func (m *FormRecordMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FormRecordMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.form != nil {
+		fields = append(fields, formrecord.FieldForm)
+	}
+	if m.dossier != nil {
+		fields = append(fields, formrecord.FieldDossierID)
+	}
+	if m.agency != nil {
+		fields = append(fields, formrecord.FieldAgencyID)
+	}
+	if m.period_from != nil {
+		fields = append(fields, formrecord.FieldPeriodFrom)
+	}
+	if m.period_to != nil {
+		fields = append(fields, formrecord.FieldPeriodTo)
+	}
+	if m.officer != nil {
+		fields = append(fields, formrecord.FieldOfficerID)
+	}
+	if m.generated_at != nil {
+		fields = append(fields, formrecord.FieldGeneratedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FormRecordMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case formrecord.FieldForm:
+		return m.Form()
+	case formrecord.FieldDossierID:
+		return m.DossierID()
+	case formrecord.FieldAgencyID:
+		return m.AgencyID()
+	case formrecord.FieldPeriodFrom:
+		return m.PeriodFrom()
+	case formrecord.FieldPeriodTo:
+		return m.PeriodTo()
+	case formrecord.FieldOfficerID:
+		return m.OfficerID()
+	case formrecord.FieldGeneratedAt:
+		return m.GeneratedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FormRecordMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case formrecord.FieldForm:
+		return m.OldForm(ctx)
+	case formrecord.FieldDossierID:
+		return m.OldDossierID(ctx)
+	case formrecord.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case formrecord.FieldPeriodFrom:
+		return m.OldPeriodFrom(ctx)
+	case formrecord.FieldPeriodTo:
+		return m.OldPeriodTo(ctx)
+	case formrecord.FieldOfficerID:
+		return m.OldOfficerID(ctx)
+	case formrecord.FieldGeneratedAt:
+		return m.OldGeneratedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown FormRecord field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FormRecordMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case formrecord.FieldForm:
+		v, ok := value.(formrecord.Form)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetForm(v)
+		return nil
+	case formrecord.FieldDossierID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDossierID(v)
+		return nil
+	case formrecord.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case formrecord.FieldPeriodFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodFrom(v)
+		return nil
+	case formrecord.FieldPeriodTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodTo(v)
+		return nil
+	case formrecord.FieldOfficerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOfficerID(v)
+		return nil
+	case formrecord.FieldGeneratedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGeneratedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FormRecord field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FormRecordMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FormRecordMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FormRecordMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown FormRecord numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FormRecordMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(formrecord.FieldDossierID) {
+		fields = append(fields, formrecord.FieldDossierID)
+	}
+	if m.FieldCleared(formrecord.FieldAgencyID) {
+		fields = append(fields, formrecord.FieldAgencyID)
+	}
+	if m.FieldCleared(formrecord.FieldPeriodFrom) {
+		fields = append(fields, formrecord.FieldPeriodFrom)
+	}
+	if m.FieldCleared(formrecord.FieldPeriodTo) {
+		fields = append(fields, formrecord.FieldPeriodTo)
+	}
+	if m.FieldCleared(formrecord.FieldOfficerID) {
+		fields = append(fields, formrecord.FieldOfficerID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FormRecordMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FormRecordMutation) ClearField(name string) error {
+	switch name {
+	case formrecord.FieldDossierID:
+		m.ClearDossierID()
+		return nil
+	case formrecord.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
+	case formrecord.FieldPeriodFrom:
+		m.ClearPeriodFrom()
+		return nil
+	case formrecord.FieldPeriodTo:
+		m.ClearPeriodTo()
+		return nil
+	case formrecord.FieldOfficerID:
+		m.ClearOfficerID()
+		return nil
+	}
+	return fmt.Errorf("unknown FormRecord nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FormRecordMutation) ResetField(name string) error {
+	switch name {
+	case formrecord.FieldForm:
+		m.ResetForm()
+		return nil
+	case formrecord.FieldDossierID:
+		m.ResetDossierID()
+		return nil
+	case formrecord.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case formrecord.FieldPeriodFrom:
+		m.ResetPeriodFrom()
+		return nil
+	case formrecord.FieldPeriodTo:
+		m.ResetPeriodTo()
+		return nil
+	case formrecord.FieldOfficerID:
+		m.ResetOfficerID()
+		return nil
+	case formrecord.FieldGeneratedAt:
+		m.ResetGeneratedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown FormRecord field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FormRecordMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.dossier != nil {
+		edges = append(edges, formrecord.EdgeDossier)
+	}
+	if m.agency != nil {
+		edges = append(edges, formrecord.EdgeAgency)
+	}
+	if m.officer != nil {
+		edges = append(edges, formrecord.EdgeOfficer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FormRecordMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case formrecord.EdgeDossier:
+		if id := m.dossier; id != nil {
+			return []ent.Value{*id}
+		}
+	case formrecord.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case formrecord.EdgeOfficer:
+		if id := m.officer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FormRecordMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FormRecordMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FormRecordMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.cleareddossier {
+		edges = append(edges, formrecord.EdgeDossier)
+	}
+	if m.clearedagency {
+		edges = append(edges, formrecord.EdgeAgency)
+	}
+	if m.clearedofficer {
+		edges = append(edges, formrecord.EdgeOfficer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FormRecordMutation) EdgeCleared(name string) bool {
+	switch name {
+	case formrecord.EdgeDossier:
+		return m.cleareddossier
+	case formrecord.EdgeAgency:
+		return m.clearedagency
+	case formrecord.EdgeOfficer:
+		return m.clearedofficer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FormRecordMutation) ClearEdge(name string) error {
+	switch name {
+	case formrecord.EdgeDossier:
+		m.ClearDossier()
+		return nil
+	case formrecord.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case formrecord.EdgeOfficer:
+		m.ClearOfficer()
+		return nil
+	}
+	return fmt.Errorf("unknown FormRecord unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FormRecordMutation) ResetEdge(name string) error {
+	switch name {
+	case formrecord.EdgeDossier:
+		m.ResetDossier()
+		return nil
+	case formrecord.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case formrecord.EdgeOfficer:
+		m.ResetOfficer()
+		return nil
+	}
+	return fmt.Errorf("unknown FormRecord edge %s", name)
 }
 
 // LegMutation represents an operation that mutates the Leg nodes in the graph.

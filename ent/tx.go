@@ -26,6 +26,8 @@ type Tx struct {
 	DossierCounter *DossierCounterClient
 	// DossierEvent is the client for interacting with the DossierEvent builders.
 	DossierEvent *DossierEventClient
+	// FormRecord is the client for interacting with the FormRecord builders.
+	FormRecord *FormRecordClient
 	// Leg is the client for interacting with the Leg builders.
 	Leg *LegClient
 	// Officer is the client for interacting with the Officer builders.
@@ -181,6 +183,7 @@ func (tx *Tx) init() {
 	tx.Dossier = NewDossierClient(tx.config)
 	tx.DossierCounter = NewDossierCounterClient(tx.config)
 	tx.DossierEvent = NewDossierEventClient(tx.config)
+	tx.FormRecord = NewFormRecordClient(tx.config)
 	tx.Leg = NewLegClient(tx.config)
 	tx.Officer = NewOfficerClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)

@@ -13,11 +13,13 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
 	"lienthong/ent/webhookdelivery"
+	"lienthong/forms"
 	"lienthong/graph/model"
 	"lienthong/graph/scalar"
 	"lienthong/report"
@@ -148,6 +150,8 @@ type ComplexityRoot struct {
 		Events                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierEventOrder, where *ent.DossierEventWhereInput) int
 		ExternalCode          func(childComplexity int) int
 		FinishedAt            func(childComplexity int) int
+		FormRecords           func(childComplexity int) int
+		Forms                 func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Judgement             func(childComplexity int) int
 		LeadAgency            func(childComplexity int) int
@@ -215,6 +219,23 @@ type ComplexityRoot struct {
 	DossierEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DossierForm struct {
+		Form  func(childComplexity int) int
+		Title func(childComplexity int) int
+		URL   func(childComplexity int) int
+	}
+
+	FormRecord struct {
+		Agency      func(childComplexity int) int
+		Dossier     func(childComplexity int) int
+		Form        func(childComplexity int) int
+		GeneratedAt func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Officer     func(childComplexity int) int
+		PeriodFrom  func(childComplexity int) int
+		PeriodTo    func(childComplexity int) int
 	}
 
 	HeadRating struct {
@@ -566,6 +587,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type DossierResolver interface {
+	Forms(ctx context.Context, obj *ent.Dossier) ([]*forms.Link, error)
 	PortalStatus(ctx context.Context, obj *ent.Dossier) (int, error)
 	Overdue(ctx context.Context, obj *ent.Dossier) (bool, error)
 	DueSoon(ctx context.Context, obj *ent.Dossier) (bool, error)
@@ -1060,6 +1082,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.FinishedAt(childComplexity), true
+	case "Dossier.formRecords":
+		if e.ComplexityRoot.Dossier.FormRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.FormRecords(childComplexity), true
+	case "Dossier.forms":
+		if e.ComplexityRoot.Dossier.Forms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.Forms(childComplexity), true
 	case "Dossier.id":
 		if e.ComplexityRoot.Dossier.ID == nil {
 			break
@@ -1377,6 +1411,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DossierEventEdge.Node(childComplexity), true
+
+	case "DossierForm.form":
+		if e.ComplexityRoot.DossierForm.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierForm.Form(childComplexity), true
+	case "DossierForm.title":
+		if e.ComplexityRoot.DossierForm.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierForm.Title(childComplexity), true
+	case "DossierForm.url":
+		if e.ComplexityRoot.DossierForm.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierForm.URL(childComplexity), true
+
+	case "FormRecord.agency":
+		if e.ComplexityRoot.FormRecord.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.Agency(childComplexity), true
+	case "FormRecord.dossier":
+		if e.ComplexityRoot.FormRecord.Dossier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.Dossier(childComplexity), true
+	case "FormRecord.form":
+		if e.ComplexityRoot.FormRecord.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.Form(childComplexity), true
+	case "FormRecord.generatedAt":
+		if e.ComplexityRoot.FormRecord.GeneratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.GeneratedAt(childComplexity), true
+	case "FormRecord.id":
+		if e.ComplexityRoot.FormRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.ID(childComplexity), true
+	case "FormRecord.officer":
+		if e.ComplexityRoot.FormRecord.Officer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.Officer(childComplexity), true
+	case "FormRecord.periodFrom":
+		if e.ComplexityRoot.FormRecord.PeriodFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.PeriodFrom(childComplexity), true
+	case "FormRecord.periodTo":
+		if e.ComplexityRoot.FormRecord.PeriodTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormRecord.PeriodTo(childComplexity), true
 
 	case "HeadRating.agency":
 		if e.ComplexityRoot.HeadRating.Agency == nil {
@@ -3523,6 +3625,10 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_legs(ctx, field)
 	case "events":
 		return ec.fieldContext_Dossier_events(ctx, field)
+	case "formRecords":
+		return ec.fieldContext_Dossier_formRecords(ctx, field)
+	case "forms":
+		return ec.fieldContext_Dossier_forms(ctx, field)
 	case "portalStatus":
 		return ec.fieldContext_Dossier_portalStatus(ctx, field)
 	case "overdue":
@@ -3623,6 +3729,40 @@ func (ec *executionContext) childFields_DossierEventEdge(ctx context.Context, fi
 		return ec.fieldContext_DossierEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DossierEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DossierForm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "form":
+		return ec.fieldContext_DossierForm_form(ctx, field)
+	case "title":
+		return ec.fieldContext_DossierForm_title(ctx, field)
+	case "url":
+		return ec.fieldContext_DossierForm_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DossierForm", field.Name)
+}
+
+func (ec *executionContext) childFields_FormRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FormRecord_id(ctx, field)
+	case "form":
+		return ec.fieldContext_FormRecord_form(ctx, field)
+	case "periodFrom":
+		return ec.fieldContext_FormRecord_periodFrom(ctx, field)
+	case "periodTo":
+		return ec.fieldContext_FormRecord_periodTo(ctx, field)
+	case "generatedAt":
+		return ec.fieldContext_FormRecord_generatedAt(ctx, field)
+	case "dossier":
+		return ec.fieldContext_FormRecord_dossier(ctx, field)
+	case "agency":
+		return ec.fieldContext_FormRecord_agency(ctx, field)
+	case "officer":
+		return ec.fieldContext_FormRecord_officer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormRecord", field.Name)
 }
 
 func (ec *executionContext) childFields_HeadRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7838,6 +7978,70 @@ func (ec *executionContext) fieldContext_Dossier_events(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Dossier_formRecords(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_formRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormRecords(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FormRecord) graphql.Marshaler {
+			return ec.marshalOFormRecord2ᚕᚖlienthongᚋentᚐFormRecordᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_formRecords(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dossier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dossier_forms(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_forms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dossier().Forms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*forms.Link) graphql.Marshaler {
+			return ec.marshalNDossierForm2ᚕᚖlienthongᚋformsᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_forms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dossier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DossierForm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Dossier_portalStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8726,6 +8930,286 @@ func (ec *executionContext) _DossierEventEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_DossierEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DossierEventEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _DossierForm_form(ctx context.Context, field graphql.CollectedField, obj *forms.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierForm_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v formrecord.Form) graphql.Marshaler {
+			return ec.marshalNFormRecordForm2lienthongᚋentᚋformrecordᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierForm_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierForm", field, false, false, errors.New("field of type FormRecordForm does not have child fields"))
+}
+
+func (ec *executionContext) _DossierForm_title(ctx context.Context, field graphql.CollectedField, obj *forms.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierForm_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierForm_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierForm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DossierForm_url(ctx context.Context, field graphql.CollectedField, obj *forms.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierForm_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierForm_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierForm", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FormRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormRecord", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _FormRecord_form(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v formrecord.Form) graphql.Marshaler {
+			return ec.marshalNFormRecordForm2lienthongᚋentᚋformrecordᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormRecord", field, false, false, errors.New("field of type FormRecordForm does not have child fields"))
+}
+
+func (ec *executionContext) _FormRecord_periodFrom(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_periodFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_periodFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _FormRecord_periodTo(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_periodTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_periodTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _FormRecord_generatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_generatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormRecord", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _FormRecord_dossier(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_dossier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dossier(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dossier) graphql.Marshaler {
+			return ec.marshalODossier2ᚖlienthongᚋentᚐDossier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_dossier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FormRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dossier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FormRecord_agency(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Agency) graphql.Marshaler {
+			return ec.marshalOAgency2ᚖlienthongᚋentᚐAgency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FormRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FormRecord_officer(ctx context.Context, field graphql.CollectedField, obj *ent.FormRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormRecord_officer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Officer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Officer) graphql.Marshaler {
+			return ec.marshalOOfficer2ᚖlienthongᚋentᚐOfficer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormRecord_officer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FormRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _HeadRating_agency(ctx context.Context, field graphql.CollectedField, obj *report.HeadRating) (ret graphql.Marshaler) {
@@ -25669,6 +26153,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Leg(ctx, sel, obj)
+	case *ent.FormRecord:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FormRecord(ctx, sel, obj)
 	case *ent.DossierEvent:
 		if obj == nil {
 			return graphql.Null
@@ -26751,6 +27240,82 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "formRecords":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Dossier_formRecords(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "forms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Dossier_forms(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "portalStatus":
 			field := field
 
@@ -27416,6 +27981,226 @@ func (ec *executionContext) _DossierEventEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var dossierFormImplementors = []string{"DossierForm"}
+
+func (ec *executionContext) _DossierForm(ctx context.Context, sel ast.SelectionSet, obj *forms.Link) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dossierFormImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DossierForm")
+		case "form":
+			out.Values[i] = ec._DossierForm_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._DossierForm_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._DossierForm_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var formRecordImplementors = []string{"FormRecord", "Node"}
+
+func (ec *executionContext) _FormRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.FormRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormRecord")
+		case "id":
+			out.Values[i] = ec._FormRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "form":
+			out.Values[i] = ec._FormRecord_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodFrom":
+			out.Values[i] = ec._FormRecord_periodFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodTo":
+			out.Values[i] = ec._FormRecord_periodTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "generatedAt":
+			out.Values[i] = ec._FormRecord_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dossier":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FormRecord_dossier(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "agency":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FormRecord_agency(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "officer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FormRecord_officer(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31373,6 +32158,32 @@ func (ec *executionContext) unmarshalNDossierEventWhereInput2ᚖlienthongᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDossierForm2ᚕᚖlienthongᚋformsᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*forms.Link) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDossierForm2ᚖlienthongᚋformsᚐLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDossierForm2ᚖlienthongᚋformsᚐLink(ctx context.Context, sel ast.SelectionSet, v *forms.Link) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DossierForm(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDossierJudgement2lienthongᚋentᚋdossierᚐJudgement(ctx context.Context, v any) (dossier.Judgement, error) {
 	var res dossier.Judgement
 	err := res.UnmarshalGQL(v)
@@ -31428,6 +32239,26 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFormRecord2ᚖlienthongᚋentᚐFormRecord(ctx context.Context, sel ast.SelectionSet, v *ent.FormRecord) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FormRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFormRecordForm2lienthongᚋentᚋformrecordᚐForm(ctx context.Context, v any) (formrecord.Form, error) {
+	var res formrecord.Form
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFormRecordForm2lienthongᚋentᚋformrecordᚐForm(ctx context.Context, sel ast.SelectionSet, v formrecord.Form) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNHeadRating2ᚕᚖlienthongᚋreportᚐHeadRatingᚄ(ctx context.Context, sel ast.SelectionSet, v []*report.HeadRating) graphql.Marshaler {
@@ -33020,6 +33851,25 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOFormRecord2ᚕᚖlienthongᚋentᚐFormRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FormRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormRecord2ᚖlienthongᚋentᚐFormRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOHeadRatingLevel2ᚖlienthongᚋreportᚐRating(ctx context.Context, v any) (*report.Rating, error) {

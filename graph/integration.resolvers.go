@@ -10,11 +10,17 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/webhookdelivery"
+	"lienthong/forms"
 	"lienthong/webhook"
 	"lienthong/workflow"
 
 	"entgo.io/contrib/entgql"
 )
+
+// Forms is the resolver for the forms field.
+func (r *dossierResolver) Forms(ctx context.Context, obj *ent.Dossier) ([]*forms.Link, error) {
+	return r.forms.Links(ctx, obj)
+}
 
 // Code is the resolver for the code field.
 func (r *importErrorResolver) Code(ctx context.Context, obj *workflow.Error) (string, error) {

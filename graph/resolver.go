@@ -5,6 +5,7 @@ package graph
 import (
 	"lienthong/ent"
 	"lienthong/feed"
+	"lienthong/forms"
 	"lienthong/report"
 	"lienthong/webhook"
 	"lienthong/workflow"
@@ -19,10 +20,11 @@ type Resolver struct {
 	reporter *report.Reporter
 	hooks    *webhook.Service
 	feed     *feed.Broker
+	forms    *forms.Service
 }
 
 // NewResolver wires the resolvers to the data model, the workflow engine,
-// the reports, the webhooks and the live feed.
-func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter, hooks *webhook.Service, live *feed.Broker) *Resolver {
-	return &Resolver{client: client, engine: engine, reporter: reporter, hooks: hooks, feed: live}
+// the reports, the webhooks, the live feed and the printable forms.
+func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter, hooks *webhook.Service, live *feed.Broker, printer *forms.Service) *Resolver {
+	return &Resolver{client: client, engine: engine, reporter: reporter, hooks: hooks, feed: live, forms: printer}
 }

@@ -3,8 +3,6 @@ package report
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -265,24 +263,5 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 // exportError answers with the status and the code the GraphQL layer
 // would give.
 func exportError(w http.ResponseWriter, log *slog.Logger, err error) {
-	status, code, msg := http.StatusInternalServerError, "INTERNAL", "internal error"
-	var we *workflow.Error
-	if errors.As(err, &we) {
-		code, msg = string(we.Code), we.Message
-		switch we.Code {
-		case workflow.CodeBadUserInput:
-			status = http.StatusBadRequest
-		case workflow.CodeUnauthenticated:
-			status = http.StatusUnauthorized
-		case workflow.CodeForbidden:
-			status = http.StatusForbidden
-		case workflow.CodeNotFound:
-			status = http.StatusNotFound
-		}
-	} else {
-		log.Error("export failed", "err", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg})
+	workflow.WriteError(w, log, err)
 }

@@ -1,8 +1,11 @@
 package workflow
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 )
 
 // Code classifies an error for clients; the GraphQL layer puts it in
@@ -64,4 +67,34 @@ func notFound(format string, args ...any) *Error {
 
 func conflict(detail, format string, args ...any) *Error {
 	return &Error{Code: CodeConflict, Detail: detail, Message: fmt.Sprintf(format, args...)}
+}
+
+// WriteError answers a plain HTTP request (an export, a form) with the
+// status and the code the GraphQL layer would give, as JSON {code,
+// message}; anything but a domain error is logged and answered as an
+// internal error.
+func WriteError(w http.ResponseWriter, log *slog.Logger, err error) {
+	status, code, msg := http.StatusInternalServerError, "INTERNAL", "internal error"
+	if we, ok := AsError(err); ok {
+		code, msg = string(we.Code), we.Message
+		switch we.Code {
+		case CodeBadUserInput:
+			status = http.StatusBadRequest
+		case CodeUnauthenticated:
+			status = http.StatusUnauthorized
+		case CodeForbidden:
+			status = http.StatusForbidden
+		case CodeNotFound:
+			status = http.StatusNotFound
+		case CodeConflict:
+			status = http.StatusConflict
+		case CodeRateLimited:
+			status = http.StatusTooManyRequests
+		}
+	} else {
+		log.Error("request failed", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg})
 }

@@ -105,6 +105,8 @@ const (
 	EdgeLegs = "legs"
 	// EdgeEvents holds the string denoting the events edge name in mutations.
 	EdgeEvents = "events"
+	// EdgeFormRecords holds the string denoting the form_records edge name in mutations.
+	EdgeFormRecords = "form_records"
 	// Table holds the table name of the dossier in the database.
 	Table = "dossiers"
 	// ProcedureTable is the table that holds the procedure relation/edge.
@@ -142,6 +144,13 @@ const (
 	EventsInverseTable = "dossier_events"
 	// EventsColumn is the table column denoting the events relation/edge.
 	EventsColumn = "dossier_id"
+	// FormRecordsTable is the table that holds the form_records relation/edge.
+	FormRecordsTable = "form_records"
+	// FormRecordsInverseTable is the table name for the FormRecord entity.
+	// It exists in this package in order to avoid circular dependency with the "formrecord" package.
+	FormRecordsInverseTable = "form_records"
+	// FormRecordsColumn is the table column denoting the form_records relation/edge.
+	FormRecordsColumn = "dossier_id"
 )
 
 // Columns holds all SQL columns for dossier fields.
@@ -541,6 +550,20 @@ func ByEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFormRecordsCount orders the results by form_records count.
+func ByFormRecordsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFormRecordsStep(), opts...)
+	}
+}
+
+// ByFormRecords orders the results by form_records terms.
+func ByFormRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFormRecordsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newProcedureStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -574,6 +597,13 @@ func newEventsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EventsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, EventsTable, EventsColumn),
+	)
+}
+func newFormRecordsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FormRecordsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FormRecordsTable, FormRecordsColumn),
 	)
 }
 

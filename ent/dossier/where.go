@@ -1951,6 +1951,29 @@ func HasEventsWith(preds ...predicate.DossierEvent) predicate.Dossier {
 	})
 }
 
+// HasFormRecords applies the HasEdge predicate on the "form_records" edge.
+func HasFormRecords() predicate.Dossier {
+	return predicate.Dossier(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FormRecordsTable, FormRecordsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFormRecordsWith applies the HasEdge predicate on the "form_records" edge with a given conditions (other predicates).
+func HasFormRecordsWith(preds ...predicate.FormRecord) predicate.Dossier {
+	return predicate.Dossier(func(s *sql.Selector) {
+		step := newFormRecordsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Dossier) predicate.Dossier {
 	return predicate.Dossier(sql.AndPredicates(predicates...))

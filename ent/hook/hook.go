@@ -80,6 +80,18 @@ func (f DossierEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DossierEventMutation", m)
 }
 
+// The FormRecordFunc type is an adapter to allow the use of ordinary
+// function as FormRecord mutator.
+type FormRecordFunc func(context.Context, *ent.FormRecordMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FormRecordFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FormRecordMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FormRecordMutation", m)
+}
+
 // The LegFunc type is an adapter to allow the use of ordinary
 // function as Leg mutator.
 type LegFunc func(context.Context, *ent.LegMutation) (ent.Value, error)

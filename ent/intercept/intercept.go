@@ -13,6 +13,7 @@ import (
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -243,6 +244,33 @@ func (f TraverseDossierEvent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DossierEventQuery", q)
+}
+
+// The FormRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FormRecordFunc func(context.Context, *ent.FormRecordQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FormRecordFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FormRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FormRecordQuery", q)
+}
+
+// The TraverseFormRecord type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFormRecord func(context.Context, *ent.FormRecordQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFormRecord) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFormRecord) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FormRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FormRecordQuery", q)
 }
 
 // The LegFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -503,6 +531,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DossierCounterQuery, predicate.DossierCounter, dossiercounter.OrderOption]{typ: ent.TypeDossierCounter, tq: q}, nil
 	case *ent.DossierEventQuery:
 		return &query[*ent.DossierEventQuery, predicate.DossierEvent, dossierevent.OrderOption]{typ: ent.TypeDossierEvent, tq: q}, nil
+	case *ent.FormRecordQuery:
+		return &query[*ent.FormRecordQuery, predicate.FormRecord, formrecord.OrderOption]{typ: ent.TypeFormRecord, tq: q}, nil
 	case *ent.LegQuery:
 		return &query[*ent.LegQuery, predicate.Leg, leg.OrderOption]{typ: ent.TypeLeg, tq: q}, nil
 	case *ent.OfficerQuery:

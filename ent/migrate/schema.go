@@ -272,6 +272,50 @@ var (
 			},
 		},
 	}
+	// FormRecordsColumns holds the columns for the "form_records" table.
+	FormRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "form", Type: field.TypeEnum, Enums: []string{"RECEIPT", "SUPPLEMENT_REQUEST", "REFUSAL", "APOLOGY", "CONTROL_SLIP", "TRACKING_BOOK"}},
+		{Name: "period_from", Type: field.TypeTime, Nullable: true},
+		{Name: "period_to", Type: field.TypeTime, Nullable: true},
+		{Name: "generated_at", Type: field.TypeTime},
+		{Name: "dossier_id", Type: field.TypeInt, Nullable: true},
+		{Name: "agency_id", Type: field.TypeInt, Nullable: true},
+		{Name: "officer_id", Type: field.TypeInt, Nullable: true},
+	}
+	// FormRecordsTable holds the schema information for the "form_records" table.
+	FormRecordsTable = &schema.Table{
+		Name:       "form_records",
+		Columns:    FormRecordsColumns,
+		PrimaryKey: []*schema.Column{FormRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "form_records_dossiers_form_records",
+				Columns:    []*schema.Column{FormRecordsColumns[5]},
+				RefColumns: []*schema.Column{DossiersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "form_records_agencies_agency",
+				Columns:    []*schema.Column{FormRecordsColumns[6]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "form_records_officers_officer",
+				Columns:    []*schema.Column{FormRecordsColumns[7]},
+				RefColumns: []*schema.Column{OfficersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "formrecord_dossier_id_generated_at",
+				Unique:  false,
+				Columns: []*schema.Column{FormRecordsColumns[5], FormRecordsColumns[4]},
+			},
+		},
+	}
 	// LegsColumns holds the columns for the "legs" table.
 	LegsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -631,6 +675,7 @@ var (
 		DossiersTable,
 		DossierCountersTable,
 		DossierEventsTable,
+		FormRecordsTable,
 		LegsTable,
 		OfficersTable,
 		OutboxMessagesTable,
@@ -672,6 +717,12 @@ func init() {
 	DossierEventsTable.ForeignKeys[4].RefTable = LegsTable
 	DossierEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	FormRecordsTable.ForeignKeys[0].RefTable = DossiersTable
+	FormRecordsTable.ForeignKeys[1].RefTable = AgenciesTable
+	FormRecordsTable.ForeignKeys[2].RefTable = OfficersTable
+	FormRecordsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	LegsTable.ForeignKeys[0].RefTable = DossiersTable
 	LegsTable.ForeignKeys[1].RefTable = AgenciesTable

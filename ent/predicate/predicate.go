@@ -24,6 +24,9 @@ type DossierCounter func(*sql.Selector)
 // DossierEvent is the predicate function for dossierevent builders.
 type DossierEvent func(*sql.Selector)
 
+// FormRecord is the predicate function for formrecord builders.
+type FormRecord func(*sql.Selector)
+
 // Leg is the predicate function for leg builders.
 type Leg func(*sql.Selector)
 

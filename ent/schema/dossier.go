@@ -229,6 +229,9 @@ func (Dossier) Edges() []ent.Edge {
 		edge.To("events", DossierEvent.Type).
 			Annotations(entgql.RelayConnection()).
 			Comment("History of the dossier, oldest first."),
+		edge.To("form_records", FormRecord.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)).
+			Comment("Printable forms generated for the dossier, oldest first."),
 	}
 }
 

@@ -1,0 +1,141 @@
+package forms
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/signintech/gopdf"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/agency"
+	"lienthong/ent/dossier"
+	"lienthong/ent/formrecord"
+	"lienthong/ent/leg"
+	"lienthong/ent/schema/schematype"
+	"lienthong/workflow"
+)
+
+// MaxBookRows bounds one printed tracking book.
+const MaxBookRows = 5000
+
+// TrackingBook renders an agency's tracking book (Mẫu số 06) for the
+// dossiers its desk received in [from, to), in the order received, and
+// records that it was printed. Its own officers read it; analysts and
+// administrators read every agency's.
+func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to time.Time) ([]byte, error) {
+	v, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	}
+	sys := workflow.SystemContext(ctx)
+	a, err := s.client.Agency.Query().Where(agency.Code(agencyCode)).Only(sys)
+	if ent.IsNotFound(err) {
+		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("no agency %q", agencyCode)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("forms: agency: %w", err)
+	}
+	if !workflow.ReadsAll(v) && v.AgencyID != a.ID {
+		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "an agency's tracking book is for its own officers"}
+	}
+	if !from.Before(to) || to.Sub(from) > 366*24*time.Hour {
+		return nil, &workflow.Error{Code: workflow.CodeBadUserInput, Field: "to", Message: "the period runs forward and covers at most a year"}
+	}
+	ds, err := s.client.Dossier.Query().
+		Where(dossier.DeskAgencyID(a.ID), dossier.ReceivedAtGTE(from), dossier.ReceivedAtLT(to)).
+		Order(ent.Asc(dossier.FieldReceivedAt), ent.Asc(dossier.FieldID)).
+		Limit(MaxBookRows + 1).
+		WithProcedure().
+		WithLeadAgency().
+		WithLegs(func(q *ent.LegQuery) { q.Where(leg.RoleEQ(leg.RoleDesk)) }).
+		All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("forms: tracking book: %w", err)
+	}
+	if len(ds) > MaxBookRows {
+		return nil, &workflow.Error{Code: workflow.CodeBadUserInput, Field: "to", Message: fmt.Sprintf("more than %d dossiers: print a shorter period", MaxBookRows)}
+	}
+	now := s.cfg.Clock.Now().In(s.loc)
+	doc, err := newDoc(true, titles[formrecord.FormTRACKING_BOOK]+" "+a.Name)
+	if err != nil {
+		return nil, err
+	}
+	doc.header(a.Name, "Bộ phận Một cửa", "", s.cfg.Place, now)
+	doc.title("SỔ THEO DÕI HỒ SƠ")
+	doc.font("I", 12)
+	doc.center(fmt.Sprintf("Từ ngày %s đến ngày %s", s.date(from), s.date(to.Add(-time.Nanosecond))))
+	doc.gap(2)
+	rows := make([][]string, len(ds))
+	for i, d := range ds {
+		forwarded := ""
+		for _, l := range d.Edges.Legs {
+			if l.FinishedAt != nil {
+				forwarded = s.date(*l.FinishedAt)
+			}
+		}
+		contact := d.ApplicantAddress
+		if d.ApplicantPhone != "" {
+			if contact != "" {
+				contact += "; "
+			}
+			contact += d.ApplicantPhone
+		}
+		rows[i] = []string{
+			strconv.Itoa(i + 1), d.Code, d.Edges.Procedure.Name, d.ApplicantName, contact, leadName(d),
+			s.date(*d.ReceivedAt), s.date(*d.OriginalAppointmentAt), forwarded, dateOf(s, d.FinishedAt), dateOf(s, d.CompletedAt),
+			bookNote(d, now),
+		}
+	}
+	doc.table([]column{
+		{"STT", 9, gopdf.Center}, {"Mã hồ sơ", 37, gopdf.Left}, {"Tên thủ tục hành chính", 35, gopdf.Left},
+		{"Tên cá nhân, tổ chức", 28, gopdf.Left}, {"Địa chỉ, số điện thoại", 28, gopdf.Left}, {"Cơ quan chủ trì giải quyết", 26, gopdf.Left},
+		{"Nhận hồ sơ", 17, gopdf.Center}, {"Hẹn trả kết quả", 17, gopdf.Center}, {"Chuyển hồ sơ đến cơ quan giải quyết", 17, gopdf.Center},
+		{"Nhận kết quả từ cơ quan giải quyết", 17, gopdf.Center}, {"Trả kết quả cho cá nhân, tổ chức", 17, gopdf.Center}, {"Ghi chú", 19, gopdf.Left},
+	}, rows, 8)
+	doc.gap(2)
+	doc.font("I", 11)
+	doc.para(fmt.Sprintf("Tổng số: %d hồ sơ.", len(ds)), 0)
+	pdf, err := doc.finish()
+	if err != nil {
+		return nil, err
+	}
+	rec := s.client.FormRecord.Create().SetForm(formrecord.FormTRACKING_BOOK).SetAgencyID(a.ID).
+		SetPeriodFrom(from).SetPeriodTo(to).SetGeneratedAt(now)
+	if v.OfficerID != 0 {
+		rec.SetOfficerID(v.OfficerID)
+	}
+	if err := rec.Exec(sys); err != nil {
+		return nil, fmt.Errorf("forms: record: %w", err)
+	}
+	return pdf, nil
+}
+
+func dateOf(s *Service, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return s.date(*t)
+}
+
+// bookNote is the book's remark: the judgement, or how the dossier ended,
+// or that it is running late.
+func bookNote(d *ent.Dossier, now time.Time) string {
+	switch d.State {
+	case schematype.StateRefused:
+		return "Từ chối"
+	case schematype.StateWithdrawn:
+		return "Rút hồ sơ"
+	case schematype.StateStopped:
+		return "Dừng giải quyết"
+	}
+	if d.Judgement != nil {
+		return judgement(string(*d.Judgement))
+	}
+	if d.OriginalAppointmentAt != nil && now.After(*d.OriginalAppointmentAt) {
+		return "Đang giải quyết, quá hạn"
+	}
+	return "Đang giải quyết"
+}

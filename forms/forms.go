@@ -1,0 +1,268 @@
+// Package forms prints the forms of the one-stop mechanism (Circular
+// 01/2018/TT-VPCP, as renumbered by Circular 03/2025/TT-VPCP) as PDF in
+// Vietnamese, filled from a dossier and its history: the receipt and
+// appointment slip, the supplementation request, the refusal, the apology
+// with a new appointment, the process control slip, and an agency's
+// tracking book. Every generated form is recorded.
+package forms
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/ent"
+	"lienthong/ent/dossier"
+	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
+	"lienthong/ent/leg"
+	"lienthong/ent/schema/schematype"
+	"lienthong/workflow"
+)
+
+// Form names a printable form.
+type Form = formrecord.Form
+
+// The forms and their URL names.
+var slugs = map[string]Form{
+	"receipt":            formrecord.FormRECEIPT,
+	"supplement-request": formrecord.FormSUPPLEMENT_REQUEST,
+	"refusal":            formrecord.FormREFUSAL,
+	"apology":            formrecord.FormAPOLOGY,
+	"control-slip":       formrecord.FormCONTROL_SLIP,
+}
+
+// Titles are the forms' names on the desk's screen.
+var titles = map[Form]string{
+	formrecord.FormRECEIPT:            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+	formrecord.FormSUPPLEMENT_REQUEST: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+	formrecord.FormREFUSAL:            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+	formrecord.FormAPOLOGY:            "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+	formrecord.FormCONTROL_SLIP:       "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+	formrecord.FormTRACKING_BOOK:      "Sổ theo dõi hồ sơ",
+}
+
+// Config tunes the forms.
+type Config struct {
+	Clock workflow.Clock
+	// TrackingURL is the public tracking address the QR codes point to;
+	// the dossier code is added as ?code=.
+	TrackingURL string
+	// Place is the place name of the date line ("Quảng Trị, ngày …").
+	Place string
+}
+
+// Service renders and records forms.
+type Service struct {
+	client *ent.Client
+	cfg    Config
+	loc    *time.Location
+}
+
+// New returns the forms service.
+func New(client *ent.Client, cfg Config) *Service {
+	if cfg.Clock == nil {
+		cfg.Clock = workflow.SystemClock{}
+	}
+	if cfg.Place == "" {
+		cfg.Place = "Quảng Trị"
+	}
+	return &Service{client: client, cfg: cfg, loc: workflow.VietnamLocation()}
+}
+
+// Link is a form that applies to a dossier, and where to get it.
+type Link struct {
+	Form  Form
+	Title string
+	URL   string
+}
+
+// Available lists the forms that apply to d now: the receipt and control
+// slip once it is received, the supplementation request once one was
+// asked for, the refusal once refused, the apology once made.
+func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
+	out := []*Link{}
+	add := func(f Form) {
+		slug := ""
+		for s, g := range slugs {
+			if g == f {
+				slug = s
+			}
+		}
+		out = append(out, &Link{Form: f, Title: titles[f], URL: "/dossiers/" + url.PathEscape(d.Code) + "/forms/" + slug + ".pdf"})
+	}
+	if d.ReceivedAt != nil {
+		add(formrecord.FormRECEIPT)
+	}
+	has := func(t dossierevent.Type) bool {
+		return slices.ContainsFunc(events, func(e *ent.DossierEvent) bool { return e.Type == t })
+	}
+	if has(dossierevent.TypeRequestSupplement) {
+		add(formrecord.FormSUPPLEMENT_REQUEST)
+	}
+	if d.State == schematype.StateRefused {
+		add(formrecord.FormREFUSAL)
+	}
+	if has(dossierevent.TypeApologize) {
+		add(formrecord.FormAPOLOGY)
+	}
+	if d.ReceivedAt != nil {
+		add(formrecord.FormCONTROL_SLIP)
+	}
+	return out
+}
+
+// notAvailable is the error for a form that does not apply (yet).
+func notAvailable(f Form, code string) error {
+	return &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("%s does not apply to dossier %s", titles[f], code)}
+}
+
+// load reads a dossier as the caller, with all a form may print.
+func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
+	if _, ok := auth.FromContext(ctx); !ok {
+		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	}
+	d, err := s.client.Dossier.Query().
+		Where(dossier.Code(code)).
+		WithProcedure().
+		WithDeskAgency().
+		WithLeadAgency().
+		WithLegs(func(q *ent.LegQuery) { q.WithAgency().Order(ent.Asc(leg.FieldStartedAt), ent.Asc(leg.FieldID)) }).
+		WithEvents(func(q *ent.DossierEventQuery) {
+			q.WithActor().WithAgency().Order(ent.Asc(dossierevent.FieldSeq))
+		}).
+		Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: "no dossier with that code"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("forms: load %s: %w", code, err)
+	}
+	return d, nil
+}
+
+// Dossier renders one of a dossier's forms (by its URL name) for the
+// caller and records that it was generated.
+func (s *Service) Dossier(ctx context.Context, code, slug string) ([]byte, error) {
+	f, ok := slugs[slug]
+	if !ok {
+		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("no form %q: one of receipt, supplement-request, refusal, apology, control-slip", slug)}
+	}
+	d, err := s.load(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(Available(d, d.Edges.Events), func(l *Link) bool { return l.Form == f }) {
+		return nil, notAvailable(f, code)
+	}
+	now := s.cfg.Clock.Now().In(s.loc)
+	var pdf []byte
+	switch f {
+	case formrecord.FormRECEIPT:
+		pdf, err = s.receipt(d, now)
+	case formrecord.FormSUPPLEMENT_REQUEST:
+		pdf, err = s.supplementRequest(d, now)
+	case formrecord.FormREFUSAL:
+		pdf, err = s.refusal(d, now)
+	case formrecord.FormAPOLOGY:
+		pdf, err = s.apology(d, now)
+	case formrecord.FormCONTROL_SLIP:
+		pdf, err = s.controlSlip(d, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := s.client.FormRecord.Create().SetForm(f).SetDossierID(d.ID).SetGeneratedAt(now)
+	if v, _ := auth.FromContext(ctx); v.OfficerID != 0 {
+		rec.SetOfficerID(v.OfficerID)
+	}
+	if err := rec.Exec(workflow.SystemContext(ctx)); err != nil {
+		return nil, fmt.Errorf("forms: record: %w", err)
+	}
+	return pdf, nil
+}
+
+// Date and time as the forms write them.
+func (s *Service) date(t time.Time) string { return t.In(s.loc).Format("02/01/2006") }
+
+func (s *Service) clock(t time.Time) string {
+	t = t.In(s.loc)
+	return fmt.Sprintf("%02d giờ %02d phút, ngày %s", t.Hour(), t.Minute(), t.Format("02/01/2006"))
+}
+
+func (s *Service) stamp(t time.Time) string { return t.In(s.loc).Format("15:04 02/01/2006") }
+
+// judgement in the words of the control slip.
+func judgement(j string) string {
+	switch j {
+	case "EARLY":
+		return "Trước hạn"
+	case "ON_TIME":
+		return "Đúng hạn"
+	case "LATE":
+		return "Quá hạn"
+	}
+	return "Đang giải quyết"
+}
+
+// lastEvent is d's latest event of type t.
+func lastEvent(d *ent.Dossier, t dossierevent.Type) *ent.DossierEvent {
+	for i := len(d.Edges.Events) - 1; i >= 0; i-- {
+		if d.Edges.Events[i].Type == t {
+			return d.Edges.Events[i]
+		}
+	}
+	return nil
+}
+
+func actorName(e *ent.DossierEvent) string {
+	if e != nil && e.Edges.Actor != nil {
+		return e.Edges.Actor.Name
+	}
+	return ""
+}
+
+// number is the document number: the dossier's daily sequence and the
+// form's abbreviation.
+func number(d *ent.Dossier, abbr string) string {
+	seq := d.Code
+	if i := strings.LastIndex(seq, "-"); i >= 0 {
+		seq = seq[i+1:]
+	}
+	return seq + "/" + abbr
+}
+
+func deskUnit(d *ent.Dossier) (agency, unit string) {
+	return d.Edges.DeskAgency.Name, "Bộ phận Một cửa"
+}
+
+func (s *Service) trackingURL(code string) string {
+	base := s.cfg.TrackingURL
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "code=" + url.QueryEscape(code)
+}
+
+// limit is the procedure's time limit in words.
+func limit(p *ent.Procedure) string {
+	days := float64(p.LimitMinutes) / workflow.MinutesPerWorkingDay
+	if days == float64(int(days)) {
+		return fmt.Sprintf("%d ngày làm việc", int(days))
+	}
+	return fmt.Sprintf("%.1f ngày làm việc", days)
+}
+
+// Links lists the forms that apply to d, reading its events' types.
+func (s *Service) Links(ctx context.Context, d *ent.Dossier) ([]*Link, error) {
+	evs, err := d.QueryEvents().Select(dossierevent.FieldType).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("forms: events: %w", err)
+	}
+	return Available(d, evs), nil
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	_ "image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// testTrackingURL is the public tracking address the tests' QR codes hold.
+const testTrackingURL = "https://dichvucong.quangtri.gov.vn/tra-cuu"
+
+// getPDF fetches a form as token and returns it (failing on anything but
+// a PDF), or the status for an expected refusal.
+func (e *env) getPDF(token, path string) ([]byte, int) {
+	e.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	if rec.Code == http.StatusOK && rec.Header().Get("Content-Type") != "application/pdf" {
+		e.t.Fatalf("GET %s: content type %q", path, rec.Header().Get("Content-Type"))
+	}
+	return rec.Body.Bytes(), rec.Code
+}
+
+// pdfText extracts the text of a PDF with poppler's pdftotext, in reading
+// order, with runs of spaces collapsed.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext is missing: install poppler-utils (.ci/run does)")
+	}
+	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// renderPage renders page 1 of a PDF to PNG with pdftoppm; with
+// FORMS_RENDER_DIR set it also keeps the image there (docs/forms).
+func renderPage(t *testing.T, pdf []byte, name string) image.Image {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "form.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "page.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keep := os.Getenv("FORMS_RENDER_DIR"); keep != "" {
+		if err := os.WriteFile(filepath.Join(keep, name+".png"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// decodeQR reads the QR code on an image.
+func decodeQR(t *testing.T, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if err != nil {
+		t.Fatalf("no QR code found: %v", err)
+	}
+	return res.GetText()
+}
+
+func wantText(t *testing.T, form, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q:\n%s", form, w, text)
+		}
+	}
+}
+
+// TestForms prints every form of a land dossier that went late at the tax
+// office, was supplemented and apologized for, and of a refused one, and
+// reads them back as a desk officer would check them.
+func TestForms(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		loc := testNow.Location()
+		desk, spec, head := e.as("desk.giolinh"), e.as("cv.giolinh"), e.as("ld.giolinh")
+		env := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
+		tax := e.token("cv.thue", "000.00.40.H43", "SPECIALIST")
+		e.clock.Set(time.Date(2026, 11, 16, 8, 5, 0, 0, loc))
+		in := landInput("Lê Văn Đất")
+		in["applicant"].(map[string]any)["phone"] = "0912345678"
+		d := e.mustDo(desk, receiveMutation, map[string]any{"in": in})
+		id, code := str(d, "receiveDossier", "id"), str(d, "receiveDossier", "code")
+		e.fireAt(desk, mForward, id, time.Date(2026, 11, 16, 10, 0, 0, 0, loc))
+		e.clock.Set(time.Date(2026, 11, 17, 9, 15, 0, 0, loc))
+		e.mustDo(spec, `mutation($id: ID!) { requestSupplement(id: $id, reason: "Mảnh trích đo chưa có xác nhận", items: ["Mảnh trích đo địa chính có xác nhận của UBND xã", "Bản sao CCCD"]) { state } }`, map[string]any{"id": id})
+		e.fireAt(desk, mSupply, id, time.Date(2026, 11, 18, 8, 0, 0, 0, loc))
+		e.fireAt(spec, mTransfer, id, time.Date(2026, 11, 20, 10, 0, 0, 0, loc))
+		e.fireAt(env, mTransfer, id, time.Date(2026, 11, 24, 10, 0, 0, 0, loc))
+		e.fireAt(tax, mTransfer, id, time.Date(2026, 12, 3, 9, 0, 0, 0, loc))
+		e.fireAt(env, mReturn, id, time.Date(2026, 12, 4, 9, 0, 0, 0, loc))
+
+		// The forms that apply, as the front-end lists them.
+		fl := e.mustDo(desk, `query($c: String!) { dossierByCode(code: $c) { forms { form title url } } }`, map[string]any{"c": code})
+		var urls []string
+		for _, f := range get(fl, "dossierByCode", "forms").([]any) {
+			urls = append(urls, str(f, "url"))
+		}
+		if want := "/dossiers/" + code + "/forms/control-slip.pdf"; len(urls) != 3 || urls[0] != "/dossiers/"+code+"/forms/receipt.pdf" || urls[2] != want {
+			t.Errorf("forms = %v, want receipt, supplement request and control slip", urls)
+		}
+
+		// Receipt and appointment slip.
+		pdf, status := e.getPDF(desk, "/dossiers/"+code+"/forms/receipt.pdf")
+		if status != http.StatusOK {
+			t.Fatalf("receipt: %d %s", status, pdf)
+		}
+		text := pdfText(t, pdf)
+		wantText(t, "receipt", text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "GIẤY TIẾP NHẬN HỒ SƠ",
+			"VÀ HẸN TRẢ KẾT QUẢ", "Mã hồ sơ: "+code, "Họ và tên: Lê Văn Đất", "Số điện thoại: 0912345678",
+			"Mảnh trích đo địa chính", "Thời gian nhận hồ sơ: 08 giờ 05 phút, ngày 16/11/2026",
+			"Quảng Trị, ngày 16 tháng 11 năm 2026", "NGƯỜI TIẾP NHẬN HỒ SƠ")
+		if q := decodeQR(t, renderPage(t, pdf, "receipt")); q != testTrackingURL+"?code="+code {
+			t.Errorf("receipt QR = %q, want the tracking address with the code", q)
+		}
+
+		// Supplementation request: the items and the reason.
+		pdf, _ = e.getPDF(spec, "/dossiers/"+code+"/forms/supplement-request.pdf")
+		text = pdfText(t, pdf)
+		wantText(t, "supplement request", text, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", code, "1. Mảnh trích đo địa chính có xác nhận của UBND xã",
+			"2. Bản sao CCCD", "Lý do: Mảnh trích đo chưa có xác nhận", "Ngày 16/11/2026")
+		renderPage(t, pdf, "supplement-request")
+
+		// Process control slip: each hand-over, its time, its judgement;
+		// the tax office's turn was late.
+		pdf, _ = e.getPDF(desk, "/dossiers/"+code+"/forms/control-slip.pdf")
+		text = pdfText(t, pdf)
+		wantText(t, "control slip", text, "PHIẾU KIỂM SOÁT QUÁ TRÌNH", "GIẢI QUYẾT HỒ SƠ", "Giao: Người nộp hồ sơ",
+			"10:00 16/11/2026", "10:00 24/11/2026", "09:00 03/12/2026", "Trả kết quả", "Quá hạn", "Trước hạn",
+			"Nhận: Thuế tỉnh Quảng Trị", "Giao: Thuế tỉnh Quảng Trị")
+		renderPage(t, pdf, "control-slip")
+		if strings.Count(text, "Quá hạn") < 1 || strings.Index(text, "Giao: Thuế tỉnh Quảng Trị") > strings.LastIndex(text, "Quá hạn") {
+			t.Errorf("the tax office's hand-over is not judged late:\n%s", text)
+		}
+
+		// An apology for a marriage registration running late, signed by
+		// the head, with both dates and a QR code.
+		e.clock.Set(time.Date(2026, 11, 16, 8, 30, 0, 0, loc))
+		m := e.mustDo(desk, receiveMutation, map[string]any{"in": map[string]any{
+			"procedureCode": "1.001193", "channel": "DIRECT",
+			"applicant":  map[string]any{"name": "Nguyễn Thị Hoa", "idNumber": "045201000321"},
+			"components": []map[string]any{{"name": "Tờ khai đăng ký khai sinh"}, {"name": "Giấy chứng sinh"}},
+		}})
+		mid, mcode := str(m, "receiveDossier", "id"), str(m, "receiveDossier", "code")
+		e.fireAt(desk, mForward, mid, time.Date(2026, 11, 16, 9, 0, 0, 0, loc))
+		e.clock.Set(time.Date(2026, 11, 17, 9, 0, 0, 0, loc))
+		e.mustDo(head, `mutation($id: ID!) { apologizeDossier(id: $id, reason: "Chờ xác minh thông tin khai sinh", newAppointmentAt: "2026-11-19T15:00:00+07:00") { state } }`, map[string]any{"id": mid})
+		pdf, status = e.getPDF(desk, "/dossiers/"+mcode+"/forms/apology.pdf")
+		if status != http.StatusOK {
+			t.Fatalf("apology: %d %s", status, pdf)
+		}
+		text = pdfText(t, pdf)
+		wantText(t, "apology", text, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Kính gửi: ông/bà Nguyễn Thị Hoa", mcode,
+			"Lý do: Chờ xác minh thông tin khai sinh", "15 giờ 00 phút, ngày 19/11/2026", "Ngày 16/11/2026", "08 giờ 30 phút, ngày 17/11/2026", "THỦ TRƯỞNG CƠ QUAN")
+		if q := decodeQR(t, renderPage(t, pdf, "apology")); !strings.HasSuffix(q, "?code="+mcode) {
+			t.Errorf("apology QR = %q", q)
+		}
+
+		// A refusal, with its reason.
+		r := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Phan Văn Từ")})
+		rcode := str(r, "receiveDossier", "code")
+		if _, status := e.getPDF(desk, "/dossiers/"+rcode+"/forms/refusal.pdf"); status != http.StatusNotFound {
+			t.Errorf("refusal of a dossier not refused: %d, want 404", status)
+		}
+		e.mustDo(desk, mRefuse, map[string]any{"id": str(r, "receiveDossier", "id")})
+		pdf, _ = e.getPDF(desk, "/dossiers/"+rcode+"/forms/refusal.pdf")
+		wantText(t, "refusal", pdfText(t, pdf), "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", rcode, "Không thuộc thẩm quyền", "Phan Văn Từ")
+		renderPage(t, pdf, "refusal")
+
+		// Scope: another commune's desk cannot print them; no token, no form.
+		if _, status := e.getPDF(e.as("desk.dongha"), "/dossiers/"+code+"/forms/receipt.pdf"); status != http.StatusNotFound {
+			t.Errorf("another commune's receipt: %d, want 404", status)
+		}
+		if _, status := e.getPDF("", "/dossiers/"+code+"/forms/receipt.pdf"); status != http.StatusUnauthorized {
+			t.Errorf("without a token: %d, want 401", status)
+		}
+
+		// The tracking book of commune A for November, and its scope.
+		pdf, status = e.getPDF(desk, "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-01&to=2026-11-30")
+		if status != http.StatusOK {
+			t.Fatalf("tracking book: %d %s", status, pdf)
+		}
+		text = pdfText(t, pdf)
+		wantText(t, "tracking book", text, "SỔ THEO DÕI HỒ SƠ", "Từ ngày 01/11/2026 đến ngày 30/11/2026", code, mcode, rcode, "Lê Văn Đất", "Từ chối", "16/11/2026")
+		renderPage(t, pdf, "tracking-book")
+		if _, status := e.getPDF(e.as("desk.dongha"), "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-01&to=2026-11-30"); status != http.StatusForbidden {
+			t.Errorf("another commune's book: %d, want 403", status)
+		}
+		if _, status := e.getPDF(desk, "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-30&to=2026-11-01"); status != http.StatusBadRequest {
+			t.Errorf("a backwards period: %d, want 400", status)
+		}
+
+		// The page the QR codes lead to asks trackDossier, without a token.
+		page := httptest.NewRecorder()
+		e.handler.ServeHTTP(page, httptest.NewRequest(http.MethodGet, "/tra-cuu?code="+code, nil))
+		if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "trackDossier(code: $c, idNumber: $n)") {
+			t.Errorf("tracking page: %d", page.Code)
+		}
+
+		// What was printed, when and by whom.
+		rec := e.mustDo(desk, `query($c: String!) { dossierByCode(code: $c) { formRecords { form generatedAt officer { name } } } }`, map[string]any{"c": code})
+		recs := get(rec, "dossierByCode", "formRecords").([]any)
+		if len(recs) != 3 || str(recs[0], "form") != "RECEIPT" || str(recs[1], "form") != "SUPPLEMENT_REQUEST" || str(recs[0], "officer", "name") == "" {
+			t.Errorf("form records = %v, want receipt, supplement request and control slip with their officers", recs)
+		}
+	})
+}
