@@ -5,6 +5,8 @@ BIN        := bin/lienthong
 DEV_DB     ?= sqlite://lienthong.db
 GO_PKGS    := ./...
 BENCH_DOSSIERS ?= 1000000
+BENCH_CLIENTS  ?= 16
+BENCH_DURATION ?= 30s
 
 ## help: list the targets
 help:
@@ -48,8 +50,9 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	go vet $(GO_PKGS)
 
-## bench: reporting queries on a generated year of dossiers (BENCH_DOSSIERS, default 1000000; PostgreSQL too with TEST_DATABASE_URL), then the Go micro-benchmarks
-bench:
+## bench: dossier traffic through the real server against the database's own limit (bench/load), the reporting queries on a generated year (BENCH_DOSSIERS, default 1000000), the Go micro-benchmarks; PostgreSQL too with TEST_DATABASE_URL
+bench: build
+	go run ./bench/load -bin $(BIN) -clients $(BENCH_CLIENTS) -duration $(BENCH_DURATION)
 	go run ./bench/reports -dossiers $(BENCH_DOSSIERS) -plans
 	go test -run='^$$' -bench=. -benchmem ./workflow
 

@@ -1,0 +1,578 @@
+// Command load drives realistic dossier traffic through the real server
+// and compares it with the database's own limit measured in the same run.
+//
+//	go run ./bench/load [-bin bin/lienthong] [-clients 16] [-duration 30s] [-import 100000]
+//
+// For SQLite, and for PostgreSQL when TEST_DATABASE_URL is set, it:
+//  1. seeds a fresh database with the demo province (no dossiers) and starts
+//     the server binary on it, with production settings;
+//  2. measures the baseline: pgbench's TPC-B-like script on PostgreSQL, an
+//     equivalent database/sql loop on a SQLite file with the server's own
+//     pragmas, with as many clients;
+//  3. runs C clients, each taking dossiers of the demo procedures through
+//     full routes over GraphQL/HTTP with tokens of the right roles: receive,
+//     forward, transfer along the land route, coordinate and reply,
+//     supplementation, send-backs, return, complete;
+//  4. imports dossiers through importDossiers in batches of 500;
+//  5. prints transitions per second, latency percentiles per mutation,
+//     errors (CONFLICTs apart), the server's peak RSS and the ratio to the
+//     baseline, and writes them to bench/results/load-<db>.txt.
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"lienthong/auth"
+	"lienthong/demo"
+	"lienthong/store"
+)
+
+const secret = "bench-load-secret-0123456789abcdef0123456789"
+
+func main() {
+	bin := flag.String("bin", "bin/lienthong", "server binary (make build)")
+	clients := flag.Int("clients", 16, "concurrent clients")
+	duration := flag.Duration("duration", 30*time.Second, "how long to drive traffic")
+	imports := flag.Int("import", 100_000, "dossiers to import through importDossiers (0: skip)")
+	out := flag.String("out", "bench/results", "where to write the results")
+	flag.Parse()
+	ctx := context.Background()
+	targets := []string{"sqlite"}
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		targets = append(targets, "postgres")
+	}
+	for _, t := range targets {
+		res, err := run(ctx, t, *bin, *clients, *duration, *imports)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/load:", t+":", err)
+			os.Exit(1)
+		}
+		fmt.Print(res)
+		if err := os.MkdirAll(*out, 0o755); err == nil {
+			_ = os.WriteFile(filepath.Join(*out, "load-"+t+".txt"), []byte(res), 0o644)
+		}
+	}
+}
+
+// run benchmarks one database.
+func run(ctx context.Context, kind, bin string, clients int, duration time.Duration, imports int) (string, error) {
+	dir, err := os.MkdirTemp("", "lienthong-load-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	dbURL := "sqlite://" + filepath.Join(dir, "load.db")
+	var baseline float64
+	if kind == "postgres" {
+		if dbURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_load"); err != nil {
+			return "", err
+		}
+		pgb, err := freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench")
+		if err != nil {
+			return "", err
+		}
+		if baseline, err = pgbench(pgb, clients); err != nil {
+			return "", err
+		}
+	} else if baseline, err = sqliteBaseline(ctx, filepath.Join(dir, "baseline.db"), clients); err != nil {
+		return "", err
+	}
+
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "AUTH_HS256_SECRET="+secret, "LIENTHONG_DEV=")
+	seed := exec.Command(bin, "seed", "--dossiers", "-1")
+	seed.Env = env
+	if b, err := seed.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("seed: %v: %s", err, b)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return "", err
+	}
+	srv := exec.Command(bin, "serve")
+	srv.Env = append(env, "LISTEN_ADDR="+addr)
+	logf, _ := os.Create(filepath.Join(dir, "server.log"))
+	srv.Stdout, srv.Stderr = logf, logf
+	if err := srv.Start(); err != nil {
+		return "", err
+	}
+	defer func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		_ = srv.Wait()
+	}()
+	base := "http://" + addr
+	if err := waitReady(base); err != nil {
+		return "", err
+	}
+	c := newClient(base, clients)
+	if err := c.prepare(); err != nil {
+		return "", err
+	}
+
+	// Traffic.
+	st := &stats{lat: map[string][]time.Duration{}, errs: map[string]int{}}
+	deadline := time.Now().Add(duration)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range clients {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 2026))
+			for n := 0; time.Now().Before(deadline); n++ {
+				c.route(rng, st, fmt.Sprintf("%d-%d", i, n))
+			}
+		}(i)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	// Intake in bulk.
+	var importTime time.Duration
+	var imported int
+	if imports > 0 {
+		importTime, imported, err = c.importAll(imports)
+		if err != nil {
+			return "", err
+		}
+	}
+	rss := peakRSS(srv.Process.Pid)
+
+	var b strings.Builder
+	host, _ := os.Hostname()
+	fmt.Fprintf(&b, "\n%s — %d clients, %s, on %s (%d cores)\n", kind, clients, duration, host, numCPU())
+	fmt.Fprintf(&b, "baseline (%s): %.0f TPS\n", baselineName(kind), baseline)
+	n := st.transitions.Load()
+	tps := float64(n) / elapsed.Seconds()
+	fmt.Fprintf(&b, "transitions: %d in %s = %.0f/s; ratio to baseline %.2f\n", n, elapsed.Round(time.Millisecond), tps, tps/baseline)
+	fmt.Fprintf(&b, "routes completed: %d; errors: %d; conflicts: %d\n", st.routes.Load(), st.errors(), st.errs["CONFLICT"])
+	fmt.Fprintf(&b, "server peak RSS: %.0f MB\n", float64(rss)/1024)
+	if imports > 0 {
+		fmt.Fprintf(&b, "importDossiers: %d dossiers in %s = %.0f/s\n", imported, importTime.Round(time.Millisecond), float64(imported)/importTime.Seconds())
+	}
+	fmt.Fprintf(&b, "%-22s %8s %9s %9s %9s\n", "mutation", "count", "p50", "p95", "p99")
+	names := make([]string, 0, len(st.lat))
+	for k := range st.lat {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		l := st.lat[k]
+		slices.Sort(l)
+		p := func(q float64) time.Duration { return l[min(len(l)-1, int(q*float64(len(l))))] }
+		fmt.Fprintf(&b, "%-22s %8d %9s %9s %9s\n", k, len(l), p(0.50).Round(10*time.Microsecond), p(0.95).Round(10*time.Microsecond), p(0.99).Round(10*time.Microsecond))
+	}
+	for code, k := range st.errs {
+		fmt.Fprintf(&b, "error %s: %d (e.g. %s)\n", code, k, st.example[code])
+	}
+	return b.String(), nil
+}
+
+func baselineName(kind string) string {
+	if kind == "postgres" {
+		return "pgbench TPC-B-like, same clients"
+	}
+	return "TPC-B-like database/sql loop with the server's pragmas, same clients"
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return max(1, strings.Count(string(b), "processor\t:"))
+}
+
+// peakRSS reads the process's peak resident set size in kB.
+func peakRSS(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(b)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func waitReady(base string) error {
+	for range 200 {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("server not ready after 10 s")
+}
+
+// freshPostgres (re)creates a database on base's server.
+func freshPostgres(ctx context.Context, base, name string) (string, error) {
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		return "", err
+	}
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// pgbench runs the TPC-B-like script with clients for 15 s.
+func pgbench(dbURL string, clients int) (float64, error) {
+	if b, err := exec.Command("pgbench", "-i", "-q", "-s", "1", dbURL).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("pgbench -i: %v: %s", err, b)
+	}
+	b, err := exec.Command("pgbench", "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", "15", dbURL).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %v: %s", err, b)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(b)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench: no tps in %s", b)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+// sqliteBaseline runs pgbench's TPC-B-like transaction (three updates, a
+// select, an insert) against a SQLite file opened as the server opens its
+// database, with clients goroutines for 10 s.
+func sqliteBaseline(ctx context.Context, path string, clients int) (float64, error) {
+	db, err := store.Open(ctx, "sqlite://"+path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	conn := db.SQL
+	for _, s := range []string{
+		"CREATE TABLE branches (bid INTEGER PRIMARY KEY, bbalance INTEGER NOT NULL)",
+		"CREATE TABLE tellers (tid INTEGER PRIMARY KEY, bid INTEGER NOT NULL, tbalance INTEGER NOT NULL)",
+		"CREATE TABLE accounts (aid INTEGER PRIMARY KEY, bid INTEGER NOT NULL, abalance INTEGER NOT NULL)",
+		"CREATE TABLE history (tid INTEGER, bid INTEGER, aid INTEGER, delta INTEGER, mtime TEXT)",
+		"INSERT INTO branches VALUES (1, 0)",
+	} {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return 0, err
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	for i := 1; i <= 10; i++ {
+		tx.ExecContext(ctx, "INSERT INTO tellers VALUES (?, 1, 0)", i)
+	}
+	for i := 1; i <= 100_000; i++ {
+		tx.ExecContext(ctx, "INSERT INTO accounts VALUES (?, 1, 0)", i)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	var n atomic.Int64
+	deadline := time.Now().Add(10 * time.Second)
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(c), 1))
+			for time.Now().Before(deadline) {
+				aid, tid, delta := 1+rng.IntN(100_000), 1+rng.IntN(10), rng.IntN(10001)-5000
+				err := func() error {
+					tx, err := conn.BeginTx(ctx, nil)
+					if err != nil {
+						return err
+					}
+					defer tx.Rollback()
+					if _, err := tx.ExecContext(ctx, "UPDATE accounts SET abalance = abalance + ? WHERE aid = ?", delta, aid); err != nil {
+						return err
+					}
+					var bal int
+					if err := tx.QueryRowContext(ctx, "SELECT abalance FROM accounts WHERE aid = ?", aid).Scan(&bal); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, "UPDATE tellers SET tbalance = tbalance + ? WHERE tid = ?", delta, tid); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, "UPDATE branches SET bbalance = bbalance + ? WHERE bid = 1", delta); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, "INSERT INTO history VALUES (?, 1, ?, ?, ?)", tid, aid, delta, time.Now().Format(time.RFC3339Nano)); err != nil {
+						return err
+					}
+					return tx.Commit()
+				}()
+				if err == nil {
+					n.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n.Load()) / 10, nil
+}
+
+// stats collects latencies per mutation and errors per code.
+type stats struct {
+	mu          sync.Mutex
+	lat         map[string][]time.Duration
+	errs        map[string]int
+	example     map[string]string
+	transitions atomic.Int64
+	routes      atomic.Int64
+}
+
+func (s *stats) record(name string, d time.Duration, code, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code != "" {
+		s.errs[code]++
+		if s.example == nil {
+			s.example = map[string]string{}
+		}
+		s.example[code] = name + ": " + msg
+		return
+	}
+	s.lat[name] = append(s.lat[name], d)
+}
+
+func (s *stats) errors() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for code, k := range s.errs {
+		if code != "CONFLICT" {
+			n += k
+		}
+	}
+	return n
+}
+
+// client speaks GraphQL to the server with the demo officers' tokens.
+type client struct {
+	base   string
+	http   *http.Client
+	tokens map[string]string
+	taxID  string
+}
+
+func newClient(base string, conns int) *client {
+	tr := &http.Transport{MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, IdleConnTimeout: time.Minute}
+	c := &client{base: base, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, tokens: map[string]string{}}
+	for _, o := range demo.Officers {
+		tok, err := auth.Sign([]byte(secret), auth.SignInput{Issuer: "lienthong", Audience: "lienthong", Subject: o.Subject, Name: o.Name, Agency: o.Agency, Roles: o.Roles, TTL: 2 * time.Hour})
+		if err == nil {
+			c.tokens[o.Subject] = tok
+		}
+	}
+	return c
+}
+
+type gqlResponse struct {
+	Data   map[string]json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// do runs one operation as officer; it returns the first error's code.
+func (c *client) do(officer, query string, vars map[string]any, into any) (string, string) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.tokens[officer])
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "TRANSPORT", err.Error()
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var r gqlResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return "HTTP_" + strconv.Itoa(resp.StatusCode), string(raw)
+	}
+	if len(r.Errors) > 0 {
+		code, _ := r.Errors[0].Extensions["code"].(string)
+		return code, r.Errors[0].Message
+	}
+	if into != nil {
+		for _, v := range r.Data {
+			_ = json.Unmarshal(v, into)
+		}
+	}
+	return "", ""
+}
+
+func (c *client) prepare() error {
+	var ags struct {
+		Edges []struct{ Node struct{ ID, Code string } }
+	}
+	if code, msg := c.do("admin", `{ agencies(first: 100) { edges { node { id code } } } }`, nil, &ags); code != "" {
+		return fmt.Errorf("agencies: %s %s", code, msg)
+	}
+	for _, e := range ags.Edges {
+		if e.Node.Code == demo.Tax {
+			c.taxID = e.Node.ID
+		}
+	}
+	if c.taxID == "" {
+		return errors.New("no tax agency in the demo province")
+	}
+	return nil
+}
+
+const receive = `mutation($in: ReceiveDossierInput!) { receiveDossier(input: $in) { id } }`
+
+func (c *client) fire(st *stats, name, officer, query string, vars map[string]any, into any) bool {
+	t := time.Now()
+	code, msg := c.do(officer, query, vars, into)
+	st.record(name, time.Since(t), code, msg)
+	if code == "" {
+		st.transitions.Add(1)
+	}
+	return code == ""
+}
+
+// route takes one dossier of a demo procedure through its whole route,
+// with supplementation, send-backs and coordination some of the time.
+func (c *client) route(rng *rand.Rand, st *stats, tag string) {
+	land := rng.IntN(10) < 4
+	in := map[string]any{
+		"procedureCode": "1.001193", "channel": "DIRECT",
+		"applicant":  map[string]any{"name": "Khách " + tag, "idNumber": fmt.Sprintf("0452%08d", rng.IntN(1e8))},
+		"components": []map[string]any{{"name": "Tờ khai đăng ký khai sinh"}, {"name": "Giấy chứng sinh", "digitized": true}},
+	}
+	if land {
+		in["procedureCode"] = "1.013978"
+		in["components"] = []map[string]any{{"name": "Đơn đăng ký đất đai, tài sản gắn liền với đất"}, {"name": "Giấy tờ về quyền sử dụng đất"}, {"name": "Mảnh trích đo địa chính"}}
+	}
+	var d struct{ ID string }
+	if !c.fire(st, "receiveDossier", "desk.giolinh", receive, map[string]any{"in": in}, &d) {
+		return
+	}
+	id := map[string]any{"id": d.ID}
+	step := func(name, officer, call string) bool {
+		return c.fire(st, name, officer, `mutation($id: ID!) { `+call+` { id state } }`, id, nil)
+	}
+	if !step("forwardDossier", "desk.giolinh", "forwardDossier(id: $id)") {
+		return
+	}
+	if rng.IntN(5) == 0 { // supplementation asked by the commune
+		if !step("requestSupplement", "cv.giolinh", `requestSupplement(id: $id, reason: "Thiếu giấy tờ", items: ["Bản sao giấy tờ tùy thân"])`) ||
+			!step("supplementDossier", "desk.giolinh", "supplementDossier(id: $id)") {
+			return
+		}
+	}
+	if land {
+		if !step("transferDossier", "cv.giolinh", `transferDossier(id: $id, note: "Chuyển Sở")`) {
+			return
+		}
+		if rng.IntN(5) == 0 { // sent back to the commune and transferred again
+			if !step("sendBackDossier", "cv.moitruong", `sendBackDossier(id: $id, reason: "Thiếu xác nhận hiện trạng")`) ||
+				!step("transferDossier", "cv.giolinh", `transferDossier(id: $id, note: "Đã bổ sung xác nhận")`) {
+				return
+			}
+		}
+		if rng.IntN(3) == 0 { // the department consults the tax office
+			if !step("coordinateDossier", "cv.moitruong", `coordinateDossier(id: $id, input: {agencies: [{agencyID: "`+c.taxID+`", allottedMinutes: 960}]})`) ||
+				!step("replyCoordination", "cv.thue", `replyCoordination(id: $id, agree: true, opinion: "Thống nhất")`) {
+				return
+			}
+		}
+		if !step("transferDossier", "cv.moitruong", `transferDossier(id: $id, note: "Chuyển cơ quan thuế")`) ||
+			!step("transferDossier", "cv.thue", `transferDossier(id: $id, note: "Đã xác định nghĩa vụ tài chính")`) ||
+			!step("returnDossier", "cv.moitruong", `returnDossier(id: $id, result: "Giấy chứng nhận")`) {
+			return
+		}
+	} else if !step("returnDossier", "cv.giolinh", `returnDossier(id: $id, result: "Giấy khai sinh")`) {
+		return
+	}
+	if step("completeDossier", "desk.giolinh", "completeDossier(id: $id)") {
+		st.routes.Add(1)
+	}
+}
+
+// importAll imports n birth registrations as the one-stop electronic
+// system, 500 per call, 4 calls at a time.
+func (c *client) importAll(n int) (time.Duration, int, error) {
+	const batch = 500
+	var created atomic.Int64
+	var firstErr error
+	var mu sync.Mutex
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for from := 0; from < n; from += batch {
+		items := make([]map[string]any, 0, batch)
+		for i := from; i < min(from+batch, n); i++ {
+			items = append(items, map[string]any{
+				"procedureCode": "1.001193", "channel": "DIRECT", "deskAgencyCode": demo.CommuneA,
+				"externalCode": fmt.Sprintf("MC-%07d", i), "source": "MOTCUA",
+				"applicant":  map[string]any{"name": "Nhập " + strconv.Itoa(i), "idNumber": fmt.Sprintf("0452%08d", i)},
+				"components": []map[string]any{{"name": "Tờ khai đăng ký khai sinh"}, {"name": "Giấy chứng sinh"}},
+			})
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var res []struct{ Status string }
+			code, msg := c.do("motcua.system", `mutation($in: [ReceiveDossierInput!]!) { importDossiers(inputs: $in) { status } }`, map[string]any{"in": items}, &res)
+			mu.Lock()
+			defer mu.Unlock()
+			if code != "" && firstErr == nil {
+				firstErr = fmt.Errorf("importDossiers: %s %s", code, msg)
+			}
+			for _, r := range res {
+				if r.Status == "CREATED" {
+					created.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), int(created.Load()), firstErr
+}
