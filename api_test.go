@@ -188,11 +188,17 @@ type countingTx struct {
 
 func (t *countingTx) Query(ctx context.Context, q string, args, v any) error {
 	t.n.Add(1)
+	if os.Getenv("TEST_SQL") != "" {
+		fmt.Println("Q:", q)
+	}
 	return t.Tx.Query(ctx, q, args, v)
 }
 
 func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {
 	t.n.Add(1)
+	if os.Getenv("TEST_SQL") != "" {
+		fmt.Println("E:", q)
+	}
 	return t.Tx.Exec(ctx, q, args, v)
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	_ "net/http/pprof" // served only on PPROF_ADDR
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,6 +212,20 @@ func serve(ctx context.Context, cfg config) error {
 	}
 	if cfg.WebhookPoll > 0 {
 		go a.hooks.Run(ctx)
+	}
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		// Profiling on a separate, local listener only when asked for.
+		go func() {
+			slog.Info("pprof", "addr", addr)
+			err := http.ListenAndServe(addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
+					http.DefaultServeMux.ServeHTTP(w, r)
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			slog.Error("pprof", "err", err)
+		}()
 	}
 	go a.feed.Run(ctx)
 	errc := make(chan error, 1)

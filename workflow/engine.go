@@ -12,6 +12,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/officer"
+	"lienthong/ent/procedure"
 )
 
 // Engine is the one way to change a dossier: intake, transitions and the
@@ -25,7 +26,9 @@ type Engine struct {
 	onSweep    func(SweepResult, error)
 	trackLimit *auth.Limiter
 
-	officers sync.Map // subject → cachedOfficer
+	officers   sync.Map // subject → cachedOfficer
+	procedures sync.Map // id → *ent.Procedure with its steps: versions never change
+	agencies   sync.Map // id → code: codes never change
 }
 
 // Config tunes an Engine.
@@ -203,4 +206,43 @@ func (e *Engine) Viewer(ctx context.Context) (*ViewerRecord, error) {
 		return nil, fmt.Errorf("workflow: load viewer: %w", err)
 	}
 	return &ViewerRecord{Officer: o, Agency: o.Edges.Agency, Roles: v.Roles}, nil
+}
+
+// procedure returns a procedure version with its route. Versions are
+// immutable (a revision is a new version), so every instance may keep them.
+func (e *Engine) procedure(ctx context.Context, tx *ent.Tx, id int) (*ent.Procedure, error) {
+	if p, ok := e.procedures.Load(id); ok {
+		return p.(*ent.Procedure), nil
+	}
+	p, err := tx.Procedure.Query().Where(procedure.ID(id)).WithSteps().Only(SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load procedure: %w", err)
+	}
+	e.procedures.Store(id, p)
+	return p, nil
+}
+
+// agencyCodes returns the codes of agencies by id (codes are immutable).
+func (e *Engine) agencyCodes(ctx context.Context, tx *ent.Tx, ids []int) (map[int]string, error) {
+	out := make(map[int]string, len(ids))
+	var missing []int
+	for _, id := range ids {
+		if c, ok := e.agencies.Load(id); ok {
+			out[id] = c.(string)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	ags, err := tx.Agency.Query().Where(agency.IDIn(missing...)).Select(agency.FieldID, agency.FieldCode).All(SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("workflow: agencies: %w", err)
+	}
+	for _, a := range ags {
+		e.agencies.Store(a.ID, a.Code)
+		out[a.ID] = a.Code
+	}
+	return out, nil
 }

@@ -203,7 +203,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		return nil, fmt.Errorf("workflow: record intake of %s: %w", code, err)
 	}
 	d.Edges.Procedure = proc
-	if err := publish(sys, tx, d, legs, ev, v, now); err != nil {
+	if err := e.publish(sys, tx, d, legs, ev, v, now); err != nil {
 		return nil, err
 	}
 	return d, nil

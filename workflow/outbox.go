@@ -10,7 +10,6 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
-	"lienthong/ent/agency"
 	"lienthong/ent/webhook"
 )
 
@@ -69,7 +68,7 @@ const DeliveryWindow = 24 * time.Hour
 // every webhook that wants it, in the event's transaction: a committed
 // transition always has its message, and a rolled-back one never does.
 // actor is nil for the system's own events.
-func publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs []*ent.Leg, ev *ent.DossierEvent, actor *auth.Viewer, now time.Time) error {
+func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs []*ent.Leg, ev *ent.DossierEvent, actor *auth.Viewer, now time.Time) error {
 	ctx = SystemContext(ctx)
 	concerned := []int{d.DeskAgencyID}
 	if d.LeadAgencyID != nil {
@@ -84,13 +83,9 @@ func publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs []*ent.Leg, e
 	if ev.AgencyID != nil {
 		ids = append(slices.Clone(concerned), *ev.AgencyID)
 	}
-	ags, err := tx.Agency.Query().Where(agency.IDIn(ids...)).Select(agency.FieldID, agency.FieldCode).All(ctx)
+	code, err := e.agencyCodes(ctx, tx, ids)
 	if err != nil {
-		return fmt.Errorf("workflow: outbox: %w", err)
-	}
-	code := map[int]string{}
-	for _, a := range ags {
-		code[a.ID] = a.Code
+		return err
 	}
 	proc := ""
 	if d.Edges.Procedure != nil {

@@ -3,6 +3,8 @@ package workflow
 import (
 	"context"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
@@ -48,10 +50,46 @@ func DossierScope(ctx context.Context) (predicate.Dossier, error) {
 	if ReadsAll(v) {
 		return nil, nil
 	}
-	return dossier.Or(
-		dossier.DeskAgencyID(v.AgencyID),
-		dossier.HasLegsWith(leg.AgencyID(v.AgencyID)),
-	), nil
+	return func(s *entsql.Selector) {
+		s.Where(receivedOrRouted(s.C(dossier.FieldDeskAgencyID), s.C(dossier.FieldID), v.AgencyID))
+	}, nil
+}
+
+// receivedOrRouted is the rule as SQL for the dossier whose desk and id
+// columns are given: received at agency's desk, or one of its legs at
+// agency. The EXISTS is correlated, so a lookup reads the dossier's own few
+// legs (index on dossier_id), never all of a busy agency's.
+func receivedOrRouted(deskCol, idCol string, agencyID int) *entsql.Predicate {
+	l := entsql.Table(leg.Table).As("scope_l")
+	return entsql.Or(
+		entsql.EQ(deskCol, agencyID),
+		entsql.Exists(entsql.Select(l.C(leg.FieldID)).From(l).Where(entsql.And(
+			entsql.ColumnsEQ(l.C(leg.FieldDossierID), idCol),
+			entsql.EQ(l.C(leg.FieldAgencyID), agencyID),
+		))),
+	)
+}
+
+// ofVisibleDossier scopes rows carrying a dossier id column (legs, events)
+// to the dossiers the viewer may read.
+func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) string) (func(*entsql.Selector), error) {
+	if isSystem(ctx) {
+		return nil, nil
+	}
+	v, ok := auth.FromContext(ctx)
+	if !ok {
+		return nil, newError(CodeUnauthenticated, "authentication required")
+	}
+	if ReadsAll(v) {
+		return nil, nil
+	}
+	return func(s *entsql.Selector) {
+		d := entsql.Table(dossier.Table).As("scope_d")
+		s.Where(entsql.Exists(entsql.Select(d.C(dossier.FieldID)).From(d).Where(entsql.And(
+			entsql.ColumnsEQ(d.C(dossier.FieldID), dossierIDCol(s)),
+			receivedOrRouted(d.C(dossier.FieldDeskAgencyID), d.C(dossier.FieldID), v.AgencyID),
+		))))
+	}, nil
 }
 
 // Scope installs the row-level rules as query interceptors, so that every
@@ -65,9 +103,9 @@ func Scope(client *ent.Client) {
 		return err
 	}))
 	client.Leg.Intercept(intercept.TraverseLeg(func(ctx context.Context, q *ent.LegQuery) error {
-		p, err := DossierScope(ctx)
+		p, err := ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(leg.FieldDossierID) })
 		if p != nil {
-			q.Where(leg.HasDossierWith(p))
+			q.Where(p)
 		}
 		return err
 	}))
@@ -79,9 +117,9 @@ func Scope(client *ent.Client) {
 		return err
 	}))
 	client.DossierEvent.Intercept(intercept.TraverseDossierEvent(func(ctx context.Context, q *ent.DossierEventQuery) error {
-		p, err := DossierScope(ctx)
+		p, err := ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(dossierevent.FieldDossierID) })
 		if p != nil {
-			q.Where(dossierevent.HasDossierWith(p))
+			q.Where(p)
 		}
 		return err
 	}))

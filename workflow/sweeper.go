@@ -242,7 +242,7 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			if ev.actorID != nil {
 				actor, _ = auth.FromContext(ctx)
 			}
-			if err := publish(ctx, tx, d, legs, rec, actor, ev.at); err != nil {
+			if err := e.publish(ctx, tx, d, legs, rec, actor, ev.at); err != nil {
 				return err
 			}
 			recorded = true

@@ -73,15 +73,15 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 	}
 	var out *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
-		d, err := tx.Dossier.Query().
-			Where(dossier.ID(id)).
-			WithProcedure(func(q *ent.ProcedureQuery) { q.WithSteps() }).
-			Only(ctx)
+		d, err := tx.Dossier.Query().Where(dossier.ID(id)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return notFound("no dossier with id %d", id)
 		}
 		if err != nil {
 			return fmt.Errorf("workflow: load dossier: %w", err)
+		}
+		if d.Edges.Procedure, err = e.procedure(ctx, tx, d.ProcedureID); err != nil {
+			return err
 		}
 		sys := SystemContext(ctx)
 		legs, err := legsOf(sys, tx, d.ID)
@@ -106,7 +106,7 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 		}
 		// So does its outbound message.
 		out.Edges.Procedure = d.Edges.Procedure
-		return publish(sys, tx, out, after, t.event, v, t.now)
+		return e.publish(sys, tx, out, after, t.event, v, t.now)
 	})
 	if err != nil {
 		return nil, err
@@ -172,7 +172,8 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 	if t.event, err = ec.Save(t.ctx); err != nil {
 		return nil, fmt.Errorf("workflow: record %s on %s: %w", ev, t.d.Code, err)
 	}
-	return t.tx.Dossier.Get(t.ctx, t.d.ID)
+	// Already authorised: read back without the row-level scope.
+	return t.tx.Dossier.Get(SystemContext(t.ctx), t.d.ID)
 }
 
 // variant picks the concrete event for events whose target depends on data.
@@ -450,7 +451,8 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 		end = *t.d.PausedAt // the leg's clock stopped with the dossier's
 	}
 	worked := max(t.cal.Between(l.StartedAt, end)-int64(l.PausedMinutes), 0)
-	u := t.tx.Leg.UpdateOneID(l.ID).
+	// Update (not UpdateOne): nothing to read back.
+	u := t.tx.Leg.Update().Where(leg.ID(l.ID)).
 		SetFinishedAt(t.now).
 		SetJudgement(Judge(t.cal, t.now, l.DueAt)).
 		SetWorkedMinutes(int(worked))
@@ -540,7 +542,7 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 		if l.OfficerID != nil {
 			t.data["fromOfficerID"] = *l.OfficerID
 		}
-		if err := t.tx.Leg.UpdateOneID(l.ID).SetOfficerID(t.in.OfficerID).Exec(t.ctx); err != nil {
+		if err := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(t.in.OfficerID).Exec(t.ctx); err != nil {
 			return fmt.Errorf("workflow: assign leg: %w", err)
 		}
 	case EventApologize:
@@ -669,7 +671,7 @@ func (t *transition) resume(upd *ent.DossierUpdate) error {
 		if restart {
 			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
 		}
-		if err := t.tx.Leg.UpdateOneID(l.ID).SetDueAt(due).AddPausedMinutes(int(paused)).Exec(t.ctx); err != nil {
+		if err := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused)).Exec(t.ctx); err != nil {
 			return fmt.Errorf("workflow: extend leg: %w", err)
 		}
 	}

@@ -113,7 +113,7 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 		return "", err
 	}
 	srv := exec.Command(bin, "serve")
-	srv.Env = append(env, "LISTEN_ADDR="+addr)
+	srv.Env = append(env, "LISTEN_ADDR="+addr, "PPROF_ADDR="+os.Getenv("BENCH_PPROF_ADDR"))
 	logf, _ := os.Create(filepath.Join(dir, "server.log"))
 	srv.Stdout, srv.Stderr = logf, logf
 	if err := srv.Start(); err != nil {
