@@ -500,7 +500,7 @@ func checkRollups(t *testing.T, e *env) {
 		for _, r := range rows {
 			f := [...]int64{r.Received, r.Finished, r.Early, r.OnTime, r.Late, r.Cancelled, r.Minutes, r.Opened, r.Closed, r.Due, r.Settled, r.Supplement2, r.SendBack2}
 			if f != [len(f)]int64{} {
-				out = append(out, fmt.Sprintf("%s %d a%d p%d %v", r.Kind, r.Day, r.AgencyID, r.ProcedureID, f))
+				out = append(out, fmt.Sprintf("%s %d a%d p%d s%d %v", r.Kind, r.Day, r.AgencyID, r.ProcedureID, r.Shard, f))
 			}
 		}
 		slices.Sort(out)

@@ -13660,6 +13660,8 @@ type RollupMutation struct {
 	addagency_id    *int
 	procedure_id    *int
 	addprocedure_id *int
+	shard           *int
+	addshard        *int
 	received        *int64
 	addreceived     *int64
 	finished        *int64
@@ -13992,6 +13994,62 @@ func (m *RollupMutation) AddedProcedureID() (r int, exists bool) {
 func (m *RollupMutation) ResetProcedureID() {
 	m.procedure_id = nil
 	m.addprocedure_id = nil
+}
+
+// SetShard sets the "shard" field.
+func (m *RollupMutation) SetShard(i int) {
+	m.shard = &i
+	m.addshard = nil
+}
+
+// Shard returns the value of the "shard" field in the mutation.
+func (m *RollupMutation) Shard() (r int, exists bool) {
+	v := m.shard
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShard returns the old "shard" field's value of the Rollup entity.
+// If the Rollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RollupMutation) OldShard(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShard is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShard requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShard: %w", err)
+	}
+	return oldValue.Shard, nil
+}
+
+// AddShard adds i to the "shard" field.
+func (m *RollupMutation) AddShard(i int) {
+	if m.addshard != nil {
+		*m.addshard += i
+	} else {
+		m.addshard = &i
+	}
+}
+
+// AddedShard returns the value that was added to the "shard" field in this mutation.
+func (m *RollupMutation) AddedShard() (r int, exists bool) {
+	v := m.addshard
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetShard resets all changes to the "shard" field.
+func (m *RollupMutation) ResetShard() {
+	m.shard = nil
+	m.addshard = nil
 }
 
 // SetReceived sets the "received" field.
@@ -14756,7 +14814,7 @@ func (m *RollupMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RollupMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.kind != nil {
 		fields = append(fields, rollup.FieldKind)
 	}
@@ -14768,6 +14826,9 @@ func (m *RollupMutation) Fields() []string {
 	}
 	if m.procedure_id != nil {
 		fields = append(fields, rollup.FieldProcedureID)
+	}
+	if m.shard != nil {
+		fields = append(fields, rollup.FieldShard)
 	}
 	if m.received != nil {
 		fields = append(fields, rollup.FieldReceived)
@@ -14824,6 +14885,8 @@ func (m *RollupMutation) Field(name string) (ent.Value, bool) {
 		return m.AgencyID()
 	case rollup.FieldProcedureID:
 		return m.ProcedureID()
+	case rollup.FieldShard:
+		return m.Shard()
 	case rollup.FieldReceived:
 		return m.Received()
 	case rollup.FieldFinished:
@@ -14867,6 +14930,8 @@ func (m *RollupMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldAgencyID(ctx)
 	case rollup.FieldProcedureID:
 		return m.OldProcedureID(ctx)
+	case rollup.FieldShard:
+		return m.OldShard(ctx)
 	case rollup.FieldReceived:
 		return m.OldReceived(ctx)
 	case rollup.FieldFinished:
@@ -14929,6 +14994,13 @@ func (m *RollupMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetProcedureID(v)
+		return nil
+	case rollup.FieldShard:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShard(v)
 		return nil
 	case rollup.FieldReceived:
 		v, ok := value.(int64)
@@ -15038,6 +15110,9 @@ func (m *RollupMutation) AddedFields() []string {
 	if m.addprocedure_id != nil {
 		fields = append(fields, rollup.FieldProcedureID)
 	}
+	if m.addshard != nil {
+		fields = append(fields, rollup.FieldShard)
+	}
 	if m.addreceived != nil {
 		fields = append(fields, rollup.FieldReceived)
 	}
@@ -15091,6 +15166,8 @@ func (m *RollupMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedAgencyID()
 	case rollup.FieldProcedureID:
 		return m.AddedProcedureID()
+	case rollup.FieldShard:
+		return m.AddedShard()
 	case rollup.FieldReceived:
 		return m.AddedReceived()
 	case rollup.FieldFinished:
@@ -15146,6 +15223,13 @@ func (m *RollupMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddProcedureID(v)
+		return nil
+	case rollup.FieldShard:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShard(v)
 		return nil
 	case rollup.FieldReceived:
 		v, ok := value.(int64)
@@ -15276,6 +15360,9 @@ func (m *RollupMutation) ResetField(name string) error {
 		return nil
 	case rollup.FieldProcedureID:
 		m.ResetProcedureID()
+		return nil
+	case rollup.FieldShard:
+		m.ResetShard()
 		return nil
 	case rollup.FieldReceived:
 		m.ResetReceived()

@@ -24,6 +24,8 @@ type Rollup struct {
 	AgencyID int `json:"agency_id,omitempty"`
 	// ProcedureID holds the value of the "procedure_id" field.
 	ProcedureID int `json:"procedure_id,omitempty"`
+	// Dossier id modulo RollupShards: concurrent transitions on different dossiers update different rows.
+	Shard int `json:"shard,omitempty"`
 	// Dossiers received (legs started) on the day.
 	Received int64 `json:"received,omitempty"`
 	// Dossiers judged at their result (legs handed on) on the day.
@@ -58,7 +60,7 @@ func (*Rollup) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case rollup.FieldID, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID, rollup.FieldReceived, rollup.FieldFinished, rollup.FieldEarly, rollup.FieldOnTime, rollup.FieldLate, rollup.FieldCancelled, rollup.FieldMinutes, rollup.FieldOpened, rollup.FieldClosed, rollup.FieldDue, rollup.FieldSettled, rollup.FieldSupplement2, rollup.FieldSendBack2:
+		case rollup.FieldID, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID, rollup.FieldShard, rollup.FieldReceived, rollup.FieldFinished, rollup.FieldEarly, rollup.FieldOnTime, rollup.FieldLate, rollup.FieldCancelled, rollup.FieldMinutes, rollup.FieldOpened, rollup.FieldClosed, rollup.FieldDue, rollup.FieldSettled, rollup.FieldSupplement2, rollup.FieldSendBack2:
 			values[i] = new(sql.NullInt64)
 		case rollup.FieldKind:
 			values[i] = new(sql.NullString)
@@ -106,6 +108,12 @@ func (_m *Rollup) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field procedure_id", values[i])
 			} else if value.Valid {
 				_m.ProcedureID = int(value.Int64)
+			}
+		case rollup.FieldShard:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field shard", values[i])
+			} else if value.Valid {
+				_m.Shard = int(value.Int64)
 			}
 		case rollup.FieldReceived:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -232,6 +240,9 @@ func (_m *Rollup) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("procedure_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ProcedureID))
+	builder.WriteString(", ")
+	builder.WriteString("shard=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Shard))
 	builder.WriteString(", ")
 	builder.WriteString("received=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Received))

@@ -45,6 +45,20 @@ func (_c *RollupCreate) SetProcedureID(v int) *RollupCreate {
 	return _c
 }
 
+// SetShard sets the "shard" field.
+func (_c *RollupCreate) SetShard(v int) *RollupCreate {
+	_c.mutation.SetShard(v)
+	return _c
+}
+
+// SetNillableShard sets the "shard" field if the given value is not nil.
+func (_c *RollupCreate) SetNillableShard(v *int) *RollupCreate {
+	if v != nil {
+		_c.SetShard(*v)
+	}
+	return _c
+}
+
 // SetReceived sets the "received" field.
 func (_c *RollupCreate) SetReceived(v int64) *RollupCreate {
 	_c.mutation.SetReceived(v)
@@ -262,6 +276,10 @@ func (_c *RollupCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *RollupCreate) defaults() {
+	if _, ok := _c.mutation.Shard(); !ok {
+		v := rollup.DefaultShard
+		_c.mutation.SetShard(v)
+	}
 	if _, ok := _c.mutation.Received(); !ok {
 		v := rollup.DefaultReceived
 		_c.mutation.SetReceived(v)
@@ -334,6 +352,9 @@ func (_c *RollupCreate) check() error {
 	}
 	if _, ok := _c.mutation.ProcedureID(); !ok {
 		return &ValidationError{Name: "procedure_id", err: errors.New(`ent: missing required field "Rollup.procedure_id"`)}
+	}
+	if _, ok := _c.mutation.Shard(); !ok {
+		return &ValidationError{Name: "shard", err: errors.New(`ent: missing required field "Rollup.shard"`)}
 	}
 	if _, ok := _c.mutation.Received(); !ok {
 		return &ValidationError{Name: "received", err: errors.New(`ent: missing required field "Rollup.received"`)}
@@ -416,6 +437,10 @@ func (_c *RollupCreate) createSpec() (*Rollup, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ProcedureID(); ok {
 		_spec.SetField(rollup.FieldProcedureID, field.TypeInt, value)
 		_node.ProcedureID = value
+	}
+	if value, ok := _c.mutation.Shard(); ok {
+		_spec.SetField(rollup.FieldShard, field.TypeInt, value)
+		_node.Shard = value
 	}
 	if value, ok := _c.mutation.Received(); ok {
 		_spec.SetField(rollup.FieldReceived, field.TypeInt64, value)
@@ -777,6 +802,9 @@ func (u *RollupUpsertOne) UpdateNewValues() *RollupUpsertOne {
 		}
 		if _, exists := u.create.mutation.ProcedureID(); exists {
 			s.SetIgnore(rollup.FieldProcedureID)
+		}
+		if _, exists := u.create.mutation.Shard(); exists {
+			s.SetIgnore(rollup.FieldShard)
 		}
 	}))
 	return u
@@ -1269,6 +1297,9 @@ func (u *RollupUpsertBulk) UpdateNewValues() *RollupUpsertBulk {
 			}
 			if _, exists := b.mutation.ProcedureID(); exists {
 				s.SetIgnore(rollup.FieldProcedureID)
+			}
+			if _, exists := b.mutation.Shard(); exists {
+				s.SetIgnore(rollup.FieldShard)
 			}
 		}
 	}))

@@ -484,56 +484,60 @@ func init() {
 	procedure.CutoffValidator = procedureDescCutoff.Validators[0].(func(string) error)
 	rollupFields := schema.Rollup{}.Fields()
 	_ = rollupFields
+	// rollupDescShard is the schema descriptor for shard field.
+	rollupDescShard := rollupFields[4].Descriptor()
+	// rollup.DefaultShard holds the default value on creation for the shard field.
+	rollup.DefaultShard = rollupDescShard.Default.(int)
 	// rollupDescReceived is the schema descriptor for received field.
-	rollupDescReceived := rollupFields[4].Descriptor()
+	rollupDescReceived := rollupFields[5].Descriptor()
 	// rollup.DefaultReceived holds the default value on creation for the received field.
 	rollup.DefaultReceived = rollupDescReceived.Default.(int64)
 	// rollupDescFinished is the schema descriptor for finished field.
-	rollupDescFinished := rollupFields[5].Descriptor()
+	rollupDescFinished := rollupFields[6].Descriptor()
 	// rollup.DefaultFinished holds the default value on creation for the finished field.
 	rollup.DefaultFinished = rollupDescFinished.Default.(int64)
 	// rollupDescEarly is the schema descriptor for early field.
-	rollupDescEarly := rollupFields[6].Descriptor()
+	rollupDescEarly := rollupFields[7].Descriptor()
 	// rollup.DefaultEarly holds the default value on creation for the early field.
 	rollup.DefaultEarly = rollupDescEarly.Default.(int64)
 	// rollupDescOnTime is the schema descriptor for on_time field.
-	rollupDescOnTime := rollupFields[7].Descriptor()
+	rollupDescOnTime := rollupFields[8].Descriptor()
 	// rollup.DefaultOnTime holds the default value on creation for the on_time field.
 	rollup.DefaultOnTime = rollupDescOnTime.Default.(int64)
 	// rollupDescLate is the schema descriptor for late field.
-	rollupDescLate := rollupFields[8].Descriptor()
+	rollupDescLate := rollupFields[9].Descriptor()
 	// rollup.DefaultLate holds the default value on creation for the late field.
 	rollup.DefaultLate = rollupDescLate.Default.(int64)
 	// rollupDescCancelled is the schema descriptor for cancelled field.
-	rollupDescCancelled := rollupFields[9].Descriptor()
+	rollupDescCancelled := rollupFields[10].Descriptor()
 	// rollup.DefaultCancelled holds the default value on creation for the cancelled field.
 	rollup.DefaultCancelled = rollupDescCancelled.Default.(int64)
 	// rollupDescMinutes is the schema descriptor for minutes field.
-	rollupDescMinutes := rollupFields[10].Descriptor()
+	rollupDescMinutes := rollupFields[11].Descriptor()
 	// rollup.DefaultMinutes holds the default value on creation for the minutes field.
 	rollup.DefaultMinutes = rollupDescMinutes.Default.(int64)
 	// rollupDescOpened is the schema descriptor for opened field.
-	rollupDescOpened := rollupFields[11].Descriptor()
+	rollupDescOpened := rollupFields[12].Descriptor()
 	// rollup.DefaultOpened holds the default value on creation for the opened field.
 	rollup.DefaultOpened = rollupDescOpened.Default.(int64)
 	// rollupDescClosed is the schema descriptor for closed field.
-	rollupDescClosed := rollupFields[12].Descriptor()
+	rollupDescClosed := rollupFields[13].Descriptor()
 	// rollup.DefaultClosed holds the default value on creation for the closed field.
 	rollup.DefaultClosed = rollupDescClosed.Default.(int64)
 	// rollupDescDue is the schema descriptor for due field.
-	rollupDescDue := rollupFields[13].Descriptor()
+	rollupDescDue := rollupFields[14].Descriptor()
 	// rollup.DefaultDue holds the default value on creation for the due field.
 	rollup.DefaultDue = rollupDescDue.Default.(int64)
 	// rollupDescSettled is the schema descriptor for settled field.
-	rollupDescSettled := rollupFields[14].Descriptor()
+	rollupDescSettled := rollupFields[15].Descriptor()
 	// rollup.DefaultSettled holds the default value on creation for the settled field.
 	rollup.DefaultSettled = rollupDescSettled.Default.(int64)
 	// rollupDescSupplement2 is the schema descriptor for supplement2 field.
-	rollupDescSupplement2 := rollupFields[15].Descriptor()
+	rollupDescSupplement2 := rollupFields[16].Descriptor()
 	// rollup.DefaultSupplement2 holds the default value on creation for the supplement2 field.
 	rollup.DefaultSupplement2 = rollupDescSupplement2.Default.(int64)
 	// rollupDescSendBack2 is the schema descriptor for send_back2 field.
-	rollupDescSendBack2 := rollupFields[16].Descriptor()
+	rollupDescSendBack2 := rollupFields[17].Descriptor()
 	// rollup.DefaultSendBack2 holds the default value on creation for the send_back2 field.
 	rollup.DefaultSendBack2 = rollupDescSendBack2.Default.(int64)
 	routestepFields := schema.RouteStep{}.Fields()

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -137,10 +140,11 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		return nil, err
 	}
 	now := e.clock.Now()
-	code, err := nextCode(ctx, tx, desk, now.In(cal.Location()))
-	if err != nil {
-		return nil, err
-	}
+	// The desk's daily counter is one row every intake at that desk
+	// updates: take its number last, just before commit, so that intakes
+	// at a busy desk hold its lock for a moment rather than the whole
+	// transaction. Until then the dossier carries a provisional code.
+	code := provisionalCode()
 	state := schematype.StateReceived
 	evType := dossierevent.TypeReceive
 	if in.Channel == schematype.ChannelOnline {
@@ -202,6 +206,16 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, fmt.Errorf("workflow: record intake of %s: %w", code, err)
 	}
+	if code, err = nextCode(ctx, tx, desk, now.In(cal.Location())); err != nil {
+		return nil, err
+	}
+	err = tx.Dossier.Update().Where(dossier.ID(d.ID)).
+		Modify(func(u *entsql.UpdateBuilder) { u.Set(dossier.FieldCode, code) }).
+		Exec(SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("workflow: number dossier: %w", err)
+	}
+	d.Code = code
 	d.Edges.Procedure = proc
 	if err := e.publish(sys, tx, d, legs, ev, v, now); err != nil {
 		return nil, err
@@ -259,6 +273,14 @@ func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) tim
 // nextCode hands out {desk code}-{yyMMdd}-{NNNN}. The counter row is
 // incremented with an upsert inside the intake transaction, which locks it
 // until commit: codes are unique across connections and server instances.
+// provisionalCode is a unique placeholder for a dossier's code inside its
+// intake transaction; nothing outside the transaction ever sees it.
+func provisionalCode() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return "~" + hex.EncodeToString(b)
+}
+
 func nextCode(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time) (string, error) {
 	day := now.Format("060102") // now is in the calendar's zone
 	err := tx.DossierCounter.Create().

@@ -42,13 +42,20 @@ func (f *Figures) add(o *Figures, sign int64) {
 
 func (f *Figures) zero() bool { return *f == Figures{} }
 
-// RollupKey is one roll-up row: a day, a view, an agency and a procedure.
+// RollupKey is one roll-up row: a day, a view, an agency, a procedure and
+// a shard.
 type RollupKey struct {
 	Kind        rollup.Kind
 	Day         int // yyyyMMdd in Asia/Ho_Chi_Minh
 	AgencyID    int
 	ProcedureID int
+	Shard       int
 }
+
+// RollupShards spreads each day × agency × procedure over this many rows
+// (by dossier id), so that transitions on different dossiers of one busy
+// agency rarely wait for each other's row lock. Reports sum the shards.
+const RollupShards = 16
 
 // Day is the roll-up day of t: yyyyMMdd in Asia/Ho_Chi_Minh.
 func Day(t time.Time) int {
@@ -61,8 +68,8 @@ func Day(t time.Time) int {
 // with +1, so that only what the transition changed is written.
 type Rollups map[RollupKey]*Figures
 
-func (r Rollups) at(kind rollup.Kind, t time.Time, agencyID, procedureID int) *Figures {
-	k := RollupKey{Kind: kind, Day: Day(t), AgencyID: agencyID, ProcedureID: procedureID}
+func (r Rollups) at(kind rollup.Kind, t time.Time, agencyID, procedureID, shard int) *Figures {
+	k := RollupKey{Kind: kind, Day: Day(t), AgencyID: agencyID, ProcedureID: procedureID, Shard: shard}
 	f := r[k]
 	if f == nil {
 		f = &Figures{}
@@ -78,7 +85,7 @@ func (r Rollups) Add(d *ent.Dossier, legs []*ent.Leg, sign int64) {
 	put := func(kind rollup.Kind, t time.Time, agencyID int, set func(f *Figures)) {
 		*one = Figures{}
 		set(one)
-		r.at(kind, t, agencyID, d.ProcedureID).add(one, sign)
+		r.at(kind, t, agencyID, d.ProcedureID, d.ID%RollupShards).add(one, sign)
 	}
 	const dk, lk = rollup.KindDOSSIER, rollup.KindLEG
 	lead := 0 // dossiers from before lead agencies were recorded
@@ -190,7 +197,7 @@ var rollupColumns = []string{
 func (r Rollups) Write(ctx context.Context, tx *ent.Tx) error {
 	keys := slices.SortedFunc(maps.Keys(r), func(a, b RollupKey) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Day, b.Day),
-			cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID))
+			cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID), cmp.Compare(a.Shard, b.Shard))
 	})
 	keys = slices.DeleteFunc(keys, func(k RollupKey) bool { return r[k].zero() })
 	for chunk := range slices.Chunk(keys, 500) {
@@ -198,7 +205,7 @@ func (r Rollups) Write(ctx context.Context, tx *ent.Tx) error {
 		for i, k := range chunk {
 			f := r[k]
 			creates[i] = tx.Rollup.Create().
-				SetKind(k.Kind).SetDay(k.Day).SetAgencyID(k.AgencyID).SetProcedureID(k.ProcedureID).
+				SetKind(k.Kind).SetDay(k.Day).SetAgencyID(k.AgencyID).SetProcedureID(k.ProcedureID).SetShard(k.Shard).
 				SetReceived(f.Received).SetFinished(f.Finished).SetEarly(f.Early).SetOnTime(f.OnTime).
 				SetLate(f.Late).SetCancelled(f.Cancelled).SetMinutes(f.Minutes).SetOpened(f.Opened).
 				SetClosed(f.Closed).SetDue(f.Due).SetSettled(f.Settled).SetSupplement2(f.Supplement2).
@@ -206,7 +213,7 @@ func (r Rollups) Write(ctx context.Context, tx *ent.Tx) error {
 		}
 		err := tx.Rollup.CreateBulk(creates...).
 			OnConflict(
-				entsql.ConflictColumns(rollup.FieldKind, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID),
+				entsql.ConflictColumns(rollup.FieldKind, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID, rollup.FieldShard),
 				entsql.ResolveWith(func(u *entsql.UpdateSet) {
 					for _, c := range rollupColumns {
 						u.Set(c, entsql.Expr(u.Table().C(c)+" + excluded."+c))

@@ -513,6 +513,7 @@ var (
 		{Name: "day", Type: field.TypeInt},
 		{Name: "agency_id", Type: field.TypeInt},
 		{Name: "procedure_id", Type: field.TypeInt},
+		{Name: "shard", Type: field.TypeInt, Default: 0},
 		{Name: "received", Type: field.TypeInt64, Default: 0},
 		{Name: "finished", Type: field.TypeInt64, Default: 0},
 		{Name: "early", Type: field.TypeInt64, Default: 0},
@@ -534,9 +535,9 @@ var (
 		PrimaryKey: []*schema.Column{RollupsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "rollup_kind_day_agency_id_procedure_id",
+				Name:    "rollup_kind_day_agency_id_procedure_id_shard",
 				Unique:  true,
-				Columns: []*schema.Column{RollupsColumns[1], RollupsColumns[2], RollupsColumns[3], RollupsColumns[4]},
+				Columns: []*schema.Column{RollupsColumns[1], RollupsColumns[2], RollupsColumns[3], RollupsColumns[4], RollupsColumns[5]},
 			},
 		},
 	}

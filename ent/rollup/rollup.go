@@ -23,6 +23,8 @@ const (
 	FieldAgencyID = "agency_id"
 	// FieldProcedureID holds the string denoting the procedure_id field in the database.
 	FieldProcedureID = "procedure_id"
+	// FieldShard holds the string denoting the shard field in the database.
+	FieldShard = "shard"
 	// FieldReceived holds the string denoting the received field in the database.
 	FieldReceived = "received"
 	// FieldFinished holds the string denoting the finished field in the database.
@@ -60,6 +62,7 @@ var Columns = []string{
 	FieldDay,
 	FieldAgencyID,
 	FieldProcedureID,
+	FieldShard,
 	FieldReceived,
 	FieldFinished,
 	FieldEarly,
@@ -86,6 +89,8 @@ func ValidColumn(column string) bool {
 }
 
 var (
+	// DefaultShard holds the default value on creation for the "shard" field.
+	DefaultShard int
 	// DefaultReceived holds the default value on creation for the "received" field.
 	DefaultReceived int64
 	// DefaultFinished holds the default value on creation for the "finished" field.
@@ -163,6 +168,11 @@ func ByAgencyID(opts ...sql.OrderTermOption) OrderOption {
 // ByProcedureID orders the results by the procedure_id field.
 func ByProcedureID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldProcedureID, opts...).ToFunc()
+}
+
+// ByShard orders the results by the shard field.
+func ByShard(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShard, opts...).ToFunc()
 }
 
 // ByReceived orders the results by the received field.

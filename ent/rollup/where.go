@@ -68,6 +68,11 @@ func ProcedureID(v int) predicate.Rollup {
 	return predicate.Rollup(sql.FieldEQ(FieldProcedureID, v))
 }
 
+// Shard applies equality check predicate on the "shard" field. It's identical to ShardEQ.
+func Shard(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldEQ(FieldShard, v))
+}
+
 // Received applies equality check predicate on the "received" field. It's identical to ReceivedEQ.
 func Received(v int64) predicate.Rollup {
 	return predicate.Rollup(sql.FieldEQ(FieldReceived, v))
@@ -271,6 +276,46 @@ func ProcedureIDLT(v int) predicate.Rollup {
 // ProcedureIDLTE applies the LTE predicate on the "procedure_id" field.
 func ProcedureIDLTE(v int) predicate.Rollup {
 	return predicate.Rollup(sql.FieldLTE(FieldProcedureID, v))
+}
+
+// ShardEQ applies the EQ predicate on the "shard" field.
+func ShardEQ(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldEQ(FieldShard, v))
+}
+
+// ShardNEQ applies the NEQ predicate on the "shard" field.
+func ShardNEQ(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldNEQ(FieldShard, v))
+}
+
+// ShardIn applies the In predicate on the "shard" field.
+func ShardIn(vs ...int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldIn(FieldShard, vs...))
+}
+
+// ShardNotIn applies the NotIn predicate on the "shard" field.
+func ShardNotIn(vs ...int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldNotIn(FieldShard, vs...))
+}
+
+// ShardGT applies the GT predicate on the "shard" field.
+func ShardGT(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldGT(FieldShard, v))
+}
+
+// ShardGTE applies the GTE predicate on the "shard" field.
+func ShardGTE(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldGTE(FieldShard, v))
+}
+
+// ShardLT applies the LT predicate on the "shard" field.
+func ShardLT(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldLT(FieldShard, v))
+}
+
+// ShardLTE applies the LTE predicate on the "shard" field.
+func ShardLTE(v int) predicate.Rollup {
+	return predicate.Rollup(sql.FieldLTE(FieldShard, v))
 }
 
 // ReceivedEQ applies the EQ predicate on the "received" field.

@@ -29,6 +29,7 @@ func (Rollup) Fields() []ent.Field {
 		field.Int("day").Immutable().Comment("yyyyMMdd in Asia/Ho_Chi_Minh."),
 		field.Int("agency_id").Immutable().Comment("Lead agency (DOSSIER) or the leg's agency (LEG)."),
 		field.Int("procedure_id").Immutable(),
+		field.Int("shard").Default(0).Immutable().Comment("Dossier id modulo RollupShards: concurrent transitions on different dossiers update different rows."),
 		counter("received", "Dossiers received (legs started) on the day."),
 		counter("finished", "Dossiers judged at their result (legs handed on) on the day."),
 		counter("early", "Of finished, judged EARLY."),
@@ -48,7 +49,7 @@ func (Rollup) Fields() []ent.Field {
 // Indexes of the Rollup.
 func (Rollup) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("kind", "day", "agency_id", "procedure_id").Unique(),
+		index.Fields("kind", "day", "agency_id", "procedure_id", "shard").Unique(),
 	}
 }
 
