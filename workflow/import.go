@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -29,10 +30,16 @@ type ImportResult struct {
 	Error   *Error
 }
 
+// importChunk is how many checked dossiers one import transaction writes.
+const importChunk = 50
+
 // Import receives dossiers pushed by the one-stop electronic system or the
-// national portal (INTEGRATION), each in its own transaction and each
-// idempotent by externalCode and source, which every input must carry. One
-// refused input never holds up the others: each gets its own answer.
+// national portal (INTEGRATION), each idempotent by externalCode and
+// source, which every input must carry. One refused input never holds up
+// the others: each gets its own answer. Checked inputs are written 50 to a
+// transaction; should one of them fail in the database (say, the same
+// external code arriving twice at once), that group is written again one
+// dossier per transaction.
 func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportResult, error) {
 	v, err := requireRole(ctx, auth.RoleIntegration)
 	if err != nil {
@@ -42,35 +49,110 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		return nil, badInput("inputs", "at most %d dossiers per import (got %d): split the batch", MaxImport, len(inputs))
 	}
 	out := make([]*ImportResult, len(inputs))
-	for i, in := range inputs {
-		r := &ImportResult{Index: i}
-		out[i] = r
-		if in.ExternalCode == nil || in.Source == nil {
-			r.Status, r.Error = ImportError, badInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
+	seen := &lookups{desks: map[string]*ent.Agency{}, procs: map[string]*ent.Procedure{}}
+	for start := 0; start < len(inputs); start += importChunk {
+		type checked struct {
+			i int
+			p *intake
+		}
+		var todo []checked
+		for i := start; i < min(start+importChunk, len(inputs)); i++ {
+			in := inputs[i]
+			out[i] = &ImportResult{Index: i}
+			if in.ExternalCode == nil || in.Source == nil {
+				out[i].Status, out[i].Error = ImportError, badInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
+				continue
+			}
+			p, existing, err := e.prepare(ctx, v, *in, seen)
+			switch {
+			case err != nil:
+				e.importFailed(ctx, out[i], err)
+			case existing != nil:
+				out[i].Status, out[i].Dossier = ImportExisted, existing
+			default:
+				todo = append(todo, checked{i, p})
+			}
+		}
+		if len(todo) == 0 {
 			continue
 		}
-		d, created, err := e.receive(ctx, v, *in)
-		switch {
-		case err == nil && created:
-			r.Status, r.Dossier = ImportCreated, d
-		case err == nil:
-			r.Status, r.Dossier = ImportExisted, d
-		default:
-			r.Status = ImportError
-			if de, ok := AsError(err); ok {
-				r.Error = de
-				if r.Error.Field != "" {
-					c := *de
-					c.Field = fmt.Sprintf("inputs[%d].%s", i, trimInput(de.Field))
-					r.Error = &c
+		made := make([]*ent.Dossier, len(todo))
+		err := e.inTx(ctx, func(tx *ent.Tx) error {
+			ctx, err := withWebhooks(ctx, tx)
+			if err != nil {
+				return err
+			}
+			rollups := Rollups{}
+			for k, c := range todo {
+				d, err := e.createDossier(ctx, tx, v, c.p.desk, c.p.proc, c.p.in, c.p.hash, rollups)
+				if err != nil {
+					return err
 				}
-			} else {
-				e.log.ErrorContext(ctx, "import", "index", i, "err", err)
-				r.Error = &Error{Code: CodeInternal, Message: "internal error: retry this dossier"}
+				made[k] = d
+			}
+			if err := rollups.Write(SystemContext(ctx), tx); err != nil {
+				return err
+			}
+			// Number them last, each desk's at once, so that its counter
+			// row is locked only for the end of the transaction.
+			byDesk := map[int][]int{}
+			var desks []int
+			for k, c := range todo {
+				if _, ok := byDesk[c.p.desk.ID]; !ok {
+					desks = append(desks, c.p.desk.ID)
+				}
+				byDesk[c.p.desk.ID] = append(byDesk[c.p.desk.ID], k)
+			}
+			slices.Sort(desks) // the same lock order in every transaction
+			for _, id := range desks {
+				ks := byDesk[id]
+				codes, err := nextCodes(ctx, tx, todo[ks[0]].p.desk, e.clock.Now().In(VietnamLocation()), len(ks))
+				if err != nil {
+					return err
+				}
+				for n, k := range ks {
+					if err := e.numberAndPublish(ctx, tx, v, made[k], codes[n]); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		for k, c := range todo {
+			if err == nil {
+				out[c.i].Status, out[c.i].Dossier = ImportCreated, made[k].Unwrap()
+				continue
+			}
+			d, created, err := e.receive(ctx, v, *inputs[c.i])
+			switch {
+			case err != nil:
+				e.importFailed(ctx, out[c.i], err)
+			case created:
+				out[c.i].Status, out[c.i].Dossier = ImportCreated, d
+			default:
+				out[c.i].Status, out[c.i].Dossier = ImportExisted, d
 			}
 		}
 	}
 	return out, nil
+}
+
+// importFailed answers for a refused input with its error, the input at
+// fault named by its position.
+func (e *Engine) importFailed(ctx context.Context, r *ImportResult, err error) {
+	r.Status = ImportError
+	de, ok := AsError(err)
+	if !ok {
+		e.log.ErrorContext(ctx, "import", "index", r.Index, "err", err)
+		r.Error = &Error{Code: CodeInternal, Message: "internal error: retry this dossier"}
+		return
+	}
+	r.Error = de
+	if de.Field != "" {
+		c := *de
+		c.Field = fmt.Sprintf("inputs[%d].%s", r.Index, trimInput(de.Field))
+		r.Error = &c
+	}
 }
 
 func trimInput(field string) string {

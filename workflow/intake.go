@@ -63,59 +63,116 @@ func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, er
 	return d, err
 }
 
-// receive records one dossier and reports whether it is new (false: the
-// same intake was received before).
-func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (*ent.Dossier, bool, error) {
+// lookups remember, for one import call, the desks and current procedure
+// versions already read, so a batch reads each once. A nil *lookups reads
+// every time.
+type lookups struct {
+	desks map[string]*ent.Agency
+	procs map[string]*ent.Procedure
+}
+
+func (l *lookups) desk(code *string, load func() (*ent.Agency, error)) (*ent.Agency, error) {
+	if l == nil || code == nil {
+		return load()
+	}
+	if a, ok := l.desks[*code]; ok {
+		return a, nil
+	}
+	a, err := load()
+	if err == nil {
+		l.desks[*code] = a
+	}
+	return a, err
+}
+
+func (l *lookups) procedure(code string, load func() (*ent.Procedure, error)) (*ent.Procedure, error) {
+	if l == nil {
+		return load()
+	}
+	if p, ok := l.procs[code]; ok {
+		return p, nil
+	}
+	p, err := load()
+	if err == nil {
+		l.procs[code] = p
+	}
+	return p, err
+}
+
+// intake is a checked dossier ready to be written.
+type intake struct {
+	in   ReceiveInput
+	desk *ent.Agency
+	proc *ent.Procedure
+	hash string
+}
+
+// prepare checks an intake before anything is written. It returns the
+// dossier already received for the same external code and content, if any.
+func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, seen *lookups) (*intake, *ent.Dossier, error) {
 	in = normalizeReceive(in)
 	if err := validateApplicant(in.Applicant); err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	if (in.ExternalCode == nil) != (in.Source == nil) {
-		return nil, false, badInput("input.externalCode", "externalCode and source go together")
+		return nil, nil, badInput("input.externalCode", "externalCode and source go together")
 	}
 	sys := SystemContext(ctx)
-	desk, err := e.deskAgency(sys, v, in.DeskAgencyCode)
+	desk, err := seen.desk(in.DeskAgencyCode, func() (*ent.Agency, error) { return e.deskAgency(sys, v, in.DeskAgencyCode) })
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
-	proc, err := e.client.Procedure.Query().
-		Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
-		WithSteps().
-		Only(sys)
+	proc, err := seen.procedure(in.ProcedureCode, func() (*ent.Procedure, error) {
+		return e.client.Procedure.Query().
+			Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
+			WithSteps().
+			Only(sys)
+	})
 	if ent.IsNotFound(err) {
-		return nil, false, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
+		return nil, nil, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("workflow: load procedure: %w", err)
+		return nil, nil, fmt.Errorf("workflow: load procedure: %w", err)
 	}
 	if !slices.Contains(proc.Channels, in.Channel) {
-		return nil, false, badInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
+		return nil, nil, badInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
 	}
 	if err := checkComponents(proc, in.Components); err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	hash := intakeHash(desk.ID, proc.Code, in)
 	if in.ExternalCode != nil {
 		if d, err := e.existingIntake(sys, in, hash); d != nil || err != nil {
-			return d, false, err
+			return nil, d, err
 		}
 	}
+	return &intake{in: in, desk: desk, proc: proc, hash: hash}, nil, nil
+}
+
+// receive records one dossier and reports whether it is new (false: the
+// same intake was received before).
+func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (*ent.Dossier, bool, error) {
+	p, existing, err := e.prepare(ctx, v, in, nil)
+	if err != nil || existing != nil {
+		return existing, false, err
+	}
+	sys := SystemContext(ctx)
 	var created *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
-		created, err = e.createDossier(ctx, tx, v, desk, proc, in, hash)
+		created, err = e.createDossier(ctx, tx, v, p.desk, p.proc, p.in, p.hash, nil)
 		return err
 	})
 	if err != nil {
-		if in.ExternalCode != nil && ent.IsConstraintError(err) {
+		if p.in.ExternalCode != nil && ent.IsConstraintError(err) {
 			// Lost a race with the same intake on another connection.
-			if d, lookupErr := e.existingIntake(sys, in, hash); d != nil || lookupErr != nil {
+			if d, lookupErr := e.existingIntake(sys, p.in, p.hash); d != nil || lookupErr != nil {
 				return d, false, lookupErr
 			}
 		}
 		return nil, false, err
 	}
 	created = created.Unwrap()
-	e.log.InfoContext(ctx, "dossier received", "code", created.Code, "state", created.State, "procedure", proc.Code, "agency", desk.Code)
+	e.log.InfoContext(ctx, "dossier received", "code", created.Code, "state", created.State, "procedure", p.proc.Code, "agency", p.desk.Code)
 	return created, true, nil
 }
 
@@ -134,7 +191,12 @@ func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash strin
 	return d, nil
 }
 
-func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, desk *ent.Agency, proc *ent.Procedure, in ReceiveInput, hash string) (*ent.Dossier, error) {
+// createDossier writes a checked intake: the dossier, its desk leg, its
+// roll-ups and its event, and takes the desk's next daily number and
+// publishes the event. With batch set, it adds the roll-ups to batch and
+// leaves the number and the message to the caller (numberAndPublish), who
+// does both for a whole batch at once, in one lock order.
+func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, desk *ent.Agency, proc *ent.Procedure, in ReceiveInput, hash string, batch Rollups) (*ent.Dossier, error) {
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
 		return nil, err
@@ -181,16 +243,19 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	sys := SystemContext(ctx)
 	var legs []*ent.Leg
 	if state == schematype.StateReceived {
-		if err := openDeskLeg(ctx, tx, cal, d, v, now); err != nil {
+		desk, err := openDeskLeg(ctx, tx, cal, d, v, now)
+		if err != nil {
 			return nil, err
 		}
-		if legs, err = legsOf(sys, tx, d.ID); err != nil {
-			return nil, err
-		}
-		r := Rollups{}
-		r.Add(d, legs, 1)
-		if err := r.Write(sys, tx); err != nil {
-			return nil, err
+		legs = []*ent.Leg{desk}
+		if batch != nil {
+			batch.Add(d, legs, 1)
+		} else {
+			r := Rollups{}
+			r.Add(d, legs, 1)
+			if err := r.Write(sys, tx); err != nil {
+				return nil, err
+			}
 		}
 	}
 	ev, err := tx.DossierEvent.Create().
@@ -206,28 +271,39 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, fmt.Errorf("workflow: record intake of %s: %w", code, err)
 	}
-	if code, err = nextCode(ctx, tx, desk, now.In(cal.Location())); err != nil {
-		return nil, err
-	}
-	err = tx.Dossier.Update().Where(dossier.ID(d.ID)).
-		Modify(func(u *entsql.UpdateBuilder) { u.Set(dossier.FieldCode, code) }).
-		Exec(SystemContext(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("workflow: number dossier: %w", err)
-	}
-	d.Code = code
-	d.Edges.Procedure = proc
-	if err := e.publish(sys, tx, d, legs, ev, v, now); err != nil {
-		return nil, err
+	d.Edges.Procedure, d.Edges.Legs, d.Edges.Events = proc, legs, []*ent.DossierEvent{ev}
+	if batch == nil {
+		codes, err := nextCodes(ctx, tx, desk, now.In(cal.Location()), 1)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.numberAndPublish(ctx, tx, v, d, codes[0]); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
 
+// numberAndPublish gives a dossier written by createDossier its code and
+// writes its intake's outbound message.
+func (e *Engine) numberAndPublish(ctx context.Context, tx *ent.Tx, v *auth.Viewer, d *ent.Dossier, code string) error {
+	sys := SystemContext(ctx)
+	err := tx.Dossier.Update().Where(dossier.ID(d.ID)).
+		Modify(func(u *entsql.UpdateBuilder) { u.Set(dossier.FieldCode, code) }).
+		Exec(sys)
+	if err != nil {
+		return fmt.Errorf("workflow: number dossier: %w", err)
+	}
+	d.Code = code
+	ev := d.Edges.Events[0]
+	return e.publish(sys, tx, d, d.Edges.Legs, ev, v, ev.At)
+}
+
 // openDeskLeg starts the desk's turn: it forwards the dossier the same day
 // or at the opening of the next working day at the latest.
-func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) error {
+func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) (*ent.Leg, error) {
 	due := cal.NextWorkingDayStart(now)
-	err := tx.Leg.Create().
+	l, err := tx.Leg.Create().
 		SetDossierID(d.ID).
 		SetAgencyID(d.DeskAgencyID).
 		SetOfficerID(v.OfficerID).
@@ -235,11 +311,11 @@ func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier,
 		SetStartedAt(now).
 		SetAllottedMinutes(int(cal.Between(now, due))).
 		SetDueAt(due).
-		Exec(ctx)
+		Save(ctx)
 	if err != nil {
-		return fmt.Errorf("workflow: open desk leg of %s: %w", d.Code, err)
+		return nil, fmt.Errorf("workflow: open desk leg of %s: %w", d.Code, err)
 	}
-	return nil
+	return l, nil
 }
 
 // clockStart is when a dossier's clock starts: at receipt, or at the next
@@ -281,25 +357,31 @@ func provisionalCode() string {
 	return "~" + hex.EncodeToString(b)
 }
 
-func nextCode(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time) (string, error) {
+// nextCodes takes the desk's next n daily numbers at once and returns
+// their codes in order.
+func nextCodes(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time, n int) ([]string, error) {
 	day := now.Format("060102") // now is in the calendar's zone
 	err := tx.DossierCounter.Create().
 		SetAgencyID(desk.ID).
 		SetDay(day).
-		SetLast(1).
+		SetLast(n).
 		OnConflictColumns(dossiercounter.FieldAgencyID, dossiercounter.FieldDay).
-		AddLast(1).
+		AddLast(n).
 		Exec(ctx)
 	if err != nil {
-		return "", fmt.Errorf("workflow: next dossier number: %w", err)
+		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
 	}
 	c, err := tx.DossierCounter.Query().
 		Where(dossiercounter.AgencyID(desk.ID), dossiercounter.Day(day)).
 		Only(ctx)
 	if err != nil {
-		return "", fmt.Errorf("workflow: read dossier number: %w", err)
+		return nil, fmt.Errorf("workflow: read dossier number: %w", err)
 	}
-	return fmt.Sprintf("%s-%s-%04d", desk.Code, day, c.Last), nil
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("%s-%s-%04d", desk.Code, day, c.Last-n+1+i)
+	}
+	return codes, nil
 }
 
 func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (*ent.Agency, error) {

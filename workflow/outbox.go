@@ -135,9 +135,9 @@ func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	if err != nil {
 		return fmt.Errorf("workflow: outbox: %w", err)
 	}
-	hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(ctx)
+	hooks, err := webhooks(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("workflow: outbox: %w", err)
+		return err
 	}
 	var creates []*ent.WebhookDeliveryCreate
 	for _, h := range hooks {
@@ -170,4 +170,28 @@ func Wants(h *ent.Webhook, typ string, agencies []int) bool {
 		return false
 	}
 	return len(h.AgencyIds) == 0 || slices.ContainsFunc(h.AgencyIds, func(id int) bool { return slices.Contains(agencies, id) })
+}
+
+type hooksKey struct{}
+
+// webhooks are the subscriptions an event may go to, read in tx, or those
+// a batch read once in its transaction (withWebhooks).
+func webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
+	if hooks, ok := ctx.Value(hooksKey{}).([]*ent.Webhook); ok {
+		return hooks, nil
+	}
+	hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("workflow: outbox: %w", err)
+	}
+	return hooks, nil
+}
+
+// withWebhooks reads the subscriptions once for a batch written in tx.
+func withWebhooks(ctx context.Context, tx *ent.Tx) (context.Context, error) {
+	hooks, err := webhooks(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return context.WithValue(ctx, hooksKey{}, hooks), nil
 }

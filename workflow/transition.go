@@ -499,7 +499,8 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 	case EventAccept:
 		a := appointmentFrom(t.cal, t.d.Edges.Procedure, t.now)
 		upd.SetReceivedAt(t.now).SetAppointmentAt(a).SetOriginalAppointmentAt(a)
-		return openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+		_, err := openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+		return err
 	case EventForward:
 		return t.moveLead(upd, t.nextLead(0), "the route has no LEAD step")
 	case EventTransfer:
