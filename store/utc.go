@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -12,7 +13,22 @@ import (
 // system clock's, an appointment computed in Asia/Ho_Chi_Minh, a client's
 // input) would compare wrongly; one offset for all makes text order time
 // order. PostgreSQL's timestamptz needs no help but takes no harm.
-type utcDriver struct{ dialect.Driver }
+//
+// It also queues this process's write transactions. SQLite has one writer;
+// transactions begin IMMEDIATE, and a connection that finds the write lock
+// taken sleeps in SQLite's busy handler for up to 100 ms at a time before
+// it looks again. Waiting on a Go channel instead, each transaction starts
+// the moment the one before it ends: the tail latency under many clients is
+// the queue's, not the sleeps'. Other processes on the same file still wait
+// through the busy timeout.
+type utcDriver struct {
+	dialect.Driver
+	writer chan struct{} // holds a token while a transaction is open
+}
+
+func newUTCDriver(d dialect.Driver) utcDriver {
+	return utcDriver{Driver: d, writer: make(chan struct{}, 1)}
+}
 
 func (d utcDriver) Exec(ctx context.Context, query string, args, v any) error {
 	return d.Driver.Exec(ctx, query, utcArgs(args), v)
@@ -23,20 +39,40 @@ func (d utcDriver) Query(ctx context.Context, query string, args, v any) error {
 }
 
 func (d utcDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	select {
+	case d.writer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	tx, err := d.Driver.Tx(ctx)
 	if err != nil {
+		<-d.writer
 		return nil, err
 	}
-	return utcTx{tx}, nil
+	return &utcTx{Tx: tx, release: func() { <-d.writer }}, nil
 }
 
-type utcTx struct{ dialect.Tx }
+type utcTx struct {
+	dialect.Tx
+	release func()
+	once    sync.Once
+}
 
-func (t utcTx) Exec(ctx context.Context, query string, args, v any) error {
+func (t *utcTx) Commit() error {
+	defer t.once.Do(t.release)
+	return t.Tx.Commit()
+}
+
+func (t *utcTx) Rollback() error {
+	defer t.once.Do(t.release)
+	return t.Tx.Rollback()
+}
+
+func (t *utcTx) Exec(ctx context.Context, query string, args, v any) error {
 	return t.Tx.Exec(ctx, query, utcArgs(args), v)
 }
 
-func (t utcTx) Query(ctx context.Context, query string, args, v any) error {
+func (t *utcTx) Query(ctx context.Context, query string, args, v any) error {
 	return t.Tx.Query(ctx, query, utcArgs(args), v)
 }
 
