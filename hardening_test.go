@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// TestConflictingTransitions: 100 goroutines fire conflicting transitions
+// at 10 dossiers at once. Every accepted transition appears exactly once
+// in its dossier's history, every refused one not at all; each dossier's
+// state is its last event's target and its version the number of events.
+func TestConflictingTransitions(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		desk, spec := e.as("desk.giolinh"), e.as("cv.giolinh")
+		var ids []string
+		for i := range 10 {
+			d := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput(fmt.Sprintf("Đồng thời %d", i))})
+			ids = append(ids, str(d, "receiveDossier", "id"))
+		}
+		muts := []struct{ token, m string }{
+			{desk, mForward}, {desk, mForward}, {spec, mRequest}, {desk, mSupply}, {spec, mReturn},
+			{desk, `mutation($id: ID!) { completeDossier(id: $id) { state } }`}, {desk, mRefuse},
+		}
+		var mu sync.Mutex
+		accepted := map[string]int{}
+		codes := map[string]int{}
+		var wg sync.WaitGroup
+		for g := range 100 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(uint64(g), 8))
+				id := ids[g%len(ids)]
+				for range 3 {
+					m := muts[rng.IntN(len(muts))]
+					r := e.do(m.token, m.m, map[string]any{"id": id})
+					mu.Lock()
+					if len(r.Errors) == 0 {
+						accepted[id]++
+					} else {
+						codes[r.code()]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		for code := range codes {
+			if code != "CONFLICT" && code != "BAD_USER_INPUT" {
+				t.Errorf("refusals by code %v: only CONFLICT (lost race) and BAD_USER_INPUT (illegal now) expected", codes)
+			}
+		}
+		const q = `query($id: ID!) { node(id: $id) { ... on Dossier { state version events(first: 100) { totalCount edges { node { seq toState } } } } } }`
+		total := 0
+		for _, id := range ids {
+			h := get(e.mustDo(desk, q, map[string]any{"id": id}), "node")
+			edges := get(h, "events", "edges").([]any)
+			want := 1 + accepted[id] // the receipt and each accepted transition
+			total += accepted[id]
+			if num(h, "events", "totalCount") != want || num(h, "version") != want {
+				t.Errorf("dossier %s: %d events, version %d; want %d (1 receipt + %d accepted)", id, num(h, "events", "totalCount"), num(h, "version"), want, accepted[id])
+				continue
+			}
+			for i, edge := range edges {
+				if num(edge, "node", "seq") != i+1 {
+					t.Errorf("dossier %s: event %d has seq %d", id, i, num(edge, "node", "seq"))
+				}
+			}
+			if last := str(edges[len(edges)-1], "node", "toState"); last != str(h, "state") {
+				t.Errorf("dossier %s is %s but its last event went to %s", id, str(h, "state"), last)
+			}
+		}
+		if total == 0 || codes["CONFLICT"]+codes["BAD_USER_INPUT"] == 0 {
+			t.Errorf("accepted %d, refused %v: the run did not exercise both outcomes", total, codes)
+		}
+	})
+}
