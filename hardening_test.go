@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"lienthong/graph"
 )
 
 // TestConflictingTransitions: 100 goroutines fire conflicting transitions
@@ -74,6 +76,39 @@ func TestConflictingTransitions(t *testing.T) {
 		}
 		if total == 0 || codes["CONFLICT"]+codes["BAD_USER_INPUT"] == 0 {
 			t.Errorf("accepted %d, refused %v: the run did not exercise both outcomes", total, codes)
+		}
+	})
+}
+
+// TestOperationShapeLimits: a query nested too deep, with too many aliases
+// or too many root fields is refused before anything runs, with a code.
+func TestOperationShapeLimits(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		analyst := e.as("analyst")
+		deep := "id"
+		for range 7 {
+			deep = "legs { dossier { " + deep + " } }"
+		}
+		if r := e.do(analyst, "{ dossiers(first: 1) { edges { node { "+deep+" } } } }", nil); r.code() != "QUERY_TOO_DEEP" {
+			t.Errorf("a 17-level query: %s, want QUERY_TOO_DEEP", r.raw)
+		}
+		ok := "legs { dossier { legs { dossier { id } } } }"
+		if r := e.do(analyst, "{ dossiers(first: 1) { edges { node { "+ok+" } } } }", nil); len(r.Errors) > 0 {
+			t.Errorf("an 8-level query: %s", r.raw)
+		}
+		aliases := ""
+		for i := range graph.MaxAliases + 1 {
+			aliases += fmt.Sprintf(" a%d: code", i)
+		}
+		if r := e.do(analyst, "{ dossiers(first: 1) { edges { node {"+aliases+" } } } }", nil); r.code() != "TOO_MANY_ALIASES" {
+			t.Errorf("31 aliases: %s, want TOO_MANY_ALIASES", r.raw)
+		}
+		roots := ""
+		for i := range 21 {
+			roots += fmt.Sprintf(" n%d: now", i)
+		}
+		if r := e.do(analyst, "{"+roots+" }", nil); r.code() != "TOO_MANY_ROOT_FIELDS" {
+			t.Errorf("21 root fields: %s, want TOO_MANY_ROOT_FIELDS", r.raw)
 		}
 	})
 }

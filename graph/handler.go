@@ -97,6 +97,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
+	srv.AroundOperations(limitShape)
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
 	log := opts.Logger
