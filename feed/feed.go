@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/outboxmessage"
 	"lienthong/workflow"
@@ -129,9 +128,9 @@ func (b *Broker) publish(m *ent.OutboxMessage) {
 // dossier for analysts, administrators and integration clients), of
 // agencyID's dossiers only when given.
 func (b *Broker) DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.DossierEvent, error) {
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	v, err := workflow.Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	all := workflow.ReadsAll(v)
 	if agencyID != nil && !all && *agencyID != v.AgencyID {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/signintech/gopdf"
 
-	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
@@ -26,9 +25,9 @@ const MaxBookRows = 5000
 // records that it was printed. Its own officers read it; analysts and
 // administrators read every agency's.
 func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to time.Time) ([]byte, error) {
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	v, err := workflow.Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	sys := workflow.SystemContext(ctx)
 	a, err := s.client.Agency.Query().Where(agency.Code(agencyCode)).Only(sys)

@@ -27,13 +27,11 @@ import (
 // Form names a printable form.
 type Form = formrecord.Form
 
-// The forms and their URL names.
-var slugs = map[string]Form{
-	"receipt":            formrecord.FormRECEIPT,
-	"supplement-request": formrecord.FormSUPPLEMENT_REQUEST,
-	"refusal":            formrecord.FormREFUSAL,
-	"apology":            formrecord.FormAPOLOGY,
-	"control-slip":       formrecord.FormCONTROL_SLIP,
+// A dossier form's URL name is its enum value in lower case with hyphens
+// (SUPPLEMENT_REQUEST: supplement-request).
+func formOf(slug string) (Form, bool) {
+	f := Form(strings.ToUpper(strings.ReplaceAll(slug, "-", "_")))
+	return f, f != formrecord.FormTRACKING_BOOK && formrecord.FormValidator(f) == nil
 }
 
 // Titles are the forms' names on the desk's screen.
@@ -87,13 +85,7 @@ type Link struct {
 func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
 	out := []*Link{}
 	add := func(f Form) {
-		slug := ""
-		for s, g := range slugs {
-			if g == f {
-				slug = s
-			}
-		}
-		out = append(out, &Link{Form: f, Title: titles[f], URL: "/dossiers/" + url.PathEscape(d.Code) + "/forms/" + slug + ".pdf"})
+		out = append(out, &Link{Form: f, Title: titles[f], URL: "/dossiers/" + url.PathEscape(d.Code) + "/forms/" + strings.ToLower(strings.ReplaceAll(string(f), "_", "-")) + ".pdf"})
 	}
 	if d.ReceivedAt != nil {
 		add(formrecord.FormRECEIPT)
@@ -123,8 +115,8 @@ func notAvailable(f Form, code string) error {
 
 // load reads a dossier as the caller, with all a form may print.
 func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
-	if _, ok := auth.FromContext(ctx); !ok {
-		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	if _, err := workflow.Viewer(ctx); err != nil {
+		return nil, err
 	}
 	d, err := s.client.Dossier.Query().
 		Where(dossier.Code(code)).
@@ -148,7 +140,7 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 // Dossier renders one of a dossier's forms (by its URL name) for the
 // caller and records that it was generated.
 func (s *Service) Dossier(ctx context.Context, code, slug string) ([]byte, error) {
-	f, ok := slugs[slug]
+	f, ok := formOf(slug)
 	if !ok {
 		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("no form %q: one of receipt, supplement-request, refusal, apology, control-slip", slug)}
 	}

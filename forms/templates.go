@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -321,7 +322,7 @@ func (s *Service) controlSlip(d *ent.Dossier, now time.Time) ([]byte, error) {
 	doc.para("Cơ quan chủ trì giải quyết: "+leadName(d), 0)
 	var coord []string
 	for _, l := range d.Edges.Legs {
-		if l.Role == leg.RoleCoordinate && !containsString(coord, l.Edges.Agency.Name) {
+		if l.Role == leg.RoleCoordinate && !slices.Contains(coord, l.Edges.Agency.Name) {
 			coord = append(coord, l.Edges.Agency.Name)
 		}
 	}
@@ -350,13 +351,4 @@ func (s *Service) controlSlip(d *ent.Dossier, now time.Time) ([]byte, error) {
 	doc.para("Kết quả giải quyết là của lượt kết thúc bằng lần giao đó: trước hạn, đúng hạn hoặc quá hạn so với hạn của lượt.", 0)
 	doc.font("", 13)
 	return doc.finish()
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

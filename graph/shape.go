@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -54,7 +55,7 @@ func (s *shape) walk(set ast.SelectionSet, depth int) {
 	for _, sel := range set {
 		switch f := sel.(type) {
 		case *ast.Field:
-			if len(f.Name) > 1 && f.Name[:2] == "__" {
+			if strings.HasPrefix(f.Name, "__") {
 				continue // introspection has its own fixed shape
 			}
 			if f.Alias != "" && f.Alias != f.Name {

@@ -38,7 +38,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		name, csvFile := strings.CutSuffix(req.PathValue("name"), ".csv")
 		x, ok := r.exports()[name]
 		if !ok || !csvFile {
-			exportError(w, log, &workflow.Error{Code: workflow.CodeNotFound, Message: "no export " + name})
+			workflow.WriteError(w, log, &workflow.Error{Code: workflow.CodeNotFound, Message: "no export " + name})
 			return
 		}
 		q := req.URL.Query()
@@ -48,7 +48,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		}
 		header, ok := x.columns[lang]
 		if !ok {
-			exportError(w, log, badInput("lang", "lang is vi or en"))
+			workflow.WriteError(w, log, badInput("lang", "lang is vi or en"))
 			return
 		}
 		var cw *csv.Writer
@@ -68,7 +68,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		err := x.write(req.Context(), q, emit)
 		switch {
 		case err != nil && cw == nil:
-			exportError(w, log, err)
+			workflow.WriteError(w, log, err)
 			return
 		case err != nil:
 			log.WarnContext(req.Context(), "export interrupted", "export", name, "err", err)
@@ -258,10 +258,4 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 		in.AgencyIDs = append(in.AgencyIDs, id)
 	}
 	return in, nil
-}
-
-// exportError answers with the status and the code the GraphQL layer
-// would give.
-func exportError(w http.ResponseWriter, log *slog.Logger, err error) {
-	workflow.WriteError(w, log, err)
 }

@@ -150,9 +150,9 @@ func (r *Reporter) asOf(end time.Time) time.Time {
 // scope checks the caller may read reports and narrows agencyIDs: analysts
 // and administrators read every agency, an agency head their own.
 func scope(ctx context.Context, agencyIDs []int) ([]int, error) {
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	v, err := workflow.Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case v.HasRole(auth.RoleAnalyst, auth.RoleAdmin):

@@ -138,9 +138,9 @@ func (r *Reporter) HeadRatings(ctx context.Context, year int) ([]*HeadRating, er
 // SetParIndex records (or corrects) an agency's PAR score for a year
 // (ANALYST, ADMIN).
 func (r *Reporter) SetParIndex(ctx context.Context, agencyID, year int, score float64) (*ent.ParIndex, error) {
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	v, err := workflow.Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if !v.HasRole(auth.RoleAnalyst, auth.RoleAdmin) {
 		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "PAR scores are entered by analysts and administrators"}

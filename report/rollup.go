@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+
+	"entgo.io/ent/dialect"
 	"strings"
 	"time"
 
@@ -65,7 +67,7 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 	if grouped {
 		group = "\nGROUP BY " + key
 	}
-	pg := r.dialect == "postgres"
+	pg := r.dialect == dialect.Postgres
 
 	q := &query{pg: pg}
 	period := statement{

@@ -32,9 +32,9 @@ const RotationOverlap = 24 * time.Hour
 
 // admin checks the caller is an administrator.
 func admin(ctx context.Context) (*auth.Viewer, error) {
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, &workflow.Error{Code: workflow.CodeUnauthenticated, Message: "authentication required"}
+	v, err := workflow.Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if !v.HasRole(auth.RoleAdmin) {
 		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "webhooks are managed by administrators"}

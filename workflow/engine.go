@@ -147,8 +147,8 @@ func (e *Engine) upsertOfficer(ctx context.Context, subject, name string, agency
 	return o.ID, nil
 }
 
-// viewer returns the caller, or UNAUTHENTICATED.
-func viewer(ctx context.Context) (*auth.Viewer, error) {
+// Viewer is the authenticated caller, or UNAUTHENTICATED.
+func Viewer(ctx context.Context) (*auth.Viewer, error) {
 	v, ok := auth.FromContext(ctx)
 	if !ok {
 		return nil, newError(CodeUnauthenticated, "authentication required")
@@ -158,7 +158,7 @@ func viewer(ctx context.Context) (*auth.Viewer, error) {
 
 // requireRole returns the caller if they hold one of roles, FORBIDDEN otherwise.
 func requireRole(ctx context.Context, roles ...auth.Role) (*auth.Viewer, error) {
-	v, err := viewer(ctx)
+	v, err := Viewer(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func RequireRole(ctx context.Context, roles ...auth.Role) error {
 
 // RequireViewer fails with UNAUTHENTICATED for an anonymous caller.
 func RequireViewer(ctx context.Context) error {
-	_, err := viewer(ctx)
+	_, err := Viewer(ctx)
 	return err
 }
 
@@ -197,7 +197,7 @@ type ViewerRecord struct {
 
 // Viewer returns the caller's records.
 func (e *Engine) Viewer(ctx context.Context) (*ViewerRecord, error) {
-	v, err := viewer(ctx)
+	v, err := Viewer(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -150,15 +151,7 @@ func (e *Engine) importFailed(ctx context.Context, r *ImportResult, err error) {
 	r.Error = de
 	if de.Field != "" {
 		c := *de
-		c.Field = fmt.Sprintf("inputs[%d].%s", r.Index, trimInput(de.Field))
+		c.Field = fmt.Sprintf("inputs[%d].%s", r.Index, strings.TrimPrefix(de.Field, "input."))
 		r.Error = &c
 	}
-}
-
-func trimInput(field string) string {
-	const p = "input."
-	if len(field) > len(p) && field[:len(p)] == p {
-		return field[len(p):]
-	}
-	return field
 }

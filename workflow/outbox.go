@@ -141,7 +141,7 @@ func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	}
 	var creates []*ent.WebhookDeliveryCreate
 	for _, h := range hooks {
-		if !Wants(h, string(ev.Type), concerned) {
+		if !wants(h, string(ev.Type), concerned) {
 			continue
 		}
 		creates = append(creates, tx.WebhookDelivery.Create().
@@ -163,9 +163,9 @@ func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	return nil
 }
 
-// Wants reports whether webhook h subscribes to an event of type typ on a
+// wants reports whether webhook h subscribes to an event of type typ on a
 // dossier concerning agencies.
-func Wants(h *ent.Webhook, typ string, agencies []int) bool {
+func wants(h *ent.Webhook, typ string, agencies []int) bool {
 	if len(h.EventTypes) > 0 && !slices.Contains(h.EventTypes, typ) {
 		return false
 	}

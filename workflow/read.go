@@ -66,7 +66,7 @@ var userEvents = []Event{
 // AvailableActions lists the events the caller may fire on d now, whatever
 // input they will still have to give.
 func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string, error) {
-	v, err := viewer(ctx)
+	v, err := Viewer(ctx)
 	if err != nil {
 		return nil, err
 	}

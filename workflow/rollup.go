@@ -42,6 +42,19 @@ func (f *Figures) add(o *Figures, sign int64) {
 
 func (f *Figures) zero() bool { return *f == Figures{} }
 
+// judged counts one finished dossier or leg under its judgement (dossier
+// and leg judgements share their values).
+func (f *Figures) judged(j string) {
+	switch j {
+	case string(dossier.JudgementEarly):
+		f.Early = 1
+	case string(dossier.JudgementOnTime):
+		f.OnTime = 1
+	case string(dossier.JudgementLate):
+		f.Late = 1
+	}
+}
+
 // RollupKey is one roll-up row: a day, a view, an agency, a procedure and
 // a shard.
 type RollupKey struct {
@@ -114,14 +127,7 @@ func (r Rollups) Add(d *ent.Dossier, legs []*ent.Leg, sign int64) {
 					f.Cancelled = 1
 				} else {
 					f.Finished = 1
-					switch *d.Judgement {
-					case dossier.JudgementEarly:
-						f.Early = 1
-					case dossier.JudgementOnTime:
-						f.OnTime = 1
-					case dossier.JudgementLate:
-						f.Late = 1
-					}
+					f.judged(string(*d.Judgement))
 					if d.ProcessingMinutes != nil {
 						f.Minutes = int64(*d.ProcessingMinutes)
 					}
@@ -161,14 +167,7 @@ func (r Rollups) Add(d *ent.Dossier, legs []*ent.Leg, sign int64) {
 		}
 		put(lk, *l.FinishedAt, l.AgencyID, func(f *Figures) {
 			f.Finished, f.Closed = 1, 1
-			switch l.Judgement {
-			case leg.JudgementEarly:
-				f.Early = 1
-			case leg.JudgementOnTime:
-				f.OnTime = 1
-			case leg.JudgementLate:
-				f.Late = 1
-			}
+			f.judged(string(l.Judgement))
 			if l.WorkedMinutes != nil {
 				f.Minutes = int64(*l.WorkedMinutes)
 			}

@@ -43,9 +43,9 @@ func DossierScope(ctx context.Context) (predicate.Dossier, error) {
 	if isSystem(ctx) {
 		return nil, nil
 	}
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, newError(CodeUnauthenticated, "authentication required")
+	v, err := Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if ReadsAll(v) {
 		return nil, nil
@@ -76,9 +76,9 @@ func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) s
 	if isSystem(ctx) {
 		return nil, nil
 	}
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, newError(CodeUnauthenticated, "authentication required")
+	v, err := Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if ReadsAll(v) {
 		return nil, nil
@@ -131,9 +131,9 @@ func delegationScope(ctx context.Context) (predicate.Delegation, error) {
 	if isSystem(ctx) {
 		return nil, nil
 	}
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, newError(CodeUnauthenticated, "authentication required")
+	v, err := Viewer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if v.HasRole(auth.RoleAdmin) {
 		return nil, nil

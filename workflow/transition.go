@@ -62,7 +62,7 @@ type transition struct {
 // open legs, append the event. The loser of a race gets CONFLICT and
 // nothing of it is written.
 func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dossier, error) {
-	v, err := viewer(ctx)
+	v, err := Viewer(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,7 +164,7 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "\n%s — %d clients, %s, on %s (%d cores)\n", kind, clients, duration, host, numCPU())
+	fmt.Fprintf(&b, "\n%s — %d clients, %s, on %s (%d cores)\n", kind, clients, duration, host, runtime.NumCPU())
 	fmt.Fprintf(&b, "baseline (%s): %.0f TPS\n", baselineName(kind), baseline)
 	n := st.transitions.Load()
 	tps := float64(n) / elapsed.Seconds()
@@ -196,11 +197,6 @@ func baselineName(kind string) string {
 		return "pgbench TPC-B-like, same clients"
 	}
 	return "TPC-B-like database/sql loop with the server's pragmas, same clients"
-}
-
-func numCPU() int {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	return max(1, strings.Count(string(b), "processor\t:"))
 }
 
 // peakRSS reads the process's peak resident set size in kB.
