@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -113,6 +114,72 @@ func TestOperationShapeLimits(t *testing.T) {
 		}
 		if r := e.do(analyst, "{"+roots+" }", nil); r.code() != "TOO_MANY_ROOT_FIELDS" {
 			t.Errorf("21 root fields: %s, want TOO_MANY_ROOT_FIELDS", r.raw)
+		}
+	})
+}
+
+// TestHistoryGuard: the database itself refuses rewriting history, even to
+// a session that bypasses the API: events, outbox messages and form records
+// take no UPDATE, DELETE or TRUNCATE; a finished leg is frozen, an open
+// leg's start, agency and allotment too, and no leg is deleted. What the
+// engine does to an open leg (extend its due time) still works.
+func TestHistoryGuard(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		desk := e.as("desk.giolinh")
+		d := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Lịch sử")})
+		e.mustDo(desk, mForward, map[string]any{"id": str(d, "receiveDossier", "id")})
+		if _, status := e.getPDF(desk, "/dossiers/"+str(d, "receiveDossier", "code")+"/forms/receipt.pdf"); status != 200 {
+			t.Fatalf("receipt: status %d", status)
+		}
+		db := e.app.db.SQL
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := db.QueryRow(q).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		}
+		for _, table := range []string{"dossier_events", "outbox_messages", "form_records", "legs"} {
+			if count("SELECT count(*) FROM "+table) == 0 {
+				t.Fatalf("%s is empty: nothing to guard", table)
+			}
+		}
+		if count("SELECT count(*) FROM legs WHERE finished_at IS NOT NULL") == 0 || count("SELECT count(*) FROM legs WHERE finished_at IS NULL") == 0 {
+			t.Fatal("want both finished and open legs")
+		}
+		refused := []string{
+			"UPDATE dossier_events SET type = 'CANCEL'",
+			"DELETE FROM dossier_events",
+			"UPDATE outbox_messages SET type = 'CANCEL'",
+			"DELETE FROM outbox_messages",
+			"UPDATE form_records SET form = 'RECEIPT'",
+			"DELETE FROM form_records",
+			"UPDATE legs SET judgement = 'EARLY' WHERE finished_at IS NOT NULL",
+			"UPDATE legs SET worked_minutes = 0 WHERE finished_at IS NOT NULL",
+			"UPDATE legs SET started_at = due_at WHERE finished_at IS NULL",
+			"UPDATE legs SET allotted_minutes = allotted_minutes + 480 WHERE finished_at IS NULL",
+			"DELETE FROM legs",
+		}
+		if e.app.db.Dialect == "postgres" {
+			refused = append(refused, "TRUNCATE dossier_events CASCADE", "TRUNCATE legs CASCADE", "TRUNCATE outbox_messages CASCADE", "TRUNCATE form_records")
+		}
+		before := count("SELECT count(*) FROM dossier_events") + count("SELECT count(*) FROM legs") + count("SELECT count(*) FROM outbox_messages")
+		for _, q := range refused {
+			_, err := db.Exec(q)
+			if err == nil {
+				t.Errorf("%s: accepted", q)
+				continue
+			}
+			if !strings.Contains(err.Error(), "history") {
+				t.Errorf("%s: refused for another reason: %v", q, err)
+			}
+		}
+		if after := count("SELECT count(*) FROM dossier_events") + count("SELECT count(*) FROM legs") + count("SELECT count(*) FROM outbox_messages"); after != before {
+			t.Errorf("history rows: %d before, %d after", before, after)
+		}
+		if _, err := db.Exec("UPDATE legs SET due_at = due_at, paused_minutes = paused_minutes + 0 WHERE finished_at IS NULL"); err != nil {
+			t.Errorf("extending an open leg: %v", err)
 		}
 	})
 }

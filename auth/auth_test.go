@@ -1041,3 +1041,73 @@ func TestMiddleware(t *testing.T) {
 		})
 	}
 }
+
+// TestFailureLimit: an address that fails authentication more than the
+// burst is refused with 429 RATE_LIMITED before its token is looked at,
+// even a good one, while other addresses and anonymous requests pass; the
+// websocket path counts against the same address.
+func TestFailureLimit(t *testing.T) {
+	v := newTestVerifier(t, Config{HS256Secret: testSecret, FailureBurst: 3, FailureInterval: time.Hour})
+	good := hs256(t, nil)
+	forged := sign(t, jwt.SigningMethodHS256, otherSecret, "", testClaims(nil))
+	var logs bytes.Buffer
+	h := Middleware(v, nil, slog.New(slog.NewJSONHandler(&logs, nil)))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+	}))
+	send := func(addr, header string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{}`))
+		r.RemoteAddr = addr + ":4711"
+		if header != "" {
+			r.Header.Set("Authorization", header)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	const attacker, other = "198.51.100.7", "198.51.100.8"
+	for i := range 3 {
+		if w := send(attacker, "Bearer "+forged); w.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", i+1, w.Code)
+		}
+	}
+	if w := send(attacker, ""); w.Code != http.StatusOK {
+		t.Errorf("anonymous request from a limited address: status %d, want 200", w.Code)
+	}
+	for _, header := range []string{"Bearer " + forged, "Bearer " + good} {
+		w := send(attacker, header)
+		if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), `"code":"RATE_LIMITED"`) {
+			t.Errorf("after 3 failures: status %d body %s, want 429 RATE_LIMITED", w.Code, w.Body)
+		}
+		if got := w.Header().Get("Retry-After"); got != "3600" {
+			t.Errorf("Retry-After = %q, want 3600", got)
+		}
+	}
+	if !strings.Contains(logs.String(), `"msg":"auth: rate limited"`) {
+		t.Errorf("log %s has no rate-limited entry", logs.String())
+	}
+	if w := send(other, "Bearer "+good); w.Code != http.StatusOK {
+		t.Errorf("good token from another address: status %d, want 200", w.Code)
+	}
+
+	// The websocket's connection_init counts too.
+	ctx := context.WithValue(context.Background(), addrKey{}, other)
+	for range 3 {
+		if _, err := Authenticate(ctx, v, nil, forged); !errors.Is(err, ErrUnauthenticated) {
+			t.Fatalf("forged token: %v", err)
+		}
+	}
+	if _, err := Authenticate(ctx, v, nil, good); !errors.Is(err, ErrRateLimited) {
+		t.Errorf("good token after 3 failures on the websocket path: %v, want ErrRateLimited", err)
+	}
+
+	// A negative burst turns the limit off.
+	off := newTestVerifier(t, Config{HS256Secret: testSecret, FailureBurst: -1})
+	for i := range 50 {
+		if _, err := Authenticate(ctx, off, nil, forged); errors.Is(err, ErrRateLimited) {
+			t.Fatalf("limit off: failure %d rate limited", i+1)
+		}
+	}
+	if _, err := Authenticate(ctx, off, nil, good); err != nil {
+		t.Errorf("limit off: good token: %v", err)
+	}
+}

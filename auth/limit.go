@@ -31,11 +31,32 @@ func NewLimiter(interval time.Duration, burst int) *Limiter {
 	return &Limiter{every: rate.Every(interval), burst: burst, addrs: map[string]*bucket{}}
 }
 
-// Allow reports whether addr may have one more event now.
+// Allow reports whether addr may have one more event now, and counts it.
 func (l *Limiter) Allow(addr string) bool {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.bucket(addr, now).AllowN(now, 1)
+}
+
+// Exhausted reports whether addr has no event left now, without counting
+// one.
+func (l *Limiter) Exhausted(addr string) bool {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.addrs[addr]
+	return ok && b.lim.TokensAt(now) < 1
+}
+
+// Interval is the time in which one more event is allowed.
+func (l *Limiter) Interval() time.Duration {
+	return time.Duration(float64(time.Second) / float64(l.every))
+}
+
+// bucket is addr's bucket, made on first use; idle buckets are forgotten
+// once there are many. l.mu must be held.
+func (l *Limiter) bucket(addr string, now time.Time) *rate.Limiter {
 	if len(l.addrs) > 10_000 {
 		for a, b := range l.addrs {
 			if now.Sub(b.seen) > 10*time.Minute {
@@ -49,7 +70,7 @@ func (l *Limiter) Allow(addr string) bool {
 		l.addrs[addr] = b
 	}
 	b.seen = now
-	return b.lim.AllowN(now, 1)
+	return b.lim
 }
 
 type addrKey struct{}
@@ -64,10 +85,15 @@ func ClientAddr(ctx context.Context) string {
 // WithClientAddr records the client's address in the request's context.
 func WithClientAddr(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), addrKey{}, host)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), addrKey{}, remoteHost(r))))
 	})
+}
+
+// remoteHost is the IP of the request's peer.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

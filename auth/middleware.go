@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -46,8 +48,17 @@ func Middleware(v *Verifier, resolve func(ctx context.Context, c *Claims) (*View
 				return
 			}
 			ctx := r.Context()
+			if ClientAddr(ctx) == "" {
+				ctx = context.WithValue(ctx, addrKey{}, remoteHost(r))
+			}
 			viewer, err := authenticate(ctx, r, v, resolve)
 			switch {
+			case errors.Is(err, ErrRateLimited):
+				logger.LogAttrs(ctx, slog.LevelWarn, "auth: rate limited",
+					slog.String("remote_addr", r.RemoteAddr))
+				w.Header().Set("Retry-After", strconv.Itoa(v.retryAfter()))
+				writeError(w, http.StatusTooManyRequests, err.Error(), "RATE_LIMITED")
+				return
 			case errors.Is(err, ErrUnauthenticated):
 				// The reason is ours (never the token) and names no person.
 				logger.LogAttrs(ctx, slog.LevelWarn, "auth: rejected request",
@@ -71,7 +82,7 @@ func Middleware(v *Verifier, resolve func(ctx context.Context, c *Claims) (*View
 func authenticate(ctx context.Context, r *http.Request, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error)) (*Viewer, error) {
 	token, ok := BearerToken(r)
 	if !ok {
-		return nil, unauthenticated("auth: authorization header is not a bearer token", nil)
+		return nil, v.failed(ctx, unauthenticated("auth: authorization header is not a bearer token", nil))
 	}
 	return Authenticate(ctx, v, resolve, token)
 }
@@ -79,25 +90,47 @@ func authenticate(ctx context.Context, r *http.Request, v *Verifier, resolve fun
 // Authenticate verifies a bearer token (without the "Bearer " prefix) and
 // resolves its viewer, as Middleware does for a request: for a websocket's
 // connection_init payload, say. resolve nil means c.Viewer().
+//
+// Failures count against the client address in ctx (see WithClientAddr);
+// an address over its limit gets ErrRateLimited before its token is
+// verified.
 func Authenticate(ctx context.Context, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error), token string) (*Viewer, error) {
 	if resolve == nil {
 		resolve = func(_ context.Context, c *Claims) (*Viewer, error) { return c.Viewer() }
 	}
+	if v.failures != nil && v.failures.Exhausted(ClientAddr(ctx)) {
+		return nil, ErrRateLimited
+	}
 	if token == "" {
-		return nil, unauthenticated("auth: no token", nil)
+		return nil, v.failed(ctx, unauthenticated("auth: no token", nil))
 	}
 	claims, err := v.VerifyContext(ctx, token)
 	if err != nil {
-		return nil, err
+		return nil, v.failed(ctx, err)
 	}
 	viewer, err := resolve(ctx, claims)
 	if err != nil {
-		return nil, err
+		return nil, v.failed(ctx, err)
 	}
 	if viewer == nil {
 		return nil, errors.New("auth: resolve returned no viewer and no error")
 	}
 	return viewer, nil
+}
+
+// failed counts err against the client address in ctx when it is an
+// authentication failure, and returns it.
+func (v *Verifier) failed(ctx context.Context, err error) error {
+	if v.failures != nil && errors.Is(err, ErrUnauthenticated) {
+		v.failures.Allow(ClientAddr(ctx))
+	}
+	return err
+}
+
+// retryAfter is the number of seconds after which a limited address may
+// try again.
+func (v *Verifier) retryAfter() int {
+	return max(int(math.Ceil(v.failures.Interval().Seconds())), 1)
 }
 
 type gqlError struct {

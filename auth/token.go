@@ -28,6 +28,10 @@ import (
 // HTTP layer and the GraphQL error presenter can match it with errors.Is.
 var ErrUnauthenticated = errors.New("auth: unauthenticated")
 
+// ErrRateLimited is returned, without looking at the token, to a client
+// address that has failed authentication too often lately.
+var ErrRateLimited = errors.New("auth: too many failed authentications from this address; try again later")
+
 // Algorithms a JWKS key may sign with. Each key is bound to exactly one of
 // them by its type (see algForKey), never by the token header alone.
 const (
@@ -51,6 +55,12 @@ const (
 	maxKIDLen = 256
 	// maxJWKSFileLen caps the JWKS file read at start-up.
 	maxJWKSFileLen = 1 << 20
+
+	// A client address may fail authentication 20 times at once, then
+	// once every 3 seconds: enough for a misconfigured client to see its
+	// errors, far too slow to guess anything.
+	defaultFailureBurst    = 20
+	defaultFailureInterval = 3 * time.Second
 
 	jwksHTTPTimeout = 10 * time.Second
 	// jwksUnknownKIDWait bounds how long a request with an unknown kid may
@@ -83,6 +93,12 @@ type Config struct {
 	Leeway time.Duration
 	// Now replaces time.Now, for tests.
 	Now func() time.Time
+	// FailureBurst failed authentications are allowed per client address,
+	// then one per FailureInterval; beyond that the address is refused
+	// with RATE_LIMITED before its token is looked at. 0 means 20 and 3s;
+	// a negative burst turns the limit off.
+	FailureBurst    int
+	FailureInterval time.Duration
 }
 
 // Verifier checks access tokens. It is safe for concurrent use.
@@ -91,6 +107,9 @@ type Verifier struct {
 	keys    jwkset.Storage // nil when no JWKS is configured
 	methods []string       // algorithms the parser accepts at all
 	parser  *jwt.Parser
+	// failures limits failed authentications per client address; nil
+	// when turned off.
+	failures *Limiter
 }
 
 // NewVerifier builds a Verifier from cfg. When cfg.JWKS is a URL it is fetched
@@ -110,6 +129,16 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 		return nil, fmt.Errorf("auth: negative leeway %s", cfg.Leeway)
 	}
 	v := &Verifier{}
+	if cfg.FailureBurst >= 0 {
+		burst, every := cfg.FailureBurst, cfg.FailureInterval
+		if burst == 0 {
+			burst = defaultFailureBurst
+		}
+		if every <= 0 {
+			every = defaultFailureInterval
+		}
+		v.failures = NewLimiter(every, burst)
+	}
 	if len(cfg.HS256Secret) > 0 {
 		v.secret = slices.Clone(cfg.HS256Secret)
 		v.methods = append(v.methods, algHS256)

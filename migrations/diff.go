@@ -4,6 +4,9 @@
 // changed: go run ./migrations/diff.go NAME. It replays the existing
 // migrations on a scratch database (in-memory SQLite; a throw-away
 // PostgreSQL database given by MIGRATE_DEV_URL) and diffs against the schema.
+//
+// go run ./migrations/diff.go hash rewrites each directory's atlas.sum after
+// a migration written by hand (triggers, which the schema cannot express).
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"os"
 	"strings"
 
+	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/sqltool"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
@@ -32,6 +36,14 @@ func main() {
 	}
 	name := os.Args[1]
 	ctx := context.Background()
+	if name == "hash" {
+		for _, d := range []string{"migrations/sqlite", "migrations/postgres"} {
+			if err := rehash(d); err != nil {
+				log.Fatalf("migrations: hash %s: %v", d, err)
+			}
+		}
+		return
+	}
 	pgURL := os.Getenv("MIGRATE_DEV_URL")
 	if pgURL == "" {
 		pgURL = "postgres://postgres@127.0.0.1:5432/lienthong_migrate_dev?sslmode=disable"
@@ -59,6 +71,19 @@ func main() {
 			log.Fatalf("migrations: diff %s: %v", t.dialect, err)
 		}
 	}
+}
+
+// rehash rewrites the atlas.sum of the migration directory at path.
+func rehash(path string) error {
+	dir, err := sqltool.NewGooseDir(path)
+	if err != nil {
+		return err
+	}
+	sum, err := dir.Checksum()
+	if err != nil {
+		return err
+	}
+	return atlasmigrate.WriteSumFile(dir, sum)
 }
 
 // recreatePostgres drops and creates the scratch database named in rawURL.

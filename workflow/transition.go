@@ -54,6 +54,7 @@ type transition struct {
 	legID      *int              // leg the event concerns (reassignment)
 	principals []*ent.Officer    // officers who delegated to the viewer now; nil until loaded
 	event      *ent.DossierEvent // the event recorded
+	writes     []func() error    // leg writes, run once the dossier's update has won (see write)
 }
 
 // Fire applies event to a dossier in one transaction: load the dossier and
@@ -152,6 +153,11 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 	}
 	if n == 0 {
 		return nil, conflict(DetailStaleVersion, "dossier %s was changed by someone else: reload and try again", t.d.Code)
+	}
+	for _, w := range t.writes {
+		if err := w(); err != nil {
+			return nil, err
+		}
 	}
 	ec := t.tx.DossierEvent.Create().
 		SetDossierID(t.d.ID).
@@ -459,9 +465,12 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 	if t.in.Agree != nil && l.Role == leg.RoleCoordinate {
 		u.SetAgree(*t.in.Agree).SetOpinion(t.in.Note)
 	}
-	if err := u.Exec(t.ctx); err != nil {
-		return fmt.Errorf("workflow: close leg: %w", err)
-	}
+	t.write(func() error {
+		if err := u.Exec(t.ctx); err != nil {
+			return fmt.Errorf("workflow: close leg: %w", err)
+		}
+		return nil
+	})
 	return nil
 }
 
@@ -478,19 +487,29 @@ func Judge(cal *Calendar, finished, due time.Time) leg.Judgement {
 }
 
 func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int) error {
-	err := t.tx.Leg.Create().
+	c := t.tx.Leg.Create().
 		SetDossierID(t.d.ID).
 		SetAgencyID(agencyID).
 		SetRole(role).
 		SetPosition(position).
 		SetStartedAt(t.now).
 		SetAllottedMinutes(minutes).
-		SetDueAt(t.cal.Add(t.now, int64(minutes))).
-		Exec(t.ctx)
-	if err != nil {
-		return fmt.Errorf("workflow: open leg: %w", err)
-	}
+		SetDueAt(t.cal.Add(t.now, int64(minutes)))
+	t.write(func() error {
+		if err := c.Exec(t.ctx); err != nil {
+			return fmt.Errorf("workflow: open leg: %w", err)
+		}
+		return nil
+	})
 	return nil
+}
+
+// write queues a write to the dossier's legs. The queue runs once the
+// versioned update of the dossier has won: the dossier's row lock orders
+// concurrent transitions, so a loser touches no leg, even one a winner
+// has just finished (the database refuses to change a finished leg).
+func (t *transition) write(f func() error) {
+	t.writes = append(t.writes, f)
 }
 
 // apply writes the effects of ev: legs, clocks and counters.
@@ -499,8 +518,10 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 	case EventAccept:
 		a := appointmentFrom(t.cal, t.d.Edges.Procedure, t.now)
 		upd.SetReceivedAt(t.now).SetAppointmentAt(a).SetOriginalAppointmentAt(a)
-		_, err := openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
-		return err
+		t.write(func() error {
+			_, err := openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+			return err
+		})
 	case EventForward:
 		return t.moveLead(upd, t.nextLead(0), "the route has no LEAD step")
 	case EventTransfer:
@@ -543,9 +564,13 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 		if l.OfficerID != nil {
 			t.data["fromOfficerID"] = *l.OfficerID
 		}
-		if err := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(t.in.OfficerID).Exec(t.ctx); err != nil {
-			return fmt.Errorf("workflow: assign leg: %w", err)
-		}
+		u := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(t.in.OfficerID)
+		t.write(func() error {
+			if err := u.Exec(t.ctx); err != nil {
+				return fmt.Errorf("workflow: assign leg: %w", err)
+			}
+			return nil
+		})
 	case EventApologize:
 		t.data["newAppointmentAt"] = t.in.NewAppointment.Format(time.RFC3339)
 		t.data["previousAppointmentAt"] = t.d.AppointmentAt.Format(time.RFC3339)
@@ -672,9 +697,13 @@ func (t *transition) resume(upd *ent.DossierUpdate) error {
 		if restart {
 			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
 		}
-		if err := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused)).Exec(t.ctx); err != nil {
-			return fmt.Errorf("workflow: extend leg: %w", err)
-		}
+		u := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused))
+		t.write(func() error {
+			if err := u.Exec(t.ctx); err != nil {
+				return fmt.Errorf("workflow: extend leg: %w", err)
+			}
+			return nil
+		})
 	}
 	return nil
 }
