@@ -144,7 +144,7 @@ func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
 	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
 	a.forms = forms.New(counted, forms.Config{Clock: clock, TrackingURL: testTrackingURL})
 	a.feed = feed.New(counted, 20*time.Millisecond, slog.New(slog.DiscardHandler))
-	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler)})
+	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler), Keys: mustKeys(testWebhookKey)})
 	if seed != nil {
 		if err := demo.Seed(ctx, counted, *seed); err != nil {
 			t.Fatalf("seed: %v", err)
@@ -155,6 +155,17 @@ func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
 		t.Fatal(err)
 	}
 	return &env{t: t, app: a, clock: clock, handler: a.routes(verifier), queries: &queries, verifier: verifier}
+}
+
+// testWebhookKey encrypts webhook secrets in every test environment.
+const testWebhookKey = "dGVzdC13ZWJob29rLWtleS0zMi1ieXRlcy1sb25nISE="
+
+func mustKeys(list string) *webhook.Keys {
+	k, err := webhook.ParseKeys(list)
+	if err != nil {
+		panic(err)
+	}
+	return k
 }
 
 // countingDriver counts the statements sent to the database.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
+	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/feed"
 	"lienthong/webhook"
@@ -212,7 +214,7 @@ func TestWebhooks(t *testing.T) {
 		time.Sleep(webhookTimeout / 3)
 		crash()
 		<-done
-		restarted := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}})
+		restarted := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Keys: mustKeys(testWebhookKey)})
 		drain(t, e, restarted, 0, 1)
 		if len(rcv.got["/all "+code]) != 6 {
 			t.Errorf("delivered while another instance held the lease: %v", rcv.got["/all "+code])
@@ -474,6 +476,118 @@ func TestDossierEventsSubscription(t *testing.T) {
 		}
 		if _, err := dialGraphQL(t, srvB.URL, desk, "https://evil.example"); err == nil {
 			t.Error("a foreign origin was accepted")
+		}
+	})
+}
+
+// TestWebhookSecretsAtRest: with WEBHOOK_KEYS set, the database holds no
+// webhook secret in clear. Reseal encrypts secrets stored before a key was
+// set and moves them to a new first key; a dispatcher holding only the new
+// key then signs with the current and the previous secret.
+func TestWebhookSecretsAtRest(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		const newKey = "bmV3LXdlYmhvb2sta2V5LTMyLWJ5dGVzLWxvbmchISE="
+		db := e.app.db.SQL
+		var srvURL string
+		stored := func(path string) (secret, previous string) {
+			t.Helper()
+			var prev sql.NullString
+			if err := db.QueryRow("SELECT secret, previous_secret FROM webhooks WHERE url = '"+srvURL+path+"'").Scan(&secret, &prev); err != nil {
+				t.Fatal(err)
+			}
+			return secret, prev.String
+		}
+		var mu sync.Mutex
+		var got []*http.Request
+		var bodies [][]byte
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			got, bodies = append(got, r), append(bodies, body)
+			mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		t.Cleanup(srv.Close)
+		srvURL = srv.URL
+
+		// Through the API: sealed.
+		admin := e.as("admin")
+		made := e.mustDo(admin, `mutation($url: String!) { createWebhook(url: $url) { secret } }`, map[string]any{"url": srv.URL + "/sealed"})
+		secret := str(made, "createWebhook", "secret")
+		if s, _ := stored("/sealed"); !strings.HasPrefix(s, "sealed1.") || strings.Contains(s, strings.TrimPrefix(secret, "whsec_")) {
+			t.Errorf("stored secret %q: want it sealed", s)
+		}
+
+		// Made before any key was set: in clear, until Reseal.
+		ctx := auth.NewContext(t.Context(), &auth.Viewer{Subject: "admin", Roles: []auth.Role{auth.RoleAdmin}})
+		clear := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true})
+		h, err := clear.Create(ctx, webhook.CreateInput{URL: srv.URL + "/old"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := stored("/old"); s != h.Secret {
+			t.Fatalf("without keys: stored %q, want the secret in clear", s)
+		}
+		old := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Keys: mustKeys(testWebhookKey)})
+		if n, err := old.Reseal(ctx); err != nil || n != 1 {
+			t.Fatalf("Reseal with the first key = %d, %v; want the one clear secret", n, err)
+		}
+		first, _ := stored("/old")
+		if !strings.HasPrefix(first, "sealed1.") {
+			t.Fatalf("after Reseal: stored %q", first)
+		}
+		rotated, err := old.RotateSecret(ctx, h.Webhook.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// A new key put first: Reseal moves both secrets of both webhooks to it.
+		both := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Keys: mustKeys(newKey + "," + testWebhookKey)})
+		if n, err := both.Reseal(ctx); err != nil || n != 2 {
+			t.Fatalf("Reseal with a new first key = %d, %v; want 2", n, err)
+		}
+		if n, err := both.Reseal(ctx); err != nil || n != 0 {
+			t.Fatalf("second Reseal = %d, %v; want nothing to do", n, err)
+		}
+		s, prev := stored("/old")
+		prefix := strings.SplitN(s, ".", 3)[1]
+		if !strings.HasPrefix(prev, "sealed1."+prefix+".") || strings.HasPrefix(first, "sealed1."+prefix+".") {
+			t.Fatalf("after the new key: secret %q, previous %q, first sealing %q", s, prev, first)
+		}
+
+		// Only the new key left: deliveries are signed with both secrets.
+		e.mustDo(e.as("desk.giolinh"), receiveMutation, map[string]any{"in": birthInput("Khoá mới")})
+		fresh := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Keys: mustKeys(newKey), Client: &http.Client{Timeout: webhookTimeout}})
+		drain(t, e, fresh, 0, 1)
+		mu.Lock()
+		defer mu.Unlock()
+		var paths []string
+		for i, r := range got {
+			paths = append(paths, r.URL.Path)
+			if r.URL.Path != "/old" {
+				continue
+			}
+			for _, sec := range []string{h.Secret, rotated.Secret} {
+				wh, err := standardwebhooks.NewWebhook(sec)
+				if err != nil || wh.Verify(bodies[i], r.Header) != nil {
+					t.Errorf("delivery to /old does not verify with %s…: %v", sec[:10], err)
+				}
+			}
+		}
+		slices.Sort(paths)
+		if !slices.Equal(paths, []string{"/old", "/sealed"}) {
+			t.Errorf("deliveries to %v, want /old and /sealed", paths)
+		}
+
+		// A dispatcher without the key cannot sign: the delivery fails and
+		// is retried rather than sent unsigned.
+		e.mustDo(e.as("desk.giolinh"), receiveMutation, map[string]any{"in": birthInput("Không khoá")})
+		before := len(got)
+		mu.Unlock()
+		_, _ = clear.DispatchOnce(t.Context())
+		mu.Lock()
+		if len(got) != before {
+			t.Errorf("a dispatcher without the key sent %d deliveries", len(got)-before)
 		}
 	})
 }

@@ -50,6 +50,8 @@ type config struct {
 	// TrackingURL is the public tracking address printed as a QR code on
 	// the receipt and the apology.
 	TrackingURL string
+	// WebhookKeys encrypt webhook secrets at rest (see webhook.ParseKeys).
+	WebhookKeys string
 }
 
 func loadConfig() config {
@@ -63,6 +65,7 @@ func loadConfig() config {
 		Dev:         os.Getenv("LIENTHONG_DEV") == "1",
 		SweepEvery:  durationEnv("SWEEP_INTERVAL", time.Minute),
 		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
+		WebhookKeys: os.Getenv("WEBHOOK_KEYS"),
 	}
 	c.TrackingURL = getenv("TRACKING_BASE_URL", "http://"+c.ListenAddr+"/tra-cuu")
 	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {
@@ -173,7 +176,12 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock, OnSweep: newSweepMetrics(reg)})
-	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll})
+	keys, err := webhook.ParseKeys(cfg.WebhookKeys)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("WEBHOOK_KEYS: %w", err)
+	}
+	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll, Keys: keys})
 	live := feed.New(db.Client, 250*time.Millisecond, nil)
 	printer := forms.New(db.Client, forms.Config{Clock: clock, TrackingURL: cfg.TrackingURL})
 	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks, feed: live, forms: printer}, nil
@@ -206,6 +214,16 @@ func serve(ctx context.Context, cfg config) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+	}
+	n, err := a.hooks.Reseal(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case n > 0:
+		slog.Info("webhook secrets resealed", "count", n)
+	case cfg.WebhookKeys == "" && !cfg.Dev:
+		slog.Warn("WEBHOOK_KEYS is not set: webhook secrets are stored in clear")
 	}
 	if cfg.SweepEvery > 0 {
 		go a.engine.RunSweeper(ctx, cfg.SweepEvery)

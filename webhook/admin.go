@@ -99,7 +99,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	secret := newSecret()
 	create := s.client.Webhook.Create().
 		SetURL(in.URL).
-		SetSecret(secret).
+		SetSecret(s.cfg.Keys.seal(secret)).
 		SetEventTypes(in.EventTypes).
 		SetAgencyIds(in.AgencyIDs)
 	if v.OfficerID != 0 {
@@ -151,7 +151,7 @@ func (s *Service) RotateSecret(ctx context.Context, id int) (*Secret, error) {
 	}
 	secret := newSecret()
 	h, err = h.Update().
-		SetSecret(secret).
+		SetSecret(s.cfg.Keys.seal(secret)).
 		SetPreviousSecret(h.Secret).
 		SetPreviousSecretUntil(s.cfg.Clock.Now().Add(RotationOverlap)).
 		Save(ctx)
@@ -159,6 +159,43 @@ func (s *Service) RotateSecret(ctx context.Context, id int) (*Secret, error) {
 		return nil, fmt.Errorf("webhook: rotate: %w", err)
 	}
 	return &Secret{Webhook: h, Secret: secret}, nil
+}
+
+// Reseal stores every webhook secret as the first of the configured keys
+// would: encrypted with it, or in clear when no key is configured. Run at
+// start-up, it encrypts secrets stored before WEBHOOK_KEYS was set and
+// moves them to a new first key; the old key can then be dropped. Several
+// instances may run it at once: each writes a valid sealing of the same
+// secret. It returns how many webhooks it rewrote.
+func (s *Service) Reseal(ctx context.Context) (int, error) {
+	ctx = workflow.SystemContext(ctx)
+	hooks, err := s.client.Webhook.Query().All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("webhook: reseal: %w", err)
+	}
+	n := 0
+	for _, h := range hooks {
+		if s.cfg.Keys.current(h.Secret) && (h.PreviousSecret == "" || s.cfg.Keys.current(h.PreviousSecret)) {
+			continue
+		}
+		secret, err := s.cfg.Keys.open(h.Secret)
+		if err != nil {
+			return n, fmt.Errorf("webhook %d: %w", h.ID, err)
+		}
+		u := s.client.Webhook.UpdateOne(h).SetSecret(s.cfg.Keys.seal(secret))
+		if h.PreviousSecret != "" {
+			prev, err := s.cfg.Keys.open(h.PreviousSecret)
+			if err != nil {
+				return n, fmt.Errorf("webhook %d: previous secret: %w", h.ID, err)
+			}
+			u.SetPreviousSecret(s.cfg.Keys.seal(prev))
+		}
+		if err := u.Exec(ctx); err != nil {
+			return n, fmt.Errorf("webhook %d: reseal: %w", h.ID, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // SetPaused pauses or resumes a webhook. A paused webhook keeps its

@@ -35,6 +35,7 @@ type Config struct {
 	Logger    *slog.Logger
 	Registry  prometheus.Registerer // where the metrics go; none when nil
 	Instance  string                // names this dispatcher in leases and logs
+	Keys      *Keys                 // encrypt secrets at rest; nil stores them in clear
 }
 
 // Service manages webhooks and dispatches their deliveries.
@@ -286,7 +287,11 @@ func (s *Service) signature(h *ent.Webhook, id string, ts time.Time, body []byte
 		secrets = append(secrets, h.PreviousSecret)
 	}
 	var sigs []string
-	for _, secret := range secrets {
+	for _, stored := range secrets {
+		secret, err := s.cfg.Keys.open(stored)
+		if err != nil {
+			return "", fmt.Errorf("webhook %d: secret: %w", h.ID, err)
+		}
 		wh, err := standardwebhooks.NewWebhook(secret)
 		if err != nil {
 			return "", fmt.Errorf("webhook %d: secret: %w", h.ID, err)
