@@ -27,6 +27,8 @@ test:
 	go test -count=1 -timeout 10m $(GO_PKGS)
 	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=5s -parallel=1 ./workflow
 	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=5s -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzParseCode -fuzztime=5s -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzTransitionInputs -fuzztime=10s -parallel=1 .
 
 ## generate: regenerate ent (entc) then gqlgen, from the module root
 generate:

@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 // PostgreSQL when TEST_DATABASE_URL is set), the real HTTP handler and a
 // test clock.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	app      *app
 	clock    *workflow.TestClock
 	handler  http.Handler
@@ -125,7 +125,7 @@ func newEnv(t *testing.T, dbURL string, seed bool) *env {
 	return newEnvWith(t, dbURL, nil)
 }
 
-func newEnvWith(t *testing.T, dbURL string, seed *demo.Options) *env {
+func newEnvWith(t testing.TB, dbURL string, seed *demo.Options) *env {
 	t.Helper()
 	ctx := context.Background()
 	var queries atomic.Int64

@@ -75,7 +75,7 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 			at := cal.Add(start, off)
 			day := at.In(cal.Location()).Format("060102")
 			counters[[2]any{desk.ID, day}]++
-			code := fmt.Sprintf("%s-%s-%04d", desk.Code, day, counters[[2]any{desk.ID, day}])
+			code := workflow.DossierCode{Agency: desk.Code, Day: workflow.DateOf(at.In(cal.Location())), Seq: counters[[2]any{desk.ID, day}]}.String()
 			plans = append(plans, plan(s.client, rng, cal, p, sp, desk.ID, code, at, now))
 		}
 		if err := s.writeBulk(sys, plans); err != nil {

@@ -118,6 +118,9 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 	if _, err := workflow.Viewer(ctx); err != nil {
 		return nil, err
 	}
+	if _, err := workflow.ParseCode(code); err != nil {
+		return nil, err
+	}
 	d, err := s.client.Dossier.Query().
 		Where(dossier.Code(code)).
 		WithProcedure().

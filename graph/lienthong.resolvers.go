@@ -80,6 +80,9 @@ func (r *queryResolver) ProcedureByCode(ctx context.Context, code string) (*ent.
 
 // DossierByCode is the resolver for the dossierByCode field.
 func (r *queryResolver) DossierByCode(ctx context.Context, code string) (*ent.Dossier, error) {
+	if _, err := workflow.ParseCode(code); err != nil {
+		return nil, err
+	}
 	return nilIfNotFound(r.client.Dossier.Query().Where(dossier.Code(code)).Only(ctx))
 }
 

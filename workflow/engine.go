@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -181,9 +182,13 @@ func RequireViewer(ctx context.Context) error {
 	return err
 }
 
+// truncate cuts s to at most n bytes, on a rune boundary, for messages.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

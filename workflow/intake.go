@@ -379,7 +379,7 @@ func nextCodes(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time,
 	}
 	codes := make([]string, n)
 	for i := range codes {
-		codes[i] = fmt.Sprintf("%s-%s-%04d", desk.Code, day, c.Last-n+1+i)
+		codes[i] = DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: c.Last - n + 1 + i}.String()
 	}
 	return codes, nil
 }

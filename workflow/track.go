@@ -48,7 +48,10 @@ func (e *Engine) Track(ctx context.Context, code, idNumber string) (*Tracking, e
 		return nil, &Error{Code: CodeRateLimited, Message: "too many lookups from this address: wait a minute"}
 	}
 	code, idNumber = strings.TrimSpace(code), strings.TrimSpace(idNumber)
-	if len(code) > 64 || len(idNumber) > 32 {
+	if _, err := ParseCode(code); err != nil {
+		return nil, err // says nothing of any dossier
+	}
+	if len(idNumber) > 32 {
 		return nil, nil
 	}
 	sys := SystemContext(ctx)
