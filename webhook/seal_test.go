@@ -8,8 +8,8 @@ import (
 func TestKeys(t *testing.T) {
 	const a, b = "dGVzdC13ZWJob29rLWtleS0zMi1ieXRlcy1sb25nISE=", "bmV3LXdlYmhvb2sta2V5LTMyLWJ5dGVzLWxvbmchISE="
 	for list, want := range map[string]string{
-		"not base64!":              "not base64",
-		"c2hvcnQ=":                 "5 bytes, want 32",
+		"not base64!":               "not base64",
+		"c2hvcnQ=":                  "5 bytes, want 32",
 		a + ",dG9vIHNob3J0IGEga2V5": "key 2: 15 bytes",
 	} {
 		if _, err := ParseKeys(list); err == nil || !strings.Contains(err.Error(), want) {
