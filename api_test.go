@@ -37,6 +37,12 @@ const testSecret = "test-secret-0123456789-abcdefghijklmnop"
 var testNow = time.Date(2026, 11, 16, 9, 0, 0, 0, workflow.VietnamLocation())
 
 func TestMain(m *testing.M) {
+	if args := os.Getenv(childEnv); args != "" {
+		// A server process started by a fault test (see startInstance).
+		os.Args = append(os.Args[:1], strings.Fields(args)...)
+		main()
+		return
+	}
 	flag.Parse()
 	if !testing.Verbose() {
 		if os.Getenv("TEST_LOG") == "" {
