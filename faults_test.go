@@ -15,13 +15,13 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"lienthong/auth"
@@ -219,14 +219,14 @@ func drive(ctx context.Context, e *env, bases []string, workers int, a *acks) *s
 // the last one's target; every state the server acknowledged is in the
 // history at its place; every event has its one outbox message; and the
 // dossier codes of each desk and day run from 0001 without a gap.
-func checkHistory(t *testing.T, db *sql.DB, dbURL string, a *acks) {
+func checkHistory(t *testing.T, e *env, a *acks) {
 	t.Helper()
 	// One snapshot: sweepers may still be recording events.
 	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	if !strings.HasPrefix(dbURL, "postgres") {
+	if e.app.db.Dialect != dialect.Postgres {
 		opts = nil
 	}
-	tx, err := db.BeginTx(t.Context(), opts)
+	tx, err := e.app.db.SQL.BeginTx(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestCrashRecovery(t *testing.T) {
 			if a.n.Load() < 60 {
 				t.Fatalf("only %d transitions acknowledged before the kill; server log:\n%s", a.n.Load(), first.logs())
 			}
-			checkHistory(t, e.app.db.SQL, dbURL, &a)
+			checkHistory(t, e, &a)
 
 			second := startInstance(t, dbURL)
 			before := a.n.Load()
@@ -346,7 +346,7 @@ func TestCrashRecovery(t *testing.T) {
 			if a.n.Load() < before+20 {
 				t.Fatalf("after the restart: %d transitions", a.n.Load()-before)
 			}
-			checkHistory(t, e.app.db.SQL, dbURL, &a)
+			checkHistory(t, e, &a)
 		})
 	}
 }
@@ -459,7 +459,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if a.failed.Load() == 0 {
 		t.Error("no request failed during the outage: was the database really away?")
 	}
-	checkHistory(t, e.app.db.SQL, dbURL, &a)
+	checkHistory(t, e, &a)
 }
 
 // TestTwoInstances: two servers share one PostgreSQL under load, every
@@ -552,7 +552,7 @@ func TestTwoInstances(t *testing.T) {
 	if a.n.Load() < 150 {
 		t.Fatalf("only %d transitions through two instances", a.n.Load())
 	}
-	checkHistory(t, e.app.db.SQL, dbURL, &a)
+	checkHistory(t, e, &a)
 
 	// Every delivery done, each message received.
 	var pending, deliveries int

@@ -317,6 +317,45 @@ func TestImportDossiers(t *testing.T) {
 		if r := e.do(motcua, m, map[string]any{"in": big}); r.code() != "BAD_USER_INPUT" {
 			t.Errorf("501 inputs: %s, want BAD_USER_INPUT", r.raw)
 		}
+
+		// A clean batch of 120 is written 50 at a time, in bulk: two desks,
+		// online submissions (no desk leg yet) among them, a webhook
+		// subscribed. Everything a single intake writes is there.
+		rcv := newReceiver(t)
+		e.mustDo(e.as("admin"), `mutation($url: String!) { createWebhook(url: $url) { secret } }`, map[string]any{"url": rcv.srv.URL + "/all"})
+		clean := make([]map[string]any, 120)
+		for i := range clean {
+			clean[i] = item(fmt.Sprintf("BULK-%03d", i), "1.001193")
+			if i%3 == 0 {
+				clean[i]["deskAgencyCode"] = demo.CommuneB
+			}
+			if i%4 == 0 {
+				clean[i]["channel"] = "ONLINE"
+			}
+		}
+		res = get(e.mustDo(motcua, m, map[string]any{"in": clean}), "importDossiers").([]any)
+		states := map[string]int{}
+		for i, r := range res {
+			if str(r, "status") != "CREATED" {
+				t.Fatalf("clean item %d: %v", i, r)
+			}
+			states[str(r, "dossier", "state")]++
+		}
+		if states["SUBMITTED"] != 30 || states["RECEIVED"] != 90 {
+			t.Errorf("states %v, want 30 SUBMITTED and 90 RECEIVED", states)
+		}
+		var legs, deliveries int
+		if err := e.app.db.SQL.QueryRow(`SELECT count(*) FROM legs l JOIN dossiers d ON d.id = l.dossier_id WHERE d.external_code LIKE 'BULK-%' AND l.role = 'DESK' AND l.agency_id = d.desk_agency_id`).Scan(&legs); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.db.SQL.QueryRow(`SELECT count(*) FROM webhook_deliveries`).Scan(&deliveries); err != nil {
+			t.Fatal(err)
+		}
+		if legs != 90 || deliveries != 120 {
+			t.Errorf("%d desk legs and %d webhook deliveries, want 90 and 120", legs, deliveries)
+		}
+		checkHistory(t, e, &acks{})
+		checkRollups(t, e)
 	})
 }
 

@@ -3,7 +3,6 @@ package workflow
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"lienthong/auth"
@@ -57,6 +56,10 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 			p *intake
 		}
 		var todo []checked
+		chunk := inputs[start:min(start+importChunk, len(inputs))]
+		if err := seen.fetchIntakes(SystemContext(ctx), e.client, chunk); err != nil {
+			return nil, err
+		}
 		for i := start; i < min(start+importChunk, len(inputs)); i++ {
 			in := inputs[i]
 			out[i] = &ImportResult{Index: i}
@@ -77,47 +80,18 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		if len(todo) == 0 {
 			continue
 		}
-		made := make([]*ent.Dossier, len(todo))
+		ps := make([]*intake, len(todo))
+		for k, c := range todo {
+			ps[k] = c.p
+		}
+		var made []*ent.Dossier
 		err := e.inTx(ctx, func(tx *ent.Tx) error {
 			ctx, err := withWebhooks(ctx, tx)
 			if err != nil {
 				return err
 			}
-			rollups := Rollups{}
-			for k, c := range todo {
-				d, err := e.createDossier(ctx, tx, v, c.p.desk, c.p.proc, c.p.in, c.p.hash, rollups)
-				if err != nil {
-					return err
-				}
-				made[k] = d
-			}
-			if err := rollups.Write(SystemContext(ctx), tx); err != nil {
-				return err
-			}
-			// Number them last, each desk's at once, so that its counter
-			// row is locked only for the end of the transaction.
-			byDesk := map[int][]int{}
-			var desks []int
-			for k, c := range todo {
-				if _, ok := byDesk[c.p.desk.ID]; !ok {
-					desks = append(desks, c.p.desk.ID)
-				}
-				byDesk[c.p.desk.ID] = append(byDesk[c.p.desk.ID], k)
-			}
-			slices.Sort(desks) // the same lock order in every transaction
-			for _, id := range desks {
-				ks := byDesk[id]
-				codes, err := nextCodes(ctx, tx, todo[ks[0]].p.desk, e.clock.Now().In(VietnamLocation()), len(ks))
-				if err != nil {
-					return err
-				}
-				for n, k := range ks {
-					if err := e.numberAndPublish(ctx, tx, v, made[k], codes[n]); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+			made, err = e.createDossiers(ctx, tx, v, ps)
+			return err
 		})
 		for k, c := range todo {
 			if err == nil {

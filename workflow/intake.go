@@ -1,12 +1,14 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -22,6 +24,7 @@ import (
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
+	"lienthong/ent/predicate"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
@@ -69,6 +72,35 @@ func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, er
 type lookups struct {
 	desks map[string]*ent.Agency
 	procs map[string]*ent.Procedure
+	// intakes, when not nil, holds every dossier already received under
+	// the external codes of the inputs at hand, by source and code.
+	intakes map[[2]string]*ent.Dossier
+}
+
+// fetchIntakes reads at once the dossiers already received under the
+// external codes of inputs.
+func (l *lookups) fetchIntakes(ctx context.Context, client *ent.Client, inputs []*ReceiveInput) error {
+	var pairs []predicate.Dossier
+	for _, in := range inputs {
+		if in.ExternalCode != nil && in.Source != nil {
+			pairs = append(pairs, dossier.And(dossier.Source(strings.TrimSpace(*in.Source)), dossier.ExternalCode(strings.TrimSpace(*in.ExternalCode))))
+		}
+	}
+	l.intakes = map[[2]string]*ent.Dossier{}
+	if len(pairs) == 0 {
+		return nil
+	}
+	// Each pair is a lookup of the unique (source, external_code) index.
+	ds, err := client.Dossier.Query().Where(dossier.Or(pairs...)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("workflow: look up external codes: %w", err)
+	}
+	for _, d := range ds {
+		if d.Source != nil && d.ExternalCode != nil {
+			l.intakes[[2]string{*d.Source, *d.ExternalCode}] = d
+		}
+	}
+	return nil
 }
 
 func (l *lookups) desk(code *string, load func() (*ent.Agency, error)) (*ent.Agency, error) {
@@ -142,7 +174,15 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 	}
 	hash := intakeHash(desk.ID, proc.Code, in)
 	if in.ExternalCode != nil {
-		if d, err := e.existingIntake(sys, in, hash); d != nil || err != nil {
+		var d *ent.Dossier
+		if seen != nil && seen.intakes != nil {
+			if known := seen.intakes[[2]string{*in.Source, *in.ExternalCode}]; known != nil {
+				d, err = checkIntake(known, in, hash)
+			}
+		} else {
+			d, err = e.existingIntake(sys, in, hash)
+		}
+		if d != nil || err != nil {
 			return nil, d, err
 		}
 	}
@@ -159,7 +199,7 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 	sys := SystemContext(ctx)
 	var created *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
-		created, err = e.createDossier(ctx, tx, v, p.desk, p.proc, p.in, p.hash, nil)
+		created, err = e.createDossier(ctx, tx, v, p)
 		return err
 	})
 	if err != nil {
@@ -185,7 +225,14 @@ func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash strin
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("workflow: look up external code: %w", err)
-	case d.IntakeHash != hash:
+	}
+	return checkIntake(d, in, hash)
+}
+
+// checkIntake answers an intake received before as d: d itself for the
+// same content, CONFLICT for different content.
+func checkIntake(d *ent.Dossier, in ReceiveInput, hash string) (*ent.Dossier, error) {
+	if d.IntakeHash != hash {
 		return nil, conflict(DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", truncate(*in.ExternalCode, 64), truncate(*in.Source, 32), d.Code)
 	}
 	return d, nil
@@ -193,33 +240,149 @@ func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash strin
 
 // createDossier writes a checked intake: the dossier, its desk leg, its
 // roll-ups and its event, and takes the desk's next daily number and
-// publishes the event. With batch set, it adds the roll-ups to batch and
-// leaves the number and the message to the caller (numberAndPublish), who
-// does both for a whole batch at once, in one lock order.
-func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, desk *ent.Agency, proc *ent.Procedure, in ReceiveInput, hash string, batch Rollups) (*ent.Dossier, error) {
+// publishes the event.
+//
+// The desk's daily counter is one row every intake at that desk updates:
+// the number is taken last, just before commit, so that intakes at a busy
+// desk hold its lock for a moment rather than the whole transaction. Until
+// then the dossier carries a provisional code.
+func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, p *intake) (*ent.Dossier, error) {
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := e.clock.Now()
-	// The desk's daily counter is one row every intake at that desk
-	// updates: take its number last, just before commit, so that intakes
-	// at a busy desk hold its lock for a moment rather than the whole
-	// transaction. Until then the dossier carries a provisional code.
-	code := provisionalCode()
+	d, err := newDossier(tx, cal, now, p, provisionalCode()).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: create dossier: %w", err)
+	}
+	var legs []*ent.Leg
+	if d.State == schematype.StateReceived {
+		desk, err := openDeskLeg(ctx, tx, cal, d, v, now)
+		if err != nil {
+			return nil, err
+		}
+		legs = []*ent.Leg{desk}
+		r := Rollups{}
+		r.Add(d, legs, 1)
+		if err := r.Write(SystemContext(ctx), tx); err != nil {
+			return nil, err
+		}
+	}
+	ev, err := intakeEvent(tx, v, p, d, now).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: record intake of %s: %w", d.Code, err)
+	}
+	codes, err := nextCodes(ctx, tx, p.desk, now.In(cal.Location()), 1)
+	if err != nil {
+		return nil, err
+	}
+	sys := SystemContext(ctx)
+	err = tx.Dossier.Update().Where(dossier.ID(d.ID)).
+		Modify(func(u *entsql.UpdateBuilder) { u.Set(dossier.FieldCode, codes[0]) }).
+		Exec(sys)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: number dossier: %w", err)
+	}
+	d.Code = codes[0]
+	d.Edges.Procedure, d.Edges.Legs, d.Edges.Events = p.proc, legs, []*ent.DossierEvent{ev}
+	if err := e.publish(sys, tx, d, legs, ev, v, now); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// createDossiers writes checked intakes as createDossier does, each kind
+// of row in one statement: the desks' numbers first (each desk's at once,
+// in one lock order), then the dossiers, their desk legs, roll-ups,
+// events and outbound messages.
+func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ps []*intake) ([]*ent.Dossier, error) {
+	cal, err := e.calendars.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := e.clock.Now()
+	sys := SystemContext(ctx)
+	byDesk := map[*ent.Agency][]int{}
+	for k, p := range ps {
+		byDesk[p.desk] = append(byDesk[p.desk], k)
+	}
+	desks := slices.SortedFunc(maps.Keys(byDesk), func(a, b *ent.Agency) int { return cmp.Compare(a.ID, b.ID) })
+	codes := make([]string, len(ps))
+	for _, desk := range desks {
+		ks := byDesk[desk]
+		cs, err := nextCodes(sys, tx, desk, now.In(cal.Location()), len(ks))
+		if err != nil {
+			return nil, err
+		}
+		for n, k := range ks {
+			codes[k] = cs[n]
+		}
+	}
+	creates := make([]*ent.DossierCreate, len(ps))
+	for k, p := range ps {
+		creates[k] = newDossier(tx, cal, now, p, codes[k])
+	}
+	ds, err := tx.Dossier.CreateBulk(creates...).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: create dossiers: %w", err)
+	}
+	var legCreates []*ent.LegCreate
+	var received []*ent.Dossier
+	for _, d := range ds {
+		if d.State == schematype.StateReceived {
+			legCreates = append(legCreates, deskLeg(tx, cal, d, v, now))
+			received = append(received, d)
+		}
+	}
+	var legs []*ent.Leg
+	if len(legCreates) > 0 {
+		if legs, err = tx.Leg.CreateBulk(legCreates...).Save(ctx); err != nil {
+			return nil, fmt.Errorf("workflow: open desk legs: %w", err)
+		}
+	}
+	rollups := Rollups{}
+	for k, d := range received {
+		d.Edges.Legs = legs[k : k+1 : k+1]
+		rollups.Add(d, d.Edges.Legs, 1)
+	}
+	if err := rollups.Write(sys, tx); err != nil {
+		return nil, err
+	}
+	evCreates := make([]*ent.DossierEventCreate, len(ps))
+	for k, p := range ps {
+		evCreates[k] = intakeEvent(tx, v, p, ds[k], now)
+	}
+	evs, err := tx.DossierEvent.CreateBulk(evCreates...).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: record intakes: %w", err)
+	}
+	out := make([]published, len(ds))
+	for k, d := range ds {
+		d.Edges.Procedure, d.Edges.Events = ps[k].proc, evs[k:k+1:k+1]
+		out[k] = published{d: d, legs: d.Edges.Legs, ev: evs[k]}
+	}
+	if err := e.publishAll(sys, tx, out, v, now); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// newDossier builds the insert of a checked intake under code.
+func newDossier(tx *ent.Tx, cal *Calendar, now time.Time, p *intake, code string) *ent.DossierCreate {
+	in, proc := p.in, p.proc
 	state := schematype.StateReceived
-	evType := dossierevent.TypeReceive
 	if in.Channel == schematype.ChannelOnline {
-		state, evType = schematype.StateSubmitted, dossierevent.TypeSubmit
+		state = schematype.StateSubmitted
 	}
 	create := tx.Dossier.Create().
 		SetCode(code).
 		SetNillableExternalCode(in.ExternalCode).
 		SetNillableSource(in.Source).
-		SetIntakeHash(hash).
+		SetIntakeHash(p.hash).
 		SetProcedureID(proc.ID).
-		SetDeskAgencyID(desk.ID).
-		SetLeadAgencyID(LeadAgency(proc, desk.ID)).
+		SetDeskAgencyID(p.desk.ID).
+		SetLeadAgencyID(LeadAgency(proc, p.desk.ID)).
 		SetApplicantName(in.Applicant.Name).
 		SetApplicantIDNumber(in.Applicant.IDNumber).
 		SetApplicantPhone(in.Applicant.Phone).
@@ -236,86 +399,46 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		appointment := appointmentFrom(cal, proc, now)
 		create.SetReceivedAt(now).SetAppointmentAt(appointment).SetOriginalAppointmentAt(appointment)
 	}
-	d, err := create.Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: create dossier: %w", err)
+	return create
+}
+
+// intakeEvent builds the first event of dossier d.
+func intakeEvent(tx *ent.Tx, v *auth.Viewer, p *intake, d *ent.Dossier, now time.Time) *ent.DossierEventCreate {
+	typ := dossierevent.TypeReceive
+	if d.State == schematype.StateSubmitted {
+		typ = dossierevent.TypeSubmit
 	}
-	sys := SystemContext(ctx)
-	var legs []*ent.Leg
-	if state == schematype.StateReceived {
-		desk, err := openDeskLeg(ctx, tx, cal, d, v, now)
-		if err != nil {
-			return nil, err
-		}
-		legs = []*ent.Leg{desk}
-		if batch != nil {
-			batch.Add(d, legs, 1)
-		} else {
-			r := Rollups{}
-			r.Add(d, legs, 1)
-			if err := r.Write(sys, tx); err != nil {
-				return nil, err
-			}
-		}
-	}
-	ev, err := tx.DossierEvent.Create().
+	return tx.DossierEvent.Create().
 		SetDossierID(d.ID).
 		SetSeq(1).
-		SetType(evType).
-		SetToState(state).
+		SetType(typ).
+		SetToState(d.State).
 		SetActorID(v.OfficerID).
 		SetAgencyID(v.AgencyID).
 		SetAt(now).
-		SetData(map[string]any{"procedure": proc.Code, "procedureVersion": proc.Version, "channel": string(in.Channel)}).
-		Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: record intake of %s: %w", code, err)
-	}
-	d.Edges.Procedure, d.Edges.Legs, d.Edges.Events = proc, legs, []*ent.DossierEvent{ev}
-	if batch == nil {
-		codes, err := nextCodes(ctx, tx, desk, now.In(cal.Location()), 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := e.numberAndPublish(ctx, tx, v, d, codes[0]); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
-}
-
-// numberAndPublish gives a dossier written by createDossier its code and
-// writes its intake's outbound message.
-func (e *Engine) numberAndPublish(ctx context.Context, tx *ent.Tx, v *auth.Viewer, d *ent.Dossier, code string) error {
-	sys := SystemContext(ctx)
-	err := tx.Dossier.Update().Where(dossier.ID(d.ID)).
-		Modify(func(u *entsql.UpdateBuilder) { u.Set(dossier.FieldCode, code) }).
-		Exec(sys)
-	if err != nil {
-		return fmt.Errorf("workflow: number dossier: %w", err)
-	}
-	d.Code = code
-	ev := d.Edges.Events[0]
-	return e.publish(sys, tx, d, d.Edges.Legs, ev, v, ev.At)
+		SetData(map[string]any{"procedure": p.proc.Code, "procedureVersion": p.proc.Version, "channel": string(p.in.Channel)})
 }
 
 // openDeskLeg starts the desk's turn: it forwards the dossier the same day
 // or at the opening of the next working day at the latest.
 func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) (*ent.Leg, error) {
+	l, err := deskLeg(tx, cal, d, v, now).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: open desk leg of %s: %w", d.Code, err)
+	}
+	return l, nil
+}
+
+func deskLeg(tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) *ent.LegCreate {
 	due := cal.NextWorkingDayStart(now)
-	l, err := tx.Leg.Create().
+	return tx.Leg.Create().
 		SetDossierID(d.ID).
 		SetAgencyID(d.DeskAgencyID).
 		SetOfficerID(v.OfficerID).
 		SetRole(leg.RoleDesk).
 		SetStartedAt(now).
 		SetAllottedMinutes(int(cal.Between(now, due))).
-		SetDueAt(due).
-		Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: open desk leg of %s: %w", d.Code, err)
-	}
-	return l, nil
+		SetDueAt(due)
 }
 
 // clockStart is when a dossier's clock starts: at receipt, or at the next

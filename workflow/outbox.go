@@ -69,7 +69,74 @@ const DeliveryWindow = 24 * time.Hour
 // transition always has its message, and a rolled-back one never does.
 // actor is nil for the system's own events.
 func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs []*ent.Leg, ev *ent.DossierEvent, actor *auth.Viewer, now time.Time) error {
+	return e.publishAll(ctx, tx, []published{{d, legs, ev}}, actor, now)
+}
+
+// published is an event to publish, with its dossier and legs after it.
+type published struct {
+	d    *ent.Dossier
+	legs []*ent.Leg
+	ev   *ent.DossierEvent
+}
+
+// publishAll publishes events by one actor at now: their messages in one
+// statement, then their deliveries in another.
+func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published, actor *auth.Viewer, now time.Time) error {
 	ctx = SystemContext(ctx)
+	creates := make([]*ent.OutboxMessageCreate, len(events))
+	concerns := make([][]int, len(events))
+	for i, p := range events {
+		c, concerned, err := e.message(ctx, tx, p.d, p.legs, p.ev, actor, now)
+		if err != nil {
+			return err
+		}
+		creates[i], concerns[i] = c, concerned
+	}
+	var ms []*ent.OutboxMessage
+	var err error
+	if len(creates) == 1 {
+		var m *ent.OutboxMessage
+		m, err = creates[0].Save(ctx)
+		ms = []*ent.OutboxMessage{m}
+	} else {
+		ms, err = tx.OutboxMessage.CreateBulk(creates...).Save(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("workflow: outbox: %w", err)
+	}
+	hooks, err := webhooks(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var deliveries []*ent.WebhookDeliveryCreate
+	for i, p := range events {
+		for _, h := range hooks {
+			if !wants(h, string(p.ev.Type), concerns[i]) {
+				continue
+			}
+			deliveries = append(deliveries, tx.WebhookDelivery.Create().
+				SetWebhookID(h.ID).
+				SetMessageID(ms[i].ID).
+				SetDossierID(p.d.ID).
+				SetDossierCode(p.d.Code).
+				SetSeq(p.ev.Seq).
+				SetEventType(string(p.ev.Type)).
+				SetNextAttemptAt(now).
+				SetExpiresAt(now.Add(DeliveryWindow)).
+				SetCreatedAt(now))
+		}
+	}
+	if len(deliveries) > 0 {
+		if err := tx.WebhookDelivery.CreateBulk(deliveries...).Exec(ctx); err != nil {
+			return fmt.Errorf("workflow: outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// message builds the outbound message of event ev and returns it with the
+// agencies the dossier concerns.
+func (e *Engine) message(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs []*ent.Leg, ev *ent.DossierEvent, actor *auth.Viewer, now time.Time) (*ent.OutboxMessageCreate, []int, error) {
 	concerned := []int{d.DeskAgencyID}
 	if d.LeadAgencyID != nil {
 		concerned = append(concerned, *d.LeadAgencyID)
@@ -85,7 +152,7 @@ func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	}
 	code, err := e.agencyCodes(ctx, tx, ids)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	proc := ""
 	if d.Edges.Procedure != nil {
@@ -121,46 +188,16 @@ func (e *Engine) publish(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	}
 	body, err := json.Marshal(msg)
 	if err != nil {
-		return fmt.Errorf("workflow: outbox: %w", err)
+		return nil, nil, fmt.Errorf("workflow: outbox: %w", err)
 	}
-	m, err := tx.OutboxMessage.Create().
+	return tx.OutboxMessage.Create().
 		SetEventID(ev.ID).
 		SetDossierID(d.ID).
 		SetSeq(ev.Seq).
 		SetType(string(ev.Type)).
 		SetAgencyIds(concerned).
 		SetPayload(body).
-		SetCreatedAt(now).
-		Save(ctx)
-	if err != nil {
-		return fmt.Errorf("workflow: outbox: %w", err)
-	}
-	hooks, err := webhooks(ctx, tx)
-	if err != nil {
-		return err
-	}
-	var creates []*ent.WebhookDeliveryCreate
-	for _, h := range hooks {
-		if !wants(h, string(ev.Type), concerned) {
-			continue
-		}
-		creates = append(creates, tx.WebhookDelivery.Create().
-			SetWebhookID(h.ID).
-			SetMessageID(m.ID).
-			SetDossierID(d.ID).
-			SetDossierCode(d.Code).
-			SetSeq(ev.Seq).
-			SetEventType(string(ev.Type)).
-			SetNextAttemptAt(now).
-			SetExpiresAt(now.Add(DeliveryWindow)).
-			SetCreatedAt(now))
-	}
-	if len(creates) > 0 {
-		if err := tx.WebhookDelivery.CreateBulk(creates...).Exec(ctx); err != nil {
-			return fmt.Errorf("workflow: outbox: %w", err)
-		}
-	}
-	return nil
+		SetCreatedAt(now), concerned, nil
 }
 
 // wants reports whether webhook h subscribes to an event of type typ on a
