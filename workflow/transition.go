@@ -55,6 +55,7 @@ type transition struct {
 	principals []*ent.Officer    // officers who delegated to the viewer now; nil until loaded
 	event      *ent.DossierEvent // the event recorded
 	writes     []func() error    // leg writes, run once the dossier's update has won (see write)
+	after      []*ent.Leg        // every leg as the writes leave it, by id
 }
 
 // Fire applies event to a dossier in one transaction: load the dossier and
@@ -91,14 +92,16 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 		}
 		open := slices.DeleteFunc(slices.Clone(legs), func(l *ent.Leg) bool { return l.FinishedAt != nil })
 		t := &transition{ctx: ctx, tx: tx, db: tx.Client(), v: v, d: d, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
+		t.after = make([]*ent.Leg, len(legs))
+		for i, l := range legs {
+			c := *l
+			t.after[i] = &c
+		}
 		if out, err = t.fire(e, ev); err != nil {
 			return err
 		}
 		// The reports' roll-ups move with the dossier, in this transaction.
-		after, err := legsOf(sys, tx, d.ID)
-		if err != nil {
-			return err
-		}
+		after := t.after
 		r := Rollups{}
 		r.Add(d, legs, -1)
 		r.Add(out, after, 1)
@@ -462,8 +465,13 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 		SetFinishedAt(t.now).
 		SetJudgement(Judge(t.cal, t.now, l.DueAt)).
 		SetWorkedMinutes(int(worked))
+	a := t.afterLeg(l.ID)
+	now, judgement, minutes := t.now, Judge(t.cal, t.now, l.DueAt), int(worked)
+	a.FinishedAt, a.Judgement, a.WorkedMinutes = &now, judgement, &minutes
 	if t.in.Agree != nil && l.Role == leg.RoleCoordinate {
 		u.SetAgree(*t.in.Agree).SetOpinion(t.in.Note)
+		agree, opinion := *t.in.Agree, t.in.Note
+		a.Agree, a.Opinion = &agree, &opinion
 	}
 	t.write(func() error {
 		if err := u.Exec(t.ctx); err != nil {
@@ -472,6 +480,16 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 		return nil
 	})
 	return nil
+}
+
+// afterLeg is leg id as the transition leaves it.
+func (t *transition) afterLeg(id int) *ent.Leg {
+	for _, l := range t.after {
+		if l.ID == id {
+			return l
+		}
+	}
+	panic(fmt.Sprintf("workflow: leg %d is not the dossier's", id)) // legs come from t.after's own load
 }
 
 // Judge is the judgement of a leg finished at finished against due: LATE
@@ -496,9 +514,11 @@ func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int)
 		SetAllottedMinutes(minutes).
 		SetDueAt(t.cal.Add(t.now, int64(minutes)))
 	t.write(func() error {
-		if err := c.Exec(t.ctx); err != nil {
+		l, err := c.Save(t.ctx)
+		if err != nil {
 			return fmt.Errorf("workflow: open leg: %w", err)
 		}
+		t.after = append(t.after, l)
 		return nil
 	})
 	return nil
@@ -519,7 +539,10 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 		a := appointmentFrom(t.cal, t.d.Edges.Procedure, t.now)
 		upd.SetReceivedAt(t.now).SetAppointmentAt(a).SetOriginalAppointmentAt(a)
 		t.write(func() error {
-			_, err := openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+			l, err := openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+			if err == nil {
+				t.after = append(t.after, l)
+			}
 			return err
 		})
 	case EventForward:
@@ -565,6 +588,8 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 			t.data["fromOfficerID"] = *l.OfficerID
 		}
 		u := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(t.in.OfficerID)
+		officer := t.in.OfficerID
+		t.afterLeg(l.ID).OfficerID = &officer
 		t.write(func() error {
 			if err := u.Exec(t.ctx); err != nil {
 				return fmt.Errorf("workflow: assign leg: %w", err)
@@ -698,6 +723,8 @@ func (t *transition) resume(upd *ent.DossierUpdate) error {
 			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
 		}
 		u := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused))
+		a := t.afterLeg(l.ID)
+		a.DueAt, a.PausedMinutes = due, a.PausedMinutes+int(paused)
 		t.write(func() error {
 			if err := u.Exec(t.ctx); err != nil {
 				return fmt.Errorf("workflow: extend leg: %w", err)
