@@ -215,11 +215,12 @@ func (e *Engine) Viewer(ctx context.Context) (*ViewerRecord, error) {
 
 // procedure returns a procedure version with its route. Versions are
 // immutable (a revision is a new version), so every instance may keep them.
-func (e *Engine) procedure(ctx context.Context, tx *ent.Tx, id int) (*ent.Procedure, error) {
+func (e *Engine) procedure(ctx context.Context, id int) (*ent.Procedure, error) {
 	if p, ok := e.procedures.Load(id); ok {
 		return p.(*ent.Procedure), nil
 	}
-	p, err := tx.Procedure.Query().Where(procedure.ID(id)).WithSteps().Only(SystemContext(ctx))
+	// Procedure versions are immutable: read outside any transaction.
+	p, err := e.client.Procedure.Query().Where(procedure.ID(id)).WithSteps().Only(SystemContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load procedure: %w", err)
 	}

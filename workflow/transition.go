@@ -18,6 +18,7 @@ import (
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	st "lienthong/ent/schema/schematype"
+	"lienthong/ent/webhook"
 )
 
 // CoordinationInput names an agency to consult and its allotted working time.
@@ -40,8 +41,7 @@ type Input struct {
 // transition is one event being fired on one dossier inside a transaction.
 type transition struct {
 	ctx  context.Context
-	tx   *ent.Tx
-	db   *ent.Client // reads: the transaction's client, or the engine's for availableActions
+	db   *ent.Client // reads, outside any transaction
 	v    *auth.Viewer
 	d    *ent.Dossier
 	open []*ent.Leg
@@ -50,19 +50,27 @@ type transition struct {
 	in   Input
 	data map[string]any
 
-	actingFor  *int              // officer the viewer acts for, by delegation or assignment
-	legID      *int              // leg the event concerns (reassignment)
-	principals []*ent.Officer    // officers who delegated to the viewer now; nil until loaded
-	event      *ent.DossierEvent // the event recorded
-	writes     []func() error    // leg writes, run once the dossier's update has won (see write)
-	after      []*ent.Leg        // every leg as the writes leave it, by id
+	actingFor  *int                  // officer the viewer acts for, by delegation or assignment
+	legID      *int                  // leg the event concerns (reassignment)
+	principals []*ent.Officer        // officers who delegated to the viewer now; nil until loaded
+	event      *ent.DossierEvent     // the event recorded
+	writes     []func(*ent.Tx) error // leg writes, run once the dossier's update has won (see queue)
+	legs       []*ent.Leg            // every leg, as read
+	after      []*ent.Leg            // every leg as the writes leave it, by id
+	ev         Event                 // the event, as variant picked it
+	to         st.DossierState       // the state the event leads to
 }
 
-// Fire applies event to a dossier in one transaction: load the dossier and
-// its open legs, check the state machine, role, agency and input, compute
-// the clocks, write the dossier only if its version is unchanged, close and
-// open legs, append the event. The loser of a race gets CONFLICT and
-// nothing of it is written.
+// Fire applies event to a dossier. It reads the dossier and its legs,
+// checks the state machine, role, agency and input and computes the
+// clocks outside any transaction; then, in one transaction, it writes the
+// dossier only if its version is still the one read (every change to a
+// dossier or its legs moves its version), closes and opens legs, appends
+// the event, the roll-ups and the outbound message. The write transaction
+// holds no read of the plan: on SQLite, where writers take turns, a turn
+// is only the writes. A dossier changed in between is read again and the
+// event checked anew (a few times, then CONFLICT); nothing of a lost
+// attempt is written.
 func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dossier, error) {
 	v, err := Viewer(ctx)
 	if err != nil {
@@ -73,55 +81,84 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 	if err != nil {
 		return nil, err
 	}
+	for attempt := 1; ; attempt++ {
+		out, err := e.fireOnce(ctx, v, cal, id, ev, in)
+		var de *Error
+		if attempt < maxStaleAttempts && errors.As(err, &de) && de.Detail == DetailStaleVersion {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		e.log.InfoContext(ctx, "transition", "code", out.Code, "event", string(ev), "state", out.State, "actor", v.Subject)
+		return out, nil
+	}
+}
+
+// maxStaleAttempts bounds how often Fire reads a dossier again that
+// changed while it was planning.
+const maxStaleAttempts = 4
+
+func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
+	d, err := e.client.Dossier.Query().Where(dossier.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, notFound("no dossier with id %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load dossier: %w", err)
+	}
+	if d.Edges.Procedure, err = e.procedure(ctx, d.ProcedureID); err != nil {
+		return nil, err
+	}
+	sys := SystemContext(ctx)
+	legs, err := e.client.Leg.Query().Where(leg.DossierID(d.ID)).Order(ent.Asc(leg.FieldID)).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: load legs: %w", err)
+	}
+	open := slices.DeleteFunc(slices.Clone(legs), func(l *ent.Leg) bool { return l.FinishedAt != nil })
+	t := &transition{ctx: ctx, db: e.client, v: v, d: d, legs: legs, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
+	t.after = make([]*ent.Leg, len(legs))
+	for i, l := range legs {
+		c := *l
+		t.after[i] = &c
+	}
+	plan, err := t.plan(ev)
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: outbox: %w", err)
+	}
 	var out *ent.Dossier
-	err = e.inTx(ctx, func(tx *ent.Tx) error {
-		d, err := tx.Dossier.Query().Where(dossier.ID(id)).Only(ctx)
-		if ent.IsNotFound(err) {
-			return notFound("no dossier with id %d", id)
-		}
-		if err != nil {
-			return fmt.Errorf("workflow: load dossier: %w", err)
-		}
-		if d.Edges.Procedure, err = e.procedure(ctx, tx, d.ProcedureID); err != nil {
-			return err
-		}
-		sys := SystemContext(ctx)
-		legs, err := legsOf(sys, tx, d.ID)
-		if err != nil {
-			return err
-		}
-		open := slices.DeleteFunc(slices.Clone(legs), func(l *ent.Leg) bool { return l.FinishedAt != nil })
-		t := &transition{ctx: ctx, tx: tx, db: tx.Client(), v: v, d: d, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
-		t.after = make([]*ent.Leg, len(legs))
-		for i, l := range legs {
-			c := *l
-			t.after[i] = &c
-		}
-		if out, err = t.fire(e, ev); err != nil {
+	err = e.inTx(context.WithValue(ctx, hooksKey{}, hooks), func(tx *ent.Tx) error {
+		t.after = t.after[:len(legs)] // a retried transaction opens its legs again
+		if out, err = t.write(tx, ev, plan); err != nil {
 			return err
 		}
 		// The reports' roll-ups move with the dossier, in this transaction.
-		after := t.after
 		r := Rollups{}
 		r.Add(d, legs, -1)
-		r.Add(out, after, 1)
+		r.Add(out, t.after, 1)
 		if err := r.Write(sys, tx); err != nil {
 			return err
 		}
 		// So does its outbound message.
 		out.Edges.Procedure = d.Edges.Procedure
-		return e.publish(sys, tx, out, after, t.event, v, t.now)
+		return e.publish(context.WithValue(sys, hooksKey{}, hooks), tx, out, t.after, t.event, v, t.now)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out = out.Unwrap()
-	e.log.InfoContext(ctx, "transition", "code", out.Code, "event", string(ev), "state", out.State, "actor", v.Subject)
-	return out, nil
+	return out.Unwrap(), nil
 }
 
-func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
+// plan checks ev against the state machine and the rules and computes its
+// effects: the dossier's new values (in a mutation never run by itself)
+// and the legs' writes. It writes nothing.
+func (t *transition) plan(ev Event) (*ent.DossierUpdate, error) {
 	ev = t.variant(ev)
+	t.ev = ev
 	var checkErr error
 	machine := fsm.NewFSM(string(t.d.State), transitions, fsm.Callbacks{
 		"before_event": func(_ context.Context, fe *fsm.Event) {
@@ -142,12 +179,22 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 	case err != nil && !errors.As(err, &noTransition):
 		return nil, fmt.Errorf("workflow: %s: %w", ev, err)
 	}
-	to := st.DossierState(machine.Current())
-	upd := t.tx.Dossier.Update().
-		Where(dossier.ID(t.d.ID), dossier.Version(t.d.Version)).
-		SetState(to).
-		SetVersion(t.d.Version + 1)
+	t.to = st.DossierState(machine.Current())
+	upd := t.db.Dossier.Update()
 	if err := t.apply(ev, upd); err != nil {
+		return nil, err
+	}
+	return upd, nil
+}
+
+// write runs a plan in tx: the dossier's versioned update first, so that
+// the loser of a race touches nothing, then the legs and the event.
+func (t *transition) write(tx *ent.Tx, ev Event, plan *ent.DossierUpdate) (*ent.Dossier, error) {
+	upd := tx.Dossier.Update().
+		Where(dossier.ID(t.d.ID), dossier.Version(t.d.Version)).
+		SetState(t.to).
+		SetVersion(t.d.Version + 1)
+	if err := copyMutation(upd.Mutation(), plan.Mutation()); err != nil {
 		return nil, err
 	}
 	n, err := upd.Save(t.ctx)
@@ -158,16 +205,16 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 		return nil, conflict(DetailStaleVersion, "dossier %s was changed by someone else: reload and try again", t.d.Code)
 	}
 	for _, w := range t.writes {
-		if err := w(); err != nil {
+		if err := w(tx); err != nil {
 			return nil, err
 		}
 	}
-	ec := t.tx.DossierEvent.Create().
+	ec := tx.DossierEvent.Create().
 		SetDossierID(t.d.ID).
 		SetSeq(t.d.Version + 1).
-		SetType(recordedType(ev)).
+		SetType(recordedType(t.ev)).
 		SetFromState(t.d.State).
-		SetToState(to).
+		SetToState(t.to).
 		SetActorID(t.v.OfficerID).
 		SetNillableActingForID(t.actingFor).
 		SetAgencyID(t.v.AgencyID).
@@ -182,7 +229,29 @@ func (t *transition) fire(e *Engine, ev Event) (*ent.Dossier, error) {
 		return nil, fmt.Errorf("workflow: record %s on %s: %w", ev, t.d.Code, err)
 	}
 	// Already authorised: read back without the row-level scope.
-	return t.tx.Dossier.Get(SystemContext(t.ctx), t.d.ID)
+	return tx.Dossier.Get(SystemContext(t.ctx), t.d.ID)
+}
+
+// copyMutation sets on dst every field src sets, adds or clears.
+func copyMutation(dst, src *ent.DossierMutation) error {
+	for _, f := range src.Fields() {
+		v, _ := src.Field(f)
+		if err := dst.SetField(f, v); err != nil {
+			return err
+		}
+	}
+	for _, f := range src.AddedFields() {
+		v, _ := src.AddedField(f)
+		if err := dst.AddField(f, v); err != nil {
+			return err
+		}
+	}
+	for _, f := range src.ClearedFields() {
+		if err := dst.ClearField(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // variant picks the concrete event for events whose target depends on data.
@@ -460,20 +529,23 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 		end = *t.d.PausedAt // the leg's clock stopped with the dossier's
 	}
 	worked := max(t.cal.Between(l.StartedAt, end)-int64(l.PausedMinutes), 0)
-	// Update (not UpdateOne): nothing to read back.
-	u := t.tx.Leg.Update().Where(leg.ID(l.ID)).
-		SetFinishedAt(t.now).
-		SetJudgement(Judge(t.cal, t.now, l.DueAt)).
-		SetWorkedMinutes(int(worked))
 	a := t.afterLeg(l.ID)
 	now, judgement, minutes := t.now, Judge(t.cal, t.now, l.DueAt), int(worked)
 	a.FinishedAt, a.Judgement, a.WorkedMinutes = &now, judgement, &minutes
-	if t.in.Agree != nil && l.Role == leg.RoleCoordinate {
-		u.SetAgree(*t.in.Agree).SetOpinion(t.in.Note)
+	answered := t.in.Agree != nil && l.Role == leg.RoleCoordinate
+	if answered {
 		agree, opinion := *t.in.Agree, t.in.Note
 		a.Agree, a.Opinion = &agree, &opinion
 	}
-	t.write(func() error {
+	t.queue(func(tx *ent.Tx) error {
+		// Update (not UpdateOne): nothing to read back.
+		u := tx.Leg.Update().Where(leg.ID(l.ID)).
+			SetFinishedAt(now).
+			SetJudgement(judgement).
+			SetWorkedMinutes(minutes)
+		if answered {
+			u.SetAgree(*a.Agree).SetOpinion(*a.Opinion)
+		}
 		if err := u.Exec(t.ctx); err != nil {
 			return fmt.Errorf("workflow: close leg: %w", err)
 		}
@@ -505,16 +577,17 @@ func Judge(cal *Calendar, finished, due time.Time) leg.Judgement {
 }
 
 func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int) error {
-	c := t.tx.Leg.Create().
-		SetDossierID(t.d.ID).
-		SetAgencyID(agencyID).
-		SetRole(role).
-		SetPosition(position).
-		SetStartedAt(t.now).
-		SetAllottedMinutes(minutes).
-		SetDueAt(t.cal.Add(t.now, int64(minutes)))
-	t.write(func() error {
-		l, err := c.Save(t.ctx)
+	due := t.cal.Add(t.now, int64(minutes))
+	t.queue(func(tx *ent.Tx) error {
+		l, err := tx.Leg.Create().
+			SetDossierID(t.d.ID).
+			SetAgencyID(agencyID).
+			SetRole(role).
+			SetPosition(position).
+			SetStartedAt(t.now).
+			SetAllottedMinutes(minutes).
+			SetDueAt(due).
+			Save(t.ctx)
 		if err != nil {
 			return fmt.Errorf("workflow: open leg: %w", err)
 		}
@@ -524,11 +597,11 @@ func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int)
 	return nil
 }
 
-// write queues a write to the dossier's legs. The queue runs once the
+// queue queues a write to the dossier's legs. The queue runs once the
 // versioned update of the dossier has won: the dossier's row lock orders
 // concurrent transitions, so a loser touches no leg, even one a winner
 // has just finished (the database refuses to change a finished leg).
-func (t *transition) write(f func() error) {
+func (t *transition) queue(f func(tx *ent.Tx) error) {
 	t.writes = append(t.writes, f)
 }
 
@@ -538,8 +611,8 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 	case EventAccept:
 		a := appointmentFrom(t.cal, t.d.Edges.Procedure, t.now)
 		upd.SetReceivedAt(t.now).SetAppointmentAt(a).SetOriginalAppointmentAt(a)
-		t.write(func() error {
-			l, err := openDeskLeg(t.ctx, t.tx, t.cal, t.d, t.v, t.now)
+		t.queue(func(tx *ent.Tx) error {
+			l, err := openDeskLeg(t.ctx, tx, t.cal, t.d, t.v, t.now)
 			if err == nil {
 				t.after = append(t.after, l)
 			}
@@ -587,11 +660,10 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 		if l.OfficerID != nil {
 			t.data["fromOfficerID"] = *l.OfficerID
 		}
-		u := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(t.in.OfficerID)
 		officer := t.in.OfficerID
 		t.afterLeg(l.ID).OfficerID = &officer
-		t.write(func() error {
-			if err := u.Exec(t.ctx); err != nil {
+		t.queue(func(tx *ent.Tx) error {
+			if err := tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(officer).Exec(t.ctx); err != nil {
 				return fmt.Errorf("workflow: assign leg: %w", err)
 			}
 			return nil
@@ -648,7 +720,7 @@ func (t *transition) coordinate() error {
 			if a.AllottedMinutes <= 0 {
 				return badInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
 			}
-			ok, err := t.tx.Agency.Query().Where(agencyActive(a.AgencyID)...).Exist(t.ctx)
+			ok, err := t.db.Agency.Query().Where(agencyActive(a.AgencyID)...).Exist(SystemContext(t.ctx))
 			if err != nil {
 				return fmt.Errorf("workflow: check agency: %w", err)
 			}
@@ -663,10 +735,7 @@ func (t *transition) coordinate() error {
 		t.data["agencyIDs"] = ids
 		return nil
 	}
-	done, err := t.tx.Leg.Query().Where(leg.DossierID(t.d.ID), leg.RoleEQ(leg.RoleCoordinate)).All(t.ctx)
-	if err != nil {
-		return fmt.Errorf("workflow: load coordination legs: %w", err)
-	}
+	done := slices.DeleteFunc(slices.Clone(t.legs), func(l *ent.Leg) bool { return l.Role != leg.RoleCoordinate })
 	var group []*ent.RouteStep
 	for _, s := range t.steps() {
 		if s.Position <= t.d.CurrentPosition {
@@ -722,11 +791,10 @@ func (t *transition) resume(upd *ent.DossierUpdate) error {
 		if restart {
 			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
 		}
-		u := t.tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused))
 		a := t.afterLeg(l.ID)
 		a.DueAt, a.PausedMinutes = due, a.PausedMinutes+int(paused)
-		t.write(func() error {
-			if err := u.Exec(t.ctx); err != nil {
+		t.queue(func(tx *ent.Tx) error {
+			if err := tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused)).Exec(t.ctx); err != nil {
 				return fmt.Errorf("workflow: extend leg: %w", err)
 			}
 			return nil
