@@ -85,12 +85,12 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 			ps[k] = c.p
 		}
 		var made []*ent.Dossier
-		err := e.inTx(ctx, func(tx *ent.Tx) error {
-			ctx, err := withWebhooks(ctx, tx)
-			if err != nil {
-				return err
-			}
-			made, err = e.createDossiers(ctx, tx, v, ps)
+		hooked, err := e.withWebhooks(ctx)
+		if err != nil {
+			return nil, err
+		}
+		err = e.inTx(hooked, func(tx *ent.Tx) (err error) {
+			made, err = e.createDossiers(hooked, tx, v, ps)
 			return err
 		})
 		for k, c := range todo {

@@ -197,9 +197,13 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 		return existing, false, err
 	}
 	sys := SystemContext(ctx)
+	hooked, err := e.withWebhooks(ctx)
+	if err != nil {
+		return nil, false, err
+	}
 	var created *ent.Dossier
-	err = e.inTx(ctx, func(tx *ent.Tx) error {
-		created, err = e.createDossier(ctx, tx, v, p)
+	err = e.inTx(hooked, func(tx *ent.Tx) error {
+		created, err = e.createDossier(hooked, tx, v, p)
 		return err
 	})
 	if err != nil {

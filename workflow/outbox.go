@@ -211,8 +211,8 @@ func wants(h *ent.Webhook, typ string, agencies []int) bool {
 
 type hooksKey struct{}
 
-// webhooks are the subscriptions an event may go to, read in tx, or those
-// a batch read once in its transaction (withWebhooks).
+// webhooks are the subscriptions an event may go to: those read before the
+// transaction (withWebhooks), or else read in tx.
 func webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
 	if hooks, ok := ctx.Value(hooksKey{}).([]*ent.Webhook); ok {
 		return hooks, nil
@@ -224,11 +224,13 @@ func webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
 	return hooks, nil
 }
 
-// withWebhooks reads the subscriptions once for a batch written in tx.
-func withWebhooks(ctx context.Context, tx *ent.Tx) (context.Context, error) {
-	hooks, err := webhooks(ctx, tx)
+// withWebhooks reads the subscriptions before a write transaction, so that
+// the transaction does not: the events it writes go to the webhooks that
+// existed when it began to be planned.
+func (e *Engine) withWebhooks(ctx context.Context) (context.Context, error) {
+	hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("workflow: outbox: %w", err)
 	}
 	return context.WithValue(ctx, hooksKey{}, hooks), nil
 }

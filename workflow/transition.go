@@ -18,7 +18,6 @@ import (
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	st "lienthong/ent/schema/schematype"
-	"lienthong/ent/webhook"
 )
 
 // CoordinationInput names an agency to consult and its allotted working time.
@@ -126,12 +125,12 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	if err != nil {
 		return nil, err
 	}
-	hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: outbox: %w", err)
+	if ctx, err = e.withWebhooks(ctx); err != nil {
+		return nil, err
 	}
+	sys = SystemContext(ctx)
 	var out *ent.Dossier
-	err = e.inTx(context.WithValue(ctx, hooksKey{}, hooks), func(tx *ent.Tx) error {
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		t.after = t.after[:len(legs)] // a retried transaction opens its legs again
 		if out, err = t.write(tx, ev, plan); err != nil {
 			return err
@@ -145,7 +144,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 		}
 		// So does its outbound message.
 		out.Edges.Procedure = d.Edges.Procedure
-		return e.publish(context.WithValue(sys, hooksKey{}, hooks), tx, out, t.after, t.event, v, t.now)
+		return e.publish(sys, tx, out, t.after, t.event, v, t.now)
 	})
 	if err != nil {
 		return nil, err
