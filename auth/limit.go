@@ -39,16 +39,6 @@ func (l *Limiter) Allow(addr string) bool {
 	return l.bucket(addr, now).AllowN(now, 1)
 }
 
-// Exhausted reports whether addr has no event left now, without counting
-// one.
-func (l *Limiter) Exhausted(addr string) bool {
-	now := time.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.addrs[addr]
-	return ok && b.lim.TokensAt(now) < 1
-}
-
 // Interval is the time in which one more event is allowed.
 func (l *Limiter) Interval() time.Duration {
 	return time.Duration(float64(time.Second) / float64(l.every))

@@ -54,7 +54,8 @@ func Middleware(v *Verifier, resolve func(ctx context.Context, c *Claims) (*View
 			viewer, err := authenticate(ctx, r, v, resolve)
 			switch {
 			case errors.Is(err, ErrRateLimited):
-				logger.LogAttrs(ctx, slog.LevelWarn, "auth: rate limited",
+				// The first failures were logged at Warn; these repeat them.
+				logger.LogAttrs(ctx, slog.LevelDebug, "auth: rate limited",
 					slog.String("remote_addr", r.RemoteAddr))
 				w.Header().Set("Retry-After", strconv.Itoa(v.retryAfter()))
 				writeError(w, http.StatusTooManyRequests, err.Error(), "RATE_LIMITED")
@@ -92,14 +93,12 @@ func authenticate(ctx context.Context, r *http.Request, v *Verifier, resolve fun
 // connection_init payload, say. resolve nil means c.Viewer().
 //
 // Failures count against the client address in ctx (see WithClientAddr);
-// an address over its limit gets ErrRateLimited before its token is
-// verified.
+// a failure from an address over its limit is ErrRateLimited. A valid
+// token always passes: one office behind one address, one of whose tabs
+// keeps sending an expired token, does not lock out the others.
 func Authenticate(ctx context.Context, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error), token string) (*Viewer, error) {
 	if resolve == nil {
 		resolve = func(_ context.Context, c *Claims) (*Viewer, error) { return c.Viewer() }
-	}
-	if v.failures != nil && v.failures.Exhausted(ClientAddr(ctx)) {
-		return nil, ErrRateLimited
 	}
 	if token == "" {
 		return nil, v.failed(ctx, unauthenticated("auth: no token", nil))
@@ -119,10 +118,11 @@ func Authenticate(ctx context.Context, v *Verifier, resolve func(context.Context
 }
 
 // failed counts err against the client address in ctx when it is an
-// authentication failure, and returns it.
+// authentication failure, and returns it, or ErrRateLimited once the
+// address is over its limit.
 func (v *Verifier) failed(ctx context.Context, err error) error {
-	if v.failures != nil && errors.Is(err, ErrUnauthenticated) {
-		v.failures.Allow(ClientAddr(ctx))
+	if v.failures != nil && errors.Is(err, ErrUnauthenticated) && !v.failures.Allow(ClientAddr(ctx)) {
+		return ErrRateLimited
 	}
 	return err
 }

@@ -28,8 +28,8 @@ import (
 // HTTP layer and the GraphQL error presenter can match it with errors.Is.
 var ErrUnauthenticated = errors.New("auth: unauthenticated")
 
-// ErrRateLimited is returned, without looking at the token, to a client
-// address that has failed authentication too often lately.
+// ErrRateLimited is returned for a failed authentication from a client
+// address that has failed too often lately.
 var ErrRateLimited = errors.New("auth: too many failed authentications from this address; try again later")
 
 // Algorithms a JWKS key may sign with. Each key is bound to exactly one of
@@ -93,10 +93,10 @@ type Config struct {
 	Leeway time.Duration
 	// Now replaces time.Now, for tests.
 	Now func() time.Time
-	// FailureBurst failed authentications are allowed per client address,
-	// then one per FailureInterval; beyond that the address is refused
-	// with RATE_LIMITED before its token is looked at. 0 means 20 and 3s;
-	// a negative burst turns the limit off.
+	// FailureBurst failed authentications are answered per client
+	// address, then one per FailureInterval; failures beyond that are
+	// answered RATE_LIMITED (429) and not logged at Warn. Valid tokens
+	// always pass. 0 means 20 and 3s; a negative burst turns the limit off.
 	FailureBurst    int
 	FailureInterval time.Duration
 }

@@ -165,8 +165,10 @@ func (s *Service) RotateSecret(ctx context.Context, id int) (*Secret, error) {
 // would: encrypted with it, or in clear when no key is configured. Run at
 // start-up, it encrypts secrets stored before WEBHOOK_KEYS was set and
 // moves them to a new first key; the old key can then be dropped. Several
-// instances may run it at once: each writes a valid sealing of the same
-// secret. It returns how many webhooks it rewrote.
+// instances may run it at once, and rotations may happen meanwhile: each
+// rewrite applies only if the secrets are still those it read. A secret no
+// configured key opens is left as it is, and logged: the dispatcher will
+// not sign with it. It returns how many webhooks it rewrote.
 func (s *Service) Reseal(ctx context.Context) (int, error) {
 	ctx = workflow.SystemContext(ctx)
 	hooks, err := s.client.Webhook.Query().All(ctx)
@@ -180,20 +182,27 @@ func (s *Service) Reseal(ctx context.Context) (int, error) {
 		}
 		secret, err := s.cfg.Keys.open(h.Secret)
 		if err != nil {
-			return n, fmt.Errorf("webhook %d: %w", h.ID, err)
+			s.log.ErrorContext(ctx, "webhook: cannot reseal the secret", "webhook", h.ID, "err", err)
+			continue
 		}
-		u := s.client.Webhook.UpdateOne(h).SetSecret(s.cfg.Keys.seal(secret))
+		u := s.client.Webhook.Update().
+			Where(webhook.ID(h.ID), webhook.Secret(h.Secret)).
+			SetSecret(s.cfg.Keys.seal(secret))
 		if h.PreviousSecret != "" {
-			prev, err := s.cfg.Keys.open(h.PreviousSecret)
-			if err != nil {
-				return n, fmt.Errorf("webhook %d: previous secret: %w", h.ID, err)
+			u.Where(webhook.PreviousSecret(h.PreviousSecret))
+			// An expired previous secret is never used again: a key that
+			// no longer opens it does not matter.
+			if prev, err := s.cfg.Keys.open(h.PreviousSecret); err == nil {
+				u.SetPreviousSecret(s.cfg.Keys.seal(prev))
+			} else {
+				u.SetPreviousSecret("")
 			}
-			u.SetPreviousSecret(s.cfg.Keys.seal(prev))
 		}
-		if err := u.Exec(ctx); err != nil {
+		changed, err := u.Save(ctx)
+		if err != nil {
 			return n, fmt.Errorf("webhook %d: reseal: %w", h.ID, err)
 		}
-		n++
+		n += changed
 	}
 	return n, nil
 }

@@ -63,7 +63,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		for i := start; i < min(start+importChunk, len(inputs)); i++ {
 			in := inputs[i]
 			out[i] = &ImportResult{Index: i}
-			if in.ExternalCode == nil || in.Source == nil {
+			if n := normalizeReceive(*in); n.ExternalCode == nil || n.Source == nil {
 				out[i].Status, out[i].Error = ImportError, badInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
 				continue
 			}
@@ -85,12 +85,12 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 			ps[k] = c.p
 		}
 		var made []*ent.Dossier
-		hooked, err := e.withWebhooks(ctx)
-		if err != nil {
-			return nil, err
-		}
-		err = e.inTx(hooked, func(tx *ent.Tx) (err error) {
-			made, err = e.createDossiers(hooked, tx, v, ps)
+		err := e.inTx(ctx, func(tx *ent.Tx) error {
+			ctx, err := withWebhooks(ctx, tx)
+			if err != nil {
+				return err
+			}
+			made, err = e.createDossiers(ctx, tx, v, ps)
 			return err
 		})
 		for k, c := range todo {

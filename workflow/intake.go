@@ -197,13 +197,9 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 		return existing, false, err
 	}
 	sys := SystemContext(ctx)
-	hooked, err := e.withWebhooks(ctx)
-	if err != nil {
-		return nil, false, err
-	}
 	var created *ent.Dossier
-	err = e.inTx(hooked, func(tx *ent.Tx) error {
-		created, err = e.createDossier(hooked, tx, v, p)
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		created, err = e.createDossier(ctx, tx, v, p)
 		return err
 	})
 	if err != nil {
@@ -331,6 +327,19 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create dossiers: %w", err)
 	}
+	// ent pairs RETURNING rows with inserts by position, an order SQLite
+	// does not promise: pair them by their unique codes instead.
+	rows, err := tx.Dossier.Query().Where(dossier.CodeIn(codes...)).Select(dossier.FieldID, dossier.FieldCode).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: read back dossiers: %w", err)
+	}
+	byCode := make(map[string]int, len(rows))
+	for _, r := range rows {
+		byCode[r.Code] = r.ID
+	}
+	for _, d := range ds {
+		d.ID = byCode[d.Code]
+	}
 	var legCreates []*ent.LegCreate
 	var received []*ent.Dossier
 	for _, d := range ds {
@@ -360,6 +369,21 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	evs, err := tx.DossierEvent.CreateBulk(evCreates...).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: record intakes: %w", err)
+	}
+	ids := make([]int, len(ds))
+	for k, d := range ds {
+		ids[k] = d.ID
+	}
+	firsts, err := tx.DossierEvent.Query().Where(dossierevent.DossierIDIn(ids...)).Select(dossierevent.FieldID, dossierevent.FieldDossierID).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: read back intake events: %w", err)
+	}
+	byDossier := make(map[int]int, len(firsts))
+	for _, f := range firsts {
+		byDossier[f.DossierID] = f.ID
+	}
+	for _, ev := range evs {
+		ev.ID = byDossier[ev.DossierID]
 	}
 	out := make([]published, len(ds))
 	for k, d := range ds {

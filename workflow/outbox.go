@@ -126,8 +126,9 @@ func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published,
 				SetCreatedAt(now))
 		}
 	}
-	if len(deliveries) > 0 {
-		if err := tx.WebhookDelivery.CreateBulk(deliveries...).Exec(ctx); err != nil {
+	// At most 1,000 rows a statement: SQLite binds at most 32,766 values.
+	for batch := range slices.Chunk(deliveries, 1000) {
+		if err := tx.WebhookDelivery.CreateBulk(batch...).Exec(ctx); err != nil {
 			return fmt.Errorf("workflow: outbox: %w", err)
 		}
 	}
@@ -211,8 +212,8 @@ func wants(h *ent.Webhook, typ string, agencies []int) bool {
 
 type hooksKey struct{}
 
-// webhooks are the subscriptions an event may go to: those read before the
-// transaction (withWebhooks), or else read in tx.
+// webhooks are the subscriptions an event may go to, read in tx, or those
+// a batch read once in its transaction (withWebhooks).
 func webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
 	if hooks, ok := ctx.Value(hooksKey{}).([]*ent.Webhook); ok {
 		return hooks, nil
@@ -224,13 +225,13 @@ func webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
 	return hooks, nil
 }
 
-// withWebhooks reads the subscriptions before a write transaction, so that
-// the transaction does not: the events it writes go to the webhooks that
-// existed when it began to be planned.
-func (e *Engine) withWebhooks(ctx context.Context) (context.Context, error) {
-	hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
+// withWebhooks reads the subscriptions once for a batch written in tx. They
+// are read inside the write transaction: a webhook deleted meanwhile (with
+// its deliveries) would otherwise get a delivery its foreign key refuses.
+func withWebhooks(ctx context.Context, tx *ent.Tx) (context.Context, error) {
+	hooks, err := webhooks(ctx, tx)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: outbox: %w", err)
+		return nil, err
 	}
 	return context.WithValue(ctx, hooksKey{}, hooks), nil
 }

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -158,14 +159,15 @@ func (e *Engine) markLegOverdue(ctx context.Context, legID, dossierID int, now t
 		if l.FinishedAt != nil || l.OverdueAt != nil || !clockAt(d, now).After(l.DueAt) {
 			return nil, nil
 		}
-		n, err := tx.Leg.Update().
-			Where(leg.ID(l.ID), leg.OverdueAtIsNil(), leg.FinishedAtIsNil()).
-			SetOverdueAt(now).
-			Save(ctx)
-		if err != nil || n == 0 {
-			return nil, err
-		}
 		return &systemEvent{
+			// After the dossier's versioned update, as transitions do:
+			// the dossier's row first, then its legs, in every transaction.
+			write: func(tx *ent.Tx) (int, error) {
+				return tx.Leg.Update().
+					Where(leg.ID(l.ID), leg.OverdueAtIsNil(), leg.FinishedAtIsNil()).
+					SetOverdueAt(now).
+					Save(ctx)
+			},
 			typ:      dossierevent.TypeOverdue,
 			legID:    &l.ID,
 			agencyID: &l.AgencyID,
@@ -185,10 +187,14 @@ type systemEvent struct {
 	agencyID *int
 	data     map[string]any
 	apply    func(*ent.DossierUpdate)
+	write    func(*ent.Tx) (int, error) // a row it changes after the dossier's; 0 rows: nothing to record
 	at       time.Time
 }
 
-var errStale = errors.New("stale dossier version")
+var (
+	errStale   = errors.New("stale dossier version")
+	errNothing = errors.New("nothing to record")
+)
 
 // systemEvent appends the event decide returns (nil: nothing to record) to
 // a dossier, in one transaction that bumps the dossier's version, and
@@ -217,6 +223,11 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			}
 			if n == 0 {
 				return errStale
+			}
+			if ev.write != nil {
+				if n, err := ev.write(tx); err != nil || n == 0 {
+					return cmp.Or(err, errNothing)
+				}
 			}
 			rec, err := tx.DossierEvent.Create().
 				SetDossierID(d.ID).
@@ -248,8 +259,11 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			recorded = true
 			return nil
 		})
-		if errors.Is(err, errStale) {
+		switch {
+		case errors.Is(err, errStale):
 			continue
+		case errors.Is(err, errNothing):
+			return false, nil
 		}
 		return recorded, err
 	}

@@ -125,10 +125,6 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = e.withWebhooks(ctx); err != nil {
-		return nil, err
-	}
-	sys = SystemContext(ctx)
 	var out *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		t.after = t.after[:len(legs)] // a retried transaction opens its legs again
