@@ -19,6 +19,7 @@ type Limiter struct {
 
 	mu    sync.Mutex
 	addrs map[string]*bucket
+	swept time.Time // when idle buckets were last forgotten
 }
 
 type bucket struct {
@@ -47,7 +48,10 @@ func (l *Limiter) Interval() time.Duration {
 // bucket is addr's bucket, made on first use; idle buckets are forgotten
 // once there are many. l.mu must be held.
 func (l *Limiter) bucket(addr string, now time.Time) *rate.Limiter {
-	if len(l.addrs) > 10_000 {
+	// Forget idle buckets once there are many, at most once a minute, so
+	// a flood of addresses costs memory for ten minutes, not a scan per call.
+	if len(l.addrs) > 10_000 && now.Sub(l.swept) > time.Minute {
+		l.swept = now
 		for a, b := range l.addrs {
 			if now.Sub(b.seen) > 10*time.Minute {
 				delete(l.addrs, a)
