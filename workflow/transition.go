@@ -529,7 +529,7 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 		end = *t.d.PausedAt // the leg's clock stopped with the dossier's
 	}
 	worked := max(t.cal.Between(l.StartedAt, end)-int64(l.PausedMinutes), 0)
-	a := t.afterLeg(l.ID)
+	a := t.afterLeg(l)
 	now, judgement, minutes := t.now, Judge(t.cal, t.now, l.DueAt), int(worked)
 	a.FinishedAt, a.Judgement, a.WorkedMinutes = &now, judgement, &minutes
 	answered := t.in.Agree != nil && l.Role == leg.RoleCoordinate
@@ -554,14 +554,17 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 	return nil
 }
 
-// afterLeg is leg id as the transition leaves it.
-func (t *transition) afterLeg(id int) *ent.Leg {
-	for _, l := range t.after {
-		if l.ID == id {
-			return l
+// afterLeg is leg l as the transition leaves it.
+func (t *transition) afterLeg(l *ent.Leg) *ent.Leg {
+	for _, a := range t.after {
+		if a.ID == l.ID {
+			return a
 		}
 	}
-	panic(fmt.Sprintf("workflow: leg %d is not the dossier's", id)) // legs come from t.after's own load
+	// Not reached: t.after starts as a copy of every leg read.
+	c := *l
+	t.after = append(t.after, &c)
+	return &c
 }
 
 // Judge is the judgement of a leg finished at finished against due: LATE
@@ -661,7 +664,7 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 			t.data["fromOfficerID"] = *l.OfficerID
 		}
 		officer := t.in.OfficerID
-		t.afterLeg(l.ID).OfficerID = &officer
+		t.afterLeg(l).OfficerID = &officer
 		t.queue(func(tx *ent.Tx) error {
 			if err := tx.Leg.Update().Where(leg.ID(l.ID)).SetOfficerID(officer).Exec(t.ctx); err != nil {
 				return fmt.Errorf("workflow: assign leg: %w", err)
@@ -791,7 +794,7 @@ func (t *transition) resume(upd *ent.DossierUpdate) error {
 		if restart {
 			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
 		}
-		a := t.afterLeg(l.ID)
+		a := t.afterLeg(l)
 		a.DueAt, a.PausedMinutes = due, a.PausedMinutes+int(paused)
 		t.queue(func(tx *ent.Tx) error {
 			if err := tx.Leg.Update().Where(leg.ID(l.ID)).SetDueAt(due).AddPausedMinutes(int(paused)).Exec(t.ctx); err != nil {
