@@ -38,9 +38,6 @@ func Middleware(v *Verifier, resolve func(ctx context.Context, c *Claims) (*View
 	if logger == nil {
 		logger = slog.Default()
 	}
-	if resolve == nil {
-		resolve = func(_ context.Context, c *Claims) (*Viewer, error) { return c.Viewer() }
-	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Authorization") == "" {

@@ -48,7 +48,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		}
 		header, ok := x.columns[lang]
 		if !ok {
-			workflow.WriteError(w, log, badInput("lang", "lang is vi or en"))
+			workflow.WriteError(w, log, workflow.BadInput("lang", "lang is vi or en"))
 			return
 		}
 		var cw *csv.Writer
@@ -109,7 +109,7 @@ func (r *Reporter) exports() map[string]export {
 		"head-rating": {ratingColumns, func(ctx context.Context, q url.Values, emit func([]string) error) error {
 			year, err := strconv.Atoi(q.Get("year"))
 			if err != nil {
-				return badInput("year", "give the year, e.g. year=2026")
+				return workflow.BadInput("year", "give the year, e.g. year=2026")
 			}
 			ratings, err := r.HeadRatings(ctx, year)
 			if err != nil {
@@ -150,7 +150,7 @@ func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Val
 		min := 2
 		if v := q.Get("min"); v != "" {
 			if min, err = strconv.Atoi(v); err != nil {
-				return badInput("min", "min is a number")
+				return workflow.BadInput("min", "min is a number")
 			}
 		}
 		var agencyID *int
@@ -230,7 +230,7 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 		if v := q.Get(k); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				return in, badInput(k, "%s is an RFC 3339 instant, e.g. 2026-01-01T00:00:00+07:00", k)
+				return in, workflow.BadInput(k, "%s is an RFC 3339 instant, e.g. 2026-01-01T00:00:00+07:00", k)
 			}
 			if k == "from" {
 				in.Period.From = &t
@@ -243,7 +243,7 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 		if v := q.Get(k); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return in, badInput(k, "%s is a number", k)
+				return in, workflow.BadInput(k, "%s is a number", k)
 			}
 			*dst = &n
 		}
@@ -253,7 +253,7 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 	for _, v := range q["agencyID"] {
 		id, err := strconv.Atoi(v)
 		if err != nil {
-			return in, badInput("agencyID", "agencyID is an agency's id")
+			return in, workflow.BadInput("agencyID", "agencyID is an agency's id")
 		}
 		in.AgencyIDs = append(in.AgencyIDs, id)
 	}

@@ -147,15 +147,15 @@ func (r *Reporter) SetParIndex(ctx context.Context, agencyID, year int, score fl
 	}
 	switch {
 	case year < 2000 || year > 2100:
-		return nil, badInput("year", "give a year between 2000 and 2100")
+		return nil, workflow.BadInput("year", "give a year between 2000 and 2100")
 	case score < 0 || score > 100:
-		return nil, badInput("score", "a PAR score is between 0 and 100")
+		return nil, workflow.BadInput("score", "a PAR score is between 0 and 100")
 	}
 	sys := workflow.SystemContext(ctx)
 	if ok, err := r.client.Agency.Query().Where(agency.ID(agencyID)).Exist(sys); err != nil {
 		return nil, fmt.Errorf("report: agency: %w", err)
 	} else if !ok {
-		return nil, badInput("agencyID", "no agency with id %d", agencyID)
+		return nil, workflow.BadInput("agencyID", "no agency with id %d", agencyID)
 	}
 	id, err := r.client.ParIndex.Create().
 		SetAgencyID(agencyID).

@@ -2,11 +2,12 @@ package report
 
 import (
 	"fmt"
-
-	"entgo.io/ent/dialect"
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+
+	"lienthong/ent/rollup"
 	"lienthong/workflow"
 )
 
@@ -38,9 +39,9 @@ func midnight(t time.Time) bool {
 //   - when asOf is now, inside the period, from the open dossiers (legs),
 //     which are few.
 func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) []statement {
-	kind := "DOSSIER"
+	kind := rollup.KindDOSSIER
 	if in.View == ByLeg {
-		kind = "LEG"
+		kind = rollup.KindLEG
 	}
 	key := "r.agency_id"
 	switch {
@@ -57,7 +58,7 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 		if in.GroupBy != ByAgency {
 			b.WriteString(" JOIN procedures p ON p.id = r.procedure_id")
 		}
-		fmt.Fprintf(&b, "\nWHERE r.kind = %s", q.arg(kind))
+		fmt.Fprintf(&b, "\nWHERE r.kind = %s", q.arg(string(kind)))
 		if len(agencyIDs) > 0 {
 			fmt.Fprintf(&b, " AND r.agency_id IN (%s)", q.ints(agencyIDs))
 		}

@@ -42,14 +42,6 @@ func admin(ctx context.Context) (*auth.Viewer, error) {
 	return v, nil
 }
 
-func badInput(field, format string, args ...any) error {
-	return &workflow.Error{Code: workflow.CodeBadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
-}
-
-func notFound(format string, args ...any) error {
-	return &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf(format, args...)}
-}
-
 // newSecret returns a fresh signing secret: whsec_ and 32 random bytes in
 // base64, as the Standard Webhooks scheme writes them.
 func newSecret() string {
@@ -83,7 +75,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	}
 	for _, t := range in.EventTypes {
 		if dossierevent.TypeValidator(dossierevent.Type(t)) != nil {
-			return nil, badInput("eventTypes", "unknown event type %q", t)
+			return nil, workflow.BadInput("eventTypes", "unknown event type %q", t)
 		}
 	}
 	slices.Sort(in.EventTypes)
@@ -94,7 +86,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	if n, err := s.client.Agency.Query().Where(agency.IDIn(in.AgencyIDs...)).Count(sys); err != nil {
 		return nil, err
 	} else if n != len(in.AgencyIDs) {
-		return nil, badInput("agencyIDs", "unknown agency")
+		return nil, workflow.BadInput("agencyIDs", "unknown agency")
 	}
 	secret := newSecret()
 	create := s.client.Webhook.Create().
@@ -116,16 +108,16 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 func (s *Service) checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || len(raw) > 2048 {
-		return badInput("url", "not an absolute URL")
+		return workflow.BadInput("url", "not an absolute URL")
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && s.cfg.AllowHTTP:
 	default:
-		return badInput("url", "webhooks are delivered over https")
+		return workflow.BadInput("url", "webhooks are delivered over https")
 	}
 	if u.User != nil {
-		return badInput("url", "credentials in the URL are not accepted: verify the signature instead")
+		return workflow.BadInput("url", "credentials in the URL are not accepted: verify the signature instead")
 	}
 	return nil
 }
@@ -137,7 +129,7 @@ func (s *Service) get(ctx context.Context, id int) (*ent.Webhook, error) {
 	}
 	h, err := s.client.Webhook.Get(ctx, id)
 	if ent.IsNotFound(err) {
-		return nil, notFound("no webhook with id %d", id)
+		return nil, workflow.NotFound("no webhook with id %d", id)
 	}
 	return h, err
 }
@@ -300,7 +292,7 @@ func (s *Service) Redeliver(ctx context.Context, id int) (*ent.WebhookDelivery, 
 	}
 	d, err := s.client.WebhookDelivery.Get(ctx, id)
 	if ent.IsNotFound(err) {
-		return nil, notFound("no webhook delivery with id %d", id)
+		return nil, workflow.NotFound("no webhook delivery with id %d", id)
 	}
 	if err == nil && n == 0 {
 		return nil, &workflow.Error{Code: workflow.CodeConflict, Message: "the delivery is pending already"}

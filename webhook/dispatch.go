@@ -34,7 +34,6 @@ type Config struct {
 	AllowHTTP bool           // accept http:// URLs (dev mode, tests)
 	Logger    *slog.Logger
 	Registry  prometheus.Registerer // where the metrics go; none when nil
-	Instance  string                // names this dispatcher in leases and logs
 	Keys      *Keys                 // encrypt secrets at rest; nil stores them in clear
 }
 

@@ -19,10 +19,10 @@ func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*e
 	}
 	in.Code = strings.TrimSpace(in.Code)
 	if !agencyCodeRE.MatchString(in.Code) {
-		return nil, badInput("input.code", "agency code must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15")
+		return nil, BadInput("input.code", "agency code must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15")
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		return nil, badInput("input.name", "name is required")
+		return nil, BadInput("input.name", "name is required")
 	}
 	a, err := e.client.Agency.Create().SetInput(in).Save(ctx)
 	if ent.IsConstraintError(err) {
@@ -41,11 +41,11 @@ func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyIn
 		return nil, err
 	}
 	if in.ParentID != nil && *in.ParentID == id {
-		return nil, badInput("input.parentID", "an agency cannot be its own parent")
+		return nil, BadInput("input.parentID", "an agency cannot be its own parent")
 	}
 	a, err := e.client.Agency.UpdateOneID(id).SetInput(in).Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, notFound("no agency with id %d", id)
+		return nil, NotFound("no agency with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: update agency: %w", err)

@@ -33,7 +33,7 @@ func (e *Engine) CreateDelegation(ctx context.Context, in DelegationInput) (*ent
 	}
 	from, err := e.client.Officer.Get(ctx, in.FromOfficerID)
 	if ent.IsNotFound(err) {
-		return nil, badInput("input.fromOfficerID", "no officer with id %d", in.FromOfficerID)
+		return nil, BadInput("input.fromOfficerID", "no officer with id %d", in.FromOfficerID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load officer: %w", err)
@@ -43,21 +43,21 @@ func (e *Engine) CreateDelegation(ctx context.Context, in DelegationInput) (*ent
 	}
 	to, err := e.client.Officer.Get(ctx, in.ToOfficerID)
 	if ent.IsNotFound(err) || err == nil && to.AgencyID != from.AgencyID {
-		return nil, badInput("input.toOfficerID", "the substitute must be an officer of the same agency")
+		return nil, BadInput("input.toOfficerID", "the substitute must be an officer of the same agency")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load officer: %w", err)
 	}
 	if to.ID == from.ID {
-		return nil, badInput("input.toOfficerID", "an officer cannot substitute for themselves")
+		return nil, BadInput("input.toOfficerID", "an officer cannot substitute for themselves")
 	}
 	switch now := e.clock.Now(); {
 	case !in.EndsAt.After(in.StartsAt):
-		return nil, badInput("input.endsAt", "the delegation must end after it starts")
+		return nil, BadInput("input.endsAt", "the delegation must end after it starts")
 	case !in.EndsAt.After(now):
-		return nil, badInput("input.endsAt", "the delegation would end in the past")
+		return nil, BadInput("input.endsAt", "the delegation would end in the past")
 	case in.EndsAt.Sub(in.StartsAt) > maxDelegation:
-		return nil, badInput("input.endsAt", "a delegation lasts at most %d days", int(maxDelegation.Hours()/24))
+		return nil, BadInput("input.endsAt", "a delegation lasts at most %d days", int(maxDelegation.Hours()/24))
 	}
 	d, err := e.client.Delegation.Create().
 		SetFromOfficerID(from.ID).
@@ -80,7 +80,7 @@ func (e *Engine) EndDelegation(ctx context.Context, id int) (*ent.Delegation, er
 	}
 	d, err := e.client.Delegation.Query().Where(delegation.ID(id)).WithFromOfficer().Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, notFound("no delegation with id %d", id)
+		return nil, NotFound("no delegation with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load delegation: %w", err)

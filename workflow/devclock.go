@@ -31,7 +31,7 @@ func (e *Engine) AdvanceClock(ctx context.Context, minutes int) (*ClockAdvance, 
 	}
 	d := time.Duration(minutes) * time.Minute
 	if minutes <= 0 || d > maxAdvance {
-		return nil, badInput("minutes", "move the clock forward by 1 minute to 366 days")
+		return nil, BadInput("minutes", "move the clock forward by 1 minute to 366 days")
 	}
 	tc.Advance(d)
 	res, err := e.Sweep(ctx)

@@ -53,7 +53,8 @@ func newError(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func badInput(field, format string, args ...any) *Error {
+// BadInput is a BAD_USER_INPUT error on the input field at fault.
+func BadInput(field, format string, args ...any) *Error {
 	return &Error{Code: CodeBadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -61,7 +62,8 @@ func forbidden(format string, args ...any) *Error {
 	return newError(CodeForbidden, format, args...)
 }
 
-func notFound(format string, args ...any) *Error {
+// NotFound is a NOT_FOUND error.
+func NotFound(format string, args ...any) *Error {
 	return newError(CodeNotFound, format, args...)
 }
 

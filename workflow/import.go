@@ -46,7 +46,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		return nil, err
 	}
 	if len(inputs) > MaxImport {
-		return nil, badInput("inputs", "at most %d dossiers per import (got %d): split the batch", MaxImport, len(inputs))
+		return nil, BadInput("inputs", "at most %d dossiers per import (got %d): split the batch", MaxImport, len(inputs))
 	}
 	out := make([]*ImportResult, len(inputs))
 	seen := &lookups{desks: map[string]*ent.Agency{}, procs: map[string]*ent.Procedure{}}
@@ -64,7 +64,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 			in := inputs[i]
 			out[i] = &ImportResult{Index: i}
 			if n := normalizeReceive(*in); n.ExternalCode == nil || n.Source == nil {
-				out[i].Status, out[i].Error = ImportError, badInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
+				out[i].Status, out[i].Error = ImportError, BadInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
 				continue
 			}
 			p, existing, err := e.prepare(ctx, v, *in, seen)

@@ -147,7 +147,7 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 		return nil, nil, err
 	}
 	if (in.ExternalCode == nil) != (in.Source == nil) {
-		return nil, nil, badInput("input.externalCode", "externalCode and source go together")
+		return nil, nil, BadInput("input.externalCode", "externalCode and source go together")
 	}
 	sys := SystemContext(ctx)
 	desk, err := seen.desk(in.DeskAgencyCode, func() (*ent.Agency, error) { return e.deskAgency(sys, v, in.DeskAgencyCode) })
@@ -161,13 +161,13 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 			Only(sys)
 	})
 	if ent.IsNotFound(err) {
-		return nil, nil, badInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
+		return nil, nil, BadInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: load procedure: %w", err)
 	}
 	if !slices.Contains(proc.Channels, in.Channel) {
-		return nil, nil, badInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
+		return nil, nil, BadInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
 	}
 	if err := checkComponents(proc, in.Components); err != nil {
 		return nil, nil, err
@@ -550,7 +550,7 @@ func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (
 	case code != nil && *code != "" && v.HasRole(auth.RoleIntegration):
 		ag, err = e.client.Agency.Query().Where(agency.Code(*code)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, badInput("input.deskAgencyCode", "unknown agency %q", truncate(*code, 32))
+			return nil, BadInput("input.deskAgencyCode", "unknown agency %q", truncate(*code, 32))
 		}
 	case v.HasRole(auth.RoleDeskOfficer):
 		if code != nil && *code != "" && *code != v.AgencyCode {
@@ -558,14 +558,14 @@ func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (
 		}
 		ag, err = e.client.Agency.Get(ctx, v.AgencyID)
 	default:
-		return nil, badInput("input.deskAgencyCode", "deskAgencyCode is required for integration clients")
+		return nil, BadInput("input.deskAgencyCode", "deskAgencyCode is required for integration clients")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load desk agency: %w", err)
 	}
 	if !ag.HasDesk || !ag.Active {
 		if v.HasRole(auth.RoleIntegration) {
-			return nil, badInput("input.deskAgencyCode", "agency %s runs no active one-stop desk", ag.Code)
+			return nil, BadInput("input.deskAgencyCode", "agency %s runs no active one-stop desk", ag.Code)
 		}
 		return nil, forbidden("agency %s runs no active one-stop desk", ag.Code)
 	}
@@ -601,19 +601,19 @@ func normalizeReceive(in ReceiveInput) ReceiveInput {
 func validateApplicant(a ApplicantInput) error {
 	switch {
 	case a.Name == "":
-		return badInput("input.applicant.name", "applicant name is required")
+		return BadInput("input.applicant.name", "applicant name is required")
 	case len(a.Name) > 255:
-		return badInput("input.applicant.name", "applicant name is too long")
+		return BadInput("input.applicant.name", "applicant name is too long")
 	case !idNumberRE.MatchString(a.IDNumber):
-		return badInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
+		return BadInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
 	case len(a.Phone) > 32:
-		return badInput("input.applicant.phone", "phone number is too long")
+		return BadInput("input.applicant.phone", "phone number is too long")
 	case len(a.Address) > 512:
-		return badInput("input.applicant.address", "address is too long")
+		return BadInput("input.applicant.address", "address is too long")
 	}
 	if a.Email != "" {
 		if _, err := mail.ParseAddress(a.Email); err != nil || len(a.Email) > 255 {
-			return badInput("input.applicant.email", "e-mail address is not valid")
+			return BadInput("input.applicant.email", "e-mail address is not valid")
 		}
 	}
 	return nil
@@ -623,10 +623,10 @@ func checkComponents(proc *ent.Procedure, got []schematype.SubmittedComponent) e
 	names := map[string]bool{}
 	for i, c := range got {
 		if !slices.ContainsFunc(proc.Components, func(p schematype.Component) bool { return p.Name == c.Name }) {
-			return badInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, truncate(c.Name, 64))
+			return BadInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, truncate(c.Name, 64))
 		}
 		if names[c.Name] {
-			return badInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", truncate(c.Name, 64))
+			return BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", truncate(c.Name, 64))
 		}
 		names[c.Name] = true
 	}
@@ -637,7 +637,7 @@ func checkComponents(proc *ent.Procedure, got []schematype.SubmittedComponent) e
 		}
 	}
 	if len(missing) > 0 {
-		return badInput("input.components", "missing mandatory components: %s", strings.Join(missing, "; "))
+		return BadInput("input.components", "missing mandatory components: %s", strings.Join(missing, "; "))
 	}
 	return nil
 }

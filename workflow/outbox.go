@@ -92,15 +92,7 @@ func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published,
 		}
 		creates[i], concerns[i] = c, concerned
 	}
-	var ms []*ent.OutboxMessage
-	var err error
-	if len(creates) == 1 {
-		var m *ent.OutboxMessage
-		m, err = creates[0].Save(ctx)
-		ms = []*ent.OutboxMessage{m}
-	} else {
-		ms, err = tx.OutboxMessage.CreateBulk(creates...).Save(ctx)
-	}
+	ms, err := tx.OutboxMessage.CreateBulk(creates...).Save(ctx)
 	if err != nil {
 		return fmt.Errorf("workflow: outbox: %w", err)
 	}
@@ -155,17 +147,17 @@ func (e *Engine) message(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	if err != nil {
 		return nil, nil, err
 	}
-	proc := ""
-	if d.Edges.Procedure != nil {
-		proc = d.Edges.Procedure.Code
-	} else if p, err := tx.Procedure.Get(ctx, d.ProcedureID); err == nil {
-		proc = p.Code
+	proc := d.Edges.Procedure
+	if proc == nil {
+		if proc, err = e.procedure(ctx, d.ProcedureID); err != nil {
+			return nil, nil, err
+		}
 	}
 	msg := Message{
 		Type:      "dossier." + strings.ToLower(string(ev.Type)),
 		Timestamp: now,
 		Data: MessageData{
-			Code: d.Code, ExternalCode: d.ExternalCode, Source: d.Source, Procedure: proc,
+			Code: d.Code, ExternalCode: d.ExternalCode, Source: d.Source, Procedure: proc.Code,
 			State: string(d.State), PortalStatus: PortalStatus(d.State), AppointmentAt: d.AppointmentAt,
 			Event: MessageEvent{
 				Seq: ev.Seq, Type: string(ev.Type), ToState: string(ev.ToState),

@@ -77,7 +77,7 @@ func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bo
 		switch {
 		case ent.IsNotFound(err):
 			if revise {
-				return notFound("no procedure with code %s to revise", in.Code)
+				return NotFound("no procedure with code %s to revise", in.Code)
 			}
 		case err != nil:
 			return fmt.Errorf("workflow: load procedure %s: %w", in.Code, err)
@@ -142,7 +142,7 @@ func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) 
 			return fmt.Errorf("workflow: check step agency: %w", err)
 		}
 		if !ok {
-			return badInput(fmt.Sprintf("input.steps[%d].agencyID", i), "step %d: no active agency with id %d", s.Position, *s.AgencyID)
+			return BadInput(fmt.Sprintf("input.steps[%d].agencyID", i), "step %d: no active agency with id %d", s.Position, *s.AgencyID)
 		}
 	}
 	return nil
@@ -154,30 +154,30 @@ func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) 
 func validateProcedure(in ProcedureInput) error {
 	switch {
 	case in.Code == "":
-		return badInput("input.code", "code is required")
+		return BadInput("input.code", "code is required")
 	case strings.TrimSpace(in.Name) == "":
-		return badInput("input.name", "name is required")
+		return BadInput("input.name", "name is required")
 	case strings.TrimSpace(in.Field) == "":
-		return badInput("input.field", "field is required")
+		return BadInput("input.field", "field is required")
 	case in.LegalLimitMinutes <= 0:
-		return badInput("input.legalLimitMinutes", "legal limit must be positive")
+		return BadInput("input.legalLimitMinutes", "legal limit must be positive")
 	case in.LimitMinutes <= 0:
-		return badInput("input.limitMinutes", "limit must be positive")
+		return BadInput("input.limitMinutes", "limit must be positive")
 	case in.LimitMinutes > in.LegalLimitMinutes:
-		return badInput("input.limitMinutes", "limit %s exceeds the legal limit %s", fmtMinutes(in.LimitMinutes), fmtMinutes(in.LegalLimitMinutes))
+		return BadInput("input.limitMinutes", "limit %s exceeds the legal limit %s", fmtMinutes(in.LimitMinutes), fmtMinutes(in.LegalLimitMinutes))
 	case len(in.Channels) == 0:
-		return badInput("input.channels", "at least one channel is required")
+		return BadInput("input.channels", "at least one channel is required")
 	case in.OnlineLevel < 0 || in.OnlineLevel > 4:
-		return badInput("input.onlineLevel", "online level must be between 0 and 4")
+		return BadInput("input.onlineLevel", "online level must be between 0 and 4")
 	case in.Fee < 0:
-		return badInput("input.fee", "fee must not be negative")
+		return BadInput("input.fee", "fee must not be negative")
 	case len(in.Steps) == 0:
-		return badInput("input.steps", "the route needs at least one step")
+		return BadInput("input.steps", "the route needs at least one step")
 	}
 	seenCh := map[schematype.Channel]bool{}
 	for _, c := range in.Channels {
 		if seenCh[c] {
-			return badInput("input.channels", "channel %s listed twice", c)
+			return BadInput("input.channels", "channel %s listed twice", c)
 		}
 		seenCh[c] = true
 	}
@@ -185,16 +185,16 @@ func validateProcedure(in ProcedureInput) error {
 	for i, c := range in.Components {
 		name := strings.TrimSpace(c.Name)
 		if name == "" {
-			return badInput(fmt.Sprintf("input.components[%d].name", i), "component name is required")
+			return BadInput(fmt.Sprintf("input.components[%d].name", i), "component name is required")
 		}
 		if seenComp[name] {
-			return badInput(fmt.Sprintf("input.components[%d].name", i), "component %q listed twice", name)
+			return BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q listed twice", name)
 		}
 		seenComp[name] = true
 	}
 	if in.Cutoff != nil {
 		if _, err := time.Parse("15:04", *in.Cutoff); err != nil || len(*in.Cutoff) != 5 {
-			return badInput("input.cutoff", "cutoff must be HH:MM, got %q", truncate(*in.Cutoff, 16))
+			return BadInput("input.cutoff", "cutoff must be HH:MM, got %q", truncate(*in.Cutoff, 16))
 		}
 	}
 	steps := slices.Clone(in.Steps)
@@ -202,23 +202,23 @@ func validateProcedure(in ProcedureInput) error {
 	for i, s := range steps {
 		field := fmt.Sprintf("input.steps[%d]", i)
 		if s.Position != i+1 {
-			return badInput(field+".position", "step positions must run 1, 2, 3, … without gaps or repeats")
+			return BadInput(field+".position", "step positions must run 1, 2, 3, … without gaps or repeats")
 		}
 		if s.AllottedMinutes <= 0 {
-			return badInput(field+".allottedMinutes", "step %d: allotted time must be positive", s.Position)
+			return BadInput(field+".allottedMinutes", "step %d: allotted time must be positive", s.Position)
 		}
 		if s.Role != routestep.RoleLead && s.Role != routestep.RoleCoordinate {
-			return badInput(field+".role", "step %d: unknown role %q", s.Position, s.Role)
+			return BadInput(field+".role", "step %d: unknown role %q", s.Position, s.Role)
 		}
 		if s.ParallelGroup != 0 && s.Role != routestep.RoleCoordinate {
-			return badInput(field+".parallelGroup", "step %d: only COORDINATE steps run in parallel", s.Position)
+			return BadInput(field+".parallelGroup", "step %d: only COORDINATE steps run in parallel", s.Position)
 		}
 		if s.ParallelGroup < 0 {
-			return badInput(field+".parallelGroup", "step %d: parallel group must not be negative", s.Position)
+			return BadInput(field+".parallelGroup", "step %d: parallel group must not be negative", s.Position)
 		}
 	}
 	if steps[0].Role != routestep.RoleLead {
-		return badInput("input.steps[0].role", "the first step must be a LEAD step: someone holds the dossier before consulting others")
+		return BadInput("input.steps[0].role", "the first step must be a LEAD step: someone holds the dossier before consulting others")
 	}
 	// Members of one parallel group must be consecutive.
 	closed := map[int]bool{}
@@ -227,7 +227,7 @@ func validateProcedure(in ProcedureInput) error {
 			continue
 		}
 		if closed[s.ParallelGroup] {
-			return badInput(fmt.Sprintf("input.steps[%d].parallelGroup", i), "step %d: the steps of parallel group %d must be consecutive", s.Position, s.ParallelGroup)
+			return BadInput(fmt.Sprintf("input.steps[%d].parallelGroup", i), "step %d: the steps of parallel group %d must be consecutive", s.Position, s.ParallelGroup)
 		}
 		if i+1 == len(steps) || steps[i+1].ParallelGroup != s.ParallelGroup {
 			closed[s.ParallelGroup] = true

@@ -75,11 +75,9 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 		return nil, err
 	}
 	if d.Edges.Procedure == nil {
-		p, err := d.QueryProcedure().WithSteps().Only(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("workflow: load procedure: %w", err)
+		if d.Edges.Procedure, err = e.procedure(ctx, d.ProcedureID); err != nil {
+			return nil, err
 		}
-		d.Edges.Procedure = p
 	}
 	open, err := d.QueryLegs().Where(leg.FinishedAtIsNil()).All(ctx)
 	if err != nil {

@@ -68,9 +68,9 @@ func (e *Engine) Track(ctx context.Context, code, idNumber string) (*Tracking, e
 	if subtle.ConstantTimeCompare(a[:], b[:]) != 1 || d == nil {
 		return nil, nil
 	}
-	proc, err := d.QueryProcedure().Only(sys)
+	proc, err := e.procedure(ctx, d.ProcedureID)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: track: %w", err)
+		return nil, err
 	}
 	legs, err := d.QueryLegs().WithAgency().Order(ent.Asc(leg.FieldID)).All(sys)
 	if err != nil {

@@ -101,7 +101,7 @@ const maxStaleAttempts = 4
 func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
 	d, err := e.client.Dossier.Query().Where(dossier.ID(id)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, notFound("no dossier with id %d", id)
+		return nil, NotFound("no dossier with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load dossier: %w", err)
@@ -307,7 +307,7 @@ func (t *transition) holders() []int {
 
 func (t *transition) requireReason() error {
 	if t.in.Reason == "" {
-		return badInput("reason", "a written reason is required")
+		return BadInput("reason", "a written reason is required")
 	}
 	return nil
 }
@@ -407,7 +407,7 @@ func (t *transition) check(ev Event) error {
 			return err
 		}
 		if t.in.Agree == nil || t.in.Note == "" {
-			return badInput("opinion", "a coordination reply needs agree and a written opinion")
+			return BadInput("opinion", "a coordination reply needs agree and a written opinion")
 		}
 		return nil
 	case EventRequestSupplement:
@@ -416,7 +416,7 @@ func (t *transition) check(ev Event) error {
 			return err
 		}
 		if len(t.in.Items) == 0 {
-			return badInput("items", "list the documents the applicant must supplement")
+			return BadInput("items", "list the documents the applicant must supplement")
 		}
 		return t.requireReason()
 	case eventSupplementReceived, eventSupplementProcess, eventSupplementCoordinate:
@@ -449,10 +449,10 @@ func (t *transition) check(ev Event) error {
 			return conflict("", "dossier %s has had its apology and new appointment already: it may be given once", t.d.Code)
 		}
 		if t.d.AppointmentAt == nil || t.in.NewAppointment == nil || !t.in.NewAppointment.After(*t.d.AppointmentAt) {
-			return badInput("newAppointmentAt", "the new appointment must be after the current one")
+			return BadInput("newAppointmentAt", "the new appointment must be after the current one")
 		}
 		if t.cal.Between(t.now, *t.d.AppointmentAt) > MinutesPerWorkingDay {
-			return badInput("id", "an apology is for a dossier that is overdue or due within one working day")
+			return BadInput("id", "an apology is for a dossier that is overdue or due within one working day")
 		}
 		return nil
 	case EventReassign:
@@ -486,24 +486,24 @@ func (t *transition) heldLeg() *ent.Leg {
 // holding the leg, with a role that can process it.
 func (t *transition) checkAssignee() error {
 	if t.in.OfficerID == 0 {
-		return badInput("officerID", "name the officer to assign")
+		return BadInput("officerID", "name the officer to assign")
 	}
 	l := t.heldLeg()
 	if l.Role == leg.RoleDesk {
-		return badInput("id", "the desk works as a team: its legs are not assigned")
+		return BadInput("id", "the desk works as a team: its legs are not assigned")
 	}
 	o, err := t.db.Officer.Get(t.ctx, t.in.OfficerID)
 	if ent.IsNotFound(err) || err == nil && o.AgencyID != l.AgencyID {
-		return badInput("officerID", "officer %d does not work for the agency holding the dossier", t.in.OfficerID)
+		return BadInput("officerID", "officer %d does not work for the agency holding the dossier", t.in.OfficerID)
 	}
 	if err != nil {
 		return fmt.Errorf("workflow: load officer: %w", err)
 	}
 	if !slices.ContainsFunc(officerRoles(o), func(r auth.Role) bool { return slices.Contains(processors, r) }) {
-		return badInput("officerID", "%s cannot process the dossier: it needs one of the roles %v", o.Name, processors)
+		return BadInput("officerID", "%s cannot process the dossier: it needs one of the roles %v", o.Name, processors)
 	}
 	if l.OfficerID != nil && *l.OfficerID == o.ID {
-		return badInput("officerID", "the dossier is assigned to %s already", o.Name)
+		return BadInput("officerID", "the dossier is assigned to %s already", o.Name)
 	}
 	return nil
 }
@@ -701,7 +701,7 @@ func (t *transition) prevLead(before int) *ent.RouteStep {
 // moveLead closes the lead (or desk) leg and opens one at step.
 func (t *transition) moveLead(upd *ent.DossierUpdate, step *ent.RouteStep, missing string) error {
 	if step == nil {
-		return badInput("id", "%s", missing)
+		return BadInput("id", "%s", missing)
 	}
 	if l := t.leadLeg(); l != nil {
 		if err := t.closeLeg(l); err != nil {
@@ -721,14 +721,14 @@ func (t *transition) coordinate() error {
 		var ids []int
 		for i, a := range t.in.Agencies {
 			if a.AllottedMinutes <= 0 {
-				return badInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
+				return BadInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
 			}
 			ok, err := t.db.Agency.Query().Where(agencyActive(a.AgencyID)...).Exist(SystemContext(t.ctx))
 			if err != nil {
 				return fmt.Errorf("workflow: check agency: %w", err)
 			}
 			if !ok || a.AgencyID == t.v.AgencyID || slices.Contains(ids, a.AgencyID) {
-				return badInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
+				return BadInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
 			}
 			ids = append(ids, a.AgencyID)
 			if err := t.openLeg(a.AgencyID, leg.RoleCoordinate, 0, a.AllottedMinutes); err != nil {
@@ -756,7 +756,7 @@ func (t *transition) coordinate() error {
 		group = append(group, s)
 	}
 	if len(group) == 0 {
-		return badInput("input.agencies", "the route has no coordination step here: name the agencies to consult")
+		return BadInput("input.agencies", "the route has no coordination step here: name the agencies to consult")
 	}
 	var ids []int
 	for _, s := range group {

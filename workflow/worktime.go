@@ -16,7 +16,7 @@ func (e *Engine) WorkingDeadline(ctx context.Context, from time.Time, workingDay
 		return time.Time{}, err
 	}
 	if math.IsNaN(workingDays) || workingDays < 0 || workingDays > maxDeadlineDays {
-		return time.Time{}, badInput("workingDays", "workingDays must be between 0 and %d", maxDeadlineDays)
+		return time.Time{}, BadInput("workingDays", "workingDays must be between 0 and %d", maxDeadlineDays)
 	}
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
@@ -31,7 +31,7 @@ func (e *Engine) WorkingMinutesBetween(ctx context.Context, from, to time.Time) 
 		return 0, err
 	}
 	if to.Sub(from) > maxDeadlineDays*2*24*time.Hour {
-		return 0, badInput("to", "the interval is too long")
+		return 0, BadInput("to", "the interval is too long")
 	}
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
