@@ -147,12 +147,14 @@ func newEnvWith(t testing.TB, dbURL string, seed *demo.Options) *env {
 	clock := workflow.NewTestClock(testNow)
 	a.db.Client = counted
 	a.clock = clock
-	a.engine = workflow.NewEngine(counted, workflow.Config{Clock: clock})
+	a.engine = workflow.NewEngine(counted, workflow.Config{Dialect: a.db.Dialect, Clock: clock, CheckWrites: checkWrites})
 	a.forms = forms.New(counted, forms.Config{Clock: clock, TrackingURL: testTrackingURL})
 	a.feed = feed.New(counted, 20*time.Millisecond, slog.New(slog.DiscardHandler))
 	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler), Keys: mustKeys(testWebhookKey)})
 	if seed != nil {
-		if err := demo.Seed(ctx, counted, *seed); err != nil {
+		opts := *seed
+		opts.Dialect = a.db.Dialect
+		if err := demo.Seed(ctx, counted, opts); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
 	}
@@ -182,11 +184,17 @@ type countingDriver struct {
 
 func (d *countingDriver) Query(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
+	if os.Getenv("TEST_SQL") != "" {
+		fmt.Println("DQ:", q)
+	}
 	return d.Driver.Query(ctx, q, args, v)
 }
 
 func (d *countingDriver) Exec(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
+	if os.Getenv("TEST_SQL") != "" {
+		fmt.Println("DE:", q)
+	}
 	return d.Driver.Exec(ctx, q, args, v)
 }
 
@@ -229,6 +237,18 @@ func (t *countingTx) ExecContext(ctx context.Context, q string, args ...any) (sq
 		return nil, fmt.Errorf("countingTx: %T has no ExecContext", t.Tx)
 	}
 	return ex.ExecContext(ctx, q, args...)
+}
+
+// QueryContext passes ent's raw queries (Tx.QueryContext) through.
+func (t *countingTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.n.Add(1)
+	qu, ok := t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("countingTx: %T has no QueryContext", t.Tx)
+	}
+	return qu.QueryContext(ctx, q, args...)
 }
 
 // token signs a token for a demo officer (by subject) or any claims.

@@ -109,7 +109,7 @@ func seed(ctx context.Context, cfg config, args []string) error {
 			fmt.Fprintf(os.Stderr, "\r%d dossiers written (%s)", done, time.Since(start).Round(time.Second))
 		}
 	}
-	err = demo.Seed(ctx, a.db.Client, demo.Options{Now: a.clock.Now(), Dossiers: *dossiers, Progress: progress})
+	err = demo.Seed(ctx, a.db.Client, demo.Options{Now: a.clock.Now(), Dossiers: *dossiers, Progress: progress, Dialect: a.db.Dialect})
 	if *dossiers > demo.BulkThreshold {
 		fmt.Fprintln(os.Stderr)
 	}

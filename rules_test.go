@@ -322,7 +322,7 @@ func TestSweeperRecordsOnce(t *testing.T) {
 		// every running dossier (due 09:00) and its lead leg (due 09:30)
 		// are overdue. Four sweepers on two engines race over the same rows.
 		e.clock.Set(time.Date(2026, 11, 17, 10, 0, 0, 0, loc).UTC())
-		other := workflow.NewEngine(e.app.db.Client, workflow.Config{Clock: e.clock})
+		other := workflow.NewEngine(e.app.db.Client, workflow.Config{Dialect: e.app.db.Dialect, Clock: e.clock})
 		var wg sync.WaitGroup
 		errs := make(chan error, 4)
 		for _, eng := range []*workflow.Engine{e.app.engine, other, e.app.engine, other} {
@@ -497,7 +497,7 @@ func TestAdvanceClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer prod.db.Close()
-	if err := demo.Seed(ctx, prod.db.Client, demo.Options{Now: testNow}); err != nil {
+	if err := demo.Seed(ctx, prod.db.Client, demo.Options{Now: testNow, Dialect: prod.db.Dialect}); err != nil {
 		t.Fatal(err)
 	}
 	verifier, err := auth.NewVerifier(ctx, auth.Config{HS256Secret: []byte(testSecret), Issuer: "lienthong", Audience: "lienthong"})

@@ -175,7 +175,7 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	engine := workflow.NewEngine(db.Client, workflow.Config{Clock: clock, OnSweep: newSweepMetrics(reg)})
+	engine := workflow.NewEngine(db.Client, workflow.Config{Dialect: db.Dialect, Clock: clock, OnSweep: newSweepMetrics(reg)})
 	keys, err := webhook.ParseKeys(cfg.WebhookKeys)
 	if err != nil {
 		db.Close()

@@ -30,6 +30,8 @@ type Options struct {
 	Dossiers int
 	// Progress, if set, is told how many bulk dossiers are written.
 	Progress func(done int)
+	// Dialect is the database's SQL dialect (store.DB.Dialect); default SQLite.
+	Dialect string
 }
 
 // Seeder fills an empty database with the demo province.
@@ -64,7 +66,7 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	s := &Seeder{
 		client:   client,
 		clock:    clock,
-		engine:   workflow.NewEngine(client, workflow.Config{Clock: clock}),
+		engine:   workflow.NewEngine(client, workflow.Config{Dialect: opts.Dialect, Clock: clock}),
 		agencies: map[string]*ent.Agency{},
 		officers: map[string]*auth.Viewer{},
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"sync"
 	"time"
 
@@ -74,6 +76,17 @@ func (t *utcTx) Exec(ctx context.Context, query string, args, v any) error {
 
 func (t *utcTx) Query(ctx context.Context, query string, args, v any) error {
 	return t.Tx.Query(ctx, query, utcArgs(args), v)
+}
+
+// QueryContext runs a raw query (ent's Tx.QueryContext) in the transaction.
+func (t *utcTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q, ok := t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("store: %T runs no raw queries", t.Tx)
+	}
+	return q.QueryContext(ctx, query, utcArgs(args).([]any)...)
 }
 
 func utcArgs(args any) any {

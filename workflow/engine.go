@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"entgo.io/ent/dialect"
+
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
@@ -20,6 +22,8 @@ import (
 // sweeper all go through it, each change in one transaction.
 type Engine struct {
 	client     *ent.Client
+	dialect    string // the client's SQL dialect: dialect.SQLite or dialect.Postgres
+	check      bool   // Config.CheckWrites
 	clock      Clock
 	calendars  *Calendars
 	log        *slog.Logger
@@ -34,12 +38,18 @@ type Engine struct {
 
 // Config tunes an Engine.
 type Config struct {
+	// Dialect is the client's SQL dialect (store.DB.Dialect); default SQLite.
+	Dialect   string
 	Clock     Clock
 	Calendars *Calendars
 	Logger    *slog.Logger
 	// DueSoonMinutes is how many working minutes before its due time a
 	// dossier or leg counts as due soon (default one working day).
 	DueSoonMinutes int64
+	// CheckWrites makes each transition read its dossier back in its
+	// transaction and fail if the row differs from the dossier it computed
+	// and returns (tests set it).
+	CheckWrites bool
 	// OnSweep, if set, receives what each sweep recorded (for metrics).
 	OnSweep func(SweepResult, error)
 	// TrackLimit limits the public trackDossier lookups per client
@@ -64,8 +74,16 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.DueSoonMinutes <= 0 {
 		cfg.DueSoonMinutes = MinutesPerWorkingDay
 	}
-	return &Engine{client: client, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
+	if cfg.Dialect == "" {
+		cfg.Dialect = dialect.SQLite
+	}
+	return &Engine{client: client, dialect: cfg.Dialect, check: cfg.CheckWrites, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
 }
+
+// stamp is the time a write records: the clock's now to the microsecond,
+// the precision PostgreSQL keeps, so that what a write returns and
+// publishes is what a later read gives.
+func (e *Engine) stamp() time.Time { return e.clock.Now().Truncate(time.Microsecond) }
 
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.clock }

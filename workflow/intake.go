@@ -155,10 +155,14 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 		return nil, nil, err
 	}
 	proc, err := seen.procedure(in.ProcedureCode, func() (*ent.Procedure, error) {
-		return e.client.Procedure.Query().
+		// The current version's id; versions themselves never change.
+		id, err := e.client.Procedure.Query().
 			Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
-			WithSteps().
-			Only(sys)
+			OnlyID(sys)
+		if err != nil {
+			return nil, err
+		}
+		return e.procedure(sys, id)
 	})
 	if ent.IsNotFound(err) {
 		return nil, nil, BadInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
@@ -257,7 +261,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, err
 	}
-	now := e.clock.Now()
+	now := e.stamp()
 	d, err := newDossier(tx, cal, now, p, provisionalCode()).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create dossier: %w", err)
@@ -279,7 +283,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, fmt.Errorf("workflow: record intake of %s: %w", d.Code, err)
 	}
-	codes, err := nextCodes(ctx, tx, p.desk, now.In(cal.Location()), 1)
+	codes, err := e.nextCodes(ctx, tx, p.desk, now.In(cal.Location()), 1)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +311,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	if err != nil {
 		return nil, err
 	}
-	now := e.clock.Now()
+	now := e.stamp()
 	sys := SystemContext(ctx)
 	byDesk := map[*ent.Agency][]int{}
 	for k, p := range ps {
@@ -317,7 +321,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	codes := make([]string, len(ps))
 	for _, desk := range desks {
 		ks := byDesk[desk]
-		cs, err := nextCodes(sys, tx, desk, now.In(cal.Location()), len(ks))
+		cs, err := e.nextCodes(sys, tx, desk, now.In(cal.Location()), len(ks))
 		if err != nil {
 			return nil, err
 		}
@@ -428,6 +432,8 @@ func newDossier(tx *ent.Tx, cal *Calendar, now time.Time, p *intake, code string
 		SetPaidOnline(in.PaidOnline && proc.Fee > 0).
 		SetState(state).
 		SetSubmittedAt(now).
+		SetCreateTime(now).
+		SetUpdateTime(now).
 		SetVersion(1)
 	if state == schematype.StateReceived {
 		appointment := appointmentFrom(cal, proc, now)
@@ -503,9 +509,6 @@ func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) tim
 	return cal.Add(clockStart(cal, proc, received), int64(proc.LimitMinutes))
 }
 
-// nextCode hands out {desk code}-{yyMMdd}-{NNNN}. The counter row is
-// incremented with an upsert inside the intake transaction, which locks it
-// until commit: codes are unique across connections and server instances.
 // provisionalCode is a unique placeholder for a dossier's code inside its
 // intake transaction; nothing outside the transaction ever sees it.
 func provisionalCode() string {
@@ -515,28 +518,42 @@ func provisionalCode() string {
 }
 
 // nextCodes takes the desk's next n daily numbers at once and returns
-// their codes in order.
-func nextCodes(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time, n int) ([]string, error) {
+// their codes, {desk code}-{yyMMdd}-{NNNN}, in order. One upsert of the
+// counter row returns the last number taken and locks the row until
+// commit: codes are unique and gapless across connections and server
+// instances.
+func (e *Engine) nextCodes(ctx context.Context, tx *ent.Tx, desk *ent.Agency, now time.Time, n int) ([]string, error) {
 	day := now.Format("060102") // now is in the calendar's zone
-	err := tx.DossierCounter.Create().
-		SetAgencyID(desk.ID).
-		SetDay(day).
-		SetLast(n).
-		OnConflictColumns(dossiercounter.FieldAgencyID, dossiercounter.FieldDay).
-		AddLast(n).
-		Exec(ctx)
+	query, args := entsql.Dialect(e.dialect).
+		Insert(dossiercounter.Table).
+		Columns(dossiercounter.FieldAgencyID, dossiercounter.FieldDay, dossiercounter.FieldLast).
+		Values(desk.ID, day, n).
+		OnConflict(
+			entsql.ConflictColumns(dossiercounter.FieldAgencyID, dossiercounter.FieldDay),
+			entsql.ResolveWith(func(u *entsql.UpdateSet) {
+				u.Set(dossiercounter.FieldLast, entsql.Expr(u.Table().C(dossiercounter.FieldLast)+" + "+"excluded."+dossiercounter.FieldLast))
+			}),
+		).
+		Returning(dossiercounter.FieldLast).
+		Query()
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
 	}
-	c, err := tx.DossierCounter.Query().
-		Where(dossiercounter.AgencyID(desk.ID), dossiercounter.Day(day)).
-		Only(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: read dossier number: %w", err)
+	defer rows.Close()
+	last := 0
+	if !rows.Next() {
+		return nil, fmt.Errorf("workflow: next dossier number: no row returned: %w", rows.Err())
+	}
+	if err := rows.Scan(&last); err != nil {
+		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
 	}
 	codes := make([]string, n)
 	for i := range codes {
-		codes[i] = DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: c.Last - n + 1 + i}.String()
+		codes[i] = DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: last - n + 1 + i}.String()
 	}
 	return codes, nil
 }

@@ -42,7 +42,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		}
 		return res, err
 	}
-	now := e.clock.Now()
+	now := e.stamp()
 
 	err = sweepPages(ctx, func(after int) ([]*ent.Leg, error) {
 		return e.client.Leg.Query().

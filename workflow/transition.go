@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/looplab/fsm"
@@ -58,6 +60,7 @@ type transition struct {
 	after      []*ent.Leg            // every leg as the writes leave it, by id
 	ev         Event                 // the event, as variant picked it
 	to         st.DossierState       // the state the event leads to
+	verify     bool                  // compare the dossier computed with the row written (Config.CheckWrites)
 }
 
 // Fire applies event to a dossier. It reads the dossier and its legs,
@@ -115,7 +118,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
 	}
 	open := slices.DeleteFunc(slices.Clone(legs), func(l *ent.Leg) bool { return l.FinishedAt != nil })
-	t := &transition{ctx: ctx, db: e.client, v: v, d: d, legs: legs, open: open, cal: cal, now: e.clock.Now(), in: in, data: map[string]any{}}
+	t := &transition{ctx: ctx, db: e.client, v: v, d: d, legs: legs, open: open, cal: cal, now: e.stamp(), in: in, data: map[string]any{}, verify: e.check}
 	t.after = make([]*ent.Leg, len(legs))
 	for i, l := range legs {
 		c := *l
@@ -150,7 +153,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	if err != nil {
 		return nil, err
 	}
-	return out.Unwrap(), nil
+	return out, nil
 }
 
 // plan checks ev against the state machine and the rules and computes its
@@ -193,7 +196,8 @@ func (t *transition) write(tx *ent.Tx, ev Event, plan *ent.DossierUpdate) (*ent.
 	upd := tx.Dossier.Update().
 		Where(dossier.ID(t.d.ID), dossier.Version(t.d.Version)).
 		SetState(t.to).
-		SetVersion(t.d.Version + 1)
+		SetVersion(t.d.Version + 1).
+		SetUpdateTime(t.now)
 	if err := copyMutation(upd.Mutation(), plan.Mutation()); err != nil {
 		return nil, err
 	}
@@ -228,8 +232,118 @@ func (t *transition) write(tx *ent.Tx, ev Event, plan *ent.DossierUpdate) (*ent.
 	if t.event, err = ec.Save(t.ctx); err != nil {
 		return nil, fmt.Errorf("workflow: record %s on %s: %w", ev, t.d.Code, err)
 	}
+	// The dossier as written is the one read with the update applied: the
+	// versioned update proves nobody changed it in between.
+	out, ok := applied(t.d, upd.Mutation())
+	if ok && !t.verify {
+		return out, nil
+	}
 	// Already authorised: read back without the row-level scope.
-	return tx.Dossier.Get(SystemContext(t.ctx), t.d.ID)
+	row, err := tx.Dossier.Get(SystemContext(t.ctx), t.d.ID)
+	if err != nil {
+		return nil, err
+	}
+	row = row.Unwrap()
+	if !ok {
+		return row, nil
+	}
+	if diff := dossierDiff(out, row); diff != "" {
+		return nil, fmt.Errorf("workflow: %s on %s: the dossier computed differs from the row written: %s", ev, t.d.Code, diff)
+	}
+	return out, nil
+}
+
+// dossierDiff names the first field where a and b differ ("" if none);
+// times are compared as instants.
+func dossierDiff(a, b *ent.Dossier) string {
+	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
+	for name, i := range dossierFields() {
+		fa, fb := va.Field(i), vb.Field(i)
+		if fa.Kind() == reflect.Pointer {
+			if fa.IsNil() != fb.IsNil() {
+				return fmt.Sprintf("%s: %v against %v", name, fa, fb)
+			}
+			if fa.IsNil() {
+				continue
+			}
+			fa, fb = fa.Elem(), fb.Elem()
+		}
+		if ta, ok := fa.Interface().(time.Time); ok {
+			if !ta.Equal(fb.Interface().(time.Time)) {
+				return fmt.Sprintf("%s: %v against %v", name, ta, fb)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+			return fmt.Sprintf("%s: %v against %v", name, fa, fb)
+		}
+	}
+	return ""
+}
+
+// dossierFields maps a dossier's column names to its struct fields.
+var dossierFields = sync.OnceValue(func() map[string]int {
+	out := map[string]int{}
+	rt := reflect.TypeFor[ent.Dossier]()
+	for i := range rt.NumField() {
+		if name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ","); dossier.ValidColumn(name) {
+			out[name] = i
+		}
+	}
+	return out
+})
+
+// applied returns a copy of d with the fields m sets, adds to and clears,
+// as the database holds them after m (every value m writes is computed
+// here, none by the database). It reports false for a field it cannot map.
+func applied(d *ent.Dossier, m *ent.DossierMutation) (*ent.Dossier, bool) {
+	c := *d
+	rv := reflect.ValueOf(&c).Elem()
+	fields := dossierFields()
+	field := func(name string) (reflect.Value, bool) {
+		i, ok := fields[name]
+		if !ok {
+			return reflect.Value{}, false
+		}
+		return rv.Field(i), true
+	}
+	for _, name := range m.Fields() {
+		f, ok := field(name)
+		v, _ := m.Field(name)
+		val := reflect.ValueOf(v)
+		if !ok || !val.IsValid() {
+			return nil, false
+		}
+		if f.Kind() == reflect.Pointer {
+			p := reflect.New(f.Type().Elem())
+			if !val.Type().AssignableTo(p.Elem().Type()) {
+				return nil, false
+			}
+			p.Elem().Set(val)
+			f.Set(p)
+		} else if val.Type().AssignableTo(f.Type()) {
+			f.Set(val)
+		} else {
+			return nil, false
+		}
+	}
+	for _, name := range m.AddedFields() {
+		f, ok := field(name)
+		v, _ := m.AddedField(name)
+		delta, isInt := v.(int)
+		if !ok || !isInt || f.Kind() != reflect.Int {
+			return nil, false
+		}
+		f.SetInt(f.Int() + int64(delta))
+	}
+	for _, name := range m.ClearedFields() {
+		f, ok := field(name)
+		if !ok || f.Kind() != reflect.Pointer {
+			return nil, false
+		}
+		f.SetZero()
+	}
+	return &c, true
 }
 
 // copyMutation sets on dst every field src sets, adds or clears.

@@ -1,7 +1,7 @@
 // Command load drives realistic dossier traffic through the real server
 // and compares it with the database's own limit measured in the same run.
 //
-//	go run ./bench/load [-bin bin/lienthong] [-clients 16] [-duration 30s] [-import 100000]
+//	go run ./bench/load [-bin bin/lienthong] [-clients 16] [-duration 30s] [-import 100000] [-db sqlite|postgres]
 //
 // For SQLite, and for PostgreSQL when TEST_DATABASE_URL is set, it:
 //  1. seeds a fresh database with the demo province (no dossiers) and starts
@@ -60,11 +60,15 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to drive traffic")
 	imports := flag.Int("import", 100_000, "dossiers to import through importDossiers (0: skip)")
 	out := flag.String("out", "bench/results", "where to write the results")
+	only := flag.String("db", "", "benchmark only this database (sqlite or postgres)")
 	flag.Parse()
 	ctx := context.Background()
 	targets := []string{"sqlite"}
 	if os.Getenv("TEST_DATABASE_URL") != "" {
 		targets = append(targets, "postgres")
+	}
+	if *only != "" {
+		targets = slices.DeleteFunc(targets, func(t string) bool { return t != *only })
 	}
 	for _, t := range targets {
 		res, err := run(ctx, t, *bin, *clients, *duration, *imports)
@@ -134,6 +138,11 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 	}
 
 	// Traffic.
+	dbName := ""
+	if kind == "postgres" {
+		dbName = "lienthong_bench_load"
+	}
+	cpu0 := cpuTicks(srv.Process.Pid, dbName)
 	st := &stats{lat: map[string][]time.Duration{}, errs: map[string]int{}}
 	deadline := time.Now().Add(duration)
 	var wg sync.WaitGroup
@@ -150,6 +159,7 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu1 := cpuTicks(srv.Process.Pid, dbName)
 
 	// Intake in bulk.
 	var importTime time.Duration
@@ -170,6 +180,16 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 	tps := float64(n) / elapsed.Seconds()
 	fmt.Fprintf(&b, "transitions: %d in %s = %.0f/s; ratio to baseline %.2f\n", n, elapsed.Round(time.Millisecond), tps, tps/baseline)
 	fmt.Fprintf(&b, "routes completed: %d; errors: %d; conflicts: %d\n", st.routes.Load(), st.errors(), st.errs["CONFLICT"])
+	if n > 0 {
+		perTx := func(ticks int64) string {
+			return fmt.Sprintf("%.2f ms", float64(ticks)*1000/clockTicks/float64(n))
+		}
+		fmt.Fprintf(&b, "CPU per transition: server %s", perTx(cpu1.server-cpu0.server))
+		if kind == "postgres" {
+			fmt.Fprintf(&b, ", database backends %s", perTx(cpu1.db-cpu0.db))
+		}
+		fmt.Fprintln(&b)
+	}
 	fmt.Fprintf(&b, "server peak RSS: %.0f MB\n", float64(rss)/1024)
 	if imports > 0 {
 		fmt.Fprintf(&b, "importDossiers: %d dossiers in %s = %.0f/s\n", imported, importTime.Round(time.Millisecond), float64(imported)/importTime.Seconds())
@@ -197,6 +217,51 @@ func baselineName(kind string) string {
 		return "pgbench TPC-B-like, same clients"
 	}
 	return "TPC-B-like database/sql loop with the server's pragmas, same clients"
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat times.
+const clockTicks = 100
+
+type ticks struct{ server, db int64 }
+
+// cpuTicks reads the CPU time (user and system) used so far by the server
+// and, with db set, by the PostgreSQL backends connected to database db.
+// CPU per transition moves less than wall-clock rates on a shared machine.
+func cpuTicks(server int, db string) ticks {
+	t := ticks{server: procTicks(server)}
+	if db == "" {
+		return t
+	}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		// A backend's title: "postgres: [cluster: ]user db host(port) state".
+		cmd, _ := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
+		if f := strings.Fields(strings.ReplaceAll(string(cmd), "\x00", " ")); len(f) > 3 && f[0] == "postgres:" && slices.Contains(f[1:4], db) {
+			t.db += procTicks(pid)
+		}
+	}
+	return t
+}
+
+func procTicks(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command's closing parenthesis; utime and stime are
+	// the stat file's 14th and 15th.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
 }
 
 // peakRSS reads the process's peak resident set size in kB.

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"testing"
+)
+
+// checkWrites makes every test engine read each transition's dossier back
+// and compare it with the one computed (workflow.Config.CheckWrites).
+// TestStatementsPerTransition turns it off: the check costs a statement.
+var checkWrites = true
+
+// TestStatementsPerTransition counts the SQL statements each mutation of a
+// land dossier's route sends, caches warm. Every statement is a round trip
+// to PostgreSQL, and on SQLite a turn of work inside the write lock: a
+// change that adds one to every transition shows here, not as a timing.
+func TestStatementsPerTransition(t *testing.T) {
+	checkWrites = false
+	defer func() { checkWrites = true }()
+	eachDB(t, true, func(t *testing.T, e *env) {
+		desk, spec := e.as("desk.giolinh"), e.as("cv.giolinh")
+		dept := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
+		tax := e.token("cv.thue", "000.00.40.H43", "SPECIALIST")
+		type step struct {
+			name, token, mutation string
+		}
+		steps := []step{
+			{"forwardDossier", desk, `forwardDossier(id: $id)`},
+			{"requestSupplement", spec, `requestSupplement(id: $id, reason: "Thiếu giấy tờ", items: ["Bản sao"])`},
+			{"supplementDossier", desk, `supplementDossier(id: $id)`},
+			{"transferDossier", spec, `transferDossier(id: $id)`},
+			{"transferDossier", dept, `transferDossier(id: $id)`},
+			{"transferDossier", tax, `transferDossier(id: $id)`},
+			{"returnDossier", dept, `returnDossier(id: $id, result: "GCN")`},
+			{"completeDossier", desk, `completeDossier(id: $id)`},
+		}
+		route := func() map[string]int64 {
+			t.Helper()
+			got := map[string]int64{}
+			before := e.queries.Load()
+			id := str(e.mustDo(desk, `mutation($in: ReceiveDossierInput!) { receiveDossier(input: $in) { id } }`,
+				map[string]any{"in": landInput("Trần Thị Đếm")}), "receiveDossier", "id")
+			got["receiveDossier"] = e.queries.Load() - before
+			for _, s := range steps {
+				before := e.queries.Load()
+				e.mustDo(s.token, `mutation($id: ID!) { `+s.mutation+` { id state } }`, map[string]any{"id": id})
+				got[s.name] = max(got[s.name], e.queries.Load()-before)
+			}
+			return got
+		}
+		route() // warms the caches of viewers, procedures and agency codes
+		got := route()
+		// Two reads to plan (dossier, legs), then in the transaction: the
+		// webhook subscriptions, the versioned dossier update, the legs'
+		// writes, the event, the roll-ups and the outbound message. Intake
+		// reads the desk and the procedure's current version and takes the
+		// number with one upsert.
+		want := map[string]int64{
+			"receiveDossier":    10,
+			"forwardDossier":    9, // closes the desk leg, opens the lead's
+			"requestSupplement": 6, // no leg moves
+			"supplementDossier": 7, // extends the open leg
+			"transferDossier":   9,
+			"returnDossier":     8, // closes the lead leg
+			"completeDossier":   6,
+		}
+		for name, n := range want {
+			if got[name] != n {
+				t.Errorf("%s: %d statements, want %d", name, got[name], n)
+			}
+		}
+	})
+}
