@@ -21,6 +21,8 @@ import (
 
 	"lienthong/auth"
 	"lienthong/demo"
+	"lienthong/ent/outboxmessage"
+	"lienthong/ent/webhookdelivery"
 	"lienthong/feed"
 	"lienthong/webhook"
 	"lienthong/workflow"
@@ -627,6 +629,59 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 		mu.Lock()
 		if len(got) != before {
 			t.Errorf("a dispatcher without the key sent %d deliveries", len(got)-before)
+		}
+	})
+}
+
+// TestWebhookChangedElsewhere: a webhook created through another instance
+// (a webhook service that does not tell this engine) gets the events
+// recorded here once workflow.Config.WebhookTTL has passed; one deleted
+// there while this engine still holds it costs a transition nothing.
+func TestWebhookChangedElsewhere(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		ctx := auth.NewContext(t.Context(), &auth.Viewer{Subject: "admin", Roles: []auth.Role{auth.RoleAdmin}})
+		elsewhere := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Keys: mustKeys(testWebhookKey)})
+		desk := e.as("desk.giolinh")
+		receive := func(name string) (int, string) {
+			t.Helper()
+			d := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput(name)})
+			id, err := strconv.Atoi(str(d, "receiveDossier", "id"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id, str(d, "receiveDossier", "code")
+		}
+		deliveries := func(code string) int {
+			t.Helper()
+			n, err := e.app.db.Client.WebhookDelivery.Query().Where(webhookdelivery.DossierCode(code)).Count(workflow.SystemContext(t.Context()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		receive("Trước") // the engine reads the subscriptions: none
+		h, err := elsewhere.Create(ctx, webhook.CreateInput{URL: "http://127.0.0.1:9/elsewhere"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second + 100*time.Millisecond) // the default WebhookTTL, and a margin
+		_, code := receive("Sau")
+		if n := deliveries(code); n != 1 {
+			t.Fatalf("a dossier received a second after the webhook was made elsewhere: %d deliveries, want 1", n)
+		}
+		// Deleted elsewhere; this engine still publishes to it for up to a
+		// second: the refused delivery makes the transaction run again on
+		// a fresh read.
+		if err := elsewhere.Delete(ctx, h.Webhook.ID); err != nil {
+			t.Fatal(err)
+		}
+		id, code := receive("Sau khi xoá")
+		if n := deliveries(code); n != 0 {
+			t.Errorf("after the webhook was deleted: %d deliveries, want 0", n)
+		}
+		msgs, err := e.app.db.Client.OutboxMessage.Query().Where(outboxmessage.DossierID(id)).Count(workflow.SystemContext(t.Context()))
+		if err != nil || msgs != 1 {
+			t.Errorf("outbound messages of %s = %d, %v; want 1", code, msgs, err)
 		}
 	})
 }

@@ -181,7 +181,7 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 		db.Close()
 		return nil, fmt.Errorf("WEBHOOK_KEYS: %w", err)
 	}
-	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll, Keys: keys})
+	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll, Keys: keys, OnChange: engine.ForgetWebhooks})
 	live := feed.New(db.Client, 250*time.Millisecond, nil)
 	printer := forms.New(db.Client, forms.Config{Clock: clock, TrackingURL: cfg.TrackingURL})
 	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks, feed: live, forms: printer}, nil

@@ -101,6 +101,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhook: create: %w", err)
 	}
+	s.changed()
 	s.log.InfoContext(ctx, "webhook created", "webhook", h.ID, "by", v.Subject)
 	return &Secret{Webhook: h, Secret: secret}, nil
 }
@@ -245,7 +246,18 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	if err := tx.Webhook.DeleteOneID(id).Exec(ctx); err != nil {
 		return fmt.Errorf("webhook: delete: %w", err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// changed tells the publisher the subscriptions changed (Config.OnChange).
+func (s *Service) changed() {
+	if s.cfg.OnChange != nil {
+		s.cfg.OnChange()
+	}
 }
 
 // Webhooks lists the subscriptions.

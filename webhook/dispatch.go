@@ -35,6 +35,10 @@ type Config struct {
 	Logger    *slog.Logger
 	Registry  prometheus.Registerer // where the metrics go; none when nil
 	Keys      *Keys                 // encrypt secrets at rest; nil stores them in clear
+	// OnChange, if set, is called once a webhook is created or deleted:
+	// the engine publishing events then reads the subscriptions again
+	// (workflow.Engine.ForgetWebhooks).
+	OnChange func()
 }
 
 // Service manages webhooks and dispatches their deliveries.

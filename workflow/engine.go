@@ -24,6 +24,7 @@ type Engine struct {
 	client     *ent.Client
 	dialect    string // the client's SQL dialect: dialect.SQLite or dialect.Postgres
 	check      bool   // Config.CheckWrites
+	hookTTL    time.Duration
 	clock      Clock
 	calendars  *Calendars
 	log        *slog.Logger
@@ -34,6 +35,7 @@ type Engine struct {
 	officers   sync.Map // subject → cachedOfficer
 	procedures sync.Map // id → *ent.Procedure with its steps: versions never change
 	agencies   sync.Map // id → code: codes never change
+	hooks      hookCache
 }
 
 // Config tunes an Engine.
@@ -50,6 +52,12 @@ type Config struct {
 	// transaction and fail if the row differs from the dossier it computed
 	// and returns (tests set it).
 	CheckWrites bool
+	// WebhookTTL bounds how long the engine publishes to the webhook
+	// subscriptions it read last (default 1 s). One created or deleted
+	// through this process applies at once (ForgetWebhooks); through
+	// another instance, within WebhookTTL. Reading them in every
+	// transaction cost a statement in each.
+	WebhookTTL time.Duration
 	// OnSweep, if set, receives what each sweep recorded (for metrics).
 	OnSweep func(SweepResult, error)
 	// TrackLimit limits the public trackDossier lookups per client
@@ -74,10 +82,13 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.DueSoonMinutes <= 0 {
 		cfg.DueSoonMinutes = MinutesPerWorkingDay
 	}
+	if cfg.WebhookTTL <= 0 {
+		cfg.WebhookTTL = time.Second
+	}
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.SQLite
 	}
-	return &Engine{client: client, dialect: cfg.Dialect, check: cfg.CheckWrites, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
+	return &Engine{client: client, dialect: cfg.Dialect, check: cfg.CheckWrites, hookTTL: cfg.WebhookTTL, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
 }
 
 // stamp is the time a write records: the clock's now to the microsecond,

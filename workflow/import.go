@@ -86,10 +86,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		}
 		var made []*ent.Dossier
 		err := e.inTx(ctx, func(tx *ent.Tx) error {
-			ctx, err := withWebhooks(ctx, tx)
-			if err != nil {
-				return err
-			}
+			var err error
 			made, err = e.createDossiers(ctx, tx, v, ps)
 			return err
 		})

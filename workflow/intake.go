@@ -203,12 +203,7 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 	sys := SystemContext(ctx)
 	var created *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
-		// The subscriptions first: the desk's counter row, locked near the
-		// end, is then held for as few statements as possible.
-		ctx, err := withWebhooks(ctx, tx)
-		if err != nil {
-			return err
-		}
+		var err error
 		created, err = e.createDossier(ctx, tx, v, p)
 		return err
 	})

@@ -3,9 +3,11 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"lienthong/auth"
@@ -96,7 +98,7 @@ func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published,
 	if err != nil {
 		return fmt.Errorf("workflow: outbox: %w", err)
 	}
-	hooks, err := webhooks(ctx, tx)
+	hooks, err := e.webhooks(ctx)
 	if err != nil {
 		return err
 	}
@@ -121,6 +123,10 @@ func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published,
 	// At most 1,000 rows a statement: SQLite binds at most 32,766 values.
 	for batch := range slices.Chunk(deliveries, 1000) {
 		if err := tx.WebhookDelivery.CreateBulk(batch...).Exec(ctx); err != nil {
+			if ent.IsConstraintError(err) { // a webhook deleted since read
+				e.ForgetWebhooks()
+				return fmt.Errorf("%w: %w", errWebhooksChanged, err)
+			}
 			return fmt.Errorf("workflow: outbox: %w", err)
 		}
 	}
@@ -202,28 +208,50 @@ func wants(h *ent.Webhook, typ string, agencies []int) bool {
 	return len(h.AgencyIds) == 0 || slices.ContainsFunc(h.AgencyIds, func(id int) bool { return slices.Contains(agencies, id) })
 }
 
-type hooksKey struct{}
+// errWebhooksChanged is a delivery refused because its webhook was deleted
+// after the engine read the subscriptions; the transaction runs again on a
+// fresh read.
+var errWebhooksChanged = errors.New("workflow: webhook subscriptions changed")
 
-// webhooks are the subscriptions an event may go to, read in tx, or those
-// a batch read once in its transaction (withWebhooks).
-func webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
-	if hooks, ok := ctx.Value(hooksKey{}).([]*ent.Webhook); ok {
+// hookCache holds the subscriptions last read.
+type hookCache struct {
+	mu    sync.Mutex
+	hooks []*ent.Webhook
+	read  time.Time // when hooks were read (zero: never, or forgotten)
+	gen   uint64    // moved by ForgetWebhooks
+}
+
+// webhooks are the subscriptions an event may go to: those read within
+// Config.WebhookTTL, or a fresh read.
+func (e *Engine) webhooks(ctx context.Context) ([]*ent.Webhook, error) {
+	c := &e.hooks
+	c.mu.Lock()
+	if !c.read.IsZero() && time.Since(c.read) < e.hookTTL {
+		hooks := c.hooks
+		c.mu.Unlock()
 		return hooks, nil
 	}
-	hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
+	gen := c.gen
+	c.mu.Unlock()
+	read := time.Now()
+	hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("workflow: outbox: %w", err)
 	}
+	c.mu.Lock()
+	if c.gen == gen { // not forgotten while reading
+		c.hooks, c.read = hooks, read
+	}
+	c.mu.Unlock()
 	return hooks, nil
 }
 
-// withWebhooks reads the subscriptions once for a batch written in tx. They
-// are read inside the write transaction: a webhook deleted meanwhile (with
-// its deliveries) would otherwise get a delivery its foreign key refuses.
-func withWebhooks(ctx context.Context, tx *ent.Tx) (context.Context, error) {
-	hooks, err := webhooks(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	return context.WithValue(ctx, hooksKey{}, hooks), nil
+// ForgetWebhooks makes the next event read the subscriptions again: the
+// webhook service calls it when it creates or deletes one.
+func (e *Engine) ForgetWebhooks() {
+	c := &e.hooks
+	c.mu.Lock()
+	c.gen++
+	c.read = time.Time{}
+	c.mu.Unlock()
 }

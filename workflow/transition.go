@@ -131,11 +131,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	var out *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		t.after = t.after[:len(legs)] // a retried transaction opens its legs again
-		// The subscriptions first, before the dossier's row is locked.
-		sys, err := withWebhooks(sys, tx)
-		if err != nil {
-			return err
-		}
+		var err error
 		if out, err = t.write(tx, ev, plan); err != nil {
 			return err
 		}

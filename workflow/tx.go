@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -20,6 +21,9 @@ func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
 	backoff := 5 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := e.runTx(ctx, fn)
+		if errors.Is(err, errWebhooksChanged) && attempt < maxAttempts {
+			continue // read afresh (publishAll forgot them)
+		}
 		if err == nil || !store.Retryable(err) || attempt == maxAttempts {
 			return err
 		}

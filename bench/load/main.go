@@ -1,7 +1,7 @@
 // Command load drives realistic dossier traffic through the real server
 // and compares it with the database's own limit measured in the same run.
 //
-//	go run ./bench/load [-bin bin/lienthong] [-clients 16] [-duration 30s] [-import 100000] [-db sqlite|postgres]
+//	go run ./bench/load [-bin bin/lienthong] [-clients 16] [-desks 2] [-duration 30s] [-import 100000] [-db sqlite|postgres]
 //
 // For SQLite, and for PostgreSQL when TEST_DATABASE_URL is set, it:
 //  1. seeds a fresh database with the demo province (no dossiers) and starts
@@ -9,7 +9,8 @@
 //  2. measures the baseline: pgbench's TPC-B-like script on PostgreSQL, an
 //     equivalent database/sql loop on a SQLite file with the server's own
 //     pragmas, with as many clients;
-//  3. runs C clients, each taking dossiers of the demo procedures through
+//  3. runs C clients, each at one of the demo's two commune desks (or
+//     all at one with -desks 1), each taking dossiers of the demo procedures through
 //     full routes over GraphQL/HTTP with tokens of the right roles: receive,
 //     forward, transfer along the land route, coordinate and reply,
 //     supplementation, send-backs, return, complete;
@@ -59,6 +60,7 @@ func main() {
 	clients := flag.Int("clients", 16, "concurrent clients")
 	duration := flag.Duration("duration", 30*time.Second, "how long to drive traffic")
 	imports := flag.Int("import", 100_000, "dossiers to import through importDossiers (0: skip)")
+	desks := flag.Int("desks", len(communes), "commune desks the clients receive at (1 or 2), each client at one")
 	out := flag.String("out", "bench/results", "where to write the results")
 	only := flag.String("db", "", "benchmark only this database (sqlite or postgres)")
 	flag.Parse()
@@ -71,7 +73,7 @@ func main() {
 		targets = slices.DeleteFunc(targets, func(t string) bool { return t != *only })
 	}
 	for _, t := range targets {
-		res, err := run(ctx, t, *bin, *clients, *duration, *imports)
+		res, err := run(ctx, t, *bin, *clients, *desks, *duration, *imports)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench/load:", t+":", err)
 			os.Exit(1)
@@ -84,7 +86,8 @@ func main() {
 }
 
 // run benchmarks one database.
-func run(ctx context.Context, kind, bin string, clients int, duration time.Duration, imports int) (string, error) {
+func run(ctx context.Context, kind, bin string, clients, desks int, duration time.Duration, imports int) (string, error) {
+	desks = min(max(desks, 1), len(communes))
 	dir, err := os.MkdirTemp("", "lienthong-load-")
 	if err != nil {
 		return "", err
@@ -153,7 +156,7 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), 2026))
 			for n := 0; time.Now().Before(deadline); n++ {
-				c.route(rng, st, fmt.Sprintf("%d-%d", i, n))
+				c.route(rng, st, fmt.Sprintf("%d-%d", i, n), communes[i%desks])
 			}
 		}(i)
 	}
@@ -174,7 +177,7 @@ func run(ctx context.Context, kind, bin string, clients int, duration time.Durat
 
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "\n%s — %d clients, %s, on %s (%d cores)\n", kind, clients, duration, host, runtime.NumCPU())
+	fmt.Fprintf(&b, "\n%s — %d clients at %d desks, %s, on %s (%d cores)\n", kind, clients, desks, duration, host, runtime.NumCPU())
 	fmt.Fprintf(&b, "baseline (%s): %.0f TPS\n", baselineName(kind), baseline)
 	n := st.transitions.Load()
 	tps := float64(n) / elapsed.Seconds()
@@ -525,6 +528,10 @@ func (c *client) prepare() error {
 	return nil
 }
 
+// communes are the demo's commune desks, with their desk officer
+// (desk.<name>) and specialist (cv.<name>); client i works at desk i mod -desks.
+var communes = []string{"giolinh", "dongha"}
+
 const receive = `mutation($in: ReceiveDossierInput!) { receiveDossier(input: $in) { id } }`
 
 func (c *client) fire(st *stats, name, officer, query string, vars map[string]any, into any) bool {
@@ -539,7 +546,8 @@ func (c *client) fire(st *stats, name, officer, query string, vars map[string]an
 
 // route takes one dossier of a demo procedure through its whole route,
 // with supplementation, send-backs and coordination some of the time.
-func (c *client) route(rng *rand.Rand, st *stats, tag string) {
+func (c *client) route(rng *rand.Rand, st *stats, tag, commune string) {
+	desk, cv := "desk."+commune, "cv."+commune
 	land := rng.IntN(10) < 4
 	in := map[string]any{
 		"procedureCode": "1.001193", "channel": "DIRECT",
@@ -551,29 +559,29 @@ func (c *client) route(rng *rand.Rand, st *stats, tag string) {
 		in["components"] = []map[string]any{{"name": "Đơn đăng ký đất đai, tài sản gắn liền với đất"}, {"name": "Giấy tờ về quyền sử dụng đất"}, {"name": "Mảnh trích đo địa chính"}}
 	}
 	var d struct{ ID string }
-	if !c.fire(st, "receiveDossier", "desk.giolinh", receive, map[string]any{"in": in}, &d) {
+	if !c.fire(st, "receiveDossier", desk, receive, map[string]any{"in": in}, &d) {
 		return
 	}
 	id := map[string]any{"id": d.ID}
 	step := func(name, officer, call string) bool {
 		return c.fire(st, name, officer, `mutation($id: ID!) { `+call+` { id state } }`, id, nil)
 	}
-	if !step("forwardDossier", "desk.giolinh", "forwardDossier(id: $id)") {
+	if !step("forwardDossier", desk, "forwardDossier(id: $id)") {
 		return
 	}
 	if rng.IntN(5) == 0 { // supplementation asked by the commune
-		if !step("requestSupplement", "cv.giolinh", `requestSupplement(id: $id, reason: "Thiếu giấy tờ", items: ["Bản sao giấy tờ tùy thân"])`) ||
-			!step("supplementDossier", "desk.giolinh", "supplementDossier(id: $id)") {
+		if !step("requestSupplement", cv, `requestSupplement(id: $id, reason: "Thiếu giấy tờ", items: ["Bản sao giấy tờ tùy thân"])`) ||
+			!step("supplementDossier", desk, "supplementDossier(id: $id)") {
 			return
 		}
 	}
 	if land {
-		if !step("transferDossier", "cv.giolinh", `transferDossier(id: $id, note: "Chuyển Sở")`) {
+		if !step("transferDossier", cv, `transferDossier(id: $id, note: "Chuyển Sở")`) {
 			return
 		}
 		if rng.IntN(5) == 0 { // sent back to the commune and transferred again
 			if !step("sendBackDossier", "cv.moitruong", `sendBackDossier(id: $id, reason: "Thiếu xác nhận hiện trạng")`) ||
-				!step("transferDossier", "cv.giolinh", `transferDossier(id: $id, note: "Đã bổ sung xác nhận")`) {
+				!step("transferDossier", cv, `transferDossier(id: $id, note: "Đã bổ sung xác nhận")`) {
 				return
 			}
 		}
@@ -588,10 +596,10 @@ func (c *client) route(rng *rand.Rand, st *stats, tag string) {
 			!step("returnDossier", "cv.moitruong", `returnDossier(id: $id, result: "Giấy chứng nhận")`) {
 			return
 		}
-	} else if !step("returnDossier", "cv.giolinh", `returnDossier(id: $id, result: "Giấy khai sinh")`) {
+	} else if !step("returnDossier", cv, `returnDossier(id: $id, result: "Giấy khai sinh")`) {
 		return
 	}
-	if step("completeDossier", "desk.giolinh", "completeDossier(id: $id)") {
+	if step("completeDossier", desk, "completeDossier(id: $id)") {
 		st.routes.Add(1)
 	}
 }
