@@ -147,7 +147,7 @@ func newEnvWith(t testing.TB, dbURL string, seed *demo.Options) *env {
 	clock := workflow.NewTestClock(testNow)
 	a.db.Client = counted
 	a.clock = clock
-	a.engine = workflow.NewEngine(counted, workflow.Config{Dialect: a.db.Dialect, Clock: clock, CheckWrites: checkWrites, WebhookTTL: webhookTTL})
+	a.engine = workflow.NewEngine(counted, workflow.Config{Dialect: a.db.Dialect, Clock: clock, CheckWrites: checkWrites, CacheTTL: cacheTTL})
 	a.forms = forms.New(counted, forms.Config{Clock: clock, TrackingURL: testTrackingURL})
 	a.feed = feed.New(counted, 20*time.Millisecond, slog.New(slog.DiscardHandler))
 	a.hooks = webhook.New(counted, webhook.Config{Clock: clock, AllowHTTP: true, Client: &http.Client{Timeout: webhookTimeout}, Logger: slog.New(slog.DiscardHandler), Keys: mustKeys(testWebhookKey), OnChange: a.engine.ForgetWebhooks})

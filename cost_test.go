@@ -10,18 +10,18 @@ import (
 // TestStatementsPerTransition turns it off: the check costs a statement.
 var checkWrites = true
 
-// webhookTTL is the test engines' workflow.Config.WebhookTTL (0: the
-// default). TestStatementsPerTransition sets it long: a refresh of the
-// subscriptions would cost a statement in whichever transition met it.
-var webhookTTL time.Duration
+// cacheTTL is the test engines' workflow.Config.CacheTTL (0: the default).
+// TestStatementsPerTransition sets it long: a refresh of what the engine
+// caches would cost a statement in whichever transition met it.
+var cacheTTL time.Duration
 
 // TestStatementsPerTransition counts the SQL statements each mutation of a
 // land dossier's route sends, caches warm. Every statement is a round trip
 // to PostgreSQL, and on SQLite a turn of work inside the write lock: a
 // change that adds one to every transition shows here, not as a timing.
 func TestStatementsPerTransition(t *testing.T) {
-	checkWrites, webhookTTL = false, time.Hour
-	defer func() { checkWrites, webhookTTL = true, 0 }()
+	checkWrites, cacheTTL = false, time.Hour
+	defer func() { checkWrites, cacheTTL = true, 0 }()
 	eachDB(t, true, func(t *testing.T, e *env) {
 		desk, spec := e.as("desk.giolinh"), e.as("cv.giolinh")
 		dept := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
@@ -57,11 +57,12 @@ func TestStatementsPerTransition(t *testing.T) {
 		got := route()
 		// Two reads to plan (dossier, legs), then in the transaction: the
 		// versioned dossier update, the legs' writes, the event, the
-		// roll-ups and the outbound message (the webhook subscriptions are
-		// cached). Intake reads the desk and the procedure's current
-		// version and takes the number with one upsert.
+		// roll-ups and the outbound message. Intake writes the dossier, its
+		// desk leg, roll-ups, event, number (one upsert), code and message.
+		// The webhook subscriptions, the desk and the procedure's current
+		// version are cached (workflow.Config.CacheTTL).
 		want := map[string]int64{
-			"receiveDossier":    9,
+			"receiveDossier":    7,
 			"forwardDossier":    8, // closes the desk leg, opens the lead's
 			"requestSupplement": 5, // no leg moves
 			"supplementDossier": 6, // extends the open leg

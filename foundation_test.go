@@ -419,3 +419,23 @@ func TestCalendarAdmin(t *testing.T) {
 		t.Errorf("analyst setCalendarDays: code = %q, want FORBIDDEN", r.code())
 	}
 }
+
+// TestInactiveDeskRefusesIntake: a desk agency made inactive receives
+// nothing from that moment, though the engine keeps what it read of desks
+// for a second (workflow.Config.CacheTTL); made active again, it receives.
+func TestInactiveDeskRefusesIntake(t *testing.T) {
+	e := newEnv(t, databases(t)["sqlite"](t), true)
+	desk, admin := e.as("desk.giolinh"), e.as("admin")
+	e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Trước")}) // the engine reads the desk
+	ags := e.mustDo(admin, `{ agencies(where: {code: "000.20.01.H43"}) { edges { node { id } } } }`, nil)
+	id := str(get(ags, "agencies", "edges").([]any)[0], "node", "id")
+	const update = `mutation($id: ID!, $active: Boolean!) { updateAgency(id: $id, input: {active: $active}) { active } }`
+	e.mustDo(admin, update, map[string]any{"id": id, "active": false})
+	if r := e.do(desk, receiveMutation, map[string]any{"in": birthInput("Khi đóng")}); r.code() != "FORBIDDEN" {
+		t.Errorf("intake at an inactive desk: %s, want FORBIDDEN", r.raw)
+	}
+	e.mustDo(admin, update, map[string]any{"id": id, "active": true})
+	if r := e.do(desk, receiveMutation, map[string]any{"in": birthInput("Mở lại")}); len(r.Errors) > 0 {
+		t.Errorf("intake at the desk made active again: %s", r.raw)
+	}
+}

@@ -635,7 +635,7 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 
 // TestWebhookChangedElsewhere: a webhook created through another instance
 // (a webhook service that does not tell this engine) gets the events
-// recorded here once workflow.Config.WebhookTTL has passed; one deleted
+// recorded here once workflow.Config.CacheTTL has passed; one deleted
 // there while this engine still holds it costs a transition nothing.
 func TestWebhookChangedElsewhere(t *testing.T) {
 	eachDB(t, true, func(t *testing.T, e *env) {
@@ -664,7 +664,7 @@ func TestWebhookChangedElsewhere(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Second + 100*time.Millisecond) // the default WebhookTTL, and a margin
+		time.Sleep(time.Second + 100*time.Millisecond) // the default CacheTTL, and a margin
 		_, code := receive("Sau")
 		if n := deliveries(code); n != 1 {
 			t.Fatalf("a dossier received a second after the webhook was made elsewhere: %d deliveries, want 1", n)

@@ -44,6 +44,7 @@ func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyIn
 		return nil, BadInput("input.parentID", "an agency cannot be its own parent")
 	}
 	a, err := e.client.Agency.UpdateOneID(id).SetInput(in).Save(ctx)
+	e.desks.forget()
 	if ent.IsNotFound(err) {
 		return nil, NotFound("no agency with id %d", id)
 	}

@@ -24,7 +24,6 @@ type Engine struct {
 	client     *ent.Client
 	dialect    string // the client's SQL dialect: dialect.SQLite or dialect.Postgres
 	check      bool   // Config.CheckWrites
-	hookTTL    time.Duration
 	clock      Clock
 	calendars  *Calendars
 	log        *slog.Logger
@@ -32,10 +31,12 @@ type Engine struct {
 	onSweep    func(SweepResult, error)
 	trackLimit *auth.Limiter
 
-	officers   sync.Map // subject → cachedOfficer
-	procedures sync.Map // id → *ent.Procedure with its steps: versions never change
-	agencies   sync.Map // id → code: codes never change
-	hooks      hookCache
+	officers   sync.Map                         // subject → cachedOfficer
+	procedures sync.Map                         // id → *ent.Procedure with its steps: versions never change
+	agencies   sync.Map                         // id → code: codes never change
+	hooks      *fresh[struct{}, []*ent.Webhook] // the webhook subscriptions
+	desks      *fresh[int, *ent.Agency]         // desk agencies by id (active, has a desk)
+	current    *fresh[string, int]              // current procedure version's id by code
 }
 
 // Config tunes an Engine.
@@ -52,12 +53,12 @@ type Config struct {
 	// transaction and fail if the row differs from the dossier it computed
 	// and returns (tests set it).
 	CheckWrites bool
-	// WebhookTTL bounds how long the engine publishes to the webhook
-	// subscriptions it read last (default 1 s). One created or deleted
-	// through this process applies at once (ForgetWebhooks); through
-	// another instance, within WebhookTTL. Reading them in every
-	// transaction cost a statement in each.
-	WebhookTTL time.Duration
+	// CacheTTL bounds how long the engine reuses what it read of the
+	// webhook subscriptions, the desk agencies and which version of each
+	// procedure is current (default 1 s): reading them for every intake or
+	// transition cost a statement in each. A change made through this
+	// process applies at once; through another instance, within CacheTTL.
+	CacheTTL time.Duration
 	// OnSweep, if set, receives what each sweep recorded (for metrics).
 	OnSweep func(SweepResult, error)
 	// TrackLimit limits the public trackDossier lookups per client
@@ -82,13 +83,14 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.DueSoonMinutes <= 0 {
 		cfg.DueSoonMinutes = MinutesPerWorkingDay
 	}
-	if cfg.WebhookTTL <= 0 {
-		cfg.WebhookTTL = time.Second
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = time.Second
 	}
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.SQLite
 	}
-	return &Engine{client: client, dialect: cfg.Dialect, check: cfg.CheckWrites, hookTTL: cfg.WebhookTTL, clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
+	return &Engine{client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
+		hooks: newFresh[struct{}, []*ent.Webhook](cfg.CacheTTL), desks: newFresh[int, *ent.Agency](cfg.CacheTTL), current: newFresh[string, int](cfg.CacheTTL), clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
 }
 
 // stamp is the time a write records: the clock's now to the microsecond,

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"lienthong/auth"
@@ -213,45 +212,18 @@ func wants(h *ent.Webhook, typ string, agencies []int) bool {
 // fresh read.
 var errWebhooksChanged = errors.New("workflow: webhook subscriptions changed")
 
-// hookCache holds the subscriptions last read.
-type hookCache struct {
-	mu    sync.Mutex
-	hooks []*ent.Webhook
-	read  time.Time // when hooks were read (zero: never, or forgotten)
-	gen   uint64    // moved by ForgetWebhooks
-}
-
-// webhooks are the subscriptions an event may go to: those read within
-// Config.WebhookTTL, or a fresh read.
+// webhooks are the subscriptions an event may go to, as read within
+// Config.CacheTTL.
 func (e *Engine) webhooks(ctx context.Context) ([]*ent.Webhook, error) {
-	c := &e.hooks
-	c.mu.Lock()
-	if !c.read.IsZero() && time.Since(c.read) < e.hookTTL {
-		hooks := c.hooks
-		c.mu.Unlock()
+	return e.hooks.get(struct{}{}, func() ([]*ent.Webhook, error) {
+		hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("workflow: outbox: %w", err)
+		}
 		return hooks, nil
-	}
-	gen := c.gen
-	c.mu.Unlock()
-	read := time.Now()
-	hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("workflow: outbox: %w", err)
-	}
-	c.mu.Lock()
-	if c.gen == gen { // not forgotten while reading
-		c.hooks, c.read = hooks, read
-	}
-	c.mu.Unlock()
-	return hooks, nil
+	})
 }
 
 // ForgetWebhooks makes the next event read the subscriptions again: the
 // webhook service calls it when it creates or deletes one.
-func (e *Engine) ForgetWebhooks() {
-	c := &e.hooks
-	c.mu.Lock()
-	c.gen++
-	c.read = time.Time{}
-	c.mu.Unlock()
-}
+func (e *Engine) ForgetWebhooks() { e.hooks.forget() }

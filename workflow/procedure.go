@@ -126,6 +126,7 @@ func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bo
 		created = p
 		return nil
 	})
+	e.current.forget() // a new version is current from now on
 	if err != nil {
 		return nil, err
 	}
