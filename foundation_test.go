@@ -9,6 +9,8 @@ import (
 
 	"lienthong/auth"
 	"lienthong/demo"
+	"lienthong/ent/dossiercounter"
+	"lienthong/workflow"
 )
 
 const receiveMutation = `mutation($in: ReceiveDossierInput!) {
@@ -182,6 +184,15 @@ func TestDossierCodeDailyResetAndUniqueness(t *testing.T) {
 			if c := fmt.Sprintf("000.20.02.H43-261125-%04d", i); !codes[c] {
 				t.Errorf("code %s missing", c)
 			}
+		}
+
+		// A desk's 10,000th dossier of a day takes a fifth digit.
+		sys := workflow.SystemContext(t.Context())
+		if err := e.app.db.Client.DossierCounter.Update().Where(dossiercounter.Day("261125")).SetLast(9999).Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		if c := str(e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Mười nghìn")}), "receiveDossier", "code"); c != "000.20.02.H43-261125-10000" {
+			t.Errorf("10,000th code = %s, want 000.20.02.H43-261125-10000", c)
 		}
 	})
 }
