@@ -177,7 +177,7 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "\n%s — %d clients at %d desks, %s, on %s (%d cores)\n", kind, clients, desks, duration, host, runtime.NumCPU())
+	fmt.Fprintf(&b, "\n%s — %d clients at %d desk(s), %s, on %s (%d cores)\n", kind, clients, desks, duration, host, runtime.NumCPU())
 	fmt.Fprintf(&b, "baseline (%s): %.0f TPS\n", baselineName(kind), baseline)
 	n := st.transitions.Load()
 	tps := float64(n) / elapsed.Seconds()
