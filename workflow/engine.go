@@ -89,8 +89,14 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.Dialect == "" {
 		cfg.Dialect = dialect.SQLite
 	}
-	return &Engine{client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
-		hooks: newFresh[struct{}, []*ent.Webhook](cfg.CacheTTL), desks: newFresh[int, *ent.Agency](cfg.CacheTTL), current: newFresh[string, int](cfg.CacheTTL), clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger, dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit}
+	return &Engine{
+		client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
+		clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger,
+		dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit,
+		hooks:   newFresh[struct{}, []*ent.Webhook](cfg.CacheTTL),
+		desks:   newFresh[int, *ent.Agency](cfg.CacheTTL),
+		current: newFresh[string, int](cfg.CacheTTL),
+	}
 }
 
 // stamp is the time a write records: the clock's now to the microsecond,

@@ -314,29 +314,19 @@ func (e *Engine) number(ctx context.Context, tx *ent.Tx, id int, desk *ent.Agenc
 	// The code as DossierCode prints it: the prefix, then the number with
 	// four digits at least.
 	prefix := strings.TrimSuffix(DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: 1}.String(), "0001")
-	rows, err := tx.QueryContext(ctx, `WITH c AS (
+	var (
+		last int
+		code string
+	)
+	err := queryRow(ctx, tx, `WITH c AS (
 	INSERT INTO dossier_counters (agency_id, day, last) VALUES ($1, $2, 1)
 	ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_counters.last + 1
 	RETURNING last)
 UPDATE dossiers SET code = $3 || lpad(c.last::text, greatest(4, length(c.last::text)), '0')
 FROM c WHERE dossiers.id = $4
-RETURNING c.last, dossiers.code`, desk.ID, now.Format("060102"), prefix, id)
+RETURNING c.last, dossiers.code`, []any{desk.ID, now.Format("060102"), prefix, id}, &last, &code)
 	if err != nil {
-		return "", fmt.Errorf("workflow: number dossier: %w", err)
-	}
-	defer rows.Close()
-	var (
-		last int
-		code string
-	)
-	if !rows.Next() {
-		return "", fmt.Errorf("workflow: number dossier %d: no row: %w", id, rows.Err())
-	}
-	if err := rows.Scan(&last, &code); err != nil {
-		return "", fmt.Errorf("workflow: number dossier: %w", err)
-	}
-	if err := rows.Close(); err != nil {
-		return "", fmt.Errorf("workflow: number dossier: %w", err)
+		return "", fmt.Errorf("workflow: number dossier %d: %w", id, err)
 	}
 	if want := (DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: last}).String(); code != want {
 		return "", fmt.Errorf("workflow: number dossier: the database wrote %q for %q", code, want)
@@ -573,24 +563,13 @@ func (e *Engine) nextCodes(ctx context.Context, tx *ent.Tx, desk *ent.Agency, no
 		OnConflict(
 			entsql.ConflictColumns(dossiercounter.FieldAgencyID, dossiercounter.FieldDay),
 			entsql.ResolveWith(func(u *entsql.UpdateSet) {
-				u.Set(dossiercounter.FieldLast, entsql.Expr(u.Table().C(dossiercounter.FieldLast)+" + "+"excluded."+dossiercounter.FieldLast))
+				u.Set(dossiercounter.FieldLast, entsql.Expr(u.Table().C(dossiercounter.FieldLast)+" + excluded."+dossiercounter.FieldLast))
 			}),
 		).
 		Returning(dossiercounter.FieldLast).
 		Query()
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
-	}
-	defer rows.Close()
-	last := 0
-	if !rows.Next() {
-		return nil, fmt.Errorf("workflow: next dossier number: no row returned: %w", rows.Err())
-	}
-	if err := rows.Scan(&last); err != nil {
-		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
-	}
-	if err := rows.Close(); err != nil {
+	var last int
+	if err := queryRow(ctx, tx, query, args, &last); err != nil {
 		return nil, fmt.Errorf("workflow: next dossier number: %w", err)
 	}
 	codes := make([]string, n)

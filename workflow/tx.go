@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -56,4 +58,20 @@ func (e *Engine) runTx(ctx context.Context, fn func(tx *ent.Tx) error) (err erro
 		return fmt.Errorf("workflow: commit: %w", err)
 	}
 	return nil
+}
+
+// queryRow runs a raw query in tx that returns one row, into dest.
+func queryRow(ctx context.Context, tx *ent.Tx, query string, args []any, dest ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return cmp.Or(rows.Err(), sql.ErrNoRows)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
 }
