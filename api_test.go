@@ -184,17 +184,11 @@ type countingDriver struct {
 
 func (d *countingDriver) Query(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
-	if os.Getenv("TEST_SQL") != "" {
-		fmt.Println("DQ:", q)
-	}
 	return d.Driver.Query(ctx, q, args, v)
 }
 
 func (d *countingDriver) Exec(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
-	if os.Getenv("TEST_SQL") != "" {
-		fmt.Println("DE:", q)
-	}
 	return d.Driver.Exec(ctx, q, args, v)
 }
 

@@ -136,6 +136,11 @@ func TestReceiveDossierBadInput(t *testing.T) {
 }
 
 func TestDossierCodeDailyResetAndUniqueness(t *testing.T) {
+	// Nothing cached: every intake reads the webhook subscriptions in its
+	// transaction, the 50 concurrent ones too, with more intakes than
+	// pooled connections waiting for the desk's counter.
+	cacheTTL = time.Nanosecond
+	defer func() { cacheTTL = 0 }()
 	eachDB(t, true, func(t *testing.T, e *env) {
 		desk := e.as("desk.dongha")
 		e.clock.Set(time.Date(2026, 11, 23, 8, 0, 0, 0, testNow.Location()))

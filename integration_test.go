@@ -638,6 +638,8 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 // recorded here once workflow.Config.CacheTTL has passed; one deleted
 // there while this engine still holds it costs a transition nothing.
 func TestWebhookChangedElsewhere(t *testing.T) {
+	// The default CacheTTL, one second: long enough that the deletion
+	// below always falls within it.
 	eachDB(t, true, func(t *testing.T, e *env) {
 		ctx := auth.NewContext(t.Context(), &auth.Viewer{Subject: "admin", Roles: []auth.Role{auth.RoleAdmin}})
 		elsewhere := webhook.New(e.app.db.Client, webhook.Config{Clock: e.clock, AllowHTTP: true, Keys: mustKeys(testWebhookKey)})
@@ -664,14 +666,14 @@ func TestWebhookChangedElsewhere(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Second + 100*time.Millisecond) // the default CacheTTL, and a margin
+		time.Sleep(time.Second + 100*time.Millisecond)
 		_, code := receive("Sau")
 		if n := deliveries(code); n != 1 {
-			t.Fatalf("a dossier received a second after the webhook was made elsewhere: %d deliveries, want 1", n)
+			t.Fatalf("a dossier received once CacheTTL had passed since the webhook was made elsewhere: %d deliveries, want 1", n)
 		}
-		// Deleted elsewhere; this engine still publishes to it for up to a
-		// second: the refused delivery makes the transaction run again on
-		// a fresh read.
+		// Deleted elsewhere; this engine still publishes to it until
+		// CacheTTL has passed: the refused delivery makes the transaction
+		// run again on a fresh read.
 		if err := elsewhere.Delete(ctx, h.Webhook.ID); err != nil {
 			t.Fatal(err)
 		}

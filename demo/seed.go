@@ -30,7 +30,7 @@ type Options struct {
 	Dossiers int
 	// Progress, if set, is told how many bulk dossiers are written.
 	Progress func(done int)
-	// Dialect is the database's SQL dialect (store.DB.Dialect); default SQLite.
+	// Dialect is the database's SQL dialect (store.DB.Dialect), required.
 	Dialect string
 }
 

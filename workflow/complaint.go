@@ -36,7 +36,7 @@ func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent
 			agencyID: &v.AgencyID,
 			note:     note,
 			apply:    func(u *ent.DossierUpdate) { u.SetComplained(true) },
-			at:       e.clock.Now(),
+			at:       e.stamp(),
 		}, nil
 	})
 	if err != nil {

@@ -41,7 +41,7 @@ type Engine struct {
 
 // Config tunes an Engine.
 type Config struct {
-	// Dialect is the client's SQL dialect (store.DB.Dialect); default SQLite.
+	// Dialect is the client's SQL dialect (store.DB.Dialect), required.
 	Dialect   string
 	Clock     Clock
 	Calendars *Calendars
@@ -86,8 +86,10 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = time.Second
 	}
-	if cfg.Dialect == "" {
-		cfg.Dialect = dialect.SQLite
+	if cfg.Dialect != dialect.SQLite && cfg.Dialect != dialect.Postgres {
+		// Intake writes raw SQL in the client's dialect: a wrong one would
+		// fail every intake at run time.
+		panic(fmt.Sprintf("workflow: NewEngine needs Config.Dialect (dialect.SQLite or dialect.Postgres), got %q", cfg.Dialect))
 	}
 	return &Engine{
 		client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,

@@ -97,7 +97,7 @@ func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published,
 	if err != nil {
 		return fmt.Errorf("workflow: outbox: %w", err)
 	}
-	hooks, err := e.webhooks(ctx)
+	hooks, err := e.webhooks(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -122,9 +122,9 @@ func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published,
 	// At most 1,000 rows a statement: SQLite binds at most 32,766 values.
 	for batch := range slices.Chunk(deliveries, 1000) {
 		if err := tx.WebhookDelivery.CreateBulk(batch...).Exec(ctx); err != nil {
-			if ent.IsConstraintError(err) { // a webhook deleted since read
+			if ent.IsConstraintError(err) { // a webhook deleted since read?
 				e.ForgetWebhooks()
-				return fmt.Errorf("%w: %w", errWebhooksChanged, err)
+				return fmt.Errorf("workflow: outbox: %w (%w)", err, errWebhooksChanged)
 			}
 			return fmt.Errorf("workflow: outbox: %w", err)
 		}
@@ -207,16 +207,18 @@ func wants(h *ent.Webhook, typ string, agencies []int) bool {
 	return len(h.AgencyIds) == 0 || slices.ContainsFunc(h.AgencyIds, func(id int) bool { return slices.Contains(agencies, id) })
 }
 
-// errWebhooksChanged is a delivery refused because its webhook was deleted
-// after the engine read the subscriptions; the transaction runs again on a
-// fresh read.
-var errWebhooksChanged = errors.New("workflow: webhook subscriptions changed")
+// errWebhooksChanged marks a delivery refused by the database, as when its
+// webhook was deleted after the engine read the subscriptions: the
+// transaction runs once more, on a fresh read.
+var errWebhooksChanged = errors.New("a webhook may have been deleted since the subscriptions were read")
 
 // webhooks are the subscriptions an event may go to, as read within
-// Config.CacheTTL.
-func (e *Engine) webhooks(ctx context.Context) ([]*ent.Webhook, error) {
+// Config.CacheTTL, or read afresh through tx: never through another pooled
+// connection, which a transaction holding the desk's counter would wait
+// for while the transactions queued behind that counter hold the pool.
+func (e *Engine) webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
 	return e.hooks.get(struct{}{}, func() ([]*ent.Webhook, error) {
-		hooks, err := e.client.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
+		hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("workflow: outbox: %w", err)
 		}

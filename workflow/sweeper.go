@@ -213,7 +213,7 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			if err != nil || ev == nil {
 				return err
 			}
-			upd := tx.Dossier.Update().Where(dossier.ID(d.ID), dossier.Version(d.Version)).SetVersion(d.Version + 1)
+			upd := tx.Dossier.Update().Where(dossier.ID(d.ID), dossier.Version(d.Version)).SetVersion(d.Version + 1).SetUpdateTime(ev.at)
 			if ev.apply != nil {
 				ev.apply(upd)
 			}

@@ -293,6 +293,9 @@ var dossierFields = sync.OnceValue(func() map[string]int {
 // as the database holds them after m (every value m writes is computed
 // here, none by the database). It reports false for a field it cannot map.
 func applied(d *ent.Dossier, m *ent.DossierMutation) (*ent.Dossier, bool) {
+	if _, ok := m.AppendedComponents(); ok {
+		return nil, false // appended to the stored JSON: read it back
+	}
 	c := *d
 	rv := reflect.ValueOf(&c).Elem()
 	fields := dossierFields()
@@ -784,7 +787,8 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 	case EventApologize:
 		t.data["newAppointmentAt"] = t.in.NewAppointment.Format(time.RFC3339)
 		t.data["previousAppointmentAt"] = t.d.AppointmentAt.Format(time.RFC3339)
-		upd.SetApologized(true).SetAppointmentAt(*t.in.NewAppointment)
+		// To the microsecond, as PostgreSQL keeps it (and as stamp does).
+		upd.SetApologized(true).SetAppointmentAt(t.in.NewAppointment.Truncate(time.Microsecond))
 	}
 	return nil
 }

@@ -21,10 +21,12 @@ const maxAttempts = 8
 // it must compute everything from what it reads inside the transaction.
 func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
 	backoff := 5 * time.Millisecond
+	hooksRead := false
 	for attempt := 1; ; attempt++ {
 		err := e.runTx(ctx, fn)
-		if errors.Is(err, errWebhooksChanged) && attempt < maxAttempts {
-			continue // read afresh (publishAll forgot them)
+		if errors.Is(err, errWebhooksChanged) && !hooksRead {
+			hooksRead = true // once more, on the subscriptions read afresh
+			continue
 		}
 		if err == nil || !store.Retryable(err) || attempt == maxAttempts {
 			return err

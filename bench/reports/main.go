@@ -104,7 +104,7 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *reg
 	}
 	if count == 0 {
 		start := time.Now()
-		err := demo.Seed(ctx, db.Client, demo.Options{Now: now, Dossiers: n, Progress: func(done int) {
+		err := demo.Seed(ctx, db.Client, demo.Options{Now: now, Dossiers: n, Dialect: db.Dialect, Progress: func(done int) {
 			if done%100_000 == 0 {
 				fmt.Fprintf(os.Stderr, "%s: %d dossiers generated (%s)\n", db.Dialect, done, time.Since(start).Round(time.Second))
 			}
