@@ -255,11 +255,27 @@ func (e *Engine) Viewer(ctx context.Context) (*ViewerRecord, error) {
 // procedure returns a procedure version with its route. Versions are
 // immutable (a revision is a new version), so every instance may keep them.
 func (e *Engine) procedure(ctx context.Context, id int) (*ent.Procedure, error) {
+	return e.procedureIn(ctx, nil, id)
+}
+
+// procedureIn is procedure, read through tx when not nil: inside a
+// transaction a read on a second pooled connection could wait for ever.
+func (e *Engine) procedureIn(ctx context.Context, tx *ent.Tx, id int) (*ent.Procedure, error) {
 	if p, ok := e.procedures.Load(id); ok {
 		return p.(*ent.Procedure), nil
 	}
-	// Procedure versions are immutable: read outside any transaction.
-	p, err := e.client.Procedure.Query().Where(procedure.ID(id)).WithSteps().Only(SystemContext(ctx))
+	// Procedure versions are immutable: cached for good.
+	q := e.client.Procedure
+	if tx != nil {
+		q = tx.Procedure
+	}
+	p, err := q.Query().Where(procedure.ID(id)).WithSteps().Only(SystemContext(ctx))
+	if err == nil && tx != nil { // kept beyond tx: bound to the client
+		p = p.Unwrap()
+		for _, s := range p.Edges.Steps {
+			s.Unwrap()
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load procedure: %w", err)
 	}

@@ -154,7 +154,7 @@ func (e *Engine) message(ctx context.Context, tx *ent.Tx, d *ent.Dossier, legs [
 	}
 	proc := d.Edges.Procedure
 	if proc == nil {
-		if proc, err = e.procedure(ctx, d.ProcedureID); err != nil {
+		if proc, err = e.procedureIn(ctx, tx, d.ProcedureID); err != nil {
 			return nil, nil, err
 		}
 	}
