@@ -160,6 +160,13 @@ type acks struct {
 	failed atomic.Int64
 }
 
+// waitFor waits until n transitions are acknowledged, or within has passed.
+func (a *acks) waitFor(n int64, within time.Duration) {
+	for end := time.Now().Add(within); a.n.Load() < n && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func (a *acks) add(id int, state string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -323,9 +330,7 @@ func TestCrashRecovery(t *testing.T) {
 			var a acks
 			ctx, cancel := context.WithCancel(t.Context())
 			wg := drive(ctx, e, []string{first.base}, 8, &a)
-			for end := time.Now().Add(20 * time.Second); a.n.Load() < 60 && time.Now().Before(end); {
-				time.Sleep(10 * time.Millisecond)
-			}
+			a.waitFor(60, 20*time.Second)
 			first.kill()
 			cancel()
 			wg.Wait()
@@ -338,9 +343,7 @@ func TestCrashRecovery(t *testing.T) {
 			before := a.n.Load()
 			ctx, cancel = context.WithCancel(t.Context())
 			wg = drive(ctx, e, []string{second.base}, 4, &a)
-			for end := time.Now().Add(20 * time.Second); a.n.Load() < before+20 && time.Now().Before(end); {
-				time.Sleep(10 * time.Millisecond)
-			}
+			a.waitFor(before+20, 20*time.Second)
 			cancel()
 			wg.Wait()
 			if a.n.Load() < before+20 {
@@ -430,9 +433,7 @@ func TestDatabaseOutage(t *testing.T) {
 	var a acks
 	ctx, cancel := context.WithCancel(t.Context())
 	wg := drive(ctx, e, []string{in.base}, 6, &a)
-	for end := time.Now().Add(20 * time.Second); a.n.Load() < 30 && time.Now().Before(end); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	a.waitFor(30, 20*time.Second)
 	p.cut()
 	sawNotReady := false
 	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
@@ -448,9 +449,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if !in.waitReady(30 * time.Second) {
 		t.Fatalf("not ready 30 s after the database came back; log:\n%s", in.logs())
 	}
-	for end := time.Now().Add(20 * time.Second); a.n.Load() < duringOutage+30 && time.Now().Before(end); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	a.waitFor(duringOutage+30, 20*time.Second)
 	cancel()
 	wg.Wait()
 	if a.n.Load() < duringOutage+30 {
@@ -544,9 +543,7 @@ func TestTwoInstances(t *testing.T) {
 	var a acks
 	ctx, cancel := context.WithCancel(t.Context())
 	wg := drive(ctx, e, []string{one.base, two.base}, 8, &a)
-	for end := time.Now().Add(30 * time.Second); a.n.Load() < 150 && time.Now().Before(end); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	a.waitFor(150, 30*time.Second)
 	cancel()
 	wg.Wait()
 	if a.n.Load() < 150 {

@@ -222,7 +222,7 @@ func serve(ctx context.Context, cfg config) error {
 	switch {
 	case n > 0:
 		slog.Info("webhook secrets resealed", "count", n)
-	case cfg.WebhookKeys == "" && !cfg.Dev:
+	case !a.hooks.Sealing() && !cfg.Dev:
 		slog.Warn("WEBHOOK_KEYS is not set: webhook secrets are stored in clear")
 	}
 	if cfg.SweepEvery > 0 {

@@ -14,8 +14,8 @@ import (
 // rate: a token bucket per address, forgotten once idle. It counts in this
 // process only; several instances each allow the rate.
 type Limiter struct {
-	every rate.Limit
-	burst int
+	interval time.Duration
+	burst    int
 
 	mu    sync.Mutex
 	addrs map[string]*bucket
@@ -29,7 +29,7 @@ type bucket struct {
 
 // NewLimiter allows burst events at once, then one per interval.
 func NewLimiter(interval time.Duration, burst int) *Limiter {
-	return &Limiter{every: rate.Every(interval), burst: burst, addrs: map[string]*bucket{}}
+	return &Limiter{interval: interval, burst: burst, addrs: map[string]*bucket{}}
 }
 
 // Allow reports whether addr may have one more event now, and counts it.
@@ -41,9 +41,7 @@ func (l *Limiter) Allow(addr string) bool {
 }
 
 // Interval is the time in which one more event is allowed.
-func (l *Limiter) Interval() time.Duration {
-	return time.Duration(float64(time.Second) / float64(l.every))
-}
+func (l *Limiter) Interval() time.Duration { return l.interval }
 
 // bucket is addr's bucket, made on first use; idle buckets are forgotten
 // once there are many. l.mu must be held.
@@ -60,7 +58,7 @@ func (l *Limiter) bucket(addr string, now time.Time) *rate.Limiter {
 	}
 	b := l.addrs[addr]
 	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		b = &bucket{lim: rate.NewLimiter(rate.Every(l.interval), l.burst)}
 		l.addrs[addr] = b
 	}
 	b.seen = now

@@ -94,19 +94,28 @@ func authenticate(ctx context.Context, r *http.Request, v *Verifier, resolve fun
 // token always passes: one office behind one address, one of whose tabs
 // keeps sending an expired token, does not lock out the others.
 func Authenticate(ctx context.Context, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error), token string) (*Viewer, error) {
+	viewer, err := verify(ctx, v, resolve, token)
+	if err != nil {
+		return nil, v.failed(ctx, err)
+	}
+	return viewer, nil
+}
+
+// verify is Authenticate without the count of failures.
+func verify(ctx context.Context, v *Verifier, resolve func(context.Context, *Claims) (*Viewer, error), token string) (*Viewer, error) {
 	if resolve == nil {
 		resolve = func(_ context.Context, c *Claims) (*Viewer, error) { return c.Viewer() }
 	}
 	if token == "" {
-		return nil, v.failed(ctx, unauthenticated("auth: no token", nil))
+		return nil, unauthenticated("auth: no token", nil)
 	}
 	claims, err := v.VerifyContext(ctx, token)
 	if err != nil {
-		return nil, v.failed(ctx, err)
+		return nil, err
 	}
 	viewer, err := resolve(ctx, claims)
 	if err != nil {
-		return nil, v.failed(ctx, err)
+		return nil, err
 	}
 	if viewer == nil {
 		return nil, errors.New("auth: resolve returned no viewer and no error")

@@ -64,7 +64,11 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 		received[i] = rng.Int64N(span)
 	}
 	slices.Sort(received)
-	counters := map[[2]any]int{}
+	type counterKey struct {
+		desk int
+		day  string // yyMMdd, as the counter row keys it
+	}
+	counters := map[counterKey]int{}
 	for from := 0; from < n; from += bulkBatch {
 		batch := received[from:min(from+bulkBatch, n)]
 		var plans []*bulkDossier
@@ -73,9 +77,10 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 			sp := specs[p.Code]
 			desk := s.agencies[sp.desks[rng.IntN(len(sp.desks))]]
 			at := cal.Add(start, off)
-			day := at.In(cal.Location()).Format("060102")
-			counters[[2]any{desk.ID, day}]++
-			code := workflow.DossierCode{Agency: desk.Code, Day: workflow.DateOf(at.In(cal.Location())), Seq: counters[[2]any{desk.ID, day}]}.String()
+			local := at.In(cal.Location())
+			k := counterKey{desk.ID, local.Format("060102")}
+			counters[k]++
+			code := workflow.DossierCode{Agency: desk.Code, Day: workflow.DateOf(local), Seq: counters[k]}.String()
 			plans = append(plans, plan(s.client, rng, cal, p, sp, desk.ID, code, at, now))
 		}
 		if err := s.writeBulk(sys, plans); err != nil {
@@ -88,7 +93,7 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 	// Later intake continues the daily sequences.
 	var cs []*ent.DossierCounterCreate
 	for k, last := range counters {
-		cs = append(cs, s.client.DossierCounter.Create().SetAgencyID(k[0].(int)).SetDay(k[1].(string)).SetLast(last))
+		cs = append(cs, s.client.DossierCounter.Create().SetAgencyID(k.desk).SetDay(k.day).SetLast(last))
 		if len(cs) == 1000 {
 			if err := s.client.DossierCounter.CreateBulk(cs...).Exec(sys); err != nil {
 				return err

@@ -32,7 +32,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 	sys := workflow.SystemContext(ctx)
 	a, err := s.client.Agency.Query().Where(agency.Code(agencyCode)).Only(sys)
 	if ent.IsNotFound(err) {
-		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("no agency %q", agencyCode)}
+		return nil, workflow.NotFound("no agency %q", agencyCode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("forms: agency: %w", err)
@@ -41,7 +41,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "an agency's tracking book is for its own officers"}
 	}
 	if !from.Before(to) || to.Sub(from) > 366*24*time.Hour {
-		return nil, &workflow.Error{Code: workflow.CodeBadUserInput, Field: "to", Message: "the period runs forward and covers at most a year"}
+		return nil, workflow.BadInput("to", "the period runs forward and covers at most a year")
 	}
 	ds, err := s.client.Dossier.Query().
 		Where(dossier.DeskAgencyID(a.ID), dossier.ReceivedAtGTE(from), dossier.ReceivedAtLT(to)).
@@ -55,7 +55,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 		return nil, fmt.Errorf("forms: tracking book: %w", err)
 	}
 	if len(ds) > MaxBookRows {
-		return nil, &workflow.Error{Code: workflow.CodeBadUserInput, Field: "to", Message: fmt.Sprintf("more than %d dossiers: print a shorter period", MaxBookRows)}
+		return nil, workflow.BadInput("to", "more than %d dossiers: print a shorter period", MaxBookRows)
 	}
 	now := s.cfg.Clock.Now().In(s.loc)
 	doc, err := newDoc(true, titles[formrecord.FormTRACKING_BOOK]+" "+a.Name)

@@ -27,11 +27,14 @@ import (
 // Form names a printable form.
 type Form = formrecord.Form
 
-// A dossier form's URL name is its enum value in lower case with hyphens
-// (SUPPLEMENT_REQUEST: supplement-request).
+// slugOf is a dossier form's URL name: its enum value in lower case with
+// hyphens (SUPPLEMENT_REQUEST: supplement-request).
+func slugOf(f Form) string { return strings.ToLower(strings.ReplaceAll(string(f), "_", "-")) }
+
+// formOf is the dossier form whose URL name is slug, spelt exactly so.
 func formOf(slug string) (Form, bool) {
 	f := Form(strings.ToUpper(strings.ReplaceAll(slug, "-", "_")))
-	return f, f != formrecord.FormTRACKING_BOOK && formrecord.FormValidator(f) == nil
+	return f, f != formrecord.FormTRACKING_BOOK && formrecord.FormValidator(f) == nil && slugOf(f) == slug
 }
 
 // Titles are the forms' names on the desk's screen.
@@ -85,7 +88,7 @@ type Link struct {
 func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
 	out := []*Link{}
 	add := func(f Form) {
-		out = append(out, &Link{Form: f, Title: titles[f], URL: "/dossiers/" + url.PathEscape(d.Code) + "/forms/" + strings.ToLower(strings.ReplaceAll(string(f), "_", "-")) + ".pdf"})
+		out = append(out, &Link{Form: f, Title: titles[f], URL: "/dossiers/" + url.PathEscape(d.Code) + "/forms/" + slugOf(f) + ".pdf"})
 	}
 	if d.ReceivedAt != nil {
 		add(formrecord.FormRECEIPT)
@@ -110,7 +113,7 @@ func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
 
 // notAvailable is the error for a form that does not apply (yet).
 func notAvailable(f Form, code string) error {
-	return &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("%s does not apply to dossier %s", titles[f], code)}
+	return workflow.NotFound("%s does not apply to dossier %s", titles[f], code)
 }
 
 // load reads a dossier as the caller, with all a form may print.
@@ -132,7 +135,7 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 		}).
 		Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: "no dossier with that code"}
+		return nil, workflow.NotFound("no dossier with that code")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("forms: load %s: %w", code, err)
@@ -145,7 +148,7 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 func (s *Service) Dossier(ctx context.Context, code, slug string) ([]byte, error) {
 	f, ok := formOf(slug)
 	if !ok {
-		return nil, &workflow.Error{Code: workflow.CodeNotFound, Message: fmt.Sprintf("no form %q: one of receipt, supplement-request, refusal, apology, control-slip", slug)}
+		return nil, workflow.NotFound("no form %q: one of receipt, supplement-request, refusal, apology, control-slip", slug)
 	}
 	d, err := s.load(ctx, code)
 	if err != nil {

@@ -34,7 +34,7 @@ func (s *Service) Routes(mux *http.ServeMux, wrap func(http.Handler) http.Handle
 	mux.Handle("GET /dossiers/{code}/forms/{form}", wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form, ok := strings.CutSuffix(r.PathValue("form"), ".pdf")
 		if !ok {
-			workflow.WriteError(w, log, &workflow.Error{Code: workflow.CodeNotFound, Message: "forms are served as .pdf"})
+			workflow.WriteError(w, log, workflow.NotFound("forms are served as .pdf"))
 			return
 		}
 		pdf, err := s.Dossier(r.Context(), r.PathValue("code"), form)
@@ -80,7 +80,7 @@ func (s *Service) day(v string, end bool) (time.Time, error) {
 	if end {
 		field = "to"
 	}
-	return time.Time{}, &workflow.Error{Code: workflow.CodeBadUserInput, Field: field, Message: field + " is a day (2026-11-01) or an RFC 3339 instant"}
+	return time.Time{}, workflow.BadInput(field, "%s is a day (2026-11-01) or an RFC 3339 instant", field)
 }
 
 func writePDF(w http.ResponseWriter, name string, pdf []byte) {

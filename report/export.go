@@ -38,7 +38,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		name, csvFile := strings.CutSuffix(req.PathValue("name"), ".csv")
 		x, ok := r.exports()[name]
 		if !ok || !csvFile {
-			workflow.WriteError(w, log, &workflow.Error{Code: workflow.CodeNotFound, Message: "no export " + name})
+			workflow.WriteError(w, log, workflow.NotFound("no export %s", name))
 			return
 		}
 		q := req.URL.Query()

@@ -230,6 +230,9 @@ func (s *Service) SetPaused(ctx context.Context, id int, paused bool) (*ent.Webh
 	return h, tx.Commit()
 }
 
+// Sealing reports whether secrets are encrypted at rest (Config.Keys).
+func (s *Service) Sealing() bool { return s.cfg.Keys != nil }
+
 // Delete removes a webhook and its delivery history.
 func (s *Service) Delete(ctx context.Context, id int) error {
 	if _, err := s.get(ctx, id); err != nil {

@@ -259,7 +259,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, err
 	}
-	now := e.stamp()
+	now, sys := e.stamp(), SystemContext(ctx)
 	d, err := newDossier(tx, cal, now, p, provisionalCode()).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create dossier: %w", err)
@@ -273,7 +273,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		legs = []*ent.Leg{desk}
 		r := Rollups{}
 		r.Add(d, legs, 1)
-		if err := r.Write(SystemContext(ctx), tx); err != nil {
+		if err := r.Write(sys, tx); err != nil {
 			return nil, err
 		}
 	}
@@ -281,7 +281,6 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, fmt.Errorf("workflow: record intake of %s: %w", d.Code, err)
 	}
-	sys := SystemContext(ctx)
 	if d.Code, err = e.number(sys, tx, d.ID, p.desk, now.In(cal.Location())); err != nil {
 		return nil, err
 	}

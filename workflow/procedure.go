@@ -9,7 +9,6 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
-	"lienthong/ent/agency"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
@@ -134,15 +133,21 @@ func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bo
 }
 
 func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) error {
+	var ids []int
+	for _, s := range steps {
+		if s.AgencyID != nil {
+			ids = append(ids, *s.AgencyID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	active, err := activeAgencies(ctx, tx.Agency, ids)
+	if err != nil {
+		return err
+	}
 	for i, s := range steps {
-		if s.AgencyID == nil {
-			continue
-		}
-		ok, err := tx.Agency.Query().Where(agency.ID(*s.AgencyID), agency.Active(true)).Exist(ctx)
-		if err != nil {
-			return fmt.Errorf("workflow: check step agency: %w", err)
-		}
-		if !ok {
+		if s.AgencyID != nil && !active[*s.AgencyID] {
 			return BadInput(fmt.Sprintf("input.steps[%d].agencyID", i), "step %d: no active agency with id %d", s.Position, *s.AgencyID)
 		}
 	}

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -141,6 +142,15 @@ func delegationScope(ctx context.Context) (predicate.Delegation, error) {
 	return delegation.HasFromOfficerWith(officer.AgencyID(v.AgencyID)), nil
 }
 
-func agencyActive(id int) []predicate.Agency {
-	return []predicate.Agency{agency.ID(id), agency.Active(true)}
+// activeAgencies tells which of ids are active agencies, in one query.
+func activeAgencies(ctx context.Context, agencies *ent.AgencyClient, ids []int) (map[int]bool, error) {
+	found, err := agencies.Query().Where(agency.IDIn(ids...), agency.Active(true)).IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: check agencies: %w", err)
+	}
+	active := make(map[int]bool, len(found))
+	for _, id := range found {
+		active[id] = true
+	}
+	return active, nil
 }

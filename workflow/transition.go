@@ -832,16 +832,20 @@ func (t *transition) moveLead(upd *ent.DossierUpdate, step *ent.RouteStep, missi
 // group (or of the agencies given); the lead's leg keeps running.
 func (t *transition) coordinate() error {
 	if len(t.in.Agencies) > 0 {
+		asked := make([]int, len(t.in.Agencies))
+		for i, a := range t.in.Agencies {
+			asked[i] = a.AgencyID
+		}
+		active, err := activeAgencies(SystemContext(t.ctx), t.db.Agency, asked)
+		if err != nil {
+			return err
+		}
 		var ids []int
 		for i, a := range t.in.Agencies {
 			if a.AllottedMinutes <= 0 {
 				return BadInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
 			}
-			ok, err := t.db.Agency.Query().Where(agencyActive(a.AgencyID)...).Exist(SystemContext(t.ctx))
-			if err != nil {
-				return fmt.Errorf("workflow: check agency: %w", err)
-			}
-			if !ok || a.AgencyID == t.v.AgencyID || slices.Contains(ids, a.AgencyID) {
+			if !active[a.AgencyID] || a.AgencyID == t.v.AgencyID || slices.Contains(ids, a.AgencyID) {
 				return BadInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
 			}
 			ids = append(ids, a.AgencyID)

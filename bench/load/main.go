@@ -95,8 +95,10 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	defer os.RemoveAll(dir)
 	dbURL := "sqlite://" + filepath.Join(dir, "load.db")
 	var baseline float64
+	dbName := "" // the PostgreSQL database, whose backends' CPU is counted
 	if kind == "postgres" {
-		if dbURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_load"); err != nil {
+		dbName = "lienthong_bench_load"
+		if dbURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), dbName); err != nil {
 			return "", err
 		}
 		pgb, err := freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench")
@@ -141,10 +143,6 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	}
 
 	// Traffic.
-	dbName := ""
-	if kind == "postgres" {
-		dbName = "lienthong_bench_load"
-	}
 	cpu0 := cpuTicks(srv.Process.Pid, dbName)
 	st := &stats{lat: map[string][]time.Duration{}, errs: map[string]int{}}
 	deadline := time.Now().Add(duration)
