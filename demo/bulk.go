@@ -388,7 +388,7 @@ func (s *Seeder) writeBulk(ctx context.Context, plans []*bulkDossier) (err error
 	if err := flush(true); err != nil {
 		return err
 	}
-	if err := rollups.Write(ctx, tx); err != nil {
+	if err := rollups.Write(ctx, tx, s.dialect); err != nil {
 		return err
 	}
 	return tx.Commit()

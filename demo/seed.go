@@ -37,6 +37,7 @@ type Options struct {
 // Seeder fills an empty database with the demo province.
 type Seeder struct {
 	client   *ent.Client
+	dialect  string
 	clock    *workflow.TestClock
 	engine   *workflow.Engine
 	agencies map[string]*ent.Agency
@@ -65,6 +66,7 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	clock := workflow.NewTestClock(opts.Now)
 	s := &Seeder{
 		client:   client,
+		dialect:  opts.Dialect,
 		clock:    clock,
 		engine:   workflow.NewEngine(client, workflow.Config{Dialect: opts.Dialect, Clock: clock}),
 		agencies: map[string]*ent.Agency{},

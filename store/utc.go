@@ -89,6 +89,17 @@ func (t *utcTx) QueryContext(ctx context.Context, query string, args ...any) (*s
 	return q.QueryContext(ctx, query, utcArgs(args).([]any)...)
 }
 
+// ExecContext runs a raw statement (ent's Tx.ExecContext) in the transaction.
+func (t *utcTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	x, ok := t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("store: %T runs no raw statements", t.Tx)
+	}
+	return x.ExecContext(ctx, query, utcArgs(args).([]any)...)
+}
+
 func utcArgs(args any) any {
 	list, ok := args.([]any)
 	if !ok {

@@ -273,7 +273,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 		legs = []*ent.Leg{desk}
 		r := Rollups{}
 		r.Add(d, legs, 1)
-		if err := r.Write(sys, tx); err != nil {
+		if err := r.Write(sys, tx, e.dialect); err != nil {
 			return nil, err
 		}
 	}
@@ -400,7 +400,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 		d.Edges.Legs = legs[k : k+1 : k+1]
 		rollups.Add(d, d.Edges.Legs, 1)
 	}
-	if err := rollups.Write(sys, tx); err != nil {
+	if err := rollups.Write(sys, tx, e.dialect); err != nil {
 		return nil, err
 	}
 	evCreates := make([]*ent.DossierEventCreate, len(ps))

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"lienthong/ent"
 	"lienthong/ent/dossier"
@@ -190,37 +191,85 @@ var rollupColumns = []string{
 	rollup.FieldSettled, rollup.FieldSupplement2, rollup.FieldSendBack2,
 }
 
+// rollupKeyColumns name a roll-up row (the table's unique index).
+var rollupKeyColumns = []string{
+	rollup.FieldKind, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID, rollup.FieldShard,
+}
+
+// rollupChunk is how many rows one upsert writes: 18 arguments each, well
+// under SQLite's 32,766 bind variables.
+const rollupChunk = 500
+
+// upserts holds the upsert statement of n roll-up rows, by dialect and n:
+// every transition writes a handful of rows, so the texts are few, and a
+// stable text is what PostgreSQL's prepared-statement cache keys on.
+var upserts sync.Map // upsertKey → string
+
+type upsertKey struct {
+	dialect string
+	rows    int
+}
+
+// upsertSQL is the statement adding n rows' counters to the roll-up table.
+// It is written by hand rather than through ent's bulk create: this runs in
+// every transition, and ent's builder, mutations and RETURNING of the ids
+// (never used) cost a tenth of the server's CPU.
+func upsertSQL(dialectName string, n int) string {
+	k := upsertKey{dialectName, n}
+	if s, ok := upserts.Load(k); ok {
+		return s.(string)
+	}
+	cols := slices.Concat(rollupKeyColumns, rollupColumns)
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", rollup.Table, strings.Join(cols, ", "))
+	arg := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			arg++
+			if dialectName == dialect.Postgres {
+				fmt.Fprintf(&b, "$%d", arg)
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	fmt.Fprintf(&b, " ON CONFLICT (%s) DO UPDATE SET ", strings.Join(rollupKeyColumns, ", "))
+	for i, c := range rollupColumns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%[1]s = %[2]s.%[1]s + excluded.%[1]s", c, rollup.Table)
+	}
+	s, _ := upserts.LoadOrStore(k, b.String())
+	return s.(string)
+}
+
 // Write adds the accumulated changes to the roll-up table, in key order
 // (so that concurrent transactions lock rows in the same order), as
-// upserts of at most 500 rows each.
-func (r Rollups) Write(ctx context.Context, tx *ent.Tx) error {
+// upserts of at most rollupChunk rows each.
+func (r Rollups) Write(ctx context.Context, tx *ent.Tx, dialectName string) error {
 	keys := slices.SortedFunc(maps.Keys(r), func(a, b RollupKey) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Day, b.Day),
 			cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID), cmp.Compare(a.Shard, b.Shard))
 	})
 	keys = slices.DeleteFunc(keys, func(k RollupKey) bool { return r[k].zero() })
-	for chunk := range slices.Chunk(keys, 500) {
-		creates := make([]*ent.RollupCreate, len(chunk))
-		for i, k := range chunk {
+	for chunk := range slices.Chunk(keys, rollupChunk) {
+		args := make([]any, 0, len(chunk)*(len(rollupKeyColumns)+len(rollupColumns)))
+		for _, k := range chunk {
 			f := r[k]
-			creates[i] = tx.Rollup.Create().
-				SetKind(k.Kind).SetDay(k.Day).SetAgencyID(k.AgencyID).SetProcedureID(k.ProcedureID).SetShard(k.Shard).
-				SetReceived(f.Received).SetFinished(f.Finished).SetEarly(f.Early).SetOnTime(f.OnTime).
-				SetLate(f.Late).SetCancelled(f.Cancelled).SetMinutes(f.Minutes).SetOpened(f.Opened).
-				SetClosed(f.Closed).SetDue(f.Due).SetSettled(f.Settled).SetSupplement2(f.Supplement2).
-				SetSendBack2(f.SendBack2)
+			args = append(args, string(k.Kind), k.Day, k.AgencyID, k.ProcedureID, k.Shard,
+				f.Received, f.Finished, f.Early, f.OnTime, f.Late, f.Cancelled, f.Minutes,
+				f.Opened, f.Closed, f.Due, f.Settled, f.Supplement2, f.SendBack2)
 		}
-		err := tx.Rollup.CreateBulk(creates...).
-			OnConflict(
-				entsql.ConflictColumns(rollup.FieldKind, rollup.FieldDay, rollup.FieldAgencyID, rollup.FieldProcedureID, rollup.FieldShard),
-				entsql.ResolveWith(func(u *entsql.UpdateSet) {
-					for _, c := range rollupColumns {
-						u.Set(c, entsql.Expr(u.Table().C(c)+" + excluded."+c))
-					}
-				}),
-			).
-			Exec(ctx)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, upsertSQL(dialectName, len(chunk)), args...); err != nil {
 			return fmt.Errorf("workflow: roll-ups: %w", err)
 		}
 	}
@@ -292,5 +341,5 @@ func rebuild(ctx context.Context, tx *ent.Tx, dialectName string) error {
 		}
 		after = ds[len(ds)-1].ID
 	}
-	return all.Write(ctx, tx)
+	return all.Write(ctx, tx, dialectName)
 }

@@ -139,7 +139,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 		r := Rollups{}
 		r.Add(d, legs, -1)
 		r.Add(out, t.after, 1)
-		if err := r.Write(sys, tx); err != nil {
+		if err := r.Write(sys, tx, e.dialect); err != nil {
 			return err
 		}
 		// So does its outbound message.
