@@ -59,9 +59,12 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		return res, err
 	}
 
+	// Open dossiers are unfinished; saying so lets the database use the
+	// index of unfinished dossiers by appointment.
 	err = sweepPages(ctx, func(after int) ([]*ent.Dossier, error) {
 		return e.client.Dossier.Query().
-			Where(dossier.StateIn(openStates...), dossier.OverdueAtIsNil(), dossier.AppointmentAtLT(now), dossier.IDGT(after)).
+			Where(dossier.StateIn(openStates...), dossier.FinishedAtIsNil(), dossier.OverdueAtIsNil(),
+				dossier.AppointmentAtLT(now), dossier.IDGT(after)).
 			Order(ent.Asc(dossier.FieldID)).Limit(sweepBatch).All(ctx)
 	}, func(d *ent.Dossier) int { return d.ID }, func(d *ent.Dossier) error {
 		ok, err := e.systemEvent(ctx, d.ID, func(_ *ent.Tx, d *ent.Dossier) (*systemEvent, error) {
@@ -90,7 +93,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	running := []st.DossierState{st.StateReceived, st.StateProcessing, st.StateCoordinating}
 	err = sweepPages(ctx, func(after int) ([]*ent.Dossier, error) {
 		return e.client.Dossier.Query().
-			Where(dossier.StateIn(running...), dossier.DueSoonAtIsNil(), dossier.OverdueAtIsNil(),
+			Where(dossier.StateIn(running...), dossier.FinishedAtIsNil(), dossier.DueSoonAtIsNil(), dossier.OverdueAtIsNil(),
 				dossier.AppointmentAtGTE(now), dossier.AppointmentAtLTE(horizon), dossier.IDGT(after)).
 			Order(ent.Asc(dossier.FieldID)).Limit(sweepBatch).All(ctx)
 	}, func(d *ent.Dossier) int { return d.ID }, func(d *ent.Dossier) error {

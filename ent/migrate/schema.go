@@ -174,9 +174,12 @@ var (
 				Columns: []*schema.Column{DossiersColumns[23]},
 			},
 			{
-				Name:    "dossier_state_appointment_at",
+				Name:    "dossier_appointment_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[17], DossiersColumns[21]},
+				Columns: []*schema.Column{DossiersColumns[21]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "finished_at IS NULL",
+				},
 			},
 			{
 				Name:    "dossier_procedure_id",
