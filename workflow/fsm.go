@@ -1,6 +1,9 @@
 package workflow
 
 import (
+	"context"
+	"sync"
+
 	"github.com/looplab/fsm"
 
 	"lienthong/ent/dossierevent"
@@ -111,6 +114,32 @@ func PortalStatus(state st.DossierState) int {
 		return 10
 	}
 	return 0
+}
+
+// machines pools state machines: building one parses the whole table into
+// maps, which every transition and every list of a dossier's actions would
+// otherwise do. A machine is set to the dossier's state when taken. Its
+// before_event callback runs the rules check passed as the event's argument
+// and cancels the event with the check's error.
+var machines = sync.Pool{New: func() any {
+	return fsm.NewFSM(string(st.StateSubmitted), transitions, fsm.Callbacks{
+		"before_event": func(_ context.Context, fe *fsm.Event) {
+			if len(fe.Args) == 0 {
+				return
+			}
+			if err := fe.Args[0].(func() error)(); err != nil {
+				fe.Cancel(err)
+			}
+		},
+	})
+}}
+
+// machineAt takes a pooled machine in state s; give it back with
+// machines.Put once done.
+func machineAt(s st.DossierState) *fsm.FSM {
+	m := machines.Get().(*fsm.FSM)
+	m.SetState(string(s))
+	return m
 }
 
 // Diagram renders the state machine as a Mermaid state diagram.

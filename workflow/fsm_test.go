@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -40,5 +42,35 @@ func TestPortalStatus(t *testing.T) {
 		if got := PortalStatus(state); got != want {
 			t.Errorf("PortalStatus(%s) = %d, want %d", state, got, want)
 		}
+	}
+}
+
+// A pooled machine carries nothing from one use to the next: a cancelled
+// event leaves it where it was set, a fired one moves it, and either way
+// the next taker sets its own state.
+func TestPooledMachines(t *testing.T) {
+	m := machineAt(st.StateProcessing)
+	refused := errors.New("refused by the rules")
+	err := m.Event(context.Background(), string(EventReturn), func() error { return refused })
+	if !errors.Is(err, refused) {
+		t.Fatalf("cancelled RETURN: got %v, want the check's error", err)
+	}
+	if got := m.Current(); got != string(st.StateProcessing) {
+		t.Fatalf("after a cancelled event the machine is %s, want PROCESSING", got)
+	}
+	if err := m.Event(context.Background(), string(EventReturn), func() error { return nil }); err != nil {
+		t.Fatalf("RETURN: %v", err)
+	}
+	if got := m.Current(); got != string(st.StateReturned) {
+		t.Fatalf("after RETURN the machine is %s, want RETURNED", got)
+	}
+	machines.Put(m)
+
+	for range 3 { // whichever machine the pool hands out
+		m := machineAt(st.StateReceived)
+		if !m.Can(string(EventForward)) || m.Can(string(EventComplete)) {
+			t.Fatalf("a machine taken at RECEIVED answers as %s", m.Current())
+		}
+		machines.Put(m)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/looplab/fsm"
-
 	"lienthong/ent"
 	"lienthong/ent/leg"
 	st "lienthong/ent/schema/schematype"
@@ -84,7 +82,8 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
 	}
 	t := &transition{ctx: ctx, db: e.client, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
-	machine := fsm.NewFSM(string(d.State), transitions, nil)
+	machine := machineAt(d.State)
+	defer machines.Put(machine)
 	out := []string{}
 	for _, ev := range userEvents {
 		variant := t.variant(ev)

@@ -159,14 +159,12 @@ func (t *transition) plan(ev Event) (*ent.DossierUpdate, error) {
 	ev = t.variant(ev)
 	t.ev = ev
 	var checkErr error
-	machine := fsm.NewFSM(string(t.d.State), transitions, fsm.Callbacks{
-		"before_event": func(_ context.Context, fe *fsm.Event) {
-			if checkErr = t.check(ev); checkErr != nil {
-				fe.Cancel(checkErr)
-			}
-		},
+	machine := machineAt(t.d.State)
+	defer machines.Put(machine)
+	err := machine.Event(t.ctx, string(ev), func() error {
+		checkErr = t.check(ev)
+		return checkErr
 	})
-	err := machine.Event(t.ctx, string(ev))
 	var noTransition fsm.NoTransitionError
 	var invalid fsm.InvalidEventError
 	switch {
