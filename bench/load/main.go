@@ -8,7 +8,8 @@
 //     the server binary on it, with production settings;
 //  2. measures the baseline: pgbench's TPC-B-like script on PostgreSQL, an
 //     equivalent database/sql loop on a SQLite file with the server's own
-//     pragmas, with as many clients;
+//     pragmas, with as many clients; once before the traffic and once after,
+//     so that a shared machine's drift weighs on both sides of the ratio;
 //  3. runs C clients, each at one of the demo's two commune desks (or
 //     all at one with -desks 1), each taking dossiers of the demo procedures through
 //     full routes over GraphQL/HTTP with tokens of the right roles: receive,
@@ -94,21 +95,27 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	}
 	defer os.RemoveAll(dir)
 	dbURL := "sqlite://" + filepath.Join(dir, "load.db")
-	var baseline float64
-	dbName := "" // the PostgreSQL database, whose backends' CPU is counted
+	dbName := ""                             // the PostgreSQL database, whose backends' CPU is counted
+	var measure func(n int) (float64, error) // the baseline, the nth time
 	if kind == "postgres" {
 		dbName = "lienthong_bench_load"
 		if dbURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), dbName); err != nil {
 			return "", err
 		}
-		pgb, err := freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench")
-		if err != nil {
-			return "", err
+		measure = func(int) (float64, error) {
+			pgb, err := freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench")
+			if err != nil {
+				return 0, err
+			}
+			return pgbench(pgb, clients)
 		}
-		if baseline, err = pgbench(pgb, clients); err != nil {
-			return "", err
+	} else {
+		measure = func(n int) (float64, error) {
+			return sqliteBaseline(ctx, filepath.Join(dir, fmt.Sprintf("baseline%d.db", n)), clients)
 		}
-	} else if baseline, err = sqliteBaseline(ctx, filepath.Join(dir, "baseline.db"), clients); err != nil {
+	}
+	before, err := measure(1)
+	if err != nil {
 		return "", err
 	}
 
@@ -161,6 +168,11 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	wg.Wait()
 	elapsed := time.Since(start)
 	cpu1 := cpuTicks(srv.Process.Pid, dbName)
+	after, err := measure(2)
+	if err != nil {
+		return "", err
+	}
+	baseline := (before + after) / 2
 
 	// Intake in bulk.
 	var importTime time.Duration
@@ -176,7 +188,7 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	var b strings.Builder
 	host, _ := os.Hostname()
 	fmt.Fprintf(&b, "\n%s — %d clients at %d desk(s), %s, on %s (%d cores)\n", kind, clients, desks, duration, host, runtime.NumCPU())
-	fmt.Fprintf(&b, "baseline (%s): %.0f TPS\n", baselineName(kind), baseline)
+	fmt.Fprintf(&b, "baseline (%s): %.0f TPS (%.0f before the traffic, %.0f after)\n", baselineName(kind), baseline, before, after)
 	n := st.transitions.Load()
 	tps := float64(n) / elapsed.Seconds()
 	fmt.Fprintf(&b, "transitions: %d in %s = %.0f/s; ratio to baseline %.2f\n", n, elapsed.Round(time.Millisecond), tps, tps/baseline)
@@ -189,7 +201,7 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 		if kind == "postgres" {
 			fmt.Fprintf(&b, ", database backends %s", perTx(cpu1.db-cpu0.db))
 		}
-		fmt.Fprintln(&b)
+		fmt.Fprintf(&b, "; load generator %s\n", perTx(cpu1.load-cpu0.load))
 	}
 	fmt.Fprintf(&b, "server peak RSS: %.0f MB\n", float64(rss)/1024)
 	if imports > 0 {
@@ -223,13 +235,14 @@ func baselineName(kind string) string {
 // clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat times.
 const clockTicks = 100
 
-type ticks struct{ server, db int64 }
+type ticks struct{ server, db, load int64 }
 
 // cpuTicks reads the CPU time (user and system) used so far by the server
-// and, with db set, by the PostgreSQL backends connected to database db.
+// and this load generator and, with db set, by the PostgreSQL backends
+// connected to database db.
 // CPU per transition moves less than wall-clock rates on a shared machine.
 func cpuTicks(server int, db string) ticks {
-	t := ticks{server: procTicks(server)}
+	t := ticks{server: procTicks(server), load: procTicks(os.Getpid())}
 	if db == "" {
 		return t
 	}
