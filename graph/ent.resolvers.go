@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"lienthong/ent"
+	"lienthong/workflow"
 
 	"entgo.io/contrib/entgql"
 )
@@ -29,7 +30,11 @@ func (r *queryResolver) Agencies(ctx context.Context, after *entgql.Cursor[int],
 
 // Dossiers is the resolver for the dossiers field.
 func (r *queryResolver) Dossiers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierOrder, where *ent.DossierWhereInput) (*ent.DossierConnection, error) {
-	return r.client.Dossier.Query().Paginate(ctx, after, first, before, last, ent.WithDossierOrder(orderBy), ent.WithDossierFilter(where.Filter))
+	q := r.client.Dossier.Query()
+	if p := workflow.UnfinishedOnly(where); p != nil {
+		q.Where(p)
+	}
+	return q.Paginate(ctx, after, first, before, last, ent.WithDossierOrder(orderBy), ent.WithDossierFilter(where.Filter))
 }
 
 // Procedures is the resolver for the procedures field.

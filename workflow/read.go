@@ -7,12 +7,35 @@ import (
 	"time"
 
 	"lienthong/ent"
+	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
+	"lienthong/ent/predicate"
 	st "lienthong/ent/schema/schematype"
 )
 
 // isOpen reports whether a dossier is still being worked on.
 func isOpen(s st.DossierState) bool { return slices.Contains(openStates, s) }
+
+// Unfinished reports whether a dossier in state s has no finish time:
+// it is submitted or open. A return, refusal, withdrawal or stop sets the
+// finish time, and nothing clears it.
+func Unfinished(s st.DossierState) bool { return s == st.StateSubmitted || isOpen(s) }
+
+// UnfinishedOnly returns the predicate "not finished" when a dossier
+// filter admits unfinished states only (state or stateIn, at its top
+// level), and nil otherwise. The predicate changes no result; it lets the
+// database find such dossiers through the index of unfinished dossiers,
+// since no index names the state (see ent/schema/dossier.go).
+func UnfinishedOnly(where *ent.DossierWhereInput) predicate.Dossier {
+	if where == nil || where.State == nil && len(where.StateIn) == 0 {
+		return nil
+	}
+	finished := func(s st.DossierState) bool { return !Unfinished(s) }
+	if where.State != nil && finished(*where.State) || slices.ContainsFunc(where.StateIn, finished) {
+		return nil
+	}
+	return dossier.FinishedAtIsNil()
+}
 
 // clockAt is the instant a dossier's clocks read: now, or the start of a
 // supplementation pause (clocks stop while the applicant supplements).
