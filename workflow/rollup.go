@@ -265,6 +265,7 @@ func (r Rollups) Write(ctx context.Context, tx *ent.Tx, dialectName string) erro
 		args := make([]any, 0, len(chunk)*(len(rollupKeyColumns)+len(rollupColumns)))
 		for _, k := range chunk {
 			f := r[k]
+			// In the statement's order: rollupKeyColumns, then rollupColumns.
 			args = append(args, string(k.Kind), k.Day, k.AgencyID, k.ProcedureID, k.Shard,
 				f.Received, f.Finished, f.Early, f.OnTime, f.Late, f.Cancelled, f.Minutes,
 				f.Opened, f.Closed, f.Due, f.Settled, f.Supplement2, f.SendBack2)
