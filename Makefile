@@ -22,13 +22,16 @@ run: build
 	LIENTHONG_DEV=1 DATABASE_URL=$(DEV_DB) ./$(BIN) serve
 
 ## test: run every test on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
+# The fuzz runs are bounded by a count of inputs, not a time: at a -fuzztime
+# deadline Go's fuzz coordinator can report "context deadline exceeded"
+# having found nothing, when a busy machine keeps a worker from answering.
 test:
 	go vet $(GO_PKGS)
 	go test -count=1 -timeout 10m $(GO_PKGS)
-	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=5s -parallel=1 ./workflow
-	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=5s -parallel=1 ./workflow
-	go test -count=1 -run='^$$' -fuzz=FuzzParseCode -fuzztime=5s -parallel=1 ./workflow
-	go test -count=1 -run='^$$' -fuzz=FuzzTransitionInputs -fuzztime=10s -parallel=1 .
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=8000x -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=10000x -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzParseCode -fuzztime=8000x -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzTransitionInputs -fuzztime=3000x -parallel=1 .
 
 ## generate: regenerate ent (entc) then gqlgen, from the module root
 generate:
