@@ -11,6 +11,7 @@ import (
 	_ "net/http/pprof" // served only on PPROF_ADDR
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -92,6 +93,14 @@ func originHosts(origins []string) []string {
 	}
 	return out
 }
+
+// serveGCPercent is the garbage collector's heap growth for serve when
+// GOGC is unset: twice Go's default. Almost nothing a request allocates
+// (ent's SQL builder, pgx, gqlgen, JSON) lives past it, so at Go's default
+// the collector ran often over a small live heap. In the load bench on
+// PostgreSQL the server's CPU per transition fell from 0.88 to 0.79 of the
+// database backends' (GOGC=400: 0.75, 800: 0.75) for 8 MB more RSS.
+const serveGCPercent = 200
 
 // durationEnv reads a non-negative duration, def when unset or invalid.
 func durationEnv(key string, def time.Duration) time.Duration {
@@ -188,6 +197,9 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 }
 
 func serve(ctx context.Context, cfg config) error {
+	if os.Getenv("GOGC") == "" { // the operator's choice stands
+		debug.SetGCPercent(serveGCPercent)
+	}
 	a, err := openApp(ctx, cfg)
 	if err != nil {
 		return err
