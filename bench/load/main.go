@@ -95,31 +95,40 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	}
 	defer os.RemoveAll(dir)
 	dbURL := "sqlite://" + filepath.Join(dir, "load.db")
-	dbName := ""                             // the PostgreSQL database, whose backends' CPU is counted
-	var measure func(n int) (float64, error) // the baseline, the nth time
+	dbName := "" // the PostgreSQL database, whose backends' CPU is counted
 	if kind == "postgres" {
 		dbName = "lienthong_bench_load"
 		if dbURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), dbName); err != nil {
 			return "", err
 		}
-		measure = func(int) (float64, error) {
+	}
+	env := append(os.Environ(), "DATABASE_URL="+dbURL, "AUTH_HS256_SECRET="+secret, "LIENTHONG_DEV=")
+	// The baselines, the nth time: TPC-B-like, and a transition's own
+	// statements on the server's schema (shape.go).
+	measure := func(n int) (tpcb float64, shape shapeResult, err error) {
+		shapeURL := "sqlite://" + filepath.Join(dir, fmt.Sprintf("shape%d.db", n))
+		if kind == "postgres" {
 			pgb, err := freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench")
 			if err != nil {
-				return 0, err
+				return 0, shape, err
 			}
-			return pgbench(pgb, clients)
+			if tpcb, err = pgbench(pgb, clients); err != nil {
+				return 0, shape, err
+			}
+			if shapeURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_shape"); err != nil {
+				return 0, shape, err
+			}
+		} else if tpcb, err = sqliteBaseline(ctx, filepath.Join(dir, fmt.Sprintf("baseline%d.db", n)), clients); err != nil {
+			return 0, shape, err
 		}
-	} else {
-		measure = func(n int) (float64, error) {
-			return sqliteBaseline(ctx, filepath.Join(dir, fmt.Sprintf("baseline%d.db", n)), clients)
-		}
+		shape, err = shapeBaseline(ctx, kind, bin, shapeURL, env, clients)
+		return tpcb, shape, err
 	}
-	before, err := measure(1)
+	before, shapeBefore, err := measure(1)
 	if err != nil {
 		return "", err
 	}
 
-	env := append(os.Environ(), "DATABASE_URL="+dbURL, "AUTH_HS256_SECRET="+secret, "LIENTHONG_DEV=")
 	seed := exec.Command(bin, "seed", "--dossiers", "-1")
 	seed.Env = env
 	if b, err := seed.CombinedOutput(); err != nil {
@@ -168,11 +177,12 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	wg.Wait()
 	elapsed := time.Since(start)
 	cpu1 := cpuTicks(srv.Process.Pid, dbName)
-	after, err := measure(2)
+	after, shapeAfter, err := measure(2)
 	if err != nil {
 		return "", err
 	}
 	baseline := (before + after) / 2
+	shape := (shapeBefore.tps + shapeAfter.tps) / 2
 
 	// Intake in bulk.
 	var importTime time.Duration
@@ -191,7 +201,13 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	fmt.Fprintf(&b, "baseline (%s): %.0f TPS (%.0f before the traffic, %.0f after)\n", baselineName(kind), baseline, before, after)
 	n := st.transitions.Load()
 	tps := float64(n) / elapsed.Seconds()
-	fmt.Fprintf(&b, "transitions: %d in %s = %.0f/s; ratio to baseline %.2f\n", n, elapsed.Round(time.Millisecond), tps, tps/baseline)
+	who := "the loop's process, SQLite in it"
+	if kind == "postgres" {
+		who = "database backends"
+	}
+	fmt.Fprintf(&b, "same-shape baseline (a transfer's statements on the server's schema, database/sql, same clients): %.0f TPS (%.0f before, %.0f after); CPU per transaction: %s %.2f / %.2f ms\n",
+		shape, shapeBefore.tps, shapeAfter.tps, who, shapeBefore.cpuMS, shapeAfter.cpuMS)
+	fmt.Fprintf(&b, "transitions: %d in %s = %.0f/s; ratio to baseline %.2f, to the same-shape baseline %.2f\n", n, elapsed.Round(time.Millisecond), tps, tps/baseline, tps/shape)
 	fmt.Fprintf(&b, "routes completed: %d; errors: %d; conflicts: %d\n", st.routes.Load(), st.errors(), st.errs["CONFLICT"])
 	if n > 0 {
 		perTx := func(ticks int64) string {
