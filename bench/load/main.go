@@ -6,10 +6,11 @@
 // For SQLite, and for PostgreSQL when TEST_DATABASE_URL is set, it:
 //  1. seeds a fresh database with the demo province (no dossiers) and starts
 //     the server binary on it, with production settings;
-//  2. measures the baseline: pgbench's TPC-B-like script on PostgreSQL, an
-//     equivalent database/sql loop on a SQLite file with the server's own
-//     pragmas, with as many clients; once before the traffic and once after,
-//     so that a shared machine's drift weighs on both sides of the ratio;
+//  2. measures two baselines, with as many clients, once before the traffic
+//     and once after, so that a shared machine's drift weighs on both sides
+//     of the ratio: pgbench's TPC-B-like script on PostgreSQL (an equivalent
+//     database/sql loop on a SQLite file with the server's own pragmas), and
+//     a transfer's own statements on the server's schema (shape.go);
 //  3. runs C clients, each at one of the demo's two commune desks (or
 //     all at one with -desks 1), each taking dossiers of the demo procedures through
 //     full routes over GraphQL/HTTP with tokens of the right roles: receive,
@@ -17,8 +18,8 @@
 //     supplementation, send-backs, return, complete;
 //  4. imports dossiers through importDossiers in batches of 500;
 //  5. prints transitions per second, latency percentiles per mutation,
-//     errors (CONFLICTs apart), the server's peak RSS and the ratio to the
-//     baseline, and writes them to bench/results/load-<db>.txt.
+//     errors (CONFLICTs apart), the server's peak RSS and the ratios to the
+//     baselines, and writes them to bench/results/load-<db>.txt.
 package main
 
 import (
