@@ -243,8 +243,10 @@ func upsertSQL(dialectName string, n int) string {
 
 // Write adds the accumulated changes to the roll-up table, in key order
 // (so that concurrent transactions lock rows in the same order), as
-// upserts of at most rollupChunk rows each.
-func (r Rollups) Write(ctx context.Context, tx *ent.Tx, dialectName string) error {
+// upserts of at most rollupChunk rows each, through tx: the engine's
+// transaction, or any database/sql one (the load bench's same-shape
+// baseline writes the server's roll-ups so).
+func (r Rollups) Write(ctx context.Context, tx entsql.ExecQuerier, dialectName string) error {
 	keys := slices.SortedFunc(maps.Keys(r), func(a, b RollupKey) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Day, b.Day),
 			cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID), cmp.Compare(a.Shard, b.Shard))

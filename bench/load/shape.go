@@ -13,7 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"entgo.io/ent/dialect"
+
+	"lienthong/ent"
+	"lienthong/ent/leg"
 	"lienthong/store"
+	"lienthong/workflow"
 )
 
 // The same-shape baseline: the database's own rate for the work of one
@@ -21,9 +26,10 @@ import (
 // transferDossier (TestStatementsPerTransition counts eight statements):
 // outside the transaction it reads the dossier and its legs; inside, it
 // makes the versioned update of the dossier, closes the open leg, opens
-// the next, appends the event, adds to two roll-up rows and appends the
-// outbound message (about 1 KB of JSON, as the server's are). It runs on
-// the server's own schema (migrations, indexes, foreign keys and history
+// the next, appends the event, adds to the roll-ups what the server would
+// (workflow.Rollups, the server's own statement) and appends the outbound
+// message (about 1 KB of JSON, as the server's are). It runs on the
+// server's own schema (migrations, indexes, foreign keys and history
 // triggers), seeded with the demo province, through database/sql with
 // prepared statements: no HTTP, JWT, GraphQL, ORM or rules. On SQLite the
 // writers take turns on a mutex, as the server's queue on a channel,
@@ -41,6 +47,24 @@ type shapeResult struct {
 	tps, cpuMS float64
 }
 
+// shape is one run of the baseline on one database.
+type shape struct {
+	db        *prepared
+	dialect   string
+	q         shapeQueries
+	turn      sync.Locker // SQLite's writers take turns
+	agencies  [3]int      // the first receives; transfers go between the others
+	officer   int
+	procedure int
+	payload   []byte
+}
+
+// shapeDossier is what a client knows of one of its dossiers.
+type shapeDossier struct {
+	d    *ent.Dossier
+	open *ent.Leg
+}
+
 func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, clients int) (shapeResult, error) {
 	var none shapeResult
 	seed := exec.Command(bin, "seed", "--dossiers", "-1")
@@ -48,101 +72,36 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 	if b, err := seed.CombinedOutput(); err != nil {
 		return none, fmt.Errorf("shape baseline: seed: %v: %s", err, b)
 	}
-	var db *sql.DB
-	var turn sync.Locker = noLock{}
-	if kind == "postgres" {
-		d, err := sql.Open("pgx", dbURL)
-		if err != nil {
-			return none, err
-		}
-		d.SetMaxOpenConns(20) // as the server's pool
-		d.SetMaxIdleConns(20)
-		defer d.Close()
-		db = d
-	} else {
-		s, err := store.Open(ctx, dbURL) // the server's pragmas and pool
-		if err != nil {
-			return none, err
-		}
-		defer s.Close()
-		db = s.SQL
-		turn = &sync.Mutex{}
-	}
-	q, err := prepareShape(ctx, db, kind)
-	if err != nil {
-		return none, err
-	}
-
-	var agencies [3]int
-	rows, err := db.QueryContext(ctx, "SELECT id FROM agencies ORDER BY id LIMIT 3")
-	if err != nil {
-		return none, err
-	}
-	for i := 0; rows.Next() && i < 3; i++ {
-		if err := rows.Scan(&agencies[i]); err != nil {
-			return none, err
-		}
-	}
-	rows.Close()
-	var officer, procedure int
-	if err := db.QueryRowContext(ctx, "SELECT min(id) FROM officers").Scan(&officer); err != nil {
-		return none, err
-	}
-	if err := db.QueryRowContext(ctx, "SELECT min(id) FROM procedures").Scan(&procedure); err != nil {
-		return none, err
-	}
-	if agencies[2] == 0 || officer == 0 || procedure == 0 {
-		return none, fmt.Errorf("shape baseline: the demo seed has no agencies, officers or procedures")
-	}
-
-	// Each client's dossiers, each with one open leg at the first agency.
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	type dossierRow struct{ id, version, leg, agency int }
-	own := make([][]dossierRow, clients)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return none, err
-	}
-	for c := range clients {
-		for i := range shapeDossiersPerClient {
-			code := fmt.Sprintf("SHAPE-%02d-%05d", c, i)
-			var id, leg int
-			if err := tx.StmtContext(ctx, q.insertDossier).QueryRowContext(ctx, now, now, code, code, "Nguyễn Văn An", "001090000001",
-				"DIRECT", `[]`, "PROCESSING", now, now, now.Add(72*time.Hour), agencies[0], procedure, agencies[0]).Scan(&id); err != nil {
-				return none, fmt.Errorf("shape baseline: dossier: %w", err)
-			}
-			if err := tx.StmtContext(ctx, q.insertLeg).QueryRowContext(ctx, "LEAD", 1, now, 480, now.Add(8*time.Hour), id, agencies[0]).Scan(&leg); err != nil {
-				return none, fmt.Errorf("shape baseline: leg: %w", err)
-			}
-			own[c] = append(own[c], dossierRow{id: id, version: 1, leg: leg, agency: agencies[0]})
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return none, err
-	}
-
-	payload, _ := json.Marshal(map[string]any{
-		"event": "TRANSFERRED", "code": "000.20.01.H43-261201-0001", "state": "PROCESSING",
-		"procedure":  map[string]any{"code": "1.001234", "name": "Đăng ký khai sinh kết hợp đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi"},
-		"applicant":  map[string]any{"name": "Nguyễn Văn An", "idNumber": "001090000001"},
-		"receivedAt": now, "appointmentAt": now.Add(72 * time.Hour), "currentPosition": 2,
-		"legs": []map[string]any{
-			{"agency": "UBND xã Gio Linh", "role": "DESK", "startedAt": now, "dueAt": now, "finishedAt": now, "judgement": "EARLY"},
-			{"agency": "Phòng Văn hóa - Xã hội", "role": "LEAD", "startedAt": now, "dueAt": now, "finishedAt": now, "judgement": "ON_TIME"},
-			{"agency": "Công an xã", "role": "LEAD", "startedAt": now, "dueAt": now, "judgement": "PENDING"},
-		},
-		"actor":  map[string]any{"name": "Trần Thị Bình", "agency": "UBND xã Gio Linh", "roles": []string{"SPECIALIST"}},
-		"reason": "", "note": "chuyển bước tiếp theo theo quy trình liên thông",
-	})
-
+	s := &shape{turn: noLock{}, q: newShapeQueries(kind)}
 	dbName := "" // the backends whose CPU is counted, on PostgreSQL
 	if kind == "postgres" {
+		db, err := sql.Open("pgx", dbURL)
+		if err != nil {
+			return none, err
+		}
+		defer db.Close()
+		db.SetMaxOpenConns(20) // as the server's pool
+		db.SetMaxIdleConns(20)
+		s.db, s.dialect = &prepared{db: db}, dialect.Postgres
 		u, err := url.Parse(dbURL)
 		if err != nil {
 			return none, err
 		}
 		dbName = strings.TrimPrefix(u.Path, "/")
+	} else {
+		st, err := store.Open(ctx, dbURL) // the server's pragmas and pool
+		if err != nil {
+			return none, err
+		}
+		defer st.Close()
+		s.db = &prepared{db: st.SQL}
+		s.dialect, s.turn = dialect.SQLite, &sync.Mutex{}
 	}
+	own, err := s.setUp(ctx, clients)
+	if err != nil {
+		return none, fmt.Errorf("shape baseline: %w", err)
+	}
+
 	cpu0 := cpuTicks(0, dbName)
 	var n atomic.Int64
 	var firstErr atomic.Value
@@ -153,17 +112,10 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 		go func() {
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline); i++ {
-				d := &own[c][i%len(own[c])]
-				next := agencies[1] // along the route, never to the holder itself
-				if d.agency == next {
-					next = agencies[2]
-				}
-				if err := shapeTransition(ctx, db, q, turn, d.id, d.version, d.leg, d.agency, next, officer, procedure, payload, &d.leg); err != nil {
+				if err := s.transfer(ctx, own[c][i%len(own[c])]); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				d.version++
-				d.agency = next
 				n.Add(1)
 			}
 		}()
@@ -183,59 +135,170 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 	}, nil
 }
 
-// shapeTransition is one transfer-shaped transaction: the two reads, then
-// the six writes and the commit (on SQLite in the writers' turn).
-func shapeTransition(ctx context.Context, db *sql.DB, q *queries, turn sync.Locker, id, version, openLeg, from, to, officer, procedure int, payload []byte, newLeg *int) error {
-	if err := scanAll(ctx, q.readDossier, id); err != nil {
-		return err
+// setUp reads the demo's ids and gives each client its dossiers, each
+// with one open leg at the first agency.
+func (s *shape) setUp(ctx context.Context, clients int) ([][]*shapeDossier, error) {
+	rows, err := s.db.db.QueryContext(ctx, "SELECT id FROM agencies ORDER BY id LIMIT 3")
+	if err != nil {
+		return nil, err
 	}
-	if err := scanAll(ctx, q.readLegs, id); err != nil {
-		return err
+	for i := 0; rows.Next() && i < 3; i++ {
+		if err := rows.Scan(&s.agencies[i]); err != nil {
+			return nil, err
+		}
+	}
+	rows.Close()
+	if err := s.db.db.QueryRowContext(ctx, "SELECT min(id) FROM officers").Scan(&s.officer); err != nil {
+		return nil, err
+	}
+	if err := s.db.db.QueryRowContext(ctx, "SELECT min(id) FROM procedures").Scan(&s.procedure); err != nil {
+		return nil, err
+	}
+	if s.agencies[2] == 0 || s.officer == 0 || s.procedure == 0 {
+		return nil, fmt.Errorf("the demo seed has no agencies, officers or procedures")
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	turn.Lock()
-	defer turn.Unlock()
-	tx, err := db.BeginTx(ctx, nil)
+	s.payload, _ = json.Marshal(map[string]any{
+		"event": "TRANSFERRED", "code": "000.20.01.H43-261201-0001", "state": "PROCESSING",
+		"procedure":  map[string]any{"code": "1.001234", "name": "Đăng ký khai sinh kết hợp đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi"},
+		"applicant":  map[string]any{"name": "Nguyễn Văn An", "idNumber": "001090000001"},
+		"receivedAt": now, "appointmentAt": now.Add(72 * time.Hour), "currentPosition": 2,
+		"legs": []map[string]any{
+			{"agency": "UBND xã Gio Linh", "role": "DESK", "startedAt": now, "dueAt": now, "finishedAt": now, "judgement": "EARLY"},
+			{"agency": "Phòng Văn hóa - Xã hội", "role": "LEAD", "startedAt": now, "dueAt": now, "finishedAt": now, "judgement": "ON_TIME"},
+			{"agency": "Công an xã", "role": "LEAD", "startedAt": now, "dueAt": now, "judgement": "PENDING"},
+		},
+		"actor":  map[string]any{"name": "Trần Thị Bình", "agency": "UBND xã Gio Linh", "roles": []string{"SPECIALIST"}},
+		"reason": "", "note": "chuyển bước tiếp theo theo quy trình liên thông",
+	})
+
+	tx, err := s.db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.tx.Rollback()
+	own := make([][]*shapeDossier, clients)
+	for c := range clients {
+		for i := range shapeDossiersPerClient {
+			code := fmt.Sprintf("SHAPE-%02d-%05d", c, i)
+			d := &ent.Dossier{Version: 1, ProcedureID: s.procedure, ReceivedAt: &now, LeadAgencyID: &s.agencies[0]}
+			if err := tx.QueryRowContext(ctx, s.q.insertDossier, now, now, code, code, "Nguyễn Văn An", "001090000001",
+				"DIRECT", `[]`, "PROCESSING", now, now, now.Add(72*time.Hour), s.agencies[0], s.procedure, s.agencies[0]).Scan(&d.ID); err != nil {
+				return nil, fmt.Errorf("dossier: %w", err)
+			}
+			sd := &shapeDossier{d: d}
+			if sd.open, err = s.openLeg(ctx, tx, d, s.agencies[0], now); err != nil {
+				return nil, fmt.Errorf("leg: %w", err)
+			}
+			own[c] = append(own[c], sd)
+		}
+	}
+	return own, tx.tx.Commit()
+}
+
+// openLeg opens a leg of d at agency, as the server's rows have them.
+func (s *shape) openLeg(ctx context.Context, tx preparedTx, d *ent.Dossier, agency int, now time.Time) (*ent.Leg, error) {
+	l := &ent.Leg{Role: leg.RoleLead, Position: d.CurrentPosition, StartedAt: now, AllottedMinutes: 480,
+		DueAt: now.Add(8 * time.Hour), Judgement: leg.JudgementPending, DossierID: d.ID, AgencyID: agency}
+	err := tx.QueryRowContext(ctx, s.q.insertLeg, l.Role, l.Position, l.StartedAt, l.AllottedMinutes, l.DueAt, l.DossierID, l.AgencyID).Scan(&l.ID)
+	return l, err
+}
+
+// transfer is one transfer-shaped transaction on sd: the two reads, then
+// the six writes and the commit (on SQLite in the writers' turn). On
+// success sd holds the dossier and its open leg as written.
+func (s *shape) transfer(ctx context.Context, sd *shapeDossier) error {
+	d, from := sd.d, sd.open
+	if err := s.db.scanAll(ctx, s.q.readDossier, d.ID); err != nil {
+		return err
+	}
+	if err := s.db.scanAll(ctx, s.q.readLegs, d.ID); err != nil {
+		return err
+	}
+	to := s.agencies[1] // along the route, never to the holder itself
+	if from.AgencyID == to {
+		to = s.agencies[2]
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	s.turn.Lock()
+	defer s.turn.Unlock()
+	tx, err := s.db.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	res, err := tx.StmtContext(ctx, q.updateDossier).ExecContext(ctx, "PROCESSING", version+1, now, version+1, id, version)
+	defer tx.tx.Rollback()
+	next := *d
+	next.Version++
+	next.CurrentPosition++
+	res, err := tx.ExecContext(ctx, s.q.updateDossier, "PROCESSING", next.Version, now, next.CurrentPosition, d.ID, d.Version)
 	if err != nil {
 		return err
 	}
 	if k, _ := res.RowsAffected(); k != 1 {
-		return fmt.Errorf("dossier %d: version %d not found", id, version)
+		return fmt.Errorf("dossier %d: version %d not found", d.ID, d.Version)
 	}
-	if _, err := tx.StmtContext(ctx, q.closeLeg).ExecContext(ctx, now, "ON_TIME", 30, openLeg); err != nil {
+	closed := *from
+	worked := 30
+	closed.FinishedAt, closed.Judgement, closed.WorkedMinutes = &now, leg.JudgementOnTime, &worked
+	if _, err := tx.ExecContext(ctx, s.q.closeLeg, now, closed.Judgement, worked, closed.ID); err != nil {
 		return err
 	}
-	if err := tx.StmtContext(ctx, q.insertLeg).QueryRowContext(ctx, "LEAD", version+1, now, 480, now.Add(8*time.Hour), id, to).Scan(newLeg); err != nil {
+	opened, err := s.openLeg(ctx, tx, &next, to, now)
+	if err != nil {
 		return err
 	}
 	var event int
-	if err := tx.StmtContext(ctx, q.insertEvent).QueryRowContext(ctx, id, version+1, "TRANSFERRED", "PROCESSING", "PROCESSING",
-		officer, from, openLeg, `{"to":`+strconv.Itoa(to)+`}`, now).Scan(&event); err != nil {
+	if err := tx.QueryRowContext(ctx, s.q.insertEvent, d.ID, next.Version, "TRANSFERRED", "PROCESSING", "PROCESSING",
+		s.officer, from.AgencyID, from.ID, `{"to":`+strconv.Itoa(to)+`}`, now).Scan(&event); err != nil {
 		return err
 	}
-	day := 20261201
-	shard := id % 16
-	if _, err := tx.StmtContext(ctx, q.upsertRollups).ExecContext(ctx,
-		// The closed leg's agency: closed, on time, its minutes, settled;
-		// the opened leg's: opened, due. In key order, as the server's.
-		"LEG", day, min(from, to), procedure, shard, 0, 1, 0, 1, 0, 0, 30, 0, 1, 0, 1, 0, 0,
-		"LEG", day, max(from, to), procedure, shard, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0); err != nil {
+	r := workflow.Rollups{} // what the transfer changes, as the engine adds it
+	r.Add(d, []*ent.Leg{from}, -1)
+	r.Add(&next, []*ent.Leg{&closed, opened}, 1)
+	if err := r.Write(ctx, tx, s.dialect); err != nil {
 		return err
 	}
-	if _, err := tx.StmtContext(ctx, q.insertOutbox).ExecContext(ctx, event, id, version+1, "TRANSFERRED", `[`+strconv.Itoa(from)+`,`+strconv.Itoa(to)+`]`, payload, now); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.insertOutbox, event, d.ID, next.Version, "TRANSFERRED",
+		`[`+strconv.Itoa(from.AgencyID)+`,`+strconv.Itoa(to)+`]`, s.payload, now); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.tx.Commit(); err != nil {
+		return err
+	}
+	sd.d, sd.open = &next, opened
+	return nil
+}
+
+// prepared runs each statement text prepared once, as the server does
+// (pgx's statement cache; store's on SQLite, where database/sql would
+// otherwise compile the text on every call).
+type prepared struct {
+	db    *sql.DB
+	stmts sync.Map // query text → *sql.Stmt
+}
+
+func (p *prepared) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := p.stmts.Load(query); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := p.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := p.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return s, nil
 }
 
 // scanAll reads every column of every row, as the server's reads do.
-func scanAll(ctx context.Context, stmt *sql.Stmt, args ...any) error {
-	rows, err := stmt.QueryContext(ctx, args...)
+func (p *prepared) scanAll(ctx context.Context, query string, args ...any) error {
+	s, err := p.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	rows, err := s.QueryContext(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -257,50 +320,72 @@ func scanAll(ctx context.Context, stmt *sql.Stmt, args ...any) error {
 	return rows.Err()
 }
 
-// queries are the baseline's statements, prepared once (the server keeps
-// its statements prepared too: pgx's cache, store's on SQLite).
-type queries struct {
-	insertDossier, insertLeg, readDossier, readLegs, updateDossier, closeLeg, insertEvent, upsertRollups, insertOutbox *sql.Stmt
+func (p *prepared) begin(ctx context.Context) (preparedTx, error) {
+	tx, err := p.db.BeginTx(ctx, nil)
+	return preparedTx{p, tx}, err
 }
 
-func prepareShape(ctx context.Context, db *sql.DB, kind string) (*queries, error) {
-	q := &queries{}
-	for dst, query := range map[**sql.Stmt]string{
-		&q.insertDossier: `INSERT INTO dossiers (create_time, update_time, code, intake_hash, applicant_name, applicant_id_number,
+// preparedTx runs prepared statements in a transaction; it is the
+// entsql.ExecQuerier that workflow.Rollups.Write takes.
+type preparedTx struct {
+	p  *prepared
+	tx *sql.Tx
+}
+
+func (t preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := t.p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+}
+
+func (t preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+}
+
+// QueryRowContext is QueryContext for one row; an error preparing the
+// statement comes back from the row's Scan.
+func (t preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := t.p.stmt(ctx, query)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, query, args...)
+	}
+	return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+}
+
+// shapeQueries are the baseline's own statements, in the dialect's
+// placeholders (the roll-ups' is the server's).
+type shapeQueries struct {
+	insertDossier, insertLeg, readDossier, readLegs, updateDossier, closeLeg, insertEvent, insertOutbox string
+}
+
+func newShapeQueries(kind string) shapeQueries {
+	q := shapeQueries{
+		insertDossier: `INSERT INTO dossiers (create_time, update_time, code, intake_hash, applicant_name, applicant_id_number,
 			channel, components, state, submitted_at, received_at, appointment_at, desk_agency_id, procedure_id, lead_agency_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		&q.insertLeg: `INSERT INTO legs (role, position, started_at, allotted_minutes, due_at, dossier_id, agency_id)
+		insertLeg: `INSERT INTO legs (role, position, started_at, allotted_minutes, due_at, dossier_id, agency_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		&q.readDossier:   `SELECT * FROM dossiers WHERE id = ?`,
-		&q.readLegs:      `SELECT * FROM legs WHERE dossier_id = ? ORDER BY id`,
-		&q.updateDossier: `UPDATE dossiers SET state = ?, version = ?, update_time = ?, current_position = ? WHERE id = ? AND version = ?`,
-		&q.closeLeg:      `UPDATE legs SET finished_at = ?, judgement = ?, worked_minutes = ? WHERE id = ?`,
-		&q.insertEvent: `INSERT INTO dossier_events (dossier_id, seq, type, from_state, to_state, actor_id, agency_id, leg_id, data, at)
+		readDossier:   `SELECT * FROM dossiers WHERE id = ?`,
+		readLegs:      `SELECT * FROM legs WHERE dossier_id = ? ORDER BY id`,
+		updateDossier: `UPDATE dossiers SET state = ?, version = ?, update_time = ?, current_position = ? WHERE id = ? AND version = ?`,
+		closeLeg:      `UPDATE legs SET finished_at = ?, judgement = ?, worked_minutes = ? WHERE id = ?`,
+		insertEvent: `INSERT INTO dossier_events (dossier_id, seq, type, from_state, to_state, actor_id, agency_id, leg_id, data, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		&q.upsertRollups: `INSERT INTO rollups (kind, day, agency_id, procedure_id, shard, received, finished, early, on_time, late,
-			cancelled, minutes, opened, closed, due, settled, supplement2, send_back2)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (kind, day, agency_id, procedure_id, shard) DO UPDATE SET
-			received = rollups.received + excluded.received, finished = rollups.finished + excluded.finished,
-			early = rollups.early + excluded.early, on_time = rollups.on_time + excluded.on_time,
-			late = rollups.late + excluded.late, cancelled = rollups.cancelled + excluded.cancelled,
-			minutes = rollups.minutes + excluded.minutes,
-			opened = rollups.opened + excluded.opened, closed = rollups.closed + excluded.closed,
-			due = rollups.due + excluded.due, settled = rollups.settled + excluded.settled,
-			supplement2 = rollups.supplement2 + excluded.supplement2, send_back2 = rollups.send_back2 + excluded.send_back2`,
-		&q.insertOutbox: `INSERT INTO outbox_messages (event_id, dossier_id, seq, type, agency_ids, payload, created_at)
+		insertOutbox: `INSERT INTO outbox_messages (event_id, dossier_id, seq, type, agency_ids, payload, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-	} {
-		if kind == "postgres" {
-			query = dollars(query)
-		}
-		stmt, err := db.PrepareContext(ctx, query)
-		if err != nil {
-			return nil, fmt.Errorf("shape baseline: prepare: %w", err)
-		}
-		*dst = stmt
 	}
-	return q, nil
+	if kind == "postgres" {
+		for _, s := range []*string{&q.insertDossier, &q.insertLeg, &q.readDossier, &q.readLegs, &q.updateDossier, &q.closeLeg, &q.insertEvent, &q.insertOutbox} {
+			*s = dollars(*s)
+		}
+	}
+	return q
 }
 
 // dollars numbers a query's ? placeholders as PostgreSQL's $1, $2, ….
