@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -54,6 +55,25 @@ func DossierScope(ctx context.Context) (predicate.Dossier, error) {
 	return func(s *entsql.Selector) {
 		s.Where(receivedOrRouted(s.C(dossier.FieldDeskAgencyID), s.C(dossier.FieldID), v.AgencyID))
 	}, nil
+}
+
+// Readable is DossierScope for a dossier and its legs in hand: ctx's
+// viewer reads d when the rule lets them (see receivedOrRouted). A
+// transition reads the dossier and its legs anyway, so it checks the rule
+// here rather than in the dossier's query, whose plan would then depend on
+// the planner's view of how many legs the viewer's agency has.
+func Readable(ctx context.Context, d *ent.Dossier, legs []*ent.Leg) (bool, error) {
+	if isSystem(ctx) {
+		return true, nil
+	}
+	v, err := Viewer(ctx)
+	if err != nil {
+		return false, err
+	}
+	if ReadsAll(v) || d.DeskAgencyID == v.AgencyID {
+		return true, nil
+	}
+	return slices.ContainsFunc(legs, func(l *ent.Leg) bool { return l.AgencyID == v.AgencyID }), nil
 }
 
 // receivedOrRouted is the rule as SQL for the dossier whose desk and id
