@@ -119,6 +119,11 @@ func seed(ctx context.Context, cfg config, args []string) error {
 	case err != nil:
 		return err
 	default:
+		// Fresh statistics for the planner: a table it last saw empty
+		// gets plans made for an empty table.
+		if _, err := a.db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("seed: analyze: %w", err)
+		}
 		fmt.Fprintf(os.Stderr, "Seeded the demo province with %d dossiers.\n", *dossiers)
 	}
 	return printDemoTokens(cfg)

@@ -112,11 +112,7 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *reg
 		if err != nil {
 			return err
 		}
-		if db.Dialect == "postgres" {
-			if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
-				return err
-			}
-		} else if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
+		if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
 			return err
 		}
 		count = n
