@@ -159,6 +159,52 @@ func TestVerifyValidHS256(t *testing.T) {
 	}
 }
 
+// TestVerifiedTokensRemembered checks the memory of verified tokens: a
+// token verified once passes again without its signature being checked,
+// until verifiedFor has passed or it expires, whichever is sooner; the
+// claims handed out are copies.
+func TestVerifiedTokensRemembered(t *testing.T) {
+	now := testNow
+	v := newTestVerifier(t, Config{HS256Secret: testSecret, Now: func() time.Time { return now }})
+	token := hs256(t, nil)
+	c, err := v.Verify(token)
+	if err != nil {
+		t.Fatalf("Verify() error = %v, want nil", err)
+	}
+	c.Roles[0] = "ADMIN"
+	// The key changes: the remembered token still passes, a new one not.
+	v.secret = []byte(strings.Repeat("k", minSecretLen))
+	again, err := v.Verify(token)
+	if err != nil {
+		t.Fatalf("Verify() of a remembered token error = %v, want nil", err)
+	}
+	if again.Roles[0] != "SPECIALIST" || again.Subject != "officer-42" {
+		t.Errorf("remembered claims = %v %v, want the token's (SPECIALIST, officer-42): a caller's edit leaked in", again.Subject, again.Roles)
+	}
+	if _, err := v.Verify(hs256(t, func(c *Claims) { c.ID = "jti-2" })); err == nil {
+		t.Error("Verify() of a new token signed with the old key: nil error")
+	}
+	// After verifiedFor the token is verified again, against the new key.
+	now = now.Add(verifiedFor)
+	checkRejected(t, errOf(v.Verify(token)), "invalid signature", token)
+
+	// A remembered token expires on time (exp plus the leeway).
+	now = testNow
+	v = newTestVerifier(t, Config{HS256Secret: testSecret, Now: func() time.Time { return now }})
+	soon := hs256(t, func(c *Claims) { c.ExpiresAt = jwt.NewNumericDate(testNow.Add(10 * time.Second)) })
+	if _, err := v.Verify(soon); err != nil {
+		t.Fatalf("Verify() error = %v, want nil", err)
+	}
+	now = testNow.Add(10*time.Second + defaultLeeway - time.Second)
+	if _, err := v.Verify(soon); err != nil {
+		t.Fatalf("Verify() within the leeway error = %v, want nil", err)
+	}
+	now = testNow.Add(10*time.Second + defaultLeeway)
+	checkRejected(t, errOf(v.Verify(soon)), "token expired", soon)
+}
+
+func errOf(_ *Claims, err error) error { return err }
+
 func TestVerifyHS256Rejections(t *testing.T) {
 	v := newTestVerifier(t, Config{HS256Secret: testSecret})
 	tests := []struct {

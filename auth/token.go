@@ -22,6 +22,7 @@ import (
 	"github.com/MicahParks/jwkset"
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // ErrUnauthenticated is wrapped by every error Verify returns, so that the
@@ -61,6 +62,12 @@ const (
 	// errors, far too slow to guess anything.
 	defaultFailureBurst    = 20
 	defaultFailureInterval = 3 * time.Second
+
+	// verifiedTokens bounds the tokens remembered as verified (a few
+	// hundred bytes each; only tokens that verified get in), verifiedFor
+	// how long each is trusted before it is verified again.
+	verifiedTokens = 4096
+	verifiedFor    = time.Minute
 
 	jwksHTTPTimeout = 10 * time.Second
 	// jwksUnknownKIDWait bounds how long a request with an unknown kid may
@@ -110,6 +117,19 @@ type Verifier struct {
 	// failures limits failed authentications per client address; nil
 	// when turned off.
 	failures *Limiter
+	// verified remembers tokens that passed, so that an officer's stream
+	// of requests pays for the signature and the JSON of their token once
+	// a verifiedFor rather than once a request (see cached).
+	verified *lru.Cache[string, verifiedToken]
+	now      func() time.Time
+	leeway   time.Duration
+}
+
+// verifiedToken is a token's claims as verified, and until when they
+// stand without a new verification.
+type verifiedToken struct {
+	claims Claims
+	until  time.Time
 }
 
 // NewVerifier builds a Verifier from cfg. When cfg.JWKS is a URL it is fetched
@@ -128,7 +148,11 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	case cfg.Leeway < 0:
 		return nil, fmt.Errorf("auth: negative leeway %s", cfg.Leeway)
 	}
-	v := &Verifier{}
+	v := &Verifier{now: time.Now}
+	if cfg.Now != nil {
+		v.now = cfg.Now
+	}
+	v.verified, _ = lru.New[string, verifiedToken](verifiedTokens)
 	if cfg.FailureBurst >= 0 {
 		burst, every := cfg.FailureBurst, cfg.FailureInterval
 		if burst == 0 {
@@ -159,6 +183,7 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if leeway == 0 {
 		leeway = defaultLeeway
 	}
+	v.leeway = leeway
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(v.methods),
 		jwt.WithIssuer(cfg.Issuer),
@@ -261,6 +286,9 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (*Claims, er
 	if len(token) > maxTokenLen {
 		return nil, unauthenticated("auth: token too large", nil)
 	}
+	if c, ok := v.cached(token); ok {
+		return c, nil
+	}
 	c := &Claims{}
 	t, err := v.parser.ParseWithClaims(token, c, v.keyfunc(ctx))
 	if err != nil {
@@ -269,7 +297,38 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (*Claims, er
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	v.remember(token, c)
 	return c, nil
+}
+
+// cached returns a copy of the claims of token if it verified lately and
+// has not expired since.
+func (v *Verifier) cached(token string) (*Claims, bool) {
+	e, ok := v.verified.Get(token)
+	if !ok {
+		return nil, false
+	}
+	if !v.now().Before(e.until) {
+		v.verified.Remove(token)
+		return nil, false
+	}
+	c := e.claims
+	c.Audience, c.Roles = slices.Clone(c.Audience), slices.Clone(c.Roles)
+	return &c, true
+}
+
+// remember keeps the claims of a token that verified until it expires
+// (with the leeway, as the parser allows) or for verifiedFor, whichever is
+// sooner: a key withdrawn from the JWKS stops its tokens at most
+// verifiedFor after the set is read again.
+func (v *Verifier) remember(token string, c *Claims) {
+	until := v.now().Add(verifiedFor)
+	if exp := c.ExpiresAt.Add(v.leeway); exp.Before(until) {
+		until = exp
+	}
+	e := verifiedToken{claims: *c, until: until}
+	e.claims.Audience, e.claims.Roles = slices.Clone(c.Audience), slices.Clone(c.Roles)
+	v.verified.Add(token, e)
 }
 
 // keyfunc picks the key for t. Everything in t.Header is attacker-controlled:
