@@ -57,20 +57,21 @@ func TestStatementsPerTransition(t *testing.T) {
 		}
 		route() // warms the caches of viewers, procedures and agency codes
 		got := route()
-		// Two reads to plan (dossier, legs), then in the transaction: the
-		// versioned dossier update, the legs' writes, the event, the
+		// One read to plan (the legs; the dossier as the engine wrote it
+		// last, the one after intake read too), then in the transaction:
+		// the versioned dossier update, the legs' writes, the event, the
 		// roll-ups and the outbound message. Intake writes the dossier, its
 		// desk leg, roll-ups, event, number (one upsert), code and message.
 		// The webhook subscriptions, the desk and the procedure's current
 		// version are cached (workflow.Config.CacheTTL).
 		want := map[string]int64{
 			"receiveDossier":    7, // 6 on PostgreSQL: one statement numbers and writes the code
-			"forwardDossier":    8, // closes the desk leg, opens the lead's
-			"requestSupplement": 5, // no leg moves
-			"supplementDossier": 6, // extends the open leg
-			"transferDossier":   8,
-			"returnDossier":     7, // closes the lead leg
-			"completeDossier":   5,
+			"forwardDossier":    8, // reads the dossier; closes the desk leg, opens the lead's
+			"requestSupplement": 4, // no leg moves
+			"supplementDossier": 5, // extends the open leg
+			"transferDossier":   7,
+			"returnDossier":     6, // closes the lead leg
+			"completeDossier":   4,
 		}
 		if e.app.db.Dialect == dialect.Postgres {
 			want["receiveDossier"] = 6

@@ -1,9 +1,17 @@
 package main
 
 import (
+	"fmt"
+	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"lienthong/demo"
+	"lienthong/workflow"
 )
 
 const dossierFields = `id code state portalStatus sendBacks supplementRounds appointmentAt originalAppointmentAt
@@ -189,6 +197,64 @@ func TestConcurrentTransitions(t *testing.T) {
 		}
 		if n := len(get(h, "dossierByCode", "legs").([]any)); n != 2 {
 			t.Errorf("legs = %d, want 2 (desk, lead)", n)
+		}
+	})
+}
+
+// TestHeldDossierChangedElsewhere: an instance plans a transition on the
+// dossier as it last wrote it; when another instance has moved the dossier
+// on since, the event is planned again on the database's row. It is never
+// refused for the old state, nor written over the new one.
+func TestHeldDossierChangedElsewhere(t *testing.T) {
+	eachDB(t, true, func(t *testing.T, e *env) {
+		b := *e.app
+		b.reg = prometheus.NewRegistry()
+		b.engine = workflow.NewEngine(e.app.db.Client, workflow.Config{Dialect: e.app.db.Dialect, Clock: e.clock, CheckWrites: true})
+		srvB := httptest.NewServer(b.routes(e.verifier))
+		t.Cleanup(srvB.Close)
+		desk, commune := e.as("desk.giolinh"), e.as("cv.giolinh")
+		dept := e.token("cv.moitruong", demo.Environment, "SPECIALIST")
+		tax := e.token("cv.thue", demo.Tax, "SPECIALIST")
+		const fields = `{ state version currentAgencies { code } }`
+		onA := func(token, call, id string) map[string]any {
+			t.Helper()
+			d := e.mustDo(token, `mutation($id: ID!) { `+call+` `+fields+` }`, map[string]any{"id": id})
+			for _, v := range d {
+				return v.(map[string]any)
+			}
+			return nil
+		}
+		onB := func(token, call, id string) {
+			t.Helper()
+			if _, err := post(srvB.URL, token, `mutation($id: ID!) { `+call+` `+fields+` }`, map[string]any{"id": id}); err != nil {
+				t.Fatalf("%s through instance B: %v", call, err)
+			}
+		}
+		id := str(e.mustDo(desk, receiveMutation, map[string]any{"in": landInput("Lê Văn Hai Nơi")}), "receiveDossier", "id")
+		onA(desk, "forwardDossier(id: $id)", id) // A holds version 2, led by the commune
+		onB(commune, "transferDossier(id: $id)", id)
+		// A's dossier says the commune leads: the department's transfer is
+		// planned again on the row, which says the department leads.
+		d := onA(dept, "transferDossier(id: $id)", id)
+		if str(d, "state") != "PROCESSING" || num(d, "version") != 4 || str(d, "currentAgencies", 0, "code") != demo.Tax {
+			t.Fatalf("department's transfer through A = %v, want PROCESSING, version 4, at the tax office", d)
+		}
+		onB(tax, "transferDossier(id: $id)", id)
+		onB(dept, `returnDossier(id: $id, result: "GCN số 77")`, id)
+		// A's dossier says PROCESSING, where completing is illegal; the
+		// row says RETURNED.
+		d = onA(desk, "completeDossier(id: $id)", id)
+		if str(d, "state") != "COMPLETED" || num(d, "version") != 7 {
+			t.Fatalf("complete through A = %v, want COMPLETED, version 7", d)
+		}
+		h := e.mustDo(e.as("admin"), `query($id: ID!) { node(id: $id) { ... on Dossier { events { edges { node { seq type } } } } } }`, map[string]any{"id": id})
+		var got []string
+		for _, edge := range get(h, "node", "events", "edges").([]any) {
+			got = append(got, fmt.Sprintf("%d %s", num(edge, "node", "seq"), str(edge, "node", "type")))
+		}
+		want := []string{"1 RECEIVE", "2 FORWARD", "3 TRANSFER", "4 TRANSFER", "5 TRANSFER", "6 RETURN", "7 COMPLETE"}
+		if !slices.Equal(got, want) {
+			t.Errorf("history = %v, want %v", got, want)
 		}
 	})
 }

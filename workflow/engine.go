@@ -37,6 +37,7 @@ type Engine struct {
 	hooks      *fresh[struct{}, []*ent.Webhook] // the webhook subscriptions
 	desks      *fresh[int, *ent.Agency]         // desk agencies by id (active, has a desk)
 	current    *fresh[string, int]              // current procedure version's id by code
+	dossiers   *dossierCache                    // dossiers as this process last wrote them
 }
 
 // Config tunes an Engine.
@@ -95,9 +96,10 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 		client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
 		clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger,
 		dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit,
-		hooks:   newFresh[struct{}, []*ent.Webhook](cfg.CacheTTL),
-		desks:   newFresh[int, *ent.Agency](cfg.CacheTTL),
-		current: newFresh[string, int](cfg.CacheTTL),
+		hooks:    newFresh[struct{}, []*ent.Webhook](cfg.CacheTTL),
+		desks:    newFresh[int, *ent.Agency](cfg.CacheTTL),
+		current:  newFresh[string, int](cfg.CacheTTL),
+		dossiers: newDossierCache(),
 	}
 }
 

@@ -268,6 +268,9 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 		case errors.Is(err, errNothing):
 			return false, nil
 		}
+		if recorded {
+			e.dossiers.forget(dossierID) // its version moved
+		}
 		return recorded, err
 	}
 	return false, fmt.Errorf("workflow: dossier %d kept changing while the sweeper recorded it", dossierID)

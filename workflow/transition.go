@@ -101,18 +101,36 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 // changed while it was planning.
 const maxStaleAttempts = 4
 
+// fireOnce fires ev on the dossier as this process last wrote it, when it
+// holds it (see dossierCache), else as read. The versioned update proves
+// a held dossier current; one that is not answers nothing: the event is
+// planned again on the dossier read.
 func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
-	// The dossier and its legs are read unscoped, then held to the scope
-	// rule with the legs in hand: one index lookup each, whatever the
-	// size of the viewer's agency.
-	sys := SystemContext(ctx)
-	d, err := e.client.Dossier.Get(sys, id)
+	if d, ok := e.dossiers.get(id); ok {
+		out, err := e.fireOn(ctx, v, cal, d, ev, in)
+		var de *Error
+		if !errors.As(err, &de) {
+			return out, err // written, or failed in the database: nothing to plan again
+		}
+		e.dossiers.forget(id)
+	}
+	// The dossier is read unscoped, then held to the scope rule with its
+	// legs in hand (fireOn): one index lookup, whatever the size of the
+	// viewer's agency.
+	d, err := e.client.Dossier.Get(SystemContext(ctx), id)
 	if ent.IsNotFound(err) {
 		return nil, NotFound("no dossier with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load dossier: %w", err)
 	}
+	return e.fireOn(ctx, v, cal, d, ev, in)
+}
+
+// fireOn fires ev on dossier d as read or held, reading its legs.
+func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *Calendar, d *ent.Dossier, ev Event, in Input) (*ent.Dossier, error) {
+	sys := SystemContext(ctx)
+	id := d.ID
 	legs, err := e.client.Leg.Query().Where(leg.DossierID(d.ID)).Order(ent.Asc(leg.FieldID)).All(sys)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
@@ -157,6 +175,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	if err != nil {
 		return nil, err
 	}
+	e.dossiers.put(out)
 	return out, nil
 }
 
