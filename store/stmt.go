@@ -13,41 +13,114 @@ import (
 // hundred distinct statements; IN lists of every length come and go.
 const stmtCacheSize = 512
 
-// stmtDriver is an ent driver for SQLite that prepares each statement once
-// and keeps it. The mattn driver otherwise compiles the SQL text on every
-// call, which was an eighth of the server's CPU under load, and on SQLite
-// much of it inside the write transaction, where writers take turns.
-// PostgreSQL needs none of this: pgx keeps its own statement cache.
-type stmtDriver struct {
+// Statements prepares each statement text once on a database and keeps
+// it; it runs statements outside a transaction (ExecContext, QueryContext)
+// and, through In, inside one. The SQLite driver sends every statement
+// through it: the mattn driver otherwise compiles the SQL text on every
+// call. PostgreSQL needs none of this in the server (pgx keeps its own
+// statement cache); bench/load's same-shape baseline uses it on both.
+type Statements struct {
 	db    *sql.DB
 	stmts *lru.Cache[string, *sql.Stmt]
 }
 
-func newStmtDriver(db *sql.DB) *stmtDriver {
+// NewStatements returns an empty cache of statements prepared on db.
+func NewStatements(db *sql.DB) *Statements {
 	stmts, _ := lru.NewWithEvict(stmtCacheSize, func(_ string, s *sql.Stmt) {
 		// Closing waits for the statement's running queries (database/sql).
 		_ = s.Close()
 	})
-	return &stmtDriver{db: db, stmts: stmts}
+	return &Statements{db: db, stmts: stmts}
 }
 
-// stmt returns the prepared statement of query, preparing it on first use.
-func (d *stmtDriver) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := d.stmts.Get(query); ok {
+// Prepare returns the prepared statement of query, preparing it on first use.
+func (c *Statements) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := c.stmts.Get(query); ok {
 		return s, nil
 	}
-	s, err := d.db.PrepareContext(ctx, query)
+	s, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	if prev, ok, _ := d.stmts.PeekOrAdd(query, s); ok {
+	if prev, ok, _ := c.stmts.PeekOrAdd(query, s); ok {
 		_ = s.Close() // prepared twice at once: keep the first
 		return prev, nil
 	}
 	return s, nil
 }
 
-func (d *stmtDriver) conn() entsql.Conn { return entsql.Conn{ExecQuerier: cachedDB{d}} }
+// ExecContext runs query's prepared statement outside a transaction.
+func (c *Statements) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := c.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+// QueryContext runs query's prepared statement outside a transaction.
+func (c *Statements) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := c.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+// In returns the statements run in tx, a transaction on the same
+// database, each on its connection's copy of the prepared statement
+// (database/sql prepares one per connection, once).
+func (c *Statements) In(tx *sql.Tx) StmtTx { return StmtTx{c, tx} }
+
+// Purge closes and drops every statement kept.
+func (c *Statements) Purge() { c.stmts.Purge() }
+
+// StmtTx runs prepared statements in a transaction (Statements.In).
+type StmtTx struct {
+	c  *Statements
+	tx *sql.Tx
+}
+
+func (t StmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := t.c.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+}
+
+func (t StmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.c.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+}
+
+// QueryRowContext is QueryContext for one row; an error preparing the
+// statement comes back from the row's Scan.
+func (t StmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := t.c.Prepare(ctx, query)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, query, args...)
+	}
+	return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+}
+
+// stmtDriver is an ent driver for SQLite that runs every statement
+// prepared once (Statements): compiling the text on every call was an
+// eighth of the server's CPU under load, and on SQLite much of it inside
+// the write transaction, where writers take turns.
+type stmtDriver struct {
+	db    *sql.DB
+	stmts *Statements
+}
+
+func newStmtDriver(db *sql.DB) *stmtDriver {
+	return &stmtDriver{db: db, stmts: NewStatements(db)}
+}
+
+func (d *stmtDriver) conn() entsql.Conn { return entsql.Conn{ExecQuerier: d.stmts} }
 
 func (d *stmtDriver) Exec(ctx context.Context, query string, args, v any) error {
 	return d.conn().Exec(ctx, query, args, v)
@@ -62,7 +135,7 @@ func (d *stmtDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &entsql.Tx{Conn: entsql.Conn{ExecQuerier: cachedTx{d, tx}}, Tx: tx}, nil
+	return &entsql.Tx{Conn: entsql.Conn{ExecQuerier: d.stmts.In(tx)}, Tx: tx}, nil
 }
 
 func (d *stmtDriver) Close() error {
@@ -71,45 +144,3 @@ func (d *stmtDriver) Close() error {
 }
 
 func (d *stmtDriver) Dialect() string { return dialect.SQLite }
-
-// cachedDB runs statements outside a transaction.
-type cachedDB struct{ d *stmtDriver }
-
-func (c cachedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := c.d.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(ctx, args...)
-}
-
-func (c cachedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := c.d.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.QueryContext(ctx, args...)
-}
-
-// cachedTx runs statements in tx, on its connection's copy of each
-// prepared statement (database/sql prepares one per connection, once).
-type cachedTx struct {
-	d  *stmtDriver
-	tx *sql.Tx
-}
-
-func (c cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := c.d.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return c.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
-}
-
-func (c cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := c.d.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return c.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
-}

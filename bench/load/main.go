@@ -402,48 +402,73 @@ func sqliteBaseline(ctx context.Context, path string, clients int) (float64, err
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	rngs := make([]*rand.Rand, clients)
+	for c := range rngs {
+		rngs[c] = rand.New(rand.NewPCG(uint64(c), 1))
+	}
+	return forClients(clients, func(c, _ int) (bool, error) {
+		rng := rngs[c]
+		aid, tid, delta := 1+rng.IntN(100_000), 1+rng.IntN(10), rng.IntN(10001)-5000
+		err := func() error {
+			tx, err := conn.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, "UPDATE accounts SET abalance = abalance + ? WHERE aid = ?", delta, aid); err != nil {
+				return err
+			}
+			var bal int
+			if err := tx.QueryRowContext(ctx, "SELECT abalance FROM accounts WHERE aid = ?", aid).Scan(&bal); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE tellers SET tbalance = tbalance + ? WHERE tid = ?", delta, tid); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE branches SET bbalance = bbalance + ? WHERE bid = 1", delta); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO history VALUES (?, 1, ?, ?, ?)", tid, aid, delta, time.Now().Format(time.RFC3339Nano)); err != nil {
+				return err
+			}
+			return tx.Commit()
+		}()
+		return err == nil, nil // a failed transaction is not counted
+	})
+}
+
+// baselineRun is how long each baseline loop runs.
+const baselineRun = 10 * time.Second
+
+// forClients runs step on clients goroutines, each over and over (i counts
+// a client's steps), for baselineRun, and returns the steps per second
+// that step counted. An error stops every client and is returned.
+func forClients(clients int, step func(c, i int) (bool, error)) (float64, error) {
 	var n atomic.Int64
-	deadline := time.Now().Add(10 * time.Second)
+	var firstErr atomic.Value
+	deadline := time.Now().Add(baselineRun)
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(c), 1))
-			for time.Now().Before(deadline) {
-				aid, tid, delta := 1+rng.IntN(100_000), 1+rng.IntN(10), rng.IntN(10001)-5000
-				err := func() error {
-					tx, err := conn.BeginTx(ctx, nil)
-					if err != nil {
-						return err
-					}
-					defer tx.Rollback()
-					if _, err := tx.ExecContext(ctx, "UPDATE accounts SET abalance = abalance + ? WHERE aid = ?", delta, aid); err != nil {
-						return err
-					}
-					var bal int
-					if err := tx.QueryRowContext(ctx, "SELECT abalance FROM accounts WHERE aid = ?", aid).Scan(&bal); err != nil {
-						return err
-					}
-					if _, err := tx.ExecContext(ctx, "UPDATE tellers SET tbalance = tbalance + ? WHERE tid = ?", delta, tid); err != nil {
-						return err
-					}
-					if _, err := tx.ExecContext(ctx, "UPDATE branches SET bbalance = bbalance + ? WHERE bid = 1", delta); err != nil {
-						return err
-					}
-					if _, err := tx.ExecContext(ctx, "INSERT INTO history VALUES (?, 1, ?, ?, ?)", tid, aid, delta, time.Now().Format(time.RFC3339Nano)); err != nil {
-						return err
-					}
-					return tx.Commit()
-				}()
-				if err == nil {
+			for i := 0; time.Now().Before(deadline); i++ {
+				counted, err := step(c, i)
+				if err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				if counted {
 					n.Add(1)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return float64(n.Load()) / 10, nil
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, err
+	}
+	return float64(n.Load()) / baselineRun.Seconds(), nil
 }
 
 // stats collects latencies per mutation and errors per code.

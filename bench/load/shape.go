@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -49,7 +48,8 @@ type shapeResult struct {
 
 // shape is one run of the baseline on one database.
 type shape struct {
-	db        *prepared
+	sqlDB     *sql.DB
+	stmts     *store.Statements // each statement prepared once, as the server's are
 	dialect   string
 	q         shapeQueries
 	turn      sync.Locker // SQLite's writers take turns
@@ -82,7 +82,7 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 		defer db.Close()
 		db.SetMaxOpenConns(20) // as the server's pool
 		db.SetMaxIdleConns(20)
-		s.db, s.dialect = &prepared{db: db}, dialect.Postgres
+		s.sqlDB, s.dialect = db, dialect.Postgres
 		u, err := url.Parse(dbURL)
 		if err != nil {
 			return none, err
@@ -94,34 +94,22 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 			return none, err
 		}
 		defer st.Close()
-		s.db = &prepared{db: st.SQL}
+		s.sqlDB = st.SQL
 		s.dialect, s.turn = dialect.SQLite, &sync.Mutex{}
 	}
+	s.stmts = store.NewStatements(s.sqlDB)
+	defer s.stmts.Purge()
 	own, err := s.setUp(ctx, clients)
 	if err != nil {
 		return none, fmt.Errorf("shape baseline: %w", err)
 	}
 
 	cpu0 := cpuTicks(0, dbName)
-	var n atomic.Int64
-	var firstErr atomic.Value
-	deadline := time.Now().Add(10 * time.Second)
-	var wg sync.WaitGroup
-	for c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; time.Now().Before(deadline); i++ {
-				if err := s.transfer(ctx, own[c][i%len(own[c])]); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				n.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	tps, err := forClients(clients, func(c, i int) (bool, error) {
+		err := s.transfer(ctx, own[c][i%len(own[c])])
+		return err == nil, err
+	})
+	if err != nil {
 		return none, fmt.Errorf("shape baseline: %w", err)
 	}
 	cpu1 := cpuTicks(0, dbName)
@@ -130,15 +118,15 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 		used = cpu1.db - cpu0.db
 	}
 	return shapeResult{
-		tps:   float64(n.Load()) / 10,
-		cpuMS: float64(used) * 1000 / clockTicks / float64(max(n.Load(), 1)),
+		tps:   tps,
+		cpuMS: float64(used) * 1000 / clockTicks / max(tps*baselineRun.Seconds(), 1),
 	}, nil
 }
 
 // setUp reads the demo's ids and gives each client its dossiers, each
 // with one open leg at the first agency.
 func (s *shape) setUp(ctx context.Context, clients int) ([][]*shapeDossier, error) {
-	rows, err := s.db.db.QueryContext(ctx, "SELECT id FROM agencies ORDER BY id LIMIT 3")
+	rows, err := s.sqlDB.QueryContext(ctx, "SELECT id FROM agencies ORDER BY id LIMIT 3")
 	if err != nil {
 		return nil, err
 	}
@@ -148,10 +136,10 @@ func (s *shape) setUp(ctx context.Context, clients int) ([][]*shapeDossier, erro
 		}
 	}
 	rows.Close()
-	if err := s.db.db.QueryRowContext(ctx, "SELECT min(id) FROM officers").Scan(&s.officer); err != nil {
+	if err := s.sqlDB.QueryRowContext(ctx, "SELECT min(id) FROM officers").Scan(&s.officer); err != nil {
 		return nil, err
 	}
-	if err := s.db.db.QueryRowContext(ctx, "SELECT min(id) FROM procedures").Scan(&s.procedure); err != nil {
+	if err := s.sqlDB.QueryRowContext(ctx, "SELECT min(id) FROM procedures").Scan(&s.procedure); err != nil {
 		return nil, err
 	}
 	if s.agencies[2] == 0 || s.officer == 0 || s.procedure == 0 {
@@ -172,11 +160,11 @@ func (s *shape) setUp(ctx context.Context, clients int) ([][]*shapeDossier, erro
 		"reason": "", "note": "chuyển bước tiếp theo theo quy trình liên thông",
 	})
 
-	tx, err := s.db.begin(ctx)
+	sqlTx, tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.tx.Rollback()
+	defer sqlTx.Rollback()
 	own := make([][]*shapeDossier, clients)
 	for c := range clients {
 		for i := range shapeDossiersPerClient {
@@ -193,11 +181,11 @@ func (s *shape) setUp(ctx context.Context, clients int) ([][]*shapeDossier, erro
 			own[c] = append(own[c], sd)
 		}
 	}
-	return own, tx.tx.Commit()
+	return own, sqlTx.Commit()
 }
 
 // openLeg opens a leg of d at agency, as the server's rows have them.
-func (s *shape) openLeg(ctx context.Context, tx preparedTx, d *ent.Dossier, agency int, now time.Time) (*ent.Leg, error) {
+func (s *shape) openLeg(ctx context.Context, tx store.StmtTx, d *ent.Dossier, agency int, now time.Time) (*ent.Leg, error) {
 	l := &ent.Leg{Role: leg.RoleLead, Position: d.CurrentPosition, StartedAt: now, AllottedMinutes: 480,
 		DueAt: now.Add(8 * time.Hour), Judgement: leg.JudgementPending, DossierID: d.ID, AgencyID: agency}
 	err := tx.QueryRowContext(ctx, s.q.insertLeg, l.Role, l.Position, l.StartedAt, l.AllottedMinutes, l.DueAt, l.DossierID, l.AgencyID).Scan(&l.ID)
@@ -209,10 +197,10 @@ func (s *shape) openLeg(ctx context.Context, tx preparedTx, d *ent.Dossier, agen
 // success sd holds the dossier and its open leg as written.
 func (s *shape) transfer(ctx context.Context, sd *shapeDossier) error {
 	d, from := sd.d, sd.open
-	if err := s.db.scanAll(ctx, s.q.readDossier, d.ID); err != nil {
+	if err := s.scanAll(ctx, s.q.readDossier, d.ID); err != nil {
 		return err
 	}
-	if err := s.db.scanAll(ctx, s.q.readLegs, d.ID); err != nil {
+	if err := s.scanAll(ctx, s.q.readLegs, d.ID); err != nil {
 		return err
 	}
 	to := s.agencies[1] // along the route, never to the holder itself
@@ -222,11 +210,11 @@ func (s *shape) transfer(ctx context.Context, sd *shapeDossier) error {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	s.turn.Lock()
 	defer s.turn.Unlock()
-	tx, err := s.db.begin(ctx)
+	sqlTx, tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.tx.Rollback()
+	defer sqlTx.Rollback()
 	next := *d
 	next.Version++
 	next.CurrentPosition++
@@ -262,43 +250,26 @@ func (s *shape) transfer(ctx context.Context, sd *shapeDossier) error {
 		`[`+strconv.Itoa(from.AgencyID)+`,`+strconv.Itoa(to)+`]`, s.payload, now); err != nil {
 		return err
 	}
-	if err := tx.tx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
 	sd.d, sd.open = &next, opened
 	return nil
 }
 
-// prepared runs each statement text prepared once, as the server does
-// (pgx's statement cache; store's on SQLite, where database/sql would
-// otherwise compile the text on every call).
-type prepared struct {
-	db    *sql.DB
-	stmts sync.Map // query text → *sql.Stmt
-}
-
-func (p *prepared) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := p.stmts.Load(query); ok {
-		return s.(*sql.Stmt), nil
-	}
-	s, err := p.db.PrepareContext(ctx, query)
+// begin starts a transaction, and returns it with the prepared
+// statements run in it.
+func (s *shape) begin(ctx context.Context) (*sql.Tx, store.StmtTx, error) {
+	tx, err := s.sqlDB.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return nil, store.StmtTx{}, err
 	}
-	if prev, loaded := p.stmts.LoadOrStore(query, s); loaded {
-		s.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return s, nil
+	return tx, s.stmts.In(tx), nil
 }
 
 // scanAll reads every column of every row, as the server's reads do.
-func (p *prepared) scanAll(ctx context.Context, query string, args ...any) error {
-	s, err := p.stmt(ctx, query)
-	if err != nil {
-		return err
-	}
-	rows, err := s.QueryContext(ctx, args...)
+func (s *shape) scanAll(ctx context.Context, query string, args ...any) error {
+	rows, err := s.stmts.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -318,44 +289,6 @@ func (p *prepared) scanAll(ctx context.Context, query string, args ...any) error
 		}
 	}
 	return rows.Err()
-}
-
-func (p *prepared) begin(ctx context.Context) (preparedTx, error) {
-	tx, err := p.db.BeginTx(ctx, nil)
-	return preparedTx{p, tx}, err
-}
-
-// preparedTx runs prepared statements in a transaction; it is the
-// entsql.ExecQuerier that workflow.Rollups.Write takes.
-type preparedTx struct {
-	p  *prepared
-	tx *sql.Tx
-}
-
-func (t preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := t.p.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
-}
-
-func (t preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := t.p.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
-}
-
-// QueryRowContext is QueryContext for one row; an error preparing the
-// statement comes back from the row's Scan.
-func (t preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := t.p.stmt(ctx, query)
-	if err != nil {
-		return t.tx.QueryRowContext(ctx, query, args...)
-	}
-	return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
 }
 
 // shapeQueries are the baseline's own statements, in the dialect's
