@@ -13,6 +13,7 @@ import (
 
 	"lienthong/ent"
 	"lienthong/ent/outboxmessage"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -149,7 +150,7 @@ func (b *Broker) DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.
 	}
 	all := workflow.ReadsAll(v)
 	if agencyID != nil && !all && *agencyID != v.AgencyID {
-		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "officers follow their own agency's dossiers"}
+		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "officers follow their own agency's dossiers"}
 	}
 	msgs := b.Subscribe(ctx, func(m *ent.OutboxMessage) bool {
 		return (all || slices.Contains(m.AgencyIds, v.AgencyID)) && (agencyID == nil || slices.Contains(m.AgencyIds, *agencyID))

@@ -14,6 +14,7 @@ import (
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/schema/schematype"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -32,16 +33,16 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 	sys := workflow.SystemContext(ctx)
 	a, err := s.client.Agency.Query().Where(agency.Code(agencyCode)).Only(sys)
 	if ent.IsNotFound(err) {
-		return nil, workflow.NotFound("no agency %q", agencyCode)
+		return nil, problem.NotFound("no agency %q", agencyCode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("forms: agency: %w", err)
 	}
 	if !workflow.ReadsAll(v) && v.AgencyID != a.ID {
-		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "an agency's tracking book is for its own officers"}
+		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "an agency's tracking book is for its own officers"}
 	}
 	if !from.Before(to) || to.Sub(from) > 366*24*time.Hour {
-		return nil, workflow.BadInput("to", "the period runs forward and covers at most a year")
+		return nil, problem.BadInput("to", "the period runs forward and covers at most a year")
 	}
 	ds, err := s.client.Dossier.Query().
 		Where(dossier.DeskAgencyID(a.ID), dossier.ReceivedAtGTE(from), dossier.ReceivedAtLT(to)).
@@ -55,7 +56,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 		return nil, fmt.Errorf("forms: tracking book: %w", err)
 	}
 	if len(ds) > MaxBookRows {
-		return nil, workflow.BadInput("to", "more than %d dossiers: print a shorter period", MaxBookRows)
+		return nil, problem.BadInput("to", "more than %d dossiers: print a shorter period", MaxBookRows)
 	}
 	now := s.cfg.Clock.Now().In(s.loc)
 	doc, err := newDoc(true, titles[formrecord.FormTRACKING_BOOK]+" "+a.Name)

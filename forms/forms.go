@@ -21,6 +21,7 @@ import (
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/schema/schematype"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -113,7 +114,7 @@ func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
 
 // notAvailable is the error for a form that does not apply (yet).
 func notAvailable(f Form, code string) error {
-	return workflow.NotFound("%s does not apply to dossier %s", titles[f], code)
+	return problem.NotFound("%s does not apply to dossier %s", titles[f], code)
 }
 
 // load reads a dossier as the caller, with all a form may print.
@@ -135,7 +136,7 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 		}).
 		Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, workflow.NotFound("no dossier with that code")
+		return nil, problem.NotFound("no dossier with that code")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("forms: load %s: %w", code, err)
@@ -148,7 +149,7 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 func (s *Service) Dossier(ctx context.Context, code, slug string) ([]byte, error) {
 	f, ok := formOf(slug)
 	if !ok {
-		return nil, workflow.NotFound("no form %q: one of receipt, supplement-request, refusal, apology, control-slip", slug)
+		return nil, problem.NotFound("no form %q: one of receipt, supplement-request, refusal, apology, control-slip", slug)
 	}
 	d, err := s.load(ctx, code)
 	if err != nil {

@@ -2,12 +2,11 @@ package forms
 
 import (
 	_ "embed"
+	"lienthong/problem"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
-
-	"lienthong/workflow"
 )
 
 // trackingPage is the public page the QR codes point to by default: the
@@ -34,12 +33,12 @@ func (s *Service) Routes(mux *http.ServeMux, wrap func(http.Handler) http.Handle
 	mux.Handle("GET /dossiers/{code}/forms/{form}", wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		form, ok := strings.CutSuffix(r.PathValue("form"), ".pdf")
 		if !ok {
-			workflow.WriteError(w, log, workflow.NotFound("forms are served as .pdf"))
+			problem.Write(w, log, problem.NotFound("forms are served as .pdf"))
 			return
 		}
 		pdf, err := s.Dossier(r.Context(), r.PathValue("code"), form)
 		if err != nil {
-			workflow.WriteError(w, log, err)
+			problem.Write(w, log, err)
 			return
 		}
 		writePDF(w, r.PathValue("code")+"-"+form+".pdf", pdf)
@@ -47,17 +46,17 @@ func (s *Service) Routes(mux *http.ServeMux, wrap func(http.Handler) http.Handle
 	mux.Handle("GET /agencies/{code}/tracking-book.pdf", wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		from, err := s.day(r.URL.Query().Get("from"), false)
 		if err != nil {
-			workflow.WriteError(w, log, err)
+			problem.Write(w, log, err)
 			return
 		}
 		to, err := s.day(r.URL.Query().Get("to"), true)
 		if err != nil {
-			workflow.WriteError(w, log, err)
+			problem.Write(w, log, err)
 			return
 		}
 		pdf, err := s.TrackingBook(r.Context(), r.PathValue("code"), from, to)
 		if err != nil {
-			workflow.WriteError(w, log, err)
+			problem.Write(w, log, err)
 			return
 		}
 		writePDF(w, r.PathValue("code")+"-so-theo-doi.pdf", pdf)
@@ -80,7 +79,7 @@ func (s *Service) day(v string, end bool) (time.Time, error) {
 	if end {
 		field = "to"
 	}
-	return time.Time{}, workflow.BadInput(field, "%s is a day (2026-11-01) or an RFC 3339 instant", field)
+	return time.Time{}, problem.BadInput(field, "%s is a day (2026-11-01) or an RFC 3339 instant", field)
 }
 
 func writePDF(w http.ResponseWriter, name string, pdf []byte) {

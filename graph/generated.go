@@ -22,6 +22,7 @@ import (
 	"lienthong/forms"
 	"lienthong/graph/model"
 	"lienthong/graph/scalar"
+	"lienthong/problem"
 	"lienthong/report"
 	"lienthong/webhook"
 	"lienthong/workflow"
@@ -595,7 +596,7 @@ type DossierResolver interface {
 	AvailableActions(ctx context.Context, obj *ent.Dossier) ([]string, error)
 }
 type ImportErrorResolver interface {
-	Code(ctx context.Context, obj *workflow.Error) (string, error)
+	Code(ctx context.Context, obj *problem.Error) (string, error)
 }
 type LegResolver interface {
 	Overdue(ctx context.Context, obj *ent.Leg) (bool, error)
@@ -9405,7 +9406,7 @@ func (ec *executionContext) fieldContext_HeadRating_reason(_ context.Context, fi
 	return graphql.NewScalarFieldContext("HeadRating", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ImportError_code(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportError_code(ctx context.Context, field graphql.CollectedField, obj *problem.Error) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9428,7 +9429,7 @@ func (ec *executionContext) fieldContext_ImportError_code(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ImportError", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ImportError_detail(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportError_detail(ctx context.Context, field graphql.CollectedField, obj *problem.Error) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9451,7 +9452,7 @@ func (ec *executionContext) fieldContext_ImportError_detail(_ context.Context, f
 	return graphql.NewScalarFieldContext("ImportError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ImportError_field(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportError_field(ctx context.Context, field graphql.CollectedField, obj *problem.Error) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9474,7 +9475,7 @@ func (ec *executionContext) fieldContext_ImportError_field(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ImportError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _ImportError_message(ctx context.Context, field graphql.CollectedField, obj *workflow.Error) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportError_message(ctx context.Context, field graphql.CollectedField, obj *problem.Error) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9587,8 +9588,8 @@ func (ec *executionContext) _ImportResult_error(ctx context.Context, field graph
 			return obj.Error, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *workflow.Error) graphql.Marshaler {
-			return ec.marshalOImportError2ᚖlienthongᚋworkflowᚐError(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *problem.Error) graphql.Marshaler {
+			return ec.marshalOImportError2ᚖlienthongᚋproblemᚐError(ctx, selections, v)
 		},
 		true,
 		false,
@@ -28297,7 +28298,7 @@ func (ec *executionContext) _HeadRating(ctx context.Context, sel ast.SelectionSe
 
 var importErrorImplementors = []string{"ImportError"}
 
-func (ec *executionContext) _ImportError(ctx context.Context, sel ast.SelectionSet, obj *workflow.Error) graphql.Marshaler {
+func (ec *executionContext) _ImportError(ctx context.Context, sel ast.SelectionSet, obj *problem.Error) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33944,7 +33945,7 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalOImportError2ᚖlienthongᚋworkflowᚐError(ctx context.Context, sel ast.SelectionSet, v *workflow.Error) graphql.Marshaler {
+func (ec *executionContext) marshalOImportError2ᚖlienthongᚋproblemᚐError(ctx context.Context, sel ast.SelectionSet, v *problem.Error) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

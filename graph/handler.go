@@ -21,7 +21,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
-	"lienthong/workflow"
+	"lienthong/problem"
 )
 
 // Page sizes of every connection.
@@ -120,7 +120,7 @@ func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 	graphql.AddError(ctx, &gqlerror.Error{
 		Message:    "authentication required",
 		Path:       graphql.GetPath(ctx),
-		Extensions: map[string]any{"code": string(workflow.CodeUnauthenticated)},
+		Extensions: map[string]any{"code": string(problem.CodeUnauthenticated)},
 	})
 	return graphql.Null
 }
@@ -139,8 +139,8 @@ func pageSize(ctx context.Context, next graphql.Resolver) (any, error) {
 	}
 	for name, v := range map[string]*int{"first": first, "last": last} {
 		if v != nil && (*v < 0 || *v > MaxPageSize) {
-			return nil, &workflow.Error{
-				Code:    workflow.CodeBadUserInput,
+			return nil, &problem.Error{
+				Code:    problem.CodeBadUserInput,
 				Field:   name,
 				Message: fmt.Sprintf("%s must be between 0 and %d", name, MaxPageSize),
 			}
@@ -164,7 +164,7 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 			gqlErr.Extensions = map[string]any{}
 		}
 		if _, ok := gqlErr.Extensions["code"]; !ok {
-			gqlErr.Extensions["code"] = string(workflow.CodeBadUserInput)
+			gqlErr.Extensions["code"] = string(problem.CodeBadUserInput)
 		}
 		return gqlErr
 	}
@@ -172,7 +172,7 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 	if out.Extensions == nil {
 		out.Extensions = map[string]any{}
 	}
-	var we *workflow.Error
+	var we *problem.Error
 	switch {
 	case errors.As(err, &we):
 		out.Message = we.Message
@@ -185,19 +185,19 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		}
 	case errors.Is(err, auth.ErrUnauthenticated):
 		out.Message = "authentication required"
-		out.Extensions["code"] = string(workflow.CodeUnauthenticated)
+		out.Extensions["code"] = string(problem.CodeUnauthenticated)
 	case ent.IsNotFound(err):
 		out.Message = "not found"
-		out.Extensions["code"] = string(workflow.CodeNotFound)
+		out.Extensions["code"] = string(problem.CodeNotFound)
 	case ent.IsValidationError(err):
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
 		out.Message = fmt.Sprintf("invalid value for %s", ve.Name)
-		out.Extensions["code"] = string(workflow.CodeBadUserInput)
+		out.Extensions["code"] = string(problem.CodeBadUserInput)
 		out.Extensions["field"] = ve.Name
 	case ent.IsConstraintError(err):
 		out.Message = "conflicts with existing data"
-		out.Extensions["code"] = string(workflow.CodeConflict)
+		out.Extensions["code"] = string(problem.CodeConflict)
 	case errors.Is(err, context.DeadlineExceeded):
 		out.Message = "request timed out"
 		out.Extensions["code"] = "TIMEOUT"
@@ -206,7 +206,7 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 			// An argument gqlgen could not decode (a bad cursor or enum):
 			// its path runs below the field into the argument.
 			out.Message = fmt.Sprintf("invalid value for argument %s", gqlErr.Path[len(gqlErr.Path)-1])
-			out.Extensions["code"] = string(workflow.CodeBadUserInput)
+			out.Extensions["code"] = string(problem.CodeBadUserInput)
 			return out
 		}
 		log.ErrorContext(ctx, "graphql: internal error", "err", err, "path", out.Path.String())

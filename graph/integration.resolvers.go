@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/webhookdelivery"
 	"lienthong/forms"
+	"lienthong/problem"
 	"lienthong/webhook"
 	"lienthong/workflow"
 
@@ -23,7 +24,7 @@ func (r *dossierResolver) Forms(ctx context.Context, obj *ent.Dossier) ([]*forms
 }
 
 // Code is the resolver for the code field.
-func (r *importErrorResolver) Code(ctx context.Context, obj *workflow.Error) (string, error) {
+func (r *importErrorResolver) Code(ctx context.Context, obj *problem.Error) (string, error) {
 	return string(obj.Code), nil
 }
 

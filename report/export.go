@@ -13,6 +13,7 @@ import (
 
 	"lienthong/ent"
 	"lienthong/ent/dossier"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -38,7 +39,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		name, csvFile := strings.CutSuffix(req.PathValue("name"), ".csv")
 		x, ok := r.exports()[name]
 		if !ok || !csvFile {
-			workflow.WriteError(w, log, workflow.NotFound("no export %s", name))
+			problem.Write(w, log, problem.NotFound("no export %s", name))
 			return
 		}
 		q := req.URL.Query()
@@ -48,7 +49,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		}
 		header, ok := x.columns[lang]
 		if !ok {
-			workflow.WriteError(w, log, workflow.BadInput("lang", "lang is vi or en"))
+			problem.Write(w, log, problem.BadInput("lang", "lang is vi or en"))
 			return
 		}
 		var cw *csv.Writer
@@ -68,7 +69,7 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		err := x.write(req.Context(), q, emit)
 		switch {
 		case err != nil && cw == nil:
-			workflow.WriteError(w, log, err)
+			problem.Write(w, log, err)
 			return
 		case err != nil:
 			log.WarnContext(req.Context(), "export interrupted", "export", name, "err", err)
@@ -109,7 +110,7 @@ func (r *Reporter) exports() map[string]export {
 		"head-rating": {ratingColumns, func(ctx context.Context, q url.Values, emit func([]string) error) error {
 			year, err := strconv.Atoi(q.Get("year"))
 			if err != nil {
-				return workflow.BadInput("year", "give the year, e.g. year=2026")
+				return problem.BadInput("year", "give the year, e.g. year=2026")
 			}
 			ratings, err := r.HeadRatings(ctx, year)
 			if err != nil {
@@ -150,7 +151,7 @@ func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Val
 		min := 2
 		if v := q.Get("min"); v != "" {
 			if min, err = strconv.Atoi(v); err != nil {
-				return workflow.BadInput("min", "min is a number")
+				return problem.BadInput("min", "min is a number")
 			}
 		}
 		var agencyID *int
@@ -230,7 +231,7 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 		if v := q.Get(k); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				return in, workflow.BadInput(k, "%s is an RFC 3339 instant, e.g. 2026-01-01T00:00:00+07:00", k)
+				return in, problem.BadInput(k, "%s is an RFC 3339 instant, e.g. 2026-01-01T00:00:00+07:00", k)
 			}
 			if k == "from" {
 				in.Period.From = &t
@@ -243,7 +244,7 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 		if v := q.Get(k); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return in, workflow.BadInput(k, "%s is a number", k)
+				return in, problem.BadInput(k, "%s is a number", k)
 			}
 			*dst = &n
 		}
@@ -253,7 +254,7 @@ func performanceParams(q url.Values) (PerformanceInput, error) {
 	for _, v := range q["agencyID"] {
 		id, err := strconv.Atoi(v)
 		if err != nil {
-			return in, workflow.BadInput("agencyID", "agencyID is an agency's id")
+			return in, problem.BadInput("agencyID", "agencyID is an agency's id")
 		}
 		in.AgencyIDs = append(in.AgencyIDs, id)
 	}

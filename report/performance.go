@@ -16,6 +16,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -159,11 +160,11 @@ func scope(ctx context.Context, agencyIDs []int) ([]int, error) {
 		return agencyIDs, nil
 	case v.HasRole(auth.RoleAgencyHead):
 		if len(agencyIDs) > 0 && slices.ContainsFunc(agencyIDs, func(id int) bool { return id != v.AgencyID }) {
-			return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "an agency head reads the reports of their own agency"}
+			return nil, &problem.Error{Code: problem.CodeForbidden, Message: "an agency head reads the reports of their own agency"}
 		}
 		return []int{v.AgencyID}, nil
 	}
-	return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "reports are for analysts, administrators and agency heads"}
+	return nil, &problem.Error{Code: problem.CodeForbidden, Message: "reports are for analysts, administrators and agency heads"}
 }
 
 // Performance computes a performance report.
@@ -183,10 +184,10 @@ func (r *Reporter) Performance(ctx context.Context, in PerformanceInput) (*Perfo
 		in.View = ByDossier
 	}
 	if !slices.Contains([]GroupBy{ByAgency, ByProcedure, ByField}, in.GroupBy) {
-		return nil, workflow.BadInput("groupBy", "group by AGENCY, PROCEDURE or FIELD")
+		return nil, problem.BadInput("groupBy", "group by AGENCY, PROCEDURE or FIELD")
 	}
 	if !slices.Contains([]View{ByDossier, ByLeg}, in.View) {
-		return nil, workflow.BadInput("view", "view DOSSIER or LEG")
+		return nil, problem.BadInput("view", "view DOSSIER or LEG")
 	}
 	asOf := r.asOf(p.To)
 	rep := &PerformanceReport{Period: p, AsOf: asOf, GroupBy: in.GroupBy, View: in.View}
@@ -537,7 +538,7 @@ func (r *Reporter) Dossiers(ctx context.Context, list Listing, min int, period P
 		return nil, err
 	}
 	if min < 1 {
-		return nil, workflow.BadInput("min", "the threshold is at least 1")
+		return nil, problem.BadInput("min", "the threshold is at least 1")
 	}
 	q := r.client.Dossier.Query().Where(dossier.ReceivedAtGTE(p.From), dossier.ReceivedAtLT(p.To))
 	if len(ids) > 0 {
@@ -584,13 +585,13 @@ func (r *Reporter) Trend(ctx context.Context, period PeriodInput, interval Inter
 	case Quarterly:
 		months = 3
 	default:
-		return nil, workflow.BadInput("interval", "interval is MONTH or QUARTER")
+		return nil, problem.BadInput("interval", "interval is MONTH or QUARTER")
 	}
 	if view == "" {
 		view = ByDossier
 	}
 	if !slices.Contains([]View{ByDossier, ByLeg}, view) {
-		return nil, workflow.BadInput("view", "view DOSSIER or LEG")
+		return nil, problem.BadInput("view", "view DOSSIER or LEG")
 	}
 	// Intervals are calendar months (or quarters) in local time; the first
 	// and last are cut to the period.
@@ -602,7 +603,7 @@ func (r *Reporter) Trend(ctx context.Context, period PeriodInput, interval Inter
 	var out []*TrendPoint
 	for s := start; s.Before(p.To); s = s.AddDate(0, months, 0) {
 		if len(out) == maxTrendPoints {
-			return nil, workflow.BadInput("period", "a trend has at most %d points: choose a shorter period or QUARTER", maxTrendPoints)
+			return nil, problem.BadInput("period", "a trend has at most %d points: choose a shorter period or QUARTER", maxTrendPoints)
 		}
 		iv := Period{From: s, To: s.AddDate(0, months, 0)}
 		if iv.From.Before(p.From) {

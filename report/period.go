@@ -7,9 +7,8 @@
 package report
 
 import (
+	"lienthong/problem"
 	"time"
-
-	"lienthong/workflow"
 )
 
 // Period is a half-open interval [From, To).
@@ -39,24 +38,24 @@ func (in PeriodInput) Resolve(loc *time.Location) (Period, error) {
 	explicit := in.From != nil || in.To != nil
 	switch {
 	case calendar && explicit:
-		return Period{}, workflow.BadInput("period", "give either from and to, or a year (with a quarter, half or month)")
+		return Period{}, problem.BadInput("period", "give either from and to, or a year (with a quarter, half or month)")
 	case explicit:
 		if in.From == nil || in.To == nil {
-			return Period{}, workflow.BadInput("period", "give both from and to")
+			return Period{}, problem.BadInput("period", "give both from and to")
 		}
 		p := Period{From: *in.From, To: *in.To}
 		if !p.To.After(p.From) {
-			return Period{}, workflow.BadInput("period.to", "the period must end after it starts")
+			return Period{}, problem.BadInput("period.to", "the period must end after it starts")
 		}
 		if p.To.Sub(p.From) > maxSpan {
-			return Period{}, workflow.BadInput("period", "a report covers at most five years")
+			return Period{}, problem.BadInput("period", "a report covers at most five years")
 		}
 		return p, nil
 	case !calendar:
-		return Period{}, workflow.BadInput("period", "give from and to, or a year")
+		return Period{}, problem.BadInput("period", "give from and to, or a year")
 	}
 	if in.Year == nil || *in.Year < 2000 || *in.Year > 2100 {
-		return Period{}, workflow.BadInput("period.year", "give a year between 2000 and 2100")
+		return Period{}, problem.BadInput("period.year", "give a year between 2000 and 2100")
 	}
 	parts := 0
 	for _, p := range []*int{in.Quarter, in.Half, in.Month} {
@@ -65,23 +64,23 @@ func (in PeriodInput) Resolve(loc *time.Location) (Period, error) {
 		}
 	}
 	if parts > 1 {
-		return Period{}, workflow.BadInput("period", "give at most one of quarter, half and month")
+		return Period{}, problem.BadInput("period", "give at most one of quarter, half and month")
 	}
 	first, months := time.January, 12
 	switch {
 	case in.Quarter != nil:
 		if *in.Quarter < 1 || *in.Quarter > 4 {
-			return Period{}, workflow.BadInput("period.quarter", "a quarter is 1 to 4")
+			return Period{}, problem.BadInput("period.quarter", "a quarter is 1 to 4")
 		}
 		first, months = time.Month(3*(*in.Quarter-1)+1), 3
 	case in.Half != nil:
 		if *in.Half < 1 || *in.Half > 2 {
-			return Period{}, workflow.BadInput("period.half", "a half is 1 or 2")
+			return Period{}, problem.BadInput("period.half", "a half is 1 or 2")
 		}
 		first, months = time.Month(6*(*in.Half-1)+1), 6
 	case in.Month != nil:
 		if *in.Month < 1 || *in.Month > 12 {
-			return Period{}, workflow.BadInput("period.month", "a month is 1 to 12")
+			return Period{}, problem.BadInput("period.month", "a month is 1 to 12")
 		}
 		first, months = time.Month(*in.Month), 1
 	}

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/parindex"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -143,19 +144,19 @@ func (r *Reporter) SetParIndex(ctx context.Context, agencyID, year int, score fl
 		return nil, err
 	}
 	if !v.HasRole(auth.RoleAnalyst, auth.RoleAdmin) {
-		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "PAR scores are entered by analysts and administrators"}
+		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "PAR scores are entered by analysts and administrators"}
 	}
 	switch {
 	case year < 2000 || year > 2100:
-		return nil, workflow.BadInput("year", "give a year between 2000 and 2100")
+		return nil, problem.BadInput("year", "give a year between 2000 and 2100")
 	case score < 0 || score > 100:
-		return nil, workflow.BadInput("score", "a PAR score is between 0 and 100")
+		return nil, problem.BadInput("score", "a PAR score is between 0 and 100")
 	}
 	sys := workflow.SystemContext(ctx)
 	if ok, err := r.client.Agency.Query().Where(agency.ID(agencyID)).Exist(sys); err != nil {
 		return nil, fmt.Errorf("report: agency: %w", err)
 	} else if !ok {
-		return nil, workflow.BadInput("agencyID", "no agency with id %d", agencyID)
+		return nil, problem.BadInput("agencyID", "no agency with id %d", agencyID)
 	}
 	id, err := r.client.ParIndex.Create().
 		SetAgencyID(agencyID).

@@ -23,6 +23,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
+	"lienthong/problem"
 	"lienthong/workflow"
 )
 
@@ -37,7 +38,7 @@ func admin(ctx context.Context) (*auth.Viewer, error) {
 		return nil, err
 	}
 	if !v.HasRole(auth.RoleAdmin) {
-		return nil, &workflow.Error{Code: workflow.CodeForbidden, Message: "webhooks are managed by administrators"}
+		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "webhooks are managed by administrators"}
 	}
 	return v, nil
 }
@@ -75,7 +76,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	}
 	for _, t := range in.EventTypes {
 		if dossierevent.TypeValidator(dossierevent.Type(t)) != nil {
-			return nil, workflow.BadInput("eventTypes", "unknown event type %q", t)
+			return nil, problem.BadInput("eventTypes", "unknown event type %q", t)
 		}
 	}
 	slices.Sort(in.EventTypes)
@@ -86,7 +87,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	if n, err := s.client.Agency.Query().Where(agency.IDIn(in.AgencyIDs...)).Count(sys); err != nil {
 		return nil, err
 	} else if n != len(in.AgencyIDs) {
-		return nil, workflow.BadInput("agencyIDs", "unknown agency")
+		return nil, problem.BadInput("agencyIDs", "unknown agency")
 	}
 	secret := newSecret()
 	create := s.client.Webhook.Create().
@@ -109,16 +110,16 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 func (s *Service) checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || len(raw) > 2048 {
-		return workflow.BadInput("url", "not an absolute URL")
+		return problem.BadInput("url", "not an absolute URL")
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && s.cfg.AllowHTTP:
 	default:
-		return workflow.BadInput("url", "webhooks are delivered over https")
+		return problem.BadInput("url", "webhooks are delivered over https")
 	}
 	if u.User != nil {
-		return workflow.BadInput("url", "credentials in the URL are not accepted: verify the signature instead")
+		return problem.BadInput("url", "credentials in the URL are not accepted: verify the signature instead")
 	}
 	return nil
 }
@@ -130,7 +131,7 @@ func (s *Service) get(ctx context.Context, id int) (*ent.Webhook, error) {
 	}
 	h, err := s.client.Webhook.Get(ctx, id)
 	if ent.IsNotFound(err) {
-		return nil, workflow.NotFound("no webhook with id %d", id)
+		return nil, problem.NotFound("no webhook with id %d", id)
 	}
 	return h, err
 }
@@ -307,10 +308,10 @@ func (s *Service) Redeliver(ctx context.Context, id int) (*ent.WebhookDelivery, 
 	}
 	d, err := s.client.WebhookDelivery.Get(ctx, id)
 	if ent.IsNotFound(err) {
-		return nil, workflow.NotFound("no webhook delivery with id %d", id)
+		return nil, problem.NotFound("no webhook delivery with id %d", id)
 	}
 	if err == nil && n == 0 {
-		return nil, &workflow.Error{Code: workflow.CodeConflict, Message: "the delivery is pending already"}
+		return nil, &problem.Error{Code: problem.CodeConflict, Message: "the delivery is pending already"}
 	}
 	s.wake()
 	return d, err

@@ -8,6 +8,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/problem"
 )
 
 var agencyCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{1,31}$`)
@@ -19,14 +20,14 @@ func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*e
 	}
 	in.Code = strings.TrimSpace(in.Code)
 	if !agencyCodeRE.MatchString(in.Code) {
-		return nil, BadInput("input.code", "agency code must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15")
+		return nil, problem.BadInput("input.code", "agency code must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15")
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		return nil, BadInput("input.name", "name is required")
+		return nil, problem.BadInput("input.name", "name is required")
 	}
 	a, err := e.client.Agency.Create().SetInput(in).Save(ctx)
 	if ent.IsConstraintError(err) {
-		return nil, conflict("", "an agency with code %s exists already", in.Code)
+		return nil, problem.Conflict("", "an agency with code %s exists already", in.Code)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create agency: %w", err)
@@ -41,12 +42,12 @@ func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyIn
 		return nil, err
 	}
 	if in.ParentID != nil && *in.ParentID == id {
-		return nil, BadInput("input.parentID", "an agency cannot be its own parent")
+		return nil, problem.BadInput("input.parentID", "an agency cannot be its own parent")
 	}
 	a, err := e.client.Agency.UpdateOneID(id).SetInput(in).Save(ctx)
 	e.desks.forget()
 	if ent.IsNotFound(err) {
-		return nil, NotFound("no agency with id %d", id)
+		return nil, problem.NotFound("no agency with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: update agency: %w", err)

@@ -9,6 +9,7 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/calendarday"
+	"lienthong/problem"
 )
 
 // CalendarDayInput is one dated override of the weekly pattern.
@@ -26,7 +27,7 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 		return nil, err
 	}
 	if year < 2000 || year > 2100 {
-		return nil, BadInput("year", "year must be between 2000 and 2100")
+		return nil, problem.BadInput("year", "year must be between 2000 and 2100")
 	}
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
@@ -38,21 +39,21 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 		field := fmt.Sprintf("days[%d].date", i)
 		date, err := ParseDate(d.Date)
 		if err != nil {
-			return nil, BadInput(field, "date must be YYYY-MM-DD, got %q", truncate(d.Date, 16))
+			return nil, problem.BadInput(field, "date must be YYYY-MM-DD, got %q", truncate(d.Date, 16))
 		}
 		if date.Year != year {
-			return nil, BadInput(field, "%s is not in %d", date, year)
+			return nil, problem.BadInput(field, "%s is not in %d", date, year)
 		}
 		if seen[date.String()] {
-			return nil, BadInput(field, "%s listed twice", date)
+			return nil, problem.BadInput(field, "%s listed twice", date)
 		}
 		seen[date.String()] = true
 		usualOff := slices.Contains(weeklyOff, date.Weekday())
 		if d.Working && !usualOff {
-			return nil, BadInput(field, "%s is a %s, a working day already", date, date.Weekday())
+			return nil, problem.BadInput(field, "%s is a %s, a working day already", date, date.Weekday())
 		}
 		if !d.Working && usualOff {
-			return nil, BadInput(field, "%s is a %s, a day off already: a holiday falling on it gets a make-up day instead", date, date.Weekday())
+			return nil, problem.BadInput(field, "%s is a %s, a day off already: a holiday falling on it gets a make-up day instead", date, date.Weekday())
 		}
 	}
 	prefix := fmt.Sprintf("%04d-", year)

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"errors"
+	"lienthong/problem"
 	"strings"
 	"testing"
 	"time"
@@ -40,8 +41,8 @@ func TestParseCode(t *testing.T) {
 	}
 	for s, want := range bad {
 		_, err := ParseCode(s)
-		var e *Error
-		if !errors.As(err, &e) || e.Code != CodeBadUserInput || e.Field != "code" || !strings.Contains(e.Message, want) {
+		var e *problem.Error
+		if !errors.As(err, &e) || e.Code != problem.CodeBadUserInput || e.Field != "code" || !strings.Contains(e.Message, want) {
 			t.Errorf("ParseCode(%q) = %v, want BAD_USER_INPUT on code saying %q", s, err, want)
 		}
 	}
@@ -57,8 +58,8 @@ func FuzzParseCode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseCode(s)
 		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || e.Code != CodeBadUserInput || e.Field != "code" || !utf8.ValidString(e.Message) {
+			var e *problem.Error
+			if !errors.As(err, &e) || e.Code != problem.CodeBadUserInput || e.Field != "code" || !utf8.ValidString(e.Message) {
 				t.Fatalf("ParseCode(%q): %v", s, err)
 			}
 			return

@@ -8,6 +8,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/dossierevent"
 	st "lienthong/ent/schema/schematype"
+	"lienthong/problem"
 )
 
 // RecordComplaint records that the applicant complained about the handling
@@ -21,14 +22,14 @@ func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent
 	}
 	note = strings.TrimSpace(note)
 	if note == "" {
-		return nil, BadInput("note", "write down what the applicant complained about")
+		return nil, problem.BadInput("note", "write down what the applicant complained about")
 	}
 	_, err = e.systemEvent(ctx, id, func(_ *ent.Tx, d *ent.Dossier) (*systemEvent, error) {
 		if !v.HasRole(auth.RoleIntegration) && !(v.HasRole(auth.RoleDeskOfficer, auth.RoleAgencyHead) && v.AgencyID == d.DeskAgencyID) {
-			return nil, forbidden("complaints are recorded by the desk that received the dossier or by the one-stop system")
+			return nil, problem.Forbidden("complaints are recorded by the desk that received the dossier or by the one-stop system")
 		}
 		if d.State == st.StateSubmitted {
-			return nil, BadInput("id", "dossier %s has not been received yet", d.Code)
+			return nil, problem.BadInput("id", "dossier %s has not been received yet", d.Code)
 		}
 		return &systemEvent{
 			typ:      dossierevent.TypeComplaint,
@@ -41,7 +42,7 @@ func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent
 	})
 	if err != nil {
 		if ent.IsNotFound(err) {
-			return nil, NotFound("no dossier with id %d", id)
+			return nil, problem.NotFound("no dossier with id %d", id)
 		}
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/delegation"
+	"lienthong/problem"
 )
 
 // DelegationInput names an absent officer, their substitute and the period.
@@ -33,7 +34,7 @@ func (e *Engine) CreateDelegation(ctx context.Context, in DelegationInput) (*ent
 	}
 	from, err := e.client.Officer.Get(ctx, in.FromOfficerID)
 	if ent.IsNotFound(err) {
-		return nil, BadInput("input.fromOfficerID", "no officer with id %d", in.FromOfficerID)
+		return nil, problem.BadInput("input.fromOfficerID", "no officer with id %d", in.FromOfficerID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load officer: %w", err)
@@ -43,21 +44,21 @@ func (e *Engine) CreateDelegation(ctx context.Context, in DelegationInput) (*ent
 	}
 	to, err := e.client.Officer.Get(ctx, in.ToOfficerID)
 	if ent.IsNotFound(err) || err == nil && to.AgencyID != from.AgencyID {
-		return nil, BadInput("input.toOfficerID", "the substitute must be an officer of the same agency")
+		return nil, problem.BadInput("input.toOfficerID", "the substitute must be an officer of the same agency")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load officer: %w", err)
 	}
 	if to.ID == from.ID {
-		return nil, BadInput("input.toOfficerID", "an officer cannot substitute for themselves")
+		return nil, problem.BadInput("input.toOfficerID", "an officer cannot substitute for themselves")
 	}
 	switch now := e.clock.Now(); {
 	case !in.EndsAt.After(in.StartsAt):
-		return nil, BadInput("input.endsAt", "the delegation must end after it starts")
+		return nil, problem.BadInput("input.endsAt", "the delegation must end after it starts")
 	case !in.EndsAt.After(now):
-		return nil, BadInput("input.endsAt", "the delegation would end in the past")
+		return nil, problem.BadInput("input.endsAt", "the delegation would end in the past")
 	case in.EndsAt.Sub(in.StartsAt) > maxDelegation:
-		return nil, BadInput("input.endsAt", "a delegation lasts at most %d days", int(maxDelegation.Hours()/24))
+		return nil, problem.BadInput("input.endsAt", "a delegation lasts at most %d days", int(maxDelegation.Hours()/24))
 	}
 	d, err := e.client.Delegation.Create().
 		SetFromOfficerID(from.ID).
@@ -80,7 +81,7 @@ func (e *Engine) EndDelegation(ctx context.Context, id int) (*ent.Delegation, er
 	}
 	d, err := e.client.Delegation.Query().Where(delegation.ID(id)).WithFromOfficer().Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, NotFound("no delegation with id %d", id)
+		return nil, problem.NotFound("no delegation with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load delegation: %w", err)
@@ -108,5 +109,5 @@ func mayManage(v *auth.Viewer, o *ent.Officer) error {
 	case v.HasRole(auth.RoleAgencyHead) && v.AgencyID == o.AgencyID:
 		return nil
 	}
-	return forbidden("only the officer, the head of their agency or an administrator may manage their delegations")
+	return problem.Forbidden("only the officer, the head of their agency or an administrator may manage their delegations")
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/problem"
 )
 
 // ClockAdvance is the clock after advanceClock and what the sweep found.
@@ -27,11 +28,11 @@ func (e *Engine) AdvanceClock(ctx context.Context, minutes int) (*ClockAdvance, 
 	}
 	tc, ok := e.clock.(*TestClock)
 	if !ok {
-		return nil, forbidden("the clock can be moved in dev mode only (LIENTHONG_DEV=1)")
+		return nil, problem.Forbidden("the clock can be moved in dev mode only (LIENTHONG_DEV=1)")
 	}
 	d := time.Duration(minutes) * time.Minute
 	if minutes <= 0 || d > maxAdvance {
-		return nil, BadInput("minutes", "move the clock forward by 1 minute to 366 days")
+		return nil, problem.BadInput("minutes", "move the clock forward by 1 minute to 366 days")
 	}
 	tc.Advance(d)
 	res, err := e.Sweep(ctx)

@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/officer"
 	"lienthong/ent/procedure"
+	"lienthong/problem"
 )
 
 // Engine is the one way to change a dossier: intake, transitions and the
@@ -193,7 +194,7 @@ func (e *Engine) upsertOfficer(ctx context.Context, subject, name string, agency
 func Viewer(ctx context.Context) (*auth.Viewer, error) {
 	v, ok := auth.FromContext(ctx)
 	if !ok {
-		return nil, newError(CodeUnauthenticated, "authentication required")
+		return nil, problem.New(problem.CodeUnauthenticated, "authentication required")
 	}
 	return v, nil
 }
@@ -205,7 +206,7 @@ func requireRole(ctx context.Context, roles ...auth.Role) (*auth.Viewer, error) 
 		return nil, err
 	}
 	if !v.HasRole(roles...) {
-		return nil, forbidden("this needs one of the roles %v", roles)
+		return nil, problem.Forbidden("this needs one of the roles %v", roles)
 	}
 	return v, nil
 }

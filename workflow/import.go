@@ -7,6 +7,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/problem"
 )
 
 // MaxImport bounds one importDossiers call.
@@ -27,7 +28,7 @@ type ImportResult struct {
 	Index   int
 	Status  ImportStatus
 	Dossier *ent.Dossier
-	Error   *Error
+	Error   *problem.Error
 }
 
 // importChunk is how many checked dossiers one import transaction writes.
@@ -46,7 +47,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		return nil, err
 	}
 	if len(inputs) > MaxImport {
-		return nil, BadInput("inputs", "at most %d dossiers per import (got %d): split the batch", MaxImport, len(inputs))
+		return nil, problem.BadInput("inputs", "at most %d dossiers per import (got %d): split the batch", MaxImport, len(inputs))
 	}
 	out := make([]*ImportResult, len(inputs))
 	seen := &lookups{desks: map[string]*ent.Agency{}, procs: map[string]*ent.Procedure{}}
@@ -64,7 +65,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 			in := inputs[i]
 			out[i] = &ImportResult{Index: i}
 			if n := normalizeReceive(*in); n.ExternalCode == nil || n.Source == nil {
-				out[i].Status, out[i].Error = ImportError, BadInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
+				out[i].Status, out[i].Error = ImportError, problem.BadInput(fmt.Sprintf("inputs[%d].externalCode", i), "an imported dossier needs externalCode and source, so that a retry does not receive it twice")
 				continue
 			}
 			p, existing, err := e.prepare(ctx, v, *in, seen)
@@ -113,10 +114,10 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 // fault named by its position.
 func (e *Engine) importFailed(ctx context.Context, r *ImportResult, err error) {
 	r.Status = ImportError
-	de, ok := AsError(err)
+	de, ok := problem.As(err)
 	if !ok {
 		e.log.ErrorContext(ctx, "import", "index", r.Index, "err", err)
-		r.Error = &Error{Code: CodeInternal, Message: "internal error: retry this dossier"}
+		r.Error = &problem.Error{Code: problem.CodeInternal, Message: "internal error: retry this dossier"}
 		return
 	}
 	r.Error = de

@@ -29,6 +29,7 @@ import (
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
+	"lienthong/problem"
 )
 
 // ApplicantInput identifies the applicant.
@@ -148,7 +149,7 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 		return nil, nil, err
 	}
 	if (in.ExternalCode == nil) != (in.Source == nil) {
-		return nil, nil, BadInput("input.externalCode", "externalCode and source go together")
+		return nil, nil, problem.BadInput("input.externalCode", "externalCode and source go together")
 	}
 	sys := SystemContext(ctx)
 	desk, err := seen.desk(in.DeskAgencyCode, func() (*ent.Agency, error) { return e.deskAgency(sys, v, in.DeskAgencyCode) })
@@ -168,13 +169,13 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 		return e.procedure(sys, id)
 	})
 	if ent.IsNotFound(err) {
-		return nil, nil, BadInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
+		return nil, nil, problem.BadInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: load procedure: %w", err)
 	}
 	if !slices.Contains(proc.Channels, in.Channel) {
-		return nil, nil, BadInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
+		return nil, nil, problem.BadInput("input.channel", "procedure %s is not offered on channel %s (offered: %v)", proc.Code, in.Channel, proc.Channels)
 	}
 	if err := checkComponents(proc, in.Components); err != nil {
 		return nil, nil, err
@@ -241,7 +242,7 @@ func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash strin
 // same content, CONFLICT for different content.
 func checkIntake(d *ent.Dossier, in ReceiveInput, hash string) (*ent.Dossier, error) {
 	if d.IntakeHash != hash {
-		return nil, conflict(DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", truncate(*in.ExternalCode, 64), truncate(*in.Source, 32), d.Code)
+		return nil, problem.Conflict(problem.DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", truncate(*in.ExternalCode, 64), truncate(*in.Source, 32), d.Code)
 	}
 	return d, nil
 }
@@ -587,24 +588,24 @@ func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (
 	case code != nil && *code != "" && v.HasRole(auth.RoleIntegration):
 		ag, err = e.client.Agency.Query().Where(agency.Code(*code)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, BadInput("input.deskAgencyCode", "unknown agency %q", truncate(*code, 32))
+			return nil, problem.BadInput("input.deskAgencyCode", "unknown agency %q", truncate(*code, 32))
 		}
 	case v.HasRole(auth.RoleDeskOfficer):
 		if code != nil && *code != "" && *code != v.AgencyCode {
-			return nil, forbidden("a desk officer receives dossiers at their own agency's desk only")
+			return nil, problem.Forbidden("a desk officer receives dossiers at their own agency's desk only")
 		}
 		ag, err = e.desks.get(v.AgencyID, func() (*ent.Agency, error) { return e.client.Agency.Get(ctx, v.AgencyID) })
 	default:
-		return nil, BadInput("input.deskAgencyCode", "deskAgencyCode is required for integration clients")
+		return nil, problem.BadInput("input.deskAgencyCode", "deskAgencyCode is required for integration clients")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load desk agency: %w", err)
 	}
 	if !ag.HasDesk || !ag.Active {
 		if v.HasRole(auth.RoleIntegration) {
-			return nil, BadInput("input.deskAgencyCode", "agency %s runs no active one-stop desk", ag.Code)
+			return nil, problem.BadInput("input.deskAgencyCode", "agency %s runs no active one-stop desk", ag.Code)
 		}
-		return nil, forbidden("agency %s runs no active one-stop desk", ag.Code)
+		return nil, problem.Forbidden("agency %s runs no active one-stop desk", ag.Code)
 	}
 	return ag, nil
 }
@@ -638,19 +639,19 @@ func normalizeReceive(in ReceiveInput) ReceiveInput {
 func validateApplicant(a ApplicantInput) error {
 	switch {
 	case a.Name == "":
-		return BadInput("input.applicant.name", "applicant name is required")
+		return problem.BadInput("input.applicant.name", "applicant name is required")
 	case len(a.Name) > 255:
-		return BadInput("input.applicant.name", "applicant name is too long")
+		return problem.BadInput("input.applicant.name", "applicant name is too long")
 	case !idNumberRE.MatchString(a.IDNumber):
-		return BadInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
+		return problem.BadInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
 	case len(a.Phone) > 32:
-		return BadInput("input.applicant.phone", "phone number is too long")
+		return problem.BadInput("input.applicant.phone", "phone number is too long")
 	case len(a.Address) > 512:
-		return BadInput("input.applicant.address", "address is too long")
+		return problem.BadInput("input.applicant.address", "address is too long")
 	}
 	if a.Email != "" {
 		if _, err := mail.ParseAddress(a.Email); err != nil || len(a.Email) > 255 {
-			return BadInput("input.applicant.email", "e-mail address is not valid")
+			return problem.BadInput("input.applicant.email", "e-mail address is not valid")
 		}
 	}
 	return nil
@@ -660,10 +661,10 @@ func checkComponents(proc *ent.Procedure, got []schematype.SubmittedComponent) e
 	names := map[string]bool{}
 	for i, c := range got {
 		if !slices.ContainsFunc(proc.Components, func(p schematype.Component) bool { return p.Name == c.Name }) {
-			return BadInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, truncate(c.Name, 64))
+			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, truncate(c.Name, 64))
 		}
 		if names[c.Name] {
-			return BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", truncate(c.Name, 64))
+			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", truncate(c.Name, 64))
 		}
 		names[c.Name] = true
 	}
@@ -674,7 +675,7 @@ func checkComponents(proc *ent.Procedure, got []schematype.SubmittedComponent) e
 		}
 	}
 	if len(missing) > 0 {
-		return BadInput("input.components", "missing mandatory components: %s", strings.Join(missing, "; "))
+		return problem.BadInput("input.components", "missing mandatory components: %s", strings.Join(missing, "; "))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
+	"lienthong/problem"
 )
 
 // RouteStepInput describes one step of a procedure's route.
@@ -76,13 +77,13 @@ func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bo
 		switch {
 		case ent.IsNotFound(err):
 			if revise {
-				return NotFound("no procedure with code %s to revise", in.Code)
+				return problem.NotFound("no procedure with code %s to revise", in.Code)
 			}
 		case err != nil:
 			return fmt.Errorf("workflow: load procedure %s: %w", in.Code, err)
 		default:
 			if !revise {
-				return conflict("", "procedure %s exists already (version %d): revise it instead", in.Code, last.Version)
+				return problem.Conflict("", "procedure %s exists already (version %d): revise it instead", in.Code, last.Version)
 			}
 			version = last.Version + 1
 			if err := tx.Procedure.Update().Where(procedure.Code(in.Code)).SetCurrent(false).Exec(ctx); err != nil {
@@ -148,7 +149,7 @@ func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) 
 	}
 	for i, s := range steps {
 		if s.AgencyID != nil && !active[*s.AgencyID] {
-			return BadInput(fmt.Sprintf("input.steps[%d].agencyID", i), "step %d: no active agency with id %d", s.Position, *s.AgencyID)
+			return problem.BadInput(fmt.Sprintf("input.steps[%d].agencyID", i), "step %d: no active agency with id %d", s.Position, *s.AgencyID)
 		}
 	}
 	return nil
@@ -160,30 +161,30 @@ func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) 
 func validateProcedure(in ProcedureInput) error {
 	switch {
 	case in.Code == "":
-		return BadInput("input.code", "code is required")
+		return problem.BadInput("input.code", "code is required")
 	case strings.TrimSpace(in.Name) == "":
-		return BadInput("input.name", "name is required")
+		return problem.BadInput("input.name", "name is required")
 	case strings.TrimSpace(in.Field) == "":
-		return BadInput("input.field", "field is required")
+		return problem.BadInput("input.field", "field is required")
 	case in.LegalLimitMinutes <= 0:
-		return BadInput("input.legalLimitMinutes", "legal limit must be positive")
+		return problem.BadInput("input.legalLimitMinutes", "legal limit must be positive")
 	case in.LimitMinutes <= 0:
-		return BadInput("input.limitMinutes", "limit must be positive")
+		return problem.BadInput("input.limitMinutes", "limit must be positive")
 	case in.LimitMinutes > in.LegalLimitMinutes:
-		return BadInput("input.limitMinutes", "limit %s exceeds the legal limit %s", fmtMinutes(in.LimitMinutes), fmtMinutes(in.LegalLimitMinutes))
+		return problem.BadInput("input.limitMinutes", "limit %s exceeds the legal limit %s", fmtMinutes(in.LimitMinutes), fmtMinutes(in.LegalLimitMinutes))
 	case len(in.Channels) == 0:
-		return BadInput("input.channels", "at least one channel is required")
+		return problem.BadInput("input.channels", "at least one channel is required")
 	case in.OnlineLevel < 0 || in.OnlineLevel > 4:
-		return BadInput("input.onlineLevel", "online level must be between 0 and 4")
+		return problem.BadInput("input.onlineLevel", "online level must be between 0 and 4")
 	case in.Fee < 0:
-		return BadInput("input.fee", "fee must not be negative")
+		return problem.BadInput("input.fee", "fee must not be negative")
 	case len(in.Steps) == 0:
-		return BadInput("input.steps", "the route needs at least one step")
+		return problem.BadInput("input.steps", "the route needs at least one step")
 	}
 	seenCh := map[schematype.Channel]bool{}
 	for _, c := range in.Channels {
 		if seenCh[c] {
-			return BadInput("input.channels", "channel %s listed twice", c)
+			return problem.BadInput("input.channels", "channel %s listed twice", c)
 		}
 		seenCh[c] = true
 	}
@@ -191,16 +192,16 @@ func validateProcedure(in ProcedureInput) error {
 	for i, c := range in.Components {
 		name := strings.TrimSpace(c.Name)
 		if name == "" {
-			return BadInput(fmt.Sprintf("input.components[%d].name", i), "component name is required")
+			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "component name is required")
 		}
 		if seenComp[name] {
-			return BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q listed twice", name)
+			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q listed twice", name)
 		}
 		seenComp[name] = true
 	}
 	if in.Cutoff != nil {
 		if _, err := time.Parse("15:04", *in.Cutoff); err != nil || len(*in.Cutoff) != 5 {
-			return BadInput("input.cutoff", "cutoff must be HH:MM, got %q", truncate(*in.Cutoff, 16))
+			return problem.BadInput("input.cutoff", "cutoff must be HH:MM, got %q", truncate(*in.Cutoff, 16))
 		}
 	}
 	steps := slices.Clone(in.Steps)
@@ -208,23 +209,23 @@ func validateProcedure(in ProcedureInput) error {
 	for i, s := range steps {
 		field := fmt.Sprintf("input.steps[%d]", i)
 		if s.Position != i+1 {
-			return BadInput(field+".position", "step positions must run 1, 2, 3, … without gaps or repeats")
+			return problem.BadInput(field+".position", "step positions must run 1, 2, 3, … without gaps or repeats")
 		}
 		if s.AllottedMinutes <= 0 {
-			return BadInput(field+".allottedMinutes", "step %d: allotted time must be positive", s.Position)
+			return problem.BadInput(field+".allottedMinutes", "step %d: allotted time must be positive", s.Position)
 		}
 		if s.Role != routestep.RoleLead && s.Role != routestep.RoleCoordinate {
-			return BadInput(field+".role", "step %d: unknown role %q", s.Position, s.Role)
+			return problem.BadInput(field+".role", "step %d: unknown role %q", s.Position, s.Role)
 		}
 		if s.ParallelGroup != 0 && s.Role != routestep.RoleCoordinate {
-			return BadInput(field+".parallelGroup", "step %d: only COORDINATE steps run in parallel", s.Position)
+			return problem.BadInput(field+".parallelGroup", "step %d: only COORDINATE steps run in parallel", s.Position)
 		}
 		if s.ParallelGroup < 0 {
-			return BadInput(field+".parallelGroup", "step %d: parallel group must not be negative", s.Position)
+			return problem.BadInput(field+".parallelGroup", "step %d: parallel group must not be negative", s.Position)
 		}
 	}
 	if steps[0].Role != routestep.RoleLead {
-		return BadInput("input.steps[0].role", "the first step must be a LEAD step: someone holds the dossier before consulting others")
+		return problem.BadInput("input.steps[0].role", "the first step must be a LEAD step: someone holds the dossier before consulting others")
 	}
 	// Members of one parallel group must be consecutive.
 	closed := map[int]bool{}
@@ -233,7 +234,7 @@ func validateProcedure(in ProcedureInput) error {
 			continue
 		}
 		if closed[s.ParallelGroup] {
-			return BadInput(fmt.Sprintf("input.steps[%d].parallelGroup", i), "step %d: the steps of parallel group %d must be consecutive", s.Position, s.ParallelGroup)
+			return problem.BadInput(fmt.Sprintf("input.steps[%d].parallelGroup", i), "step %d: the steps of parallel group %d must be consecutive", s.Position, s.ParallelGroup)
 		}
 		if i+1 == len(steps) || steps[i+1].ParallelGroup != s.ParallelGroup {
 			closed[s.ParallelGroup] = true
@@ -253,9 +254,9 @@ func validateProcedure(in ProcedureInput) error {
 		}
 	}
 	if total > in.LimitMinutes {
-		return &Error{
-			Code:   CodeBadUserInput,
-			Detail: DetailBudgetOverrun,
+		return &problem.Error{
+			Code:   problem.CodeBadUserInput,
+			Detail: problem.DetailBudgetOverrun,
 			Field:  "input.steps",
 			Message: fmt.Sprintf("the route needs %s but the limit is %s, over by %s: %s",
 				fmtMinutes(total), fmtMinutes(in.LimitMinutes), fmtMinutes(total-in.LimitMinutes), strings.Join(parts, " + ")),

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/leg"
 	"lienthong/ent/predicate"
 	st "lienthong/ent/schema/schematype"
+	"lienthong/problem"
 )
 
 // isOpen reports whether a dossier is still being worked on.
@@ -114,7 +115,7 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 			continue
 		}
 		err := t.check(variant)
-		if we, ok := AsError(err); err == nil || ok && we.Code == CodeBadUserInput && we.Field != "id" {
+		if we, ok := problem.As(err); err == nil || ok && we.Code == problem.CodeBadUserInput && we.Field != "id" {
 			out = append(out, string(ev))
 		}
 	}

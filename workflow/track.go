@@ -13,6 +13,7 @@ import (
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
 	st "lienthong/ent/schema/schematype"
+	"lienthong/problem"
 )
 
 // Tracking is what an applicant sees of their dossier with its code and
@@ -45,7 +46,7 @@ type TrackedLeg struct {
 // same work), and each client address gets a few lookups a minute.
 func (e *Engine) Track(ctx context.Context, code, idNumber string) (*Tracking, error) {
 	if !e.trackLimit.Allow(auth.ClientAddr(ctx)) {
-		return nil, &Error{Code: CodeRateLimited, Message: "too many lookups from this address: wait a minute"}
+		return nil, &problem.Error{Code: problem.CodeRateLimited, Message: "too many lookups from this address: wait a minute"}
 	}
 	code, idNumber = strings.TrimSpace(code), strings.TrimSpace(idNumber)
 	if _, err := ParseCode(code); err != nil {

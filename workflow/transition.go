@@ -20,6 +20,7 @@ import (
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	st "lienthong/ent/schema/schematype"
+	"lienthong/problem"
 )
 
 // CoordinationInput names an agency to consult and its allotted working time.
@@ -85,8 +86,8 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 	}
 	for attempt := 1; ; attempt++ {
 		out, err := e.fireOnce(ctx, v, cal, id, ev, in)
-		var de *Error
-		if attempt < maxStaleAttempts && errors.As(err, &de) && de.Detail == DetailStaleVersion {
+		var de *problem.Error
+		if attempt < maxStaleAttempts && errors.As(err, &de) && de.Detail == problem.DetailStaleVersion {
 			continue
 		}
 		if err != nil {
@@ -108,7 +109,7 @@ const maxStaleAttempts = 4
 func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
 	if d, ok := e.dossiers.get(id); ok {
 		out, err := e.fireOn(ctx, v, cal, d, ev, in)
-		var de *Error
+		var de *problem.Error
 		if !errors.As(err, &de) {
 			return out, err // written, or failed in the database: nothing to plan again
 		}
@@ -119,7 +120,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	// viewer's agency.
 	d, err := e.client.Dossier.Get(SystemContext(ctx), id)
 	if ent.IsNotFound(err) {
-		return nil, NotFound("no dossier with id %d", id)
+		return nil, problem.NotFound("no dossier with id %d", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load dossier: %w", err)
@@ -138,7 +139,7 @@ func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *Calendar, d *e
 	if ok, err := Readable(ctx, d, legs); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, NotFound("no dossier with id %d", id)
+		return nil, problem.NotFound("no dossier with id %d", id)
 	}
 	if d.Edges.Procedure, err = e.procedure(ctx, d.ProcedureID); err != nil {
 		return nil, err
@@ -198,7 +199,7 @@ func (t *transition) plan(ev Event) (*ent.DossierUpdate, error) {
 	case checkErr != nil:
 		return nil, checkErr
 	case errors.As(err, &invalid), errors.As(err, &fsm.UnknownEventError{}):
-		return nil, &Error{Code: CodeBadUserInput, Detail: DetailIllegalTransition,
+		return nil, &problem.Error{Code: problem.CodeBadUserInput, Detail: problem.DetailIllegalTransition,
 			Message: fmt.Sprintf("%s is not allowed while the dossier is %s", recordedType(ev), t.d.State)}
 	case err != nil && !errors.As(err, &noTransition):
 		return nil, fmt.Errorf("workflow: %s: %w", ev, err)
@@ -227,7 +228,7 @@ func (t *transition) write(tx *ent.Tx, ev Event, plan *ent.DossierUpdate) (*ent.
 		return nil, fmt.Errorf("workflow: update dossier %s: %w", t.d.Code, err)
 	}
 	if n == 0 {
-		return nil, conflict(DetailStaleVersion, "dossier %s was changed by someone else: reload and try again", t.d.Code)
+		return nil, problem.Conflict(problem.DetailStaleVersion, "dossier %s was changed by someone else: reload and try again", t.d.Code)
 	}
 	for _, w := range t.writes {
 		if err := w(tx); err != nil {
@@ -445,7 +446,7 @@ func (t *transition) holders() []int {
 
 func (t *transition) requireReason() error {
 	if t.in.Reason == "" {
-		return BadInput("reason", "a written reason is required")
+		return problem.BadInput("reason", "a written reason is required")
 	}
 	return nil
 }
@@ -473,17 +474,17 @@ func (t *transition) at(agencies []int, roles ...auth.Role) error {
 
 func (t *transition) allowed(officerID, agencyID int, have []auth.Role, agencies []int, roles []auth.Role) error {
 	if !slices.ContainsFunc(have, func(r auth.Role) bool { return slices.Contains(roles, r) }) {
-		return forbidden("this needs one of the roles %v", roles)
+		return problem.Forbidden("this needs one of the roles %v", roles)
 	}
 	if !slices.Contains(agencies, agencyID) {
-		return forbidden("dossier %s is not held by your agency", t.d.Code)
+		return problem.Forbidden("dossier %s is not held by your agency", t.d.Code)
 	}
 	if slices.Contains(have, auth.RoleAgencyHead) {
 		return nil
 	}
 	for _, l := range t.open {
 		if l.AgencyID == agencyID && l.Role != leg.RoleDesk && l.OfficerID != nil && *l.OfficerID != officerID {
-			return forbidden("dossier %s is assigned to another officer of your agency", t.d.Code)
+			return problem.Forbidden("dossier %s is assigned to another officer of your agency", t.d.Code)
 		}
 	}
 	return nil
@@ -545,7 +546,7 @@ func (t *transition) check(ev Event) error {
 			return err
 		}
 		if t.in.Agree == nil || t.in.Note == "" {
-			return BadInput("opinion", "a coordination reply needs agree and a written opinion")
+			return problem.BadInput("opinion", "a coordination reply needs agree and a written opinion")
 		}
 		return nil
 	case EventRequestSupplement:
@@ -554,7 +555,7 @@ func (t *transition) check(ev Event) error {
 			return err
 		}
 		if len(t.in.Items) == 0 {
-			return BadInput("items", "list the documents the applicant must supplement")
+			return problem.BadInput("items", "list the documents the applicant must supplement")
 		}
 		return t.requireReason()
 	case eventSupplementReceived, eventSupplementProcess, eventSupplementCoordinate:
@@ -584,13 +585,13 @@ func (t *transition) check(ev Event) error {
 			return err
 		}
 		if t.d.Apologized {
-			return conflict("", "dossier %s has had its apology and new appointment already: it may be given once", t.d.Code)
+			return problem.Conflict("", "dossier %s has had its apology and new appointment already: it may be given once", t.d.Code)
 		}
 		if t.d.AppointmentAt == nil || t.in.NewAppointment == nil || !t.in.NewAppointment.After(*t.d.AppointmentAt) {
-			return BadInput("newAppointmentAt", "the new appointment must be after the current one")
+			return problem.BadInput("newAppointmentAt", "the new appointment must be after the current one")
 		}
 		if t.cal.Between(t.now, *t.d.AppointmentAt) > MinutesPerWorkingDay {
-			return BadInput("id", "an apology is for a dossier that is overdue or due within one working day")
+			return problem.BadInput("id", "an apology is for a dossier that is overdue or due within one working day")
 		}
 		return nil
 	case EventReassign:
@@ -624,24 +625,24 @@ func (t *transition) heldLeg() *ent.Leg {
 // holding the leg, with a role that can process it.
 func (t *transition) checkAssignee() error {
 	if t.in.OfficerID == 0 {
-		return BadInput("officerID", "name the officer to assign")
+		return problem.BadInput("officerID", "name the officer to assign")
 	}
 	l := t.heldLeg()
 	if l.Role == leg.RoleDesk {
-		return BadInput("id", "the desk works as a team: its legs are not assigned")
+		return problem.BadInput("id", "the desk works as a team: its legs are not assigned")
 	}
 	o, err := t.db.Officer.Get(t.ctx, t.in.OfficerID)
 	if ent.IsNotFound(err) || err == nil && o.AgencyID != l.AgencyID {
-		return BadInput("officerID", "officer %d does not work for the agency holding the dossier", t.in.OfficerID)
+		return problem.BadInput("officerID", "officer %d does not work for the agency holding the dossier", t.in.OfficerID)
 	}
 	if err != nil {
 		return fmt.Errorf("workflow: load officer: %w", err)
 	}
 	if !slices.ContainsFunc(officerRoles(o), func(r auth.Role) bool { return slices.Contains(processors, r) }) {
-		return BadInput("officerID", "%s cannot process the dossier: it needs one of the roles %v", o.Name, processors)
+		return problem.BadInput("officerID", "%s cannot process the dossier: it needs one of the roles %v", o.Name, processors)
 	}
 	if l.OfficerID != nil && *l.OfficerID == o.ID {
-		return BadInput("officerID", "the dossier is assigned to %s already", o.Name)
+		return problem.BadInput("officerID", "the dossier is assigned to %s already", o.Name)
 	}
 	return nil
 }
@@ -840,7 +841,7 @@ func (t *transition) prevLead(before int) *ent.RouteStep {
 // moveLead closes the lead (or desk) leg and opens one at step.
 func (t *transition) moveLead(upd *ent.DossierUpdate, step *ent.RouteStep, missing string) error {
 	if step == nil {
-		return BadInput("id", "%s", missing)
+		return problem.BadInput("id", "%s", missing)
 	}
 	if l := t.leadLeg(); l != nil {
 		if err := t.closeLeg(l); err != nil {
@@ -868,10 +869,10 @@ func (t *transition) coordinate() error {
 		var ids []int
 		for i, a := range t.in.Agencies {
 			if a.AllottedMinutes <= 0 {
-				return BadInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
+				return problem.BadInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
 			}
 			if !active[a.AgencyID] || a.AgencyID == t.v.AgencyID || slices.Contains(ids, a.AgencyID) {
-				return BadInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
+				return problem.BadInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
 			}
 			ids = append(ids, a.AgencyID)
 			if err := t.openLeg(a.AgencyID, leg.RoleCoordinate, 0, a.AllottedMinutes); err != nil {
@@ -899,7 +900,7 @@ func (t *transition) coordinate() error {
 		group = append(group, s)
 	}
 	if len(group) == 0 {
-		return BadInput("input.agencies", "the route has no coordination step here: name the agencies to consult")
+		return problem.BadInput("input.agencies", "the route has no coordination step here: name the agencies to consult")
 	}
 	var ids []int
 	for _, s := range group {

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"lienthong/problem"
 	"math"
 	"time"
 )
@@ -16,7 +17,7 @@ func (e *Engine) WorkingDeadline(ctx context.Context, from time.Time, workingDay
 		return time.Time{}, err
 	}
 	if math.IsNaN(workingDays) || workingDays < 0 || workingDays > maxDeadlineDays {
-		return time.Time{}, BadInput("workingDays", "workingDays must be between 0 and %d", maxDeadlineDays)
+		return time.Time{}, problem.BadInput("workingDays", "workingDays must be between 0 and %d", maxDeadlineDays)
 	}
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
@@ -31,7 +32,7 @@ func (e *Engine) WorkingMinutesBetween(ctx context.Context, from, to time.Time) 
 		return 0, err
 	}
 	if to.Sub(from) > maxDeadlineDays*2*24*time.Hour {
-		return 0, BadInput("to", "the interval is too long")
+		return 0, problem.BadInput("to", "the interval is too long")
 	}
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
