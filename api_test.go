@@ -21,6 +21,7 @@ import (
 	"entgo.io/ent/dialect"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"lienthong/access"
 	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/ent"
@@ -143,10 +144,11 @@ func newEnvWith(t testing.TB, dbURL string, seed *demo.Options) *env {
 	t.Cleanup(func() { a.db.Close() })
 	// Count SQL statements from here on, through a counting driver.
 	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: a.db.Driver, n: &queries}))
-	workflow.Scope(counted)
+	access.Install(counted)
 	clock := workflow.NewTestClock(testNow)
 	a.db.Client = counted
 	a.clock = clock
+	a.access = access.NewResolver(counted)
 	a.engine = workflow.NewEngine(counted, workflow.Config{Dialect: a.db.Dialect, Clock: clock, CheckWrites: checkWrites, CacheTTL: cacheTTL})
 	a.forms = forms.New(counted, forms.Config{Clock: clock, TrackingURL: testTrackingURL})
 	a.feed = feed.New(counted, 20*time.Millisecond, slog.New(slog.DiscardHandler))

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"lienthong/access"
 	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/ent/dossiercounter"
-	"lienthong/workflow"
 )
 
 const receiveMutation = `mutation($in: ReceiveDossierInput!) {
@@ -193,7 +193,7 @@ func TestDossierCodeDailyResetAndUniqueness(t *testing.T) {
 		}
 
 		// A desk's 10,000th dossier of a day takes a fifth digit.
-		sys := workflow.SystemContext(t.Context())
+		sys := auth.SystemContext(t.Context())
 		if err := e.app.db.Client.DossierCounter.Update().Where(dossiercounter.Day("261125")).SetLast(9999).Exec(sys); err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +330,7 @@ func TestScoping(t *testing.T) {
 func TestScopeRuleInGo(t *testing.T) {
 	eachDB(t, true, func(t *testing.T, e *env) {
 		ctx, db := t.Context(), e.app.db.Client
-		sys := workflow.SystemContext(ctx)
+		sys := auth.SystemContext(ctx)
 		dossiers, err := db.Dossier.Query().WithLegs().All(sys)
 		if err != nil {
 			t.Fatal(err)
@@ -351,7 +351,7 @@ func TestScopeRuleInGo(t *testing.T) {
 				bySQL[id] = true
 			}
 			for _, d := range dossiers {
-				ok, err := workflow.Readable(v, d, d.Edges.Legs)
+				ok, err := access.Readable(v, d, d.Edges.Legs)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -370,12 +370,12 @@ func TestScopeRuleInGo(t *testing.T) {
 		analyst := auth.NewContext(ctx, &auth.Viewer{Subject: "scope.analyst", AgencyID: agencies[0].ID, Roles: []auth.Role{auth.RoleAnalyst}})
 		for _, c := range []context.Context{analyst, sys} {
 			for _, d := range dossiers {
-				if ok, err := workflow.Readable(c, d, nil); !ok || err != nil {
+				if ok, err := access.Readable(c, d, nil); !ok || err != nil {
 					t.Fatalf("Readable(%s) for an analyst or the system = %v, %v; want true", d.Code, ok, err)
 				}
 			}
 		}
-		if _, err := workflow.Readable(ctx, dossiers[0], nil); err == nil {
+		if _, err := access.Readable(ctx, dossiers[0], nil); err == nil {
 			t.Error("Readable without a viewer: no error")
 		}
 	})

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"lienthong/auth"
 	"lienthong/demo"
-	"lienthong/workflow"
 )
 
 // transitionMutations are the transition mutations with every argument a
@@ -44,7 +44,7 @@ var clientCodes = map[string]bool{
 // is its last event's target with its version the number of its events.
 func FuzzTransitionInputs(f *testing.F) {
 	e := newEnvWith(f, "sqlite://"+filepath.Join(f.TempDir(), "fuzz.db"), &demo.Options{Now: testNow, Dossiers: 12})
-	ids := e.app.db.Client.Dossier.Query().IDsX(workflow.SystemContext(f.Context()))
+	ids := e.app.db.Client.Dossier.Query().IDsX(auth.SystemContext(f.Context()))
 	f.Add(uint8(1), uint8(2), uint8(0), "", "", "", false, int64(480), "2026-12-01T08:00:00+07:00")
 	f.Add(uint8(3), uint8(10), uint8(1), "12884901890", "Lấy ý kiến", "", true, int64(960), "")
 	f.Add(uint8(6), uint8(10), uint8(2), "", "Thiếu giấy tờ", "Giấy xác nhận\nBản sao", false, int64(0), "")

@@ -268,7 +268,7 @@ func TestWebhooks(t *testing.T) {
 func TestImportDossiers(t *testing.T) {
 	eachDB(t, true, func(t *testing.T, e *env) {
 		motcua := e.as("motcua.system")
-		before, err := e.app.db.Client.Dossier.Query().Count(workflow.SystemContext(t.Context()))
+		before, err := e.app.db.Client.Dossier.Query().Count(auth.SystemContext(t.Context()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +305,7 @@ func TestImportDossiers(t *testing.T) {
 		if str(again[0], "status") != "EXISTED" || str(conflict[0], "error", "code") != "CONFLICT" || str(conflict[0], "error", "detail") != "IDEMPOTENCY_MISMATCH" {
 			t.Errorf("retry = %v, changed content = %v", again[0], conflict[0])
 		}
-		n, err := e.app.db.Client.Dossier.Query().Count(workflow.SystemContext(t.Context()))
+		n, err := e.app.db.Client.Dossier.Query().Count(auth.SystemContext(t.Context()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -655,7 +655,7 @@ func TestWebhookChangedElsewhere(t *testing.T) {
 		}
 		deliveries := func(code string) int {
 			t.Helper()
-			n, err := e.app.db.Client.WebhookDelivery.Query().Where(webhookdelivery.DossierCode(code)).Count(workflow.SystemContext(t.Context()))
+			n, err := e.app.db.Client.WebhookDelivery.Query().Where(webhookdelivery.DossierCode(code)).Count(auth.SystemContext(t.Context()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -681,7 +681,7 @@ func TestWebhookChangedElsewhere(t *testing.T) {
 		if n := deliveries(code); n != 0 {
 			t.Errorf("after the webhook was deleted: %d deliveries, want 0", n)
 		}
-		msgs, err := e.app.db.Client.OutboxMessage.Query().Where(outboxmessage.DossierID(id)).Count(workflow.SystemContext(t.Context()))
+		msgs, err := e.app.db.Client.OutboxMessage.Query().Where(outboxmessage.DossierID(id)).Count(auth.SystemContext(t.Context()))
 		if err != nil || msgs != 1 {
 			t.Errorf("outbound messages of %s = %d, %v; want 1", code, msgs, err)
 		}

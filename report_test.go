@@ -442,7 +442,7 @@ func TestServiceIndex(t *testing.T) {
 func TestBulkSeed(t *testing.T) {
 	const n = demo.BulkThreshold + 500
 	eachDBWith(t, &demo.Options{Now: testNow, Dossiers: n}, func(t *testing.T, e *env) {
-		ctx := workflow.SystemContext(t.Context())
+		ctx := auth.SystemContext(t.Context())
 		ds, err := e.app.db.Client.Dossier.Query().WithEvents().WithLegs().All(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -490,7 +490,7 @@ func TestBulkSeed(t *testing.T) {
 // dossiers and legs, for past and running periods, every view and grouping.
 func checkRollups(t *testing.T, e *env) {
 	t.Helper()
-	ctx := workflow.SystemContext(t.Context())
+	ctx := auth.SystemContext(t.Context())
 	read := func() []string {
 		rows, err := e.app.db.Client.Rollup.Query().All(ctx)
 		if err != nil {

@@ -543,7 +543,7 @@ func TestDemoCoversEveryState(t *testing.T) {
 // must be set exactly on the finished states.
 func TestStateFilterThroughUnfinished(t *testing.T) {
 	eachDB(t, true, func(t *testing.T, e *env) {
-		sys := workflow.SystemContext(t.Context())
+		sys := auth.SystemContext(t.Context())
 		all := e.app.db.Client.Dossier.Query().AllX(sys)
 		byState := map[string]int{}
 		for _, d := range all {

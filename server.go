@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
+	"lienthong/access"
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/feed"
@@ -157,6 +158,7 @@ type app struct {
 	cfg    config
 	db     *store.DB
 	engine *workflow.Engine
+	access *access.Resolver
 	clock  workflow.Clock
 	reg    *prometheus.Registry
 	hooks  *webhook.Service
@@ -177,7 +179,7 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	if n > 0 {
 		slog.Info("migrations applied", "count", n)
 	}
-	workflow.Scope(db.Client)
+	access.Install(db.Client)
 	var clock workflow.Clock = workflow.SystemClock{}
 	if cfg.Dev {
 		clock = workflow.NewTestClock(time.Time{})
@@ -193,7 +195,7 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 	hooks := webhook.New(db.Client, webhook.Config{Clock: clock, AllowHTTP: cfg.Dev, Registry: reg, Poll: cfg.WebhookPoll, Keys: keys, OnChange: engine.ForgetWebhooks})
 	live := feed.New(db.Client, 250*time.Millisecond, nil)
 	printer := forms.New(db.Client, forms.Config{Clock: clock, TrackingURL: cfg.TrackingURL})
-	return &app{cfg: cfg, db: db, engine: engine, clock: clock, reg: reg, hooks: hooks, feed: live, forms: printer}, nil
+	return &app{cfg: cfg, db: db, engine: engine, access: access.NewResolver(db.Client), clock: clock, reg: reg, hooks: hooks, feed: live, forms: printer}, nil
 }
 
 func serve(ctx context.Context, cfg config) error {
@@ -282,12 +284,12 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	metrics := newHTTPMetrics(a.reg)
 
 	reporter := report.New(a.db.Driver, a.db.Client, a.clock)
-	gql := graph.NewHandler(graph.NewResolver(a.db.Client, a.engine, reporter, a.hooks, a.feed, a.forms), graph.Options{
+	gql := graph.NewHandler(graph.NewResolver(graph.Deps{Client: a.db.Client, Engine: a.engine, Access: a.access, Reporter: reporter, Hooks: a.hooks, Feed: a.feed, Forms: a.forms}), graph.Options{
 		Dev: cfg.Dev,
 		Websocket: &graph.Websocket{
 			OriginPatterns: originHosts(cfg.CORSOrigins),
 			Authenticate: func(ctx context.Context, token string) (*auth.Viewer, error) {
-				return auth.Authenticate(ctx, verifier, a.engine.ResolveViewer, token)
+				return auth.Authenticate(ctx, verifier, a.access.Resolve, token)
 			},
 		},
 	})
@@ -295,7 +297,7 @@ func (a *app) routes(verifier *auth.Verifier) http.Handler {
 	// timeout, and authentication in connection_init.
 	ws := auth.WithClientAddr(gql)
 	var api http.Handler = gql
-	authn := auth.Middleware(verifier, a.engine.ResolveViewer, slog.Default())
+	authn := auth.Middleware(verifier, a.access.Resolve, slog.Default())
 	api = authn(api)
 	api = auth.WithClientAddr(api)
 	api = graph.Timeout(30 * time.Second)(api)

@@ -2,7 +2,10 @@
 // for which agency, with which roles) in the request context.
 package auth
 
-import "fmt"
+import (
+	"fmt"
+	"lienthong/problem"
+)
 
 // Role is what an officer may do. The values are the strings carried in the
 // token's "roles" claim and shown in the GraphQL schema.
@@ -40,13 +43,5 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", fmt.Errorf("auth: unknown role %q", truncate(s, maxQuoted))
-}
-
-// truncate shortens s to at most n bytes for an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return "", fmt.Errorf("auth: unknown role %q", problem.Clip(s, maxQuoted))
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"lienthong/problem"
 	"slices"
 )
 
@@ -44,4 +45,41 @@ func NewContext(ctx context.Context, v *Viewer) context.Context {
 func FromContext(ctx context.Context) (v *Viewer, ok bool) {
 	v, ok = ctx.Value(viewerKey{}).(*Viewer)
 	return v, ok && v != nil
+}
+
+// Require returns the authenticated caller, or UNAUTHENTICATED.
+func Require(ctx context.Context) (*Viewer, error) {
+	v, ok := FromContext(ctx)
+	if !ok {
+		return nil, problem.New(problem.CodeUnauthenticated, "authentication required")
+	}
+	return v, nil
+}
+
+// RequireRole returns the caller if they hold one of roles, FORBIDDEN
+// otherwise (UNAUTHENTICATED for an anonymous caller).
+func RequireRole(ctx context.Context, roles ...Role) (*Viewer, error) {
+	v, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.HasRole(roles...) {
+		return nil, problem.Forbidden("this needs one of the roles %v", roles)
+	}
+	return v, nil
+}
+
+type systemKey struct{}
+
+// SystemContext marks ctx as the system's own (sweeper, seeding,
+// migrations, the engine's internal reads): reads are not scoped to a
+// viewer.
+func SystemContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, systemKey{}, true)
+}
+
+// IsSystem reports whether ctx is the system's own (SystemContext).
+func IsSystem(ctx context.Context) bool {
+	v, _ := ctx.Value(systemKey{}).(bool)
+	return v
 }

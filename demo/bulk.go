@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
@@ -34,7 +35,7 @@ const bulkBatch = 500
 // spent, without their extra legs. It is for load and reporting
 // benchmarks: the engine would take hours for a million dossiers.
 func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(int)) error {
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	cal, err := s.engine.Calendar(sys)
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	if opts.Dossiers == 0 {
 		opts.Dossiers = 40
 	}
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	if n, err := client.Agency.Query().Count(sys); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	} else if n > 0 {
@@ -178,5 +178,5 @@ func (s *Seeder) deskOfficer(code string) *auth.Viewer {
 
 // AgencyID returns the id of a demo agency by code (for tests).
 func AgencyID(ctx context.Context, client *ent.Client, code string) (int, error) {
-	return client.Agency.Query().Where(agency.Code(code)).OnlyID(workflow.SystemContext(ctx))
+	return client.Agency.Query().Where(agency.Code(code)).OnlyID(auth.SystemContext(ctx))
 }

@@ -95,7 +95,7 @@ type action struct {
 // routes in time order, one clock for all, then sweeps at opts.Now.
 func (s *Seeder) seedDossiers(ctx context.Context, opts Options) error {
 	rng := rand.New(rand.NewPCG(20251, 7))
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	cal, err := s.engine.Calendar(sys)
 	if err != nil {
 		return err
@@ -193,7 +193,7 @@ func (s *Seeder) step(ctx context.Context, cal *workflow.Calendar, a action) (in
 		}
 		return 20 + sty.rng.Int64N(90), "act", nil
 	}
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	d, err := s.client.Dossier.Query().Where(dossier.ID(sty.id)).
 		WithProcedure(func(q *ent.ProcedureQuery) { q.WithSteps() }).
 		WithLegs().

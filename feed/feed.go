@@ -11,10 +11,11 @@ import (
 	"sync"
 	"time"
 
+	"lienthong/access"
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/outboxmessage"
 	"lienthong/problem"
-	"lienthong/workflow"
 )
 
 // gapWait is how long the broker waits for a missing message id (a
@@ -68,7 +69,7 @@ func (b *Broker) Subscribe(ctx context.Context, want func(*ent.OutboxMessage) bo
 
 // Run polls until ctx ends, starting after the newest message.
 func (b *Broker) Run(ctx context.Context) {
-	ctx = workflow.SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	cursor := 0
 	if last, err := b.client.OutboxMessage.Query().Order(ent.Desc(outboxmessage.FieldID)).First(ctx); err == nil {
 		cursor = last.ID
@@ -144,11 +145,11 @@ func (b *Broker) publish(m *ent.OutboxMessage) {
 // dossier for analysts, administrators and integration clients), of
 // agencyID's dossiers only when given.
 func (b *Broker) DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.DossierEvent, error) {
-	v, err := workflow.Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all := workflow.ReadsAll(v)
+	all := access.ReadsAll(v)
 	if agencyID != nil && !all && *agencyID != v.AgencyID {
 		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "officers follow their own agency's dossiers"}
 	}

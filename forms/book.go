@@ -8,6 +8,8 @@ import (
 
 	"github.com/signintech/gopdf"
 
+	"lienthong/access"
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
@@ -15,7 +17,6 @@ import (
 	"lienthong/ent/leg"
 	"lienthong/ent/schema/schematype"
 	"lienthong/problem"
-	"lienthong/workflow"
 )
 
 // MaxBookRows bounds one printed tracking book.
@@ -26,11 +27,11 @@ const MaxBookRows = 5000
 // records that it was printed. Its own officers read it; analysts and
 // administrators read every agency's.
 func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to time.Time) ([]byte, error) {
-	v, err := workflow.Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	a, err := s.client.Agency.Query().Where(agency.Code(agencyCode)).Only(sys)
 	if ent.IsNotFound(err) {
 		return nil, problem.NotFound("no agency %q", agencyCode)
@@ -38,7 +39,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 	if err != nil {
 		return nil, fmt.Errorf("forms: agency: %w", err)
 	}
-	if !workflow.ReadsAll(v) && v.AgencyID != a.ID {
+	if !access.ReadsAll(v) && v.AgencyID != a.ID {
 		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "an agency's tracking book is for its own officers"}
 	}
 	if !from.Before(to) || to.Sub(from) > 366*24*time.Hour {

@@ -119,7 +119,7 @@ func notAvailable(f Form, code string) error {
 
 // load reads a dossier as the caller, with all a form may print.
 func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
-	if _, err := workflow.Viewer(ctx); err != nil {
+	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := workflow.ParseCode(code); err != nil {
@@ -179,7 +179,7 @@ func (s *Service) Dossier(ctx context.Context, code, slug string) ([]byte, error
 	if v, _ := auth.FromContext(ctx); v.OfficerID != 0 {
 		rec.SetOfficerID(v.OfficerID)
 	}
-	if err := rec.Exec(workflow.SystemContext(ctx)); err != nil {
+	if err := rec.Exec(auth.SystemContext(ctx)); err != nil {
 		return nil, fmt.Errorf("forms: record: %w", err)
 	}
 	return pdf, nil

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
@@ -47,7 +48,7 @@ func (r *mutationResolver) ReceiveDossier(ctx context.Context, input workflow.Re
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.Viewer, error) {
-	v, err := r.engine.Viewer(ctx)
+	v, err := r.access.Me(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func (r *queryResolver) CalendarDays(ctx context.Context, year int) ([]*ent.Cale
 
 // ProcedureByCode is the resolver for the procedureByCode field.
 func (r *queryResolver) ProcedureByCode(ctx context.Context, code string) (*ent.Procedure, error) {
-	if err := workflow.RequireViewer(ctx); err != nil {
+	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
 	return nilIfNotFound(r.client.Procedure.Query().Where(procedure.Code(code), procedure.Current(true)).Only(ctx))

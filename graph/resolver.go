@@ -3,6 +3,7 @@
 package graph
 
 import (
+	"lienthong/access"
 	"lienthong/ent"
 	"lienthong/feed"
 	"lienthong/forms"
@@ -17,14 +18,27 @@ import (
 type Resolver struct {
 	client   *ent.Client
 	engine   *workflow.Engine
+	access   *access.Resolver
 	reporter *report.Reporter
 	hooks    *webhook.Service
 	feed     *feed.Broker
 	forms    *forms.Service
 }
 
-// NewResolver wires the resolvers to the data model, the workflow engine,
-// the reports, the webhooks, the live feed and the printable forms.
-func NewResolver(client *ent.Client, engine *workflow.Engine, reporter *report.Reporter, hooks *webhook.Service, live *feed.Broker, printer *forms.Service) *Resolver {
-	return &Resolver{client: client, engine: engine, reporter: reporter, hooks: hooks, feed: live, forms: printer}
+// Deps are what the resolvers call: the data model, the workflow engine,
+// the viewer's records, the reports, the webhooks, the live feed and the
+// printable forms.
+type Deps struct {
+	Client   *ent.Client
+	Engine   *workflow.Engine
+	Access   *access.Resolver
+	Reporter *report.Reporter
+	Hooks    *webhook.Service
+	Feed     *feed.Broker
+	Forms    *forms.Service
+}
+
+// NewResolver wires the resolvers to their dependencies.
+func NewResolver(d Deps) *Resolver {
+	return &Resolver{client: d.Client, engine: d.Engine, access: d.Access, reporter: d.Reporter, hooks: d.Hooks, feed: d.Feed, forms: d.Forms}
 }

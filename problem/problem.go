@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"unicode/utf8"
 )
 
 // Code classifies an error for clients.
@@ -106,4 +107,16 @@ func Write(w http.ResponseWriter, log *slog.Logger, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(Status(code))
 	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg})
+}
+
+// Clip cuts untrusted input to at most n bytes, on a rune boundary, for
+// repeating it in a message.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

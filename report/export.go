@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/problem"
-	"lienthong/workflow"
 )
 
 // performanceColumns are the CSV columns in English and Vietnamese.
@@ -199,7 +199,7 @@ func (r *Reporter) dossierList(list Listing) func(ctx context.Context, q url.Val
 
 // agencies maps agency ids to agencies, for naming rows.
 func (r *Reporter) agencies(ctx context.Context) (map[int]*ent.Agency, error) {
-	ags, err := r.client.Agency.Query().All(workflow.SystemContext(ctx))
+	ags, err := r.client.Agency.Query().All(auth.SystemContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("report: agencies: %w", err)
 	}

@@ -151,7 +151,7 @@ func (r *Reporter) asOf(end time.Time) time.Time {
 // scope checks the caller may read reports and narrows agencyIDs: analysts
 // and administrators read every agency, an agency head their own.
 func scope(ctx context.Context, agencyIDs []int) ([]int, error) {
-	v, err := workflow.Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +481,7 @@ func sum(cond string) string {
 
 // label names the rows: agency code and name, procedure name, field.
 func (r *Reporter) label(ctx context.Context, by GroupBy, rows []*PerformanceRow) error {
-	ctx = workflow.SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	switch by {
 	case ByAgency:
 		ags, err := r.agencies(ctx)

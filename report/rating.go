@@ -12,7 +12,6 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/parindex"
 	"lienthong/problem"
-	"lienthong/workflow"
 )
 
 // Rating is a head of agency's yearly rating (seed 003).
@@ -85,7 +84,7 @@ func (r *Reporter) HeadRatings(ctx context.Context, year int) ([]*HeadRating, er
 	if err != nil {
 		return nil, err
 	}
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	pq := r.client.ParIndex.Query().Where(parindex.Year(year))
 	if len(ids) > 0 {
 		pq.Where(parindex.AgencyIDIn(ids...))
@@ -139,7 +138,7 @@ func (r *Reporter) HeadRatings(ctx context.Context, year int) ([]*HeadRating, er
 // SetParIndex records (or corrects) an agency's PAR score for a year
 // (ANALYST, ADMIN).
 func (r *Reporter) SetParIndex(ctx context.Context, agencyID, year int, score float64) (*ent.ParIndex, error) {
-	v, err := workflow.Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +151,7 @@ func (r *Reporter) SetParIndex(ctx context.Context, agencyID, year int, score fl
 	case score < 0 || score > 100:
 		return nil, problem.BadInput("score", "a PAR score is between 0 and 100")
 	}
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	if ok, err := r.client.Agency.Query().Where(agency.ID(agencyID)).Exist(sys); err != nil {
 		return nil, fmt.Errorf("report: agency: %w", err)
 	} else if !ok {

@@ -33,7 +33,7 @@ const RotationOverlap = 24 * time.Hour
 
 // admin checks the caller is an administrator.
 func admin(ctx context.Context) (*auth.Viewer, error) {
-	v, err := workflow.Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	in.EventTypes = slices.Compact(in.EventTypes)
 	slices.Sort(in.AgencyIDs)
 	in.AgencyIDs = slices.Compact(in.AgencyIDs)
-	sys := workflow.SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	if n, err := s.client.Agency.Query().Where(agency.IDIn(in.AgencyIDs...)).Count(sys); err != nil {
 		return nil, err
 	} else if n != len(in.AgencyIDs) {
@@ -164,7 +164,7 @@ func (s *Service) RotateSecret(ctx context.Context, id int) (*Secret, error) {
 // configured key opens is left as it is, and logged: the dispatcher will
 // not sign with it. It returns how many webhooks it rewrote.
 func (s *Service) Reseal(ctx context.Context) (int, error) {
-	ctx = workflow.SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	hooks, err := s.client.Webhook.Query().All(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("webhook: reseal: %w", err)

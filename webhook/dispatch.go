@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
@@ -141,7 +142,7 @@ func (s *Service) Run(ctx context.Context) {
 // of its dossier for its webhook, so that a dossier's events arrive in
 // order) and sends them. It returns how many it attempted.
 func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
-	ctx = workflow.SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	now := s.cfg.Clock.Now()
 	due, err := s.client.WebhookDelivery.Query().
 		Where(

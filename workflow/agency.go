@@ -8,6 +8,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/ent/agency"
 	"lienthong/problem"
 )
 
@@ -15,7 +16,7 @@ var agencyCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{1,31}$`)
 
 // CreateAgency adds an agency (ADMIN).
 func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*ent.Agency, error) {
-	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	in.Code = strings.TrimSpace(in.Code)
@@ -38,7 +39,7 @@ func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*e
 // UpdateAgency changes an agency (ADMIN). Its code never changes: dossier
 // codes embed it.
 func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyInput) (*ent.Agency, error) {
-	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	if in.ParentID != nil && *in.ParentID == id {
@@ -53,4 +54,17 @@ func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyIn
 		return nil, fmt.Errorf("workflow: update agency: %w", err)
 	}
 	return a, nil
+}
+
+// activeAgencies tells which of ids are active agencies, in one query.
+func activeAgencies(ctx context.Context, agencies *ent.AgencyClient, ids []int) (map[int]bool, error) {
+	found, err := agencies.Query().Where(agency.IDIn(ids...), agency.Active(true)).IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: check agencies: %w", err)
+	}
+	active := make(map[int]bool, len(found))
+	for _, id := range found {
+		active[id] = true
+	}
+	return active, nil
 }

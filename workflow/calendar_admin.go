@@ -23,7 +23,7 @@ type CalendarDayInput struct {
 // must fall in the year, appear once, and change something — a day off on
 // a usual working day, or a working day on a usual day off.
 func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*CalendarDayInput) ([]*ent.CalendarDay, error) {
-	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	if year < 2000 || year > 2100 {
@@ -39,7 +39,7 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 		field := fmt.Sprintf("days[%d].date", i)
 		date, err := ParseDate(d.Date)
 		if err != nil {
-			return nil, problem.BadInput(field, "date must be YYYY-MM-DD, got %q", truncate(d.Date, 16))
+			return nil, problem.BadInput(field, "date must be YYYY-MM-DD, got %q", problem.Clip(d.Date, 16))
 		}
 		if date.Year != year {
 			return nil, problem.BadInput(field, "%s is not in %d", date, year)
@@ -87,7 +87,7 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 
 // CalendarDays lists the overrides of a year (any authenticated caller).
 func (e *Engine) CalendarDays(ctx context.Context, year int) ([]*ent.CalendarDay, error) {
-	if err := RequireViewer(ctx); err != nil {
+	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
 	return e.client.CalendarDay.Query().

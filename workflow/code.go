@@ -31,7 +31,7 @@ func (c DossierCode) String() string {
 // number from 1, with four digits at least and no other leading zero.
 func ParseCode(s string) (DossierCode, error) {
 	bad := func(why string) (DossierCode, error) {
-		return DossierCode{}, problem.BadInput("code", "%q is not a dossier code (desk-yyMMdd-NNNN): %s", truncate(s, maxCodeLen), why)
+		return DossierCode{}, problem.BadInput("code", "%q is not a dossier code (desk-yyMMdd-NNNN): %s", problem.Clip(s, maxCodeLen), why)
 	}
 	if len(s) > maxCodeLen {
 		return bad("too long")

@@ -16,7 +16,7 @@ import (
 // that received it, or the one-stop system or portal that collected it.
 // Each complaint is an event; the dossier counts once.
 func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent.Dossier, error) {
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

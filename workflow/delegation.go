@@ -28,7 +28,7 @@ const maxDelegation = 92 * 24 * time.Hour
 // administrator may create it. While it runs, the substitute may do what
 // the absent officer may, and the history records on whose behalf.
 func (e *Engine) CreateDelegation(ctx context.Context, in DelegationInput) (*ent.Delegation, error) {
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (e *Engine) CreateDelegation(ctx context.Context, in DelegationInput) (*ent
 
 // EndDelegation ends a delegation now (or leaves it if it has ended).
 func (e *Engine) EndDelegation(ctx context.Context, id int) (*ent.Delegation, error) {
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

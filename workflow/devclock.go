@@ -23,7 +23,7 @@ const maxAdvance = 366 * 24 * time.Hour
 // as in production, it is refused. The clock is the process's own: in dev
 // mode run one instance.
 func (e *Engine) AdvanceClock(ctx context.Context, minutes int) (*ClockAdvance, error) {
-	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	tc, ok := e.clock.(*TestClock)

@@ -4,19 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"entgo.io/ent/dialect"
 
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
-	"lienthong/ent/officer"
 	"lienthong/ent/procedure"
-	"lienthong/problem"
 )
 
 // Engine is the one way to change a dossier: intake, transitions and the
@@ -32,7 +28,6 @@ type Engine struct {
 	onSweep    func(SweepResult, error)
 	trackLimit *auth.Limiter
 
-	officers   sync.Map                         // subject → cachedOfficer
 	procedures sync.Map                         // id → *ent.Procedure with its steps: versions never change
 	agencies   sync.Map                         // id → code: codes never change
 	hooks      *fresh[struct{}, []*ent.Webhook] // the webhook subscriptions
@@ -115,146 +110,6 @@ func (e *Engine) Clock() Clock { return e.clock }
 // Calendar returns the current working-day calendar.
 func (e *Engine) Calendar(ctx context.Context) (*Calendar, error) { return e.calendars.Get(ctx) }
 
-type cachedOfficer struct {
-	viewer  *auth.Viewer
-	expires time.Time
-}
-
-// officerCacheTTL bounds how long a token's claims are trusted to match the
-// officer record without looking.
-const officerCacheTTL = time.Minute
-
-// ResolveViewer maps verified token claims to a viewer: the agency must
-// exist and be active; the officer record is created or refreshed from the
-// claims.
-func (e *Engine) ResolveViewer(ctx context.Context, c *auth.Claims) (*auth.Viewer, error) {
-	v, err := c.Viewer()
-	if err != nil {
-		return nil, err
-	}
-	key := c.Subject + "\x00" + c.Agency + "\x00" + c.Name + "\x00" + fmt.Sprint(v.Roles)
-	if cached, ok := e.officers.Load(key); ok {
-		co := cached.(cachedOfficer)
-		if time.Now().Before(co.expires) {
-			return co.viewer, nil
-		}
-	}
-	ctx = SystemContext(ctx)
-	ag, err := e.client.Agency.Query().Where(agency.Code(c.Agency)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, fmt.Errorf("%w: unknown agency %q", auth.ErrUnauthenticated, truncate(c.Agency, 64))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("workflow: resolve viewer: %w", err)
-	}
-	if !ag.Active {
-		return nil, fmt.Errorf("%w: agency %s is inactive", auth.ErrUnauthenticated, ag.Code)
-	}
-	roles := make([]string, len(v.Roles))
-	for i, r := range v.Roles {
-		roles[i] = string(r)
-	}
-	id, err := e.upsertOfficer(ctx, c.Subject, c.Name, ag.ID, roles)
-	if err != nil {
-		return nil, err
-	}
-	v.OfficerID, v.AgencyID = id, ag.ID
-	e.officers.Store(key, cachedOfficer{viewer: v, expires: time.Now().Add(officerCacheTTL)})
-	return v, nil
-}
-
-func (e *Engine) upsertOfficer(ctx context.Context, subject, name string, agencyID int, roles []string) (int, error) {
-	o, err := e.client.Officer.Query().Where(officer.Subject(subject)).Only(ctx)
-	switch {
-	case ent.IsNotFound(err):
-		id, err := e.client.Officer.Create().
-			SetSubject(subject).
-			SetName(name).
-			SetAgencyID(agencyID).
-			SetRoles(roles).
-			OnConflictColumns(officer.FieldSubject).
-			UpdateNewValues().
-			ID(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("workflow: create officer: %w", err)
-		}
-		return id, nil
-	case err != nil:
-		return 0, fmt.Errorf("workflow: load officer: %w", err)
-	}
-	if o.Name != name || o.AgencyID != agencyID || !slices.Equal(o.Roles, roles) {
-		if err := e.client.Officer.UpdateOneID(o.ID).SetName(name).SetAgencyID(agencyID).SetRoles(roles).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("workflow: update officer: %w", err)
-		}
-	}
-	return o.ID, nil
-}
-
-// Viewer is the authenticated caller, or UNAUTHENTICATED.
-func Viewer(ctx context.Context) (*auth.Viewer, error) {
-	v, ok := auth.FromContext(ctx)
-	if !ok {
-		return nil, problem.New(problem.CodeUnauthenticated, "authentication required")
-	}
-	return v, nil
-}
-
-// requireRole returns the caller if they hold one of roles, FORBIDDEN otherwise.
-func requireRole(ctx context.Context, roles ...auth.Role) (*auth.Viewer, error) {
-	v, err := Viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !v.HasRole(roles...) {
-		return nil, problem.Forbidden("this needs one of the roles %v", roles)
-	}
-	return v, nil
-}
-
-// RequireRole is requireRole for the GraphQL layer's plain reads and
-// administrative mutations.
-func RequireRole(ctx context.Context, roles ...auth.Role) error {
-	_, err := requireRole(ctx, roles...)
-	return err
-}
-
-// RequireViewer fails with UNAUTHENTICATED for an anonymous caller.
-func RequireViewer(ctx context.Context) error {
-	_, err := Viewer(ctx)
-	return err
-}
-
-// truncate cuts s to at most n bytes, on a rune boundary, for messages.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-// ViewerRecord is the caller with their officer and agency records.
-type ViewerRecord struct {
-	Officer *ent.Officer
-	Agency  *ent.Agency
-	Roles   []auth.Role
-}
-
-// Viewer returns the caller's records.
-func (e *Engine) Viewer(ctx context.Context) (*ViewerRecord, error) {
-	v, err := Viewer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	o, err := e.client.Officer.Query().Where(officer.ID(v.OfficerID)).WithAgency().Only(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: load viewer: %w", err)
-	}
-	return &ViewerRecord{Officer: o, Agency: o.Edges.Agency, Roles: v.Roles}, nil
-}
-
 // procedure returns a procedure version with its route. Versions are
 // immutable (a revision is a new version), so every instance may keep them.
 func (e *Engine) procedure(ctx context.Context, id int) (*ent.Procedure, error) {
@@ -272,7 +127,7 @@ func (e *Engine) procedureIn(ctx context.Context, tx *ent.Tx, id int) (*ent.Proc
 	if tx != nil {
 		q = tx.Procedure
 	}
-	p, err := q.Query().Where(procedure.ID(id)).WithSteps().Only(SystemContext(ctx))
+	p, err := q.Query().Where(procedure.ID(id)).WithSteps().Only(auth.SystemContext(ctx))
 	if err == nil && tx != nil { // kept beyond tx: bound to the client
 		p = p.Unwrap()
 		for _, s := range p.Edges.Steps {
@@ -300,7 +155,7 @@ func (e *Engine) agencyCodes(ctx context.Context, tx *ent.Tx, ids []int) (map[in
 	if len(missing) == 0 {
 		return out, nil
 	}
-	ags, err := tx.Agency.Query().Where(agency.IDIn(missing...)).Select(agency.FieldID, agency.FieldCode).All(SystemContext(ctx))
+	ags, err := tx.Agency.Query().Where(agency.IDIn(missing...)).Select(agency.FieldID, agency.FieldCode).All(auth.SystemContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("workflow: agencies: %w", err)
 	}

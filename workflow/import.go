@@ -42,7 +42,7 @@ const importChunk = 50
 // external code arriving twice at once), that group is written again one
 // dossier per transaction.
 func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportResult, error) {
-	v, err := requireRole(ctx, auth.RoleIntegration)
+	v, err := auth.RequireRole(ctx, auth.RoleIntegration)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (e *Engine) Import(ctx context.Context, inputs []*ReceiveInput) ([]*ImportR
 		}
 		var todo []checked
 		chunk := inputs[start:min(start+importChunk, len(inputs))]
-		if err := seen.fetchIntakes(SystemContext(ctx), e.client, chunk); err != nil {
+		if err := seen.fetchIntakes(auth.SystemContext(ctx), e.client, chunk); err != nil {
 			return nil, err
 		}
 		for i := start; i < min(start+importChunk, len(inputs)); i++ {

@@ -60,7 +60,7 @@ var idNumberRE = regexp.MustCompile(`^[0-9A-Za-z-]{6,20}$`)
 // desk has yet to accept. With an external code and source, a retry with the
 // same content returns the same dossier and different content is a CONFLICT.
 func (e *Engine) Receive(ctx context.Context, in ReceiveInput) (*ent.Dossier, error) {
-	v, err := requireRole(ctx, auth.RoleDeskOfficer, auth.RoleIntegration)
+	v, err := auth.RequireRole(ctx, auth.RoleDeskOfficer, auth.RoleIntegration)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 	if (in.ExternalCode == nil) != (in.Source == nil) {
 		return nil, nil, problem.BadInput("input.externalCode", "externalCode and source go together")
 	}
-	sys := SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	desk, err := seen.desk(in.DeskAgencyCode, func() (*ent.Agency, error) { return e.deskAgency(sys, v, in.DeskAgencyCode) })
 	if err != nil {
 		return nil, nil, err
@@ -169,7 +169,7 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 		return e.procedure(sys, id)
 	})
 	if ent.IsNotFound(err) {
-		return nil, nil, problem.BadInput("input.procedureCode", "unknown procedure %q", truncate(in.ProcedureCode, 32))
+		return nil, nil, problem.BadInput("input.procedureCode", "unknown procedure %q", problem.Clip(in.ProcedureCode, 32))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: load procedure: %w", err)
@@ -204,7 +204,7 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 	if err != nil || existing != nil {
 		return existing, false, err
 	}
-	sys := SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	var created *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		var err error
@@ -242,7 +242,7 @@ func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash strin
 // same content, CONFLICT for different content.
 func checkIntake(d *ent.Dossier, in ReceiveInput, hash string) (*ent.Dossier, error) {
 	if d.IntakeHash != hash {
-		return nil, problem.Conflict(problem.DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", truncate(*in.ExternalCode, 64), truncate(*in.Source, 32), d.Code)
+		return nil, problem.Conflict(problem.DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", problem.Clip(*in.ExternalCode, 64), problem.Clip(*in.Source, 32), d.Code)
 	}
 	return d, nil
 }
@@ -260,7 +260,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	if err != nil {
 		return nil, err
 	}
-	now, sys := e.stamp(), SystemContext(ctx)
+	now, sys := e.stamp(), auth.SystemContext(ctx)
 	d, err := newDossier(tx, cal, now, p, provisionalCode()).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create dossier: %w", err)
@@ -344,7 +344,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 		return nil, err
 	}
 	now := e.stamp()
-	sys := SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	byDesk := map[*ent.Agency][]int{}
 	for k, p := range ps {
 		byDesk[p.desk] = append(byDesk[p.desk], k)
@@ -588,7 +588,7 @@ func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (
 	case code != nil && *code != "" && v.HasRole(auth.RoleIntegration):
 		ag, err = e.client.Agency.Query().Where(agency.Code(*code)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, problem.BadInput("input.deskAgencyCode", "unknown agency %q", truncate(*code, 32))
+			return nil, problem.BadInput("input.deskAgencyCode", "unknown agency %q", problem.Clip(*code, 32))
 		}
 	case v.HasRole(auth.RoleDeskOfficer):
 		if code != nil && *code != "" && *code != v.AgencyCode {
@@ -661,10 +661,10 @@ func checkComponents(proc *ent.Procedure, got []schematype.SubmittedComponent) e
 	names := map[string]bool{}
 	for i, c := range got {
 		if !slices.ContainsFunc(proc.Components, func(p schematype.Component) bool { return p.Name == c.Name }) {
-			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, truncate(c.Name, 64))
+			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "procedure %s asks for no component %q", proc.Code, problem.Clip(c.Name, 64))
 		}
 		if names[c.Name] {
-			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", truncate(c.Name, 64))
+			return problem.BadInput(fmt.Sprintf("input.components[%d].name", i), "component %q handed in twice", problem.Clip(c.Name, 64))
 		}
 		names[c.Name] = true
 	}

@@ -83,7 +83,7 @@ type published struct {
 // publishAll publishes events by one actor at now: their messages in one
 // statement, then their deliveries in another.
 func (e *Engine) publishAll(ctx context.Context, tx *ent.Tx, events []published, actor *auth.Viewer, now time.Time) error {
-	ctx = SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	creates := make([]*ent.OutboxMessageCreate, len(events))
 	concerns := make([][]int, len(events))
 	for i, p := range events {
@@ -218,7 +218,7 @@ var errWebhooksChanged = errors.New("a webhook may have been deleted since the s
 // for while the transactions queued behind that counter hold the pool.
 func (e *Engine) webhooks(ctx context.Context, tx *ent.Tx) ([]*ent.Webhook, error) {
 	return e.hooks.get(struct{}{}, func() ([]*ent.Webhook, error) {
-		hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(SystemContext(ctx))
+		hooks, err := tx.Webhook.Query().Select(webhook.FieldID, webhook.FieldEventTypes, webhook.FieldAgencyIds).All(auth.SystemContext(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("workflow: outbox: %w", err)
 		}

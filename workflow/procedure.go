@@ -44,7 +44,7 @@ type ProcedureInput struct {
 
 // CreateProcedure creates version 1 of a procedure (ADMIN).
 func (e *Engine) CreateProcedure(ctx context.Context, in ProcedureInput) (*ent.Procedure, error) {
-	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	return e.saveProcedure(ctx, in, false)
@@ -53,7 +53,7 @@ func (e *Engine) CreateProcedure(ctx context.Context, in ProcedureInput) (*ent.P
 // ReviseProcedure creates the next version of an existing procedure
 // (ADMIN); dossiers already received keep the version they have.
 func (e *Engine) ReviseProcedure(ctx context.Context, in ProcedureInput) (*ent.Procedure, error) {
-	if _, err := requireRole(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	return e.saveProcedure(ctx, in, true)
@@ -201,7 +201,7 @@ func validateProcedure(in ProcedureInput) error {
 	}
 	if in.Cutoff != nil {
 		if _, err := time.Parse("15:04", *in.Cutoff); err != nil || len(*in.Cutoff) != 5 {
-			return problem.BadInput("input.cutoff", "cutoff must be HH:MM, got %q", truncate(*in.Cutoff, 16))
+			return problem.BadInput("input.cutoff", "cutoff must be HH:MM, got %q", problem.Clip(*in.Cutoff, 16))
 		}
 	}
 	steps := slices.Clone(in.Steps)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
@@ -88,7 +89,7 @@ var userEvents = []Event{
 // AvailableActions lists the events the caller may fire on d now, whatever
 // input they will still have to give.
 func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string, error) {
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
+	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
@@ -286,7 +287,7 @@ const rollupBatch = 2000
 // meanwhile wait for it (on PostgreSQL it locks the table first; SQLite has
 // one writer), so none is counted twice or lost.
 func RebuildRollups(ctx context.Context, client *ent.Client, dialectName string) error {
-	ctx = SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return err

@@ -33,7 +33,7 @@ const sweepBatch = 500
 // transaction that claims the row with a conditional update, so several
 // instances sweeping the same database record each event once.
 func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
-	ctx = SystemContext(ctx)
+	ctx = auth.SystemContext(ctx)
 	var res SweepResult
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
@@ -248,7 +248,7 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			if err != nil {
 				return fmt.Errorf("workflow: record %s on %s: %w", ev.typ, d.Code, err)
 			}
-			legs, err := legsOf(SystemContext(ctx), tx, d.ID)
+			legs, err := legsOf(auth.SystemContext(ctx), tx, d.ID)
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/looplab/fsm"
 
+	"lienthong/access"
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/delegation"
@@ -75,7 +76,7 @@ type transition struct {
 // event checked anew (a few times, then CONFLICT); nothing of a lost
 // attempt is written.
 func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dossier, error) {
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 	// The dossier is read unscoped, then held to the scope rule with its
 	// legs in hand (fireOn): one index lookup, whatever the size of the
 	// viewer's agency.
-	d, err := e.client.Dossier.Get(SystemContext(ctx), id)
+	d, err := e.client.Dossier.Get(auth.SystemContext(ctx), id)
 	if ent.IsNotFound(err) {
 		return nil, problem.NotFound("no dossier with id %d", id)
 	}
@@ -130,13 +131,13 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 
 // fireOn fires ev on dossier d as read or held, reading its legs.
 func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *Calendar, d *ent.Dossier, ev Event, in Input) (*ent.Dossier, error) {
-	sys := SystemContext(ctx)
+	sys := auth.SystemContext(ctx)
 	id := d.ID
 	legs, err := e.client.Leg.Query().Where(leg.DossierID(d.ID)).Order(ent.Asc(leg.FieldID)).All(sys)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
 	}
-	if ok, err := Readable(ctx, d, legs); err != nil {
+	if ok, err := access.Readable(ctx, d, legs); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, problem.NotFound("no dossier with id %d", id)
@@ -261,7 +262,7 @@ func (t *transition) write(tx *ent.Tx, ev Event, plan *ent.DossierUpdate) (*ent.
 		return out, nil
 	}
 	// Already authorised: read back without the row-level scope.
-	row, err := tx.Dossier.Get(SystemContext(t.ctx), t.d.ID)
+	row, err := tx.Dossier.Get(auth.SystemContext(t.ctx), t.d.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -862,7 +863,7 @@ func (t *transition) coordinate() error {
 		for i, a := range t.in.Agencies {
 			asked[i] = a.AgencyID
 		}
-		active, err := activeAgencies(SystemContext(t.ctx), t.db.Agency, asked)
+		active, err := activeAgencies(auth.SystemContext(t.ctx), t.db.Agency, asked)
 		if err != nil {
 			return err
 		}

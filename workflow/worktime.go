@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"lienthong/auth"
 	"lienthong/problem"
 	"math"
 	"time"
@@ -13,7 +14,7 @@ const maxDeadlineDays = 3650
 // WorkingDeadline is the earliest instant at which workingDays working days
 // counted from from are used up.
 func (e *Engine) WorkingDeadline(ctx context.Context, from time.Time, workingDays float64) (time.Time, error) {
-	if err := RequireViewer(ctx); err != nil {
+	if _, err := auth.Require(ctx); err != nil {
 		return time.Time{}, err
 	}
 	if math.IsNaN(workingDays) || workingDays < 0 || workingDays > maxDeadlineDays {
@@ -28,7 +29,7 @@ func (e *Engine) WorkingDeadline(ctx context.Context, from time.Time, workingDay
 
 // WorkingMinutesBetween counts the working minutes in [from, to).
 func (e *Engine) WorkingMinutesBetween(ctx context.Context, from, to time.Time) (int, error) {
-	if err := RequireViewer(ctx); err != nil {
+	if _, err := auth.Require(ctx); err != nil {
 		return 0, err
 	}
 	if to.Sub(from) > maxDeadlineDays*2*24*time.Hour {

@@ -25,6 +25,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"lienthong/access"
 	"lienthong/auth"
 	"lienthong/demo"
 	"lienthong/report"
@@ -97,8 +98,8 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *reg
 	if _, err := store.Migrate(ctx, db); err != nil {
 		return err
 	}
-	workflow.Scope(db.Client)
-	count, err := db.Client.Dossier.Query().Count(workflow.SystemContext(ctx))
+	access.Install(db.Client)
+	count, err := db.Client.Dossier.Query().Count(auth.SystemContext(ctx))
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,18 @@
-package workflow
+// Package access decides who reads what: the viewer resolved from a
+// verified token (its agency must exist and be active; the officer record
+// follows the claims), and the row-level read rules installed as ent query
+// interceptors, so that connections, node(id), nodes(ids) and edges are
+// scoped alike. Who may change a dossier is the engine's (workflow).
+package access
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	entsql "entgo.io/ent/dialect/sql"
 
 	"lienthong/auth"
 	"lienthong/ent"
-	"lienthong/ent/agency"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
@@ -18,19 +21,6 @@ import (
 	"lienthong/ent/officer"
 	"lienthong/ent/predicate"
 )
-
-type systemKey struct{}
-
-// SystemContext marks ctx as the system's own (sweeper, seeding,
-// migrations): reads are not scoped to a viewer.
-func SystemContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, systemKey{}, true)
-}
-
-func isSystem(ctx context.Context) bool {
-	v, _ := ctx.Value(systemKey{}).(bool)
-	return v
-}
 
 // ReadsAll reports whether the viewer's roles read every dossier.
 func ReadsAll(v *auth.Viewer) bool {
@@ -42,10 +32,10 @@ func ReadsAll(v *auth.Viewer) bool {
 // administrators and the integration clients read all. It returns nil when
 // nothing needs filtering.
 func DossierScope(ctx context.Context) (predicate.Dossier, error) {
-	if isSystem(ctx) {
+	if auth.IsSystem(ctx) {
 		return nil, nil
 	}
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -63,10 +53,10 @@ func DossierScope(ctx context.Context) (predicate.Dossier, error) {
 // here rather than in the dossier's query, whose plan would then depend on
 // the planner's view of how many legs the viewer's agency has.
 func Readable(ctx context.Context, d *ent.Dossier, legs []*ent.Leg) (bool, error) {
-	if isSystem(ctx) {
+	if auth.IsSystem(ctx) {
 		return true, nil
 	}
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -94,10 +84,10 @@ func receivedOrRouted(deskCol, idCol string, agencyID int) *entsql.Predicate {
 // ofVisibleDossier scopes rows carrying a dossier id column (legs, events)
 // to the dossiers the viewer may read.
 func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) string) (func(*entsql.Selector), error) {
-	if isSystem(ctx) {
+	if auth.IsSystem(ctx) {
 		return nil, nil
 	}
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -113,9 +103,9 @@ func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) s
 	}, nil
 }
 
-// Scope installs the row-level rules as query interceptors, so that every
+// Install installs the row-level rules as query interceptors, so that every
 // read — connections, node(id), nodes(ids), edges — is scoped the same way.
-func Scope(client *ent.Client) {
+func Install(client *ent.Client) {
 	client.Dossier.Intercept(intercept.TraverseDossier(func(ctx context.Context, q *ent.DossierQuery) error {
 		p, err := DossierScope(ctx)
 		if p != nil {
@@ -149,10 +139,10 @@ func Scope(client *ent.Client) {
 // delegationScope lets officers read the delegations of their own agency;
 // administrators read all.
 func delegationScope(ctx context.Context) (predicate.Delegation, error) {
-	if isSystem(ctx) {
+	if auth.IsSystem(ctx) {
 		return nil, nil
 	}
-	v, err := Viewer(ctx)
+	v, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -160,17 +150,4 @@ func delegationScope(ctx context.Context) (predicate.Delegation, error) {
 		return nil, nil
 	}
 	return delegation.HasFromOfficerWith(officer.AgencyID(v.AgencyID)), nil
-}
-
-// activeAgencies tells which of ids are active agencies, in one query.
-func activeAgencies(ctx context.Context, agencies *ent.AgencyClient, ids []int) (map[int]bool, error) {
-	found, err := agencies.Query().Where(agency.IDIn(ids...), agency.Active(true)).IDs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("workflow: check agencies: %w", err)
-	}
-	active := make(map[int]bool, len(found))
-	for _, id := range found {
-		active[id] = true
-	}
-	return active, nil
 }
