@@ -28,8 +28,8 @@ run: build
 test:
 	go vet $(GO_PKGS)
 	go test -count=1 -timeout 10m $(GO_PKGS)
-	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=8000x -parallel=1 ./workflow
-	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=10000x -parallel=1 ./workflow
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=8000x -parallel=1 ./calendar
+	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=10000x -parallel=1 ./calendar
 	go test -count=1 -run='^$$' -fuzz=FuzzParseCode -fuzztime=8000x -parallel=1 ./workflow
 	go test -count=1 -run='^$$' -fuzz=FuzzTransitionInputs -fuzztime=3000x -parallel=1 .
 
@@ -59,6 +59,6 @@ lint:
 bench: build
 	go run ./bench/load -bin $(BIN) -clients $(BENCH_CLIENTS) -duration $(BENCH_DURATION)
 	go run ./bench/reports -dossiers $(BENCH_DOSSIERS) -plans
-	go test -run='^$$' -bench=. -benchmem ./workflow
+	go test -run='^$$' -bench=. -benchmem ./calendar ./workflow
 
 .PHONY: help build run test generate migration check-generated lint bench

@@ -23,6 +23,7 @@ import (
 
 	"lienthong/access"
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/demo"
 	"lienthong/ent"
 	"lienthong/feed"
@@ -35,7 +36,7 @@ import (
 const testSecret = "test-secret-0123456789-abcdefghijklmnop"
 
 // testNow is Monday 16 November 2026, 09:00 in Hanoi: the demo's "now".
-var testNow = time.Date(2026, 11, 16, 9, 0, 0, 0, workflow.VietnamLocation())
+var testNow = time.Date(2026, 11, 16, 9, 0, 0, 0, calendar.VietnamLocation())
 
 func TestMain(m *testing.M) {
 	if args := os.Getenv(childEnv); args != "" {
@@ -59,7 +60,7 @@ func TestMain(m *testing.M) {
 type env struct {
 	t        testing.TB
 	app      *app
-	clock    *workflow.TestClock
+	clock    *calendar.TestClock
 	handler  http.Handler
 	queries  *atomic.Int64
 	verifier *auth.Verifier
@@ -145,7 +146,7 @@ func newEnvWith(t testing.TB, dbURL string, seed *demo.Options) *env {
 	// Count SQL statements from here on, through a counting driver.
 	counted := ent.NewClient(ent.Driver(&countingDriver{Driver: a.db.Driver, n: &queries}))
 	access.Install(counted)
-	clock := workflow.NewTestClock(testNow)
+	clock := calendar.NewTestClock(testNow)
 	a.db.Client = counted
 	a.clock = clock
 	a.access = access.NewResolver(counted)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/demo"
 	"lienthong/ent"
 	"lienthong/ent/leg"
@@ -523,7 +524,7 @@ func checkRollups(t *testing.T, e *env) {
 	fast := report.New(e.app.db.Driver, e.app.db.Client, e.clock)
 	slow := fast.WithoutRollups()
 	y, q4, m10, m11, m12 := 2026, 4, 10, 11, 12
-	from, to := time.Date(2026, 11, 10, 0, 0, 0, 0, workflow.VietnamLocation()), time.Date(2026, 11, 20, 0, 0, 0, 0, workflow.VietnamLocation())
+	from, to := time.Date(2026, 11, 10, 0, 0, 0, 0, calendar.VietnamLocation()), time.Date(2026, 11, 20, 0, 0, 0, 0, calendar.VietnamLocation())
 	periods := map[string]report.PeriodInput{
 		"October": {Year: &y, Month: &m10}, "November": {Year: &y, Month: &m11}, "December": {Year: &y, Month: &m12},
 		"Q4": {Year: &y, Quarter: &q4}, "2026": {Year: &y}, "10–20 November": {From: &from, To: &to},

@@ -23,6 +23,7 @@ import (
 
 	"lienthong/access"
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/feed"
 	"lienthong/forms"
@@ -159,7 +160,7 @@ type app struct {
 	db     *store.DB
 	engine *workflow.Engine
 	access *access.Resolver
-	clock  workflow.Clock
+	clock  calendar.Clock
 	reg    *prometheus.Registry
 	hooks  *webhook.Service
 	feed   *feed.Broker
@@ -180,9 +181,9 @@ func openApp(ctx context.Context, cfg config, opts ...ent.Option) (*app, error) 
 		slog.Info("migrations applied", "count", n)
 	}
 	access.Install(db.Client)
-	var clock workflow.Clock = workflow.SystemClock{}
+	var clock calendar.Clock = calendar.SystemClock{}
 	if cfg.Dev {
-		clock = workflow.NewTestClock(time.Time{})
+		clock = calendar.NewTestClock(time.Time{})
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"fmt"
+
 	"lienthong/problem"
 )
 

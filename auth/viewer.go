@@ -2,8 +2,9 @@ package auth
 
 import (
 	"context"
-	"lienthong/problem"
 	"slices"
+
+	"lienthong/problem"
 )
 
 // Viewer is the authenticated caller of a request.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
@@ -81,7 +82,7 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 			local := at.In(cal.Location())
 			k := counterKey{desk.ID, local.Format("060102")}
 			counters[k]++
-			code := workflow.DossierCode{Agency: desk.Code, Day: workflow.DateOf(local), Seq: counters[k]}.String()
+			code := workflow.DossierCode{Agency: desk.Code, Day: calendar.DateOf(local), Seq: counters[k]}.String()
 			plans = append(plans, plan(s.client, rng, cal, p, sp, desk.ID, code, at, now))
 		}
 		if err := s.writeBulk(sys, plans); err != nil {
@@ -147,7 +148,7 @@ func bulkPace(rng *rand.Rand) float64 {
 }
 
 // plan draws one dossier's history up to now.
-func plan(client *ent.Client, rng *rand.Rand, cal *workflow.Calendar, p *ent.Procedure, sp procedureSpec, deskID int, code string, received, now time.Time) *bulkDossier {
+func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Procedure, sp procedureSpec, deskID int, code string, received, now time.Time) *bulkDossier {
 	b := &bulkDossier{}
 	channel := sp.channels[rng.IntN(len(sp.channels))]
 	appt := workflow.Appointment(cal, p, received)

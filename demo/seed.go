@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/workflow"
@@ -38,7 +39,7 @@ type Options struct {
 type Seeder struct {
 	client   *ent.Client
 	dialect  string
-	clock    *workflow.TestClock
+	clock    *calendar.TestClock
 	engine   *workflow.Engine
 	agencies map[string]*ent.Agency
 	officers map[string]*auth.Viewer
@@ -63,7 +64,7 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	} else if n > 0 {
 		return ErrNotEmpty
 	}
-	clock := workflow.NewTestClock(opts.Now)
+	clock := calendar.NewTestClock(opts.Now)
 	s := &Seeder{
 		client:   client,
 		dialect:  opts.Dialect,
@@ -81,7 +82,7 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	admin := auth.NewContext(ctx, s.officers["admin"])
 	for _, year := range []int{2025, 2026} {
 		var days []*workflow.CalendarDayInput
-		for _, o := range workflow.VietnamOverrides(year) {
+		for _, o := range calendar.VietnamOverrides(year) {
 			days = append(days, &workflow.CalendarDayInput{Date: o.Date.String(), Working: o.Working, Name: o.Name})
 		}
 		if _, err := s.engine.SetCalendarDays(admin, year, days); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
@@ -180,7 +181,7 @@ func (s *Seeder) seedDelegations(ctx context.Context, now time.Time) error {
 
 // step performs one action and returns the working minutes until the
 // story's next action (0: none) and its kind.
-func (s *Seeder) step(ctx context.Context, cal *workflow.Calendar, a action) (int64, string, error) {
+func (s *Seeder) step(ctx context.Context, cal *calendar.Calendar, a action) (int64, string, error) {
 	sty := a.story
 	if a.kind == "receive" {
 		d, err := s.receive(ctx, sty)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
@@ -50,7 +51,7 @@ var titles = map[Form]string{
 
 // Config tunes the forms.
 type Config struct {
-	Clock workflow.Clock
+	Clock calendar.Clock
 	// TrackingURL is the public tracking address the QR codes point to;
 	// the dossier code is added as ?code=.
 	TrackingURL string
@@ -68,12 +69,12 @@ type Service struct {
 // New returns the forms service.
 func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Clock == nil {
-		cfg.Clock = workflow.SystemClock{}
+		cfg.Clock = calendar.SystemClock{}
 	}
 	if cfg.Place == "" {
 		cfg.Place = "Quảng Trị"
 	}
-	return &Service{client: client, cfg: cfg, loc: workflow.VietnamLocation()}
+	return &Service{client: client, cfg: cfg, loc: calendar.VietnamLocation()}
 }
 
 // Link is a form that applies to a dossier, and where to get it.
@@ -250,7 +251,7 @@ func (s *Service) trackingURL(code string) string {
 
 // limit is the procedure's time limit in words.
 func limit(p *ent.Procedure) string {
-	days := float64(p.LimitMinutes) / workflow.MinutesPerWorkingDay
+	days := float64(p.LimitMinutes) / calendar.MinutesPerWorkingDay
 	if days == float64(int(days)) {
 		return fmt.Sprintf("%d ngày làm việc", int(days))
 	}

@@ -2,11 +2,12 @@ package forms
 
 import (
 	_ "embed"
-	"lienthong/problem"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"lienthong/problem"
 )
 
 // trackingPage is the public page the QR codes point to by default: the

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+
 	"lienthong/ent"
 	"lienthong/report"
 

@@ -13,11 +13,11 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
 	"lienthong/problem"
-	"lienthong/workflow"
 )
 
 // GroupBy is what a performance report's rows are.
@@ -95,7 +95,7 @@ func (r *PerformanceRow) AverageProcessingDays() *float64 {
 	if m == nil {
 		return nil
 	}
-	v := *m / workflow.MinutesPerWorkingDay
+	v := *m / calendar.MinutesPerWorkingDay
 	return &v
 }
 
@@ -113,15 +113,15 @@ type PerformanceReport struct {
 type Reporter struct {
 	drv     dialect.Driver
 	client  *ent.Client
-	clock   workflow.Clock
+	clock   calendar.Clock
 	loc     *time.Location
 	dialect string
 	raw     bool // never read the roll-ups
 }
 
 // New returns a reporter reading through drv (the same driver as client).
-func New(drv dialect.Driver, client *ent.Client, clock workflow.Clock) *Reporter {
-	return &Reporter{drv: drv, client: client, clock: clock, loc: workflow.VietnamLocation(), dialect: drv.Dialect()}
+func New(drv dialect.Driver, client *ent.Client, clock calendar.Clock) *Reporter {
+	return &Reporter{drv: drv, client: client, clock: clock, loc: calendar.VietnamLocation(), dialect: drv.Dialect()}
 }
 
 // prepare checks the caller, narrows the agency and resolves the period,

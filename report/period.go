@@ -7,8 +7,9 @@
 package report
 
 import (
-	"lienthong/problem"
 	"time"
+
+	"lienthong/problem"
 )
 
 // Period is a half-open interval [From, To).

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"lienthong/calendar"
+
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-
-	"lienthong/workflow"
 )
 
 // ServiceIndex is the "progress" group of the Decision 766 indicators for
@@ -68,7 +68,7 @@ func (s *ServiceIndex) AverageProcessingDays() *float64 {
 	if s.Finished == 0 {
 		return nil
 	}
-	v := float64(s.ProcessingMinutes) / float64(s.Finished) / workflow.MinutesPerWorkingDay
+	v := float64(s.ProcessingMinutes) / float64(s.Finished) / calendar.MinutesPerWorkingDay
 	return &v
 }
 

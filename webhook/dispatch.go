@@ -18,15 +18,15 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
-	"lienthong/workflow"
 )
 
 // Config tunes the dispatcher.
 type Config struct {
-	Clock     workflow.Clock // when deliveries are due; the system clock by default
+	Clock     calendar.Clock // when deliveries are due; the system clock by default
 	Client    *http.Client   // a 10-second timeout by default
 	Poll      time.Duration  // how often to look for due deliveries (1 s)
 	Lease     time.Duration  // how long a claimed delivery is held (1 min; longer than a request)
@@ -59,7 +59,7 @@ type metrics struct {
 // New returns the webhook service on client.
 func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Clock == nil {
-		cfg.Clock = workflow.SystemClock{}
+		cfg.Clock = calendar.SystemClock{}
 	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 10 * time.Second}

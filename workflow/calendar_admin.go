@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/calendarday"
 	"lienthong/problem"
@@ -37,7 +38,7 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 	seen := map[string]bool{}
 	for i, d := range days {
 		field := fmt.Sprintf("days[%d].date", i)
-		date, err := ParseDate(d.Date)
+		date, err := calendar.ParseDate(d.Date)
 		if err != nil {
 			return nil, problem.BadInput(field, "date must be YYYY-MM-DD, got %q", problem.Clip(d.Date, 16))
 		}
@@ -64,7 +65,7 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 		}
 		creates := make([]*ent.CalendarDayCreate, len(days))
 		for i, d := range days {
-			date, _ := ParseDate(d.Date)
+			date, _ := calendar.ParseDate(d.Date)
 			creates[i] = tx.CalendarDay.Create().SetDate(date.String()).SetWorking(d.Working).SetName(strings.TrimSpace(d.Name))
 		}
 		var err error

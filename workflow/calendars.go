@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"lienthong/calendar"
 	"lienthong/ent"
 )
 
@@ -18,21 +19,21 @@ const calendarTTL = 30 * time.Second
 type Calendars struct {
 	client    *ent.Client
 	loc       *time.Location
-	sessions  []Session
+	sessions  []calendar.Session
 	weeklyOff []time.Weekday
 
 	mu       sync.Mutex
-	cal      *Calendar
+	cal      *calendar.Calendar
 	loadedAt time.Time
 }
 
 // NewCalendars returns a calendar source over the overrides in client.
-func NewCalendars(client *ent.Client, loc *time.Location, sessions []Session, weeklyOff []time.Weekday) *Calendars {
+func NewCalendars(client *ent.Client, loc *time.Location, sessions []calendar.Session, weeklyOff []time.Weekday) *Calendars {
 	return &Calendars{client: client, loc: loc, sessions: sessions, weeklyOff: weeklyOff}
 }
 
 // Get returns the current calendar.
-func (s *Calendars) Get(ctx context.Context) (*Calendar, error) {
+func (s *Calendars) Get(ctx context.Context) (*calendar.Calendar, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cal != nil && time.Since(s.loadedAt) < calendarTTL {
@@ -42,15 +43,15 @@ func (s *Calendars) Get(ctx context.Context) (*Calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load calendar: %w", err)
 	}
-	overrides := make([]Override, 0, len(days))
+	overrides := make([]calendar.Override, 0, len(days))
 	for _, d := range days {
-		date, err := ParseDate(d.Date)
+		date, err := calendar.ParseDate(d.Date)
 		if err != nil {
 			return nil, fmt.Errorf("workflow: calendar day %d: %w", d.ID, err)
 		}
-		overrides = append(overrides, Override{Date: date, Working: d.Working, Name: d.Name})
+		overrides = append(overrides, calendar.Override{Date: date, Working: d.Working, Name: d.Name})
 	}
-	cal, err := NewCalendar(s.loc, s.sessions, s.weeklyOff, overrides)
+	cal, err := calendar.New(s.loc, s.sessions, s.weeklyOff, overrides)
 	if err != nil {
 		return nil, err
 	}

@@ -2,18 +2,20 @@ package workflow
 
 import (
 	"fmt"
-	"lienthong/problem"
 	"strconv"
 	"strings"
 	"time"
+
+	"lienthong/calendar"
+	"lienthong/problem"
 )
 
 // DossierCode is a dossier code as the one-stop desk prints it on the receipt:
 // {desk agency code}-{yyMMdd}-{NNNN}, the desk's daily number from 0001.
 type DossierCode struct {
-	Agency string // the desk agency's portal code, e.g. 000.20.01.H43
-	Day    Date   // the day of intake, in the calendar's zone
-	Seq    int    // the desk's number of the day, from 1
+	Agency string        // the desk agency's portal code, e.g. 000.20.01.H43
+	Day    calendar.Date // the day of intake, in the calendar's zone
+	Seq    int           // the desk's number of the day, from 1
 }
 
 // maxCodeLen bounds a code: a 32-character agency code, the date and a
@@ -58,7 +60,7 @@ func ParseCode(s string) (DossierCode, error) {
 		return bad("the daily number is not 4 to 9 digits")
 	}
 	n, _ := strconv.Atoi(seq) // 9 digits at most: fits
-	c := DossierCode{Agency: agency, Day: DateOf(t), Seq: n}
+	c := DossierCode{Agency: agency, Day: calendar.DateOf(t), Seq: n}
 	if n == 0 || c.String() != s {
 		return bad("the daily number starts at 0001")
 	}

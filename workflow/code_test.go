@@ -2,18 +2,20 @@ package workflow
 
 import (
 	"errors"
-	"lienthong/problem"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"lienthong/calendar"
+	"lienthong/problem"
 )
 
 func TestParseCode(t *testing.T) {
 	good := map[string]DossierCode{
-		"000.20.01.H43-261122-0001":  {Agency: "000.20.01.H43", Day: Date{2026, time.November, 22}, Seq: 1},
-		"000.20.01.H43-280229-12345": {Agency: "000.20.01.H43", Day: Date{2028, time.February, 29}, Seq: 12345},
-		"SO-TNMT-HN-261231-9999":     {Agency: "SO-TNMT-HN", Day: Date{2026, time.December, 31}, Seq: 9999},
+		"000.20.01.H43-261122-0001":  {Agency: "000.20.01.H43", Day: calendar.Date{Year: 2026, Month: time.November, Day: 22}, Seq: 1},
+		"000.20.01.H43-280229-12345": {Agency: "000.20.01.H43", Day: calendar.Date{Year: 2028, Month: time.February, Day: 29}, Seq: 12345},
+		"SO-TNMT-HN-261231-9999":     {Agency: "SO-TNMT-HN", Day: calendar.Date{Year: 2026, Month: time.December, Day: 31}, Seq: 9999},
 	}
 	for s, want := range good {
 		got, err := ParseCode(s)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/problem"
 )
 
@@ -26,7 +27,7 @@ func (e *Engine) AdvanceClock(ctx context.Context, minutes int) (*ClockAdvance, 
 	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
 		return nil, err
 	}
-	tc, ok := e.clock.(*TestClock)
+	tc, ok := e.clock.(*calendar.TestClock)
 	if !ok {
 		return nil, problem.Forbidden("the clock can be moved in dev mode only (LIENTHONG_DEV=1)")
 	}

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/procedure"
@@ -21,7 +22,7 @@ type Engine struct {
 	client     *ent.Client
 	dialect    string // the client's SQL dialect: dialect.SQLite or dialect.Postgres
 	check      bool   // Config.CheckWrites
-	clock      Clock
+	clock      calendar.Clock
 	calendars  *Calendars
 	log        *slog.Logger
 	dueSoon    int64 // working minutes before the appointment a dossier counts as due soon
@@ -40,7 +41,7 @@ type Engine struct {
 type Config struct {
 	// Dialect is the client's SQL dialect (store.DB.Dialect), required.
 	Dialect   string
-	Clock     Clock
+	Clock     calendar.Clock
 	Calendars *Calendars
 	Logger    *slog.Logger
 	// DueSoonMinutes is how many working minutes before its due time a
@@ -66,7 +67,7 @@ type Config struct {
 // NewEngine returns an engine over client.
 func NewEngine(client *ent.Client, cfg Config) *Engine {
 	if cfg.Clock == nil {
-		cfg.Clock = SystemClock{}
+		cfg.Clock = calendar.SystemClock{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -75,10 +76,10 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 		cfg.TrackLimit = auth.NewLimiter(6*time.Second, 10)
 	}
 	if cfg.Calendars == nil {
-		cfg.Calendars = NewCalendars(client, VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday})
+		cfg.Calendars = NewCalendars(client, calendar.VietnamLocation(), calendar.DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday})
 	}
 	if cfg.DueSoonMinutes <= 0 {
-		cfg.DueSoonMinutes = MinutesPerWorkingDay
+		cfg.DueSoonMinutes = calendar.MinutesPerWorkingDay
 	}
 	if cfg.CacheTTL <= 0 {
 		cfg.CacheTTL = time.Second
@@ -105,10 +106,12 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 func (e *Engine) stamp() time.Time { return e.clock.Now().Truncate(time.Microsecond) }
 
 // Clock returns the engine's clock.
-func (e *Engine) Clock() Clock { return e.clock }
+func (e *Engine) Clock() calendar.Clock { return e.clock }
 
 // Calendar returns the current working-day calendar.
-func (e *Engine) Calendar(ctx context.Context) (*Calendar, error) { return e.calendars.Get(ctx) }
+func (e *Engine) Calendar(ctx context.Context) (*calendar.Calendar, error) {
+	return e.calendars.Get(ctx)
+}
 
 // procedure returns a procedure version with its route. Versions are
 // immutable (a revision is a new version), so every instance may keep them.

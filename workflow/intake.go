@@ -19,6 +19,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
@@ -313,7 +314,7 @@ func (e *Engine) number(ctx context.Context, tx *ent.Tx, id int, desk *ent.Agenc
 	}
 	// The code as DossierCode prints it: the prefix, then the number with
 	// four digits at least.
-	prefix := strings.TrimSuffix(DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: 1}.String(), "0001")
+	prefix := strings.TrimSuffix(DossierCode{Agency: desk.Code, Day: calendar.DateOf(now), Seq: 1}.String(), "0001")
 	var (
 		last int
 		code string
@@ -328,7 +329,7 @@ RETURNING c.last, dossiers.code`, []any{desk.ID, now.Format("060102"), prefix, i
 	if err != nil {
 		return "", fmt.Errorf("workflow: number dossier %d: %w", id, err)
 	}
-	if want := (DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: last}).String(); code != want {
+	if want := (DossierCode{Agency: desk.Code, Day: calendar.DateOf(now), Seq: last}).String(); code != want {
 		return "", fmt.Errorf("workflow: number dossier: the database wrote %q for %q", code, want)
 	}
 	return code, nil
@@ -439,7 +440,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 }
 
 // newDossier builds the insert of a checked intake under code.
-func newDossier(tx *ent.Tx, cal *Calendar, now time.Time, p *intake, code string) *ent.DossierCreate {
+func newDossier(tx *ent.Tx, cal *calendar.Calendar, now time.Time, p *intake, code string) *ent.DossierCreate {
 	in, proc := p.in, p.proc
 	state := schematype.StateReceived
 	if in.Channel == schematype.ChannelOnline {
@@ -493,7 +494,7 @@ func intakeEvent(tx *ent.Tx, v *auth.Viewer, p *intake, d *ent.Dossier, now time
 
 // openDeskLeg starts the desk's turn: it forwards the dossier the same day
 // or at the opening of the next working day at the latest.
-func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) (*ent.Leg, error) {
+func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *calendar.Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) (*ent.Leg, error) {
 	l, err := deskLeg(tx, cal, d, v, now).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: open desk leg of %s: %w", d.Code, err)
@@ -501,7 +502,7 @@ func openDeskLeg(ctx context.Context, tx *ent.Tx, cal *Calendar, d *ent.Dossier,
 	return l, nil
 }
 
-func deskLeg(tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) *ent.LegCreate {
+func deskLeg(tx *ent.Tx, cal *calendar.Calendar, d *ent.Dossier, v *auth.Viewer, now time.Time) *ent.LegCreate {
 	due := cal.NextWorkingDayStart(now)
 	return tx.Leg.Create().
 		SetDossierID(d.ID).
@@ -515,7 +516,7 @@ func deskLeg(tx *ent.Tx, cal *Calendar, d *ent.Dossier, v *auth.Viewer, now time
 
 // clockStart is when a dossier's clock starts: at receipt, or at the next
 // working morning when received after the procedure's cut-off.
-func clockStart(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
+func clockStart(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
 	if proc.Cutoff != nil {
 		local := received.In(cal.Location())
 		cut, err := time.ParseInLocation("15:04", *proc.Cutoff, cal.Location())
@@ -533,11 +534,11 @@ func clockStart(cal *Calendar, proc *ent.Procedure, received time.Time) time.Tim
 // received: the clock start plus the procedure's limit in working time.
 // Appointment is the appointment of a dossier of proc received at
 // received: the procedure's limit in working time from the clock's start.
-func Appointment(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
+func Appointment(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
 	return appointmentFrom(cal, proc, received)
 }
 
-func appointmentFrom(cal *Calendar, proc *ent.Procedure, received time.Time) time.Time {
+func appointmentFrom(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
 	return cal.Add(clockStart(cal, proc, received), int64(proc.LimitMinutes))
 }
 
@@ -574,7 +575,7 @@ func (e *Engine) nextCodes(ctx context.Context, tx *ent.Tx, desk *ent.Agency, no
 	}
 	codes := make([]string, n)
 	for i := range codes {
-		codes[i] = DossierCode{Agency: desk.Code, Day: DateOf(now), Seq: last - n + 1 + i}.String()
+		codes[i] = DossierCode{Agency: desk.Code, Day: calendar.DateOf(now), Seq: last - n + 1 + i}.String()
 	}
 	return codes, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
@@ -284,6 +285,6 @@ func segments(steps []RouteStepInput) [][]RouteStepInput {
 
 // fmtMinutes renders working minutes for people: "2.5 working days (1200 min)".
 func fmtMinutes(m int) string {
-	days := float64(m) / MinutesPerWorkingDay
+	days := float64(m) / calendar.MinutesPerWorkingDay
 	return fmt.Sprintf("%s working days (%d min)", strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", days), "0"), "."), m)
 }

@@ -13,6 +13,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
@@ -74,7 +75,7 @@ const RollupShards = 16
 
 // Day is the roll-up day of t: yyyyMMdd in Asia/Ho_Chi_Minh.
 func Day(t time.Time) int {
-	y, m, d := t.In(vietnamLocation()).Date()
+	y, m, d := t.In(calendar.VietnamLocation()).Date()
 	return y*10000 + int(m)*100 + d
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"lienthong/access"
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
@@ -48,7 +49,7 @@ type transition struct {
 	v    *auth.Viewer
 	d    *ent.Dossier
 	open []*ent.Leg
-	cal  *Calendar
+	cal  *calendar.Calendar
 	now  time.Time
 	in   Input
 	data map[string]any
@@ -107,7 +108,7 @@ const maxStaleAttempts = 4
 // holds it (see dossierCache), else as read. The versioned update proves
 // a held dossier current; one that is not answers nothing: the event is
 // planned again on the dossier read.
-func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
+func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *calendar.Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
 	if d, ok := e.dossiers.get(id); ok {
 		out, err := e.fireOn(ctx, v, cal, d, ev, in)
 		var de *problem.Error
@@ -130,7 +131,7 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *Calendar, id
 }
 
 // fireOn fires ev on dossier d as read or held, reading its legs.
-func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *Calendar, d *ent.Dossier, ev Event, in Input) (*ent.Dossier, error) {
+func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *calendar.Calendar, d *ent.Dossier, ev Event, in Input) (*ent.Dossier, error) {
 	sys := auth.SystemContext(ctx)
 	id := d.ID
 	legs, err := e.client.Leg.Query().Where(leg.DossierID(d.ID)).Order(ent.Asc(leg.FieldID)).All(sys)
@@ -591,7 +592,7 @@ func (t *transition) check(ev Event) error {
 		if t.d.AppointmentAt == nil || t.in.NewAppointment == nil || !t.in.NewAppointment.After(*t.d.AppointmentAt) {
 			return problem.BadInput("newAppointmentAt", "the new appointment must be after the current one")
 		}
-		if t.cal.Between(t.now, *t.d.AppointmentAt) > MinutesPerWorkingDay {
+		if t.cal.Between(t.now, *t.d.AppointmentAt) > calendar.MinutesPerWorkingDay {
 			return problem.BadInput("id", "an apology is for a dossier that is overdue or due within one working day")
 		}
 		return nil
@@ -709,11 +710,11 @@ func (t *transition) afterLeg(l *ent.Leg) *ent.Leg {
 
 // Judge is the judgement of a leg finished at finished against due: LATE
 // after due, EARLY on an earlier day than due, ON_TIME otherwise.
-func Judge(cal *Calendar, finished, due time.Time) leg.Judgement {
+func Judge(cal *calendar.Calendar, finished, due time.Time) leg.Judgement {
 	switch {
 	case finished.After(due):
 		return leg.JudgementLate
-	case DateOf(finished.In(cal.Location())) != DateOf(due.In(cal.Location())):
+	case calendar.DateOf(finished.In(cal.Location())) != calendar.DateOf(due.In(cal.Location())):
 		return leg.JudgementEarly
 	}
 	return leg.JudgementOnTime

@@ -2,10 +2,11 @@ package workflow
 
 import (
 	"context"
-	"lienthong/auth"
-	"lienthong/problem"
 	"math"
 	"time"
+
+	"lienthong/auth"
+	"lienthong/problem"
 )
 
 // maxDeadlineDays bounds workingDeadline queries.

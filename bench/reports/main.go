@@ -27,6 +27,7 @@ import (
 
 	"lienthong/access"
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/demo"
 	"lienthong/report"
 	"lienthong/store"
@@ -34,7 +35,7 @@ import (
 )
 
 // now is the instant the generated year ends at, fixed so that runs compare.
-var now = time.Date(2026, 11, 16, 9, 0, 0, 0, workflow.VietnamLocation())
+var now = time.Date(2026, 11, 16, 9, 0, 0, 0, calendar.VietnamLocation())
 
 func main() {
 	dossiers := flag.Int("dossiers", 1_000_000, "dossiers in the generated year")
@@ -129,14 +130,14 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *reg
 		}
 		fmt.Fprintf(os.Stderr, "%s: roll-ups rebuilt in %s\n", db.Dialect, time.Since(start).Round(time.Millisecond))
 	}
-	r := report.New(db.Driver, db.Client, workflow.NewTestClock(now))
+	r := report.New(db.Driver, db.Client, calendar.NewTestClock(now))
 	raw := r.WithoutRollups()
 	as := auth.NewContext(ctx, &auth.Viewer{Subject: "bench", Roles: []auth.Role{auth.RoleAnalyst}})
 	year, month, current := 2026, 10, 11
 	yearP := report.PeriodInput{Year: &year}
 	monthP := report.PeriodInput{Year: &year, Month: &month}
 	currentP := report.PeriodInput{Year: &year, Month: &current}
-	from := time.Date(2026, 1, 1, 0, 0, 0, 0, workflow.VietnamLocation())
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, calendar.VietnamLocation())
 	to := from.AddDate(1, 0, 0)
 	ph := "?"
 	if db.Dialect == "postgres" {

@@ -4,12 +4,12 @@ package scalar
 import (
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
+	"lienthong/calendar"
 
-	"lienthong/workflow"
+	"github.com/99designs/gqlgen/graphql"
 )
 
-var hanoi = workflow.VietnamLocation()
+var hanoi = calendar.VietnamLocation()
 
 // MarshalTime writes instants in Asia/Ho_Chi_Minh (RFC 3339 with +07:00),
 // whichever database they were read from: what a desk prints is local time.

@@ -1,4 +1,4 @@
-package workflow
+package calendar
 
 // The Vietnamese civil-service calendar (cán bộ, công chức, viên chức) as
 // data: the public holidays of the Labour Code 2019 art. 112 as set out by

@@ -1,4 +1,4 @@
-package workflow
+package calendar
 
 import (
 	"fmt"
@@ -283,7 +283,7 @@ func TestCalendarIsWorkingDay(t *testing.T) {
 	}
 }
 
-func TestNewCalendarValidation(t *testing.T) {
+func TestNewValidation(t *testing.T) {
 	loc := VietnamLocation()
 	weekend := []time.Weekday{time.Saturday, time.Sunday}
 	d := func(s string) Date {
@@ -323,22 +323,22 @@ func TestNewCalendarValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cal, err := NewCalendar(tt.loc, tt.sessions, tt.weeklyOff, tt.overrides)
+			cal, err := New(tt.loc, tt.sessions, tt.weeklyOff, tt.overrides)
 			if tt.wantErr == "" {
 				if err != nil || cal == nil {
-					t.Fatalf("NewCalendar() = %v, %v, want a calendar", cal, err)
+					t.Fatalf("New() = %v, %v, want a calendar", cal, err)
 				}
 				return
 			}
 			if err == nil {
-				t.Fatalf("NewCalendar() error = nil, want %q", tt.wantErr)
+				t.Fatalf("New() error = nil, want %q", tt.wantErr)
 			}
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "workflow: ") || !strings.Contains(msg, tt.wantErr) {
-				t.Errorf("NewCalendar() error = %q, want prefix %q containing %q", msg, "workflow: ", tt.wantErr)
+				t.Errorf("New() error = %q, want prefix %q containing %q", msg, "workflow: ", tt.wantErr)
 			}
 			if rest := strings.TrimPrefix(msg, "workflow: "); rest != "" && strings.ToLower(rest[:1]) != rest[:1] {
-				t.Errorf("NewCalendar() error = %q, want lower case", msg)
+				t.Errorf("New() error = %q, want lower case", msg)
 			}
 		})
 	}
@@ -351,7 +351,7 @@ func TestCalendarCopiesAndAccessors(t *testing.T) {
 		{Date: Date{2025, time.May, 2}, Name: "later"},
 		{Date: Date{2025, time.April, 26}, Working: true, Name: "earlier"},
 	}
-	cal, err := NewCalendar(VietnamLocation(), sessions, weekend, overrides)
+	cal, err := New(VietnamLocation(), sessions, weekend, overrides)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +397,7 @@ func TestDefaultCalendar(t *testing.T) {
 		}
 	}
 	// Same results with the fixed-zone fallback used when tzdata is missing.
-	fixed, err := NewCalendar(time.FixedZone("ICT", 7*3600), DefaultSessions(), cal.WeeklyOff(), ov)
+	fixed, err := New(time.FixedZone("ICT", 7*3600), DefaultSessions(), cal.WeeklyOff(), ov)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -514,7 +514,7 @@ func TestDayNumber(t *testing.T) {
 // Saturday worked and a holiday, to exercise the day boundaries.
 func midnightCalendar(tb testing.TB) *Calendar {
 	tb.Helper()
-	cal, err := NewCalendar(VietnamLocation(),
+	cal, err := New(VietnamLocation(),
 		[]Session{{0, 60}, {480, 720}, {1380, 1440}},
 		[]time.Weekday{time.Wednesday, time.Sunday},
 		[]Override{
@@ -565,7 +565,7 @@ func TestCalendarDSTZone(t *testing.T) {
 	if err != nil {
 		t.Skip("no time zone database:", err)
 	}
-	cal, err := NewCalendar(ny, DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, nil)
+	cal, err := New(ny, DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,7 @@
-package workflow
-
-// The working-day calendar: office sessions, weekly days off and dated
-// overrides (holidays, make-up days, swapped Saturdays), and the
-// working-time arithmetic every deadline in the engine is computed with.
+// Package calendar is the working-day calendar: office sessions, weekly
+// days off and dated overrides (holidays, make-up days, swapped Saturdays),
+// the working-time arithmetic every deadline is computed with, and the
+// clocks time is read from. It imports nothing of ours.
 //
 // Everything here is a pure function of the Calendar's data and its
 // arguments: no database, no clock. A Calendar is immutable once built, so
@@ -21,6 +20,7 @@ package workflow
 // daylight saving time, a transition inside a session is counted on the wall
 // clock (a skipped hour counts, a repeated hour counts once); Vietnam has had
 // no DST since 1975, and transitions elsewhere happen at night anyway.
+package calendar
 
 import (
 	"cmp"
@@ -89,7 +89,7 @@ type Override struct {
 	Name    string
 }
 
-// Calendar is an immutable working-day calendar. Build it with NewCalendar
+// Calendar is an immutable working-day calendar. Build it with New
 // or take DefaultCalendar.
 type Calendar struct {
 	loc       *time.Location
@@ -116,12 +116,12 @@ type Calendar struct {
 	lastEnd     int      // End of the last session
 }
 
-// NewCalendar validates its arguments and builds a calendar. loc must not be
+// New validates its arguments and builds a calendar. loc must not be
 // nil; there must be at least one session, each with
 // 0 <= Start < End <= 1440, sorted and non-overlapping (touching is allowed);
 // weeklyOff must leave at least one working weekday; no two overrides may
 // share a date. The arguments are copied.
-func NewCalendar(loc *time.Location, sessions []Session, weeklyOff []time.Weekday, overrides []Override) (*Calendar, error) {
+func New(loc *time.Location, sessions []Session, weeklyOff []time.Weekday, overrides []Override) (*Calendar, error) {
 	if loc == nil {
 		return nil, errors.New("workflow: calendar location is nil")
 	}
@@ -223,7 +223,7 @@ func VietnamLocation() *time.Location { return vietnamLocation() }
 
 var defaultCalendar = sync.OnceValue(func() *Calendar {
 	overrides := append(VietnamOverrides(2025), VietnamOverrides(2026)...)
-	c, err := NewCalendar(VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, overrides)
+	c, err := New(VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, overrides)
 	if err != nil {
 		panic(err) // the built-in data is checked by the tests
 	}
