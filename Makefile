@@ -31,7 +31,7 @@ test:
 	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=8000x -parallel=1 ./calendar
 	go test -count=1 -run='^$$' -fuzz=FuzzCalendarBetween -fuzztime=10000x -parallel=1 ./calendar
 	go test -count=1 -run='^$$' -fuzz=FuzzParseCode -fuzztime=8000x -parallel=1 ./workflow
-	go test -count=1 -run='^$$' -fuzz=FuzzTransitionInputs -fuzztime=3000x -parallel=1 .
+	go test -count=1 -run='^$$' -fuzz=FuzzTransitionInputs -fuzztime=3000x -parallel=1 ./workflow
 
 ## generate: regenerate ent (entc) then gqlgen, from the module root
 generate:

@@ -1,4 +1,4 @@
-package main
+package workflow_test
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/demo"
+	"lienthong/server/servertest"
 )
 
 // transitionMutations are the transition mutations with every argument a
@@ -43,8 +44,8 @@ var clientCodes = map[string]bool{
 // or 5xx, every refusal carries a client code, and every dossier's state
 // is its last event's target with its version the number of its events.
 func FuzzTransitionInputs(f *testing.F) {
-	e := newEnvWith(f, "sqlite://"+filepath.Join(f.TempDir(), "fuzz.db"), &demo.Options{Now: testNow, Dossiers: 12})
-	ids := e.app.db.Client.Dossier.Query().IDsX(auth.SystemContext(f.Context()))
+	e := servertest.New(f, "sqlite://"+filepath.Join(f.TempDir(), "fuzz.db"), servertest.Seeded)
+	ids := e.App.DB.Client.Dossier.Query().IDsX(auth.SystemContext(f.Context()))
 	f.Add(uint8(1), uint8(2), uint8(0), "", "", "", false, int64(480), "2026-12-01T08:00:00+07:00")
 	f.Add(uint8(3), uint8(10), uint8(1), "12884901890", "Lấy ý kiến", "", true, int64(960), "")
 	f.Add(uint8(6), uint8(10), uint8(2), "", "Thiếu giấy tờ", "Giấy xác nhận\nBản sao", false, int64(0), "")
@@ -52,7 +53,7 @@ func FuzzTransitionInputs(f *testing.F) {
 	f.Add(uint8(14), uint8(11), uint8(250), "not-an-id", strings.Repeat("x", 5000), "", false, int64(1<<40), "yesterday")
 	f.Fuzz(func(t *testing.T, op, who, which uint8, raw, text, items string, agree bool, minutes int64, at string) {
 		e := *e
-		e.t = t
+		e.T = t
 		id := raw
 		if which < 200 {
 			id = strconv.Itoa(ids[int(which)%len(ids)])
@@ -66,16 +67,16 @@ func FuzzTransitionInputs(f *testing.F) {
 			vars["input"] = map[string]any{"note": text} // the route's next group
 		}
 		officer := demo.Officers[int(who)%len(demo.Officers)]
-		r := e.do(e.token(officer.Subject, officer.Agency, officer.Roles...), transitionMutations[int(op)%len(transitionMutations)], vars)
+		r := e.Do(e.Token(officer.Subject, officer.Agency, officer.Roles...), transitionMutations[int(op)%len(transitionMutations)], vars)
 		if r.Status >= 500 {
-			t.Fatalf("status %d: %s", r.Status, r.raw)
+			t.Fatalf("status %d: %s", r.Status, r.Raw)
 		}
 		for _, err := range r.Errors {
 			if code, _ := err.Extensions["code"].(string); !clientCodes[code] {
-				t.Fatalf("refused with code %q: %s", code, r.raw)
+				t.Fatalf("refused with code %q: %s", code, r.Raw)
 			}
 		}
-		rows, err := e.app.db.SQL.QueryContext(t.Context(), `SELECT d.code, d.state, d.version,
+		rows, err := e.App.DB.SQL.QueryContext(t.Context(), `SELECT d.code, d.state, d.version,
 			(SELECT count(*) FROM dossier_events v WHERE v.dossier_id = d.id),
 			(SELECT v.to_state FROM dossier_events v WHERE v.dossier_id = d.id ORDER BY v.seq DESC LIMIT 1)
 			FROM dossiers d`)

@@ -1,4 +1,4 @@
-package main
+package forms_test
 
 import (
 	"bytes"
@@ -15,26 +15,9 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"lienthong/server/servertest"
 )
-
-// testTrackingURL is the public tracking address the tests' QR codes hold.
-const testTrackingURL = "https://dichvucong.quangtri.gov.vn/tra-cuu"
-
-// getPDF fetches a form as token and returns it (failing on anything but
-// a PDF), or the status for an expected refusal.
-func (e *env) getPDF(token, path string) ([]byte, int) {
-	e.t.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	e.handler.ServeHTTP(rec, req)
-	if rec.Code == http.StatusOK && rec.Header().Get("Content-Type") != "application/pdf" {
-		e.t.Fatalf("GET %s: content type %q", path, rec.Header().Get("Content-Type"))
-	}
-	return rec.Body.Bytes(), rec.Code
-}
 
 // pdfText extracts the text of a PDF with poppler's pdftotext, in reading
 // order, with runs of spaces collapsed.
@@ -107,37 +90,37 @@ func wantText(t *testing.T, form, text string, wants ...string) {
 // office, was supplemented and apologized for, and of a refused one, and
 // reads them back as a desk officer would check them.
 func TestForms(t *testing.T) {
-	eachDB(t, true, func(t *testing.T, e *env) {
-		loc := testNow.Location()
-		desk, spec, head := e.as("desk.giolinh"), e.as("cv.giolinh"), e.as("ld.giolinh")
-		env := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
-		tax := e.token("cv.thue", "000.00.40.H43", "SPECIALIST")
-		e.clock.Set(time.Date(2026, 11, 16, 8, 5, 0, 0, loc))
-		in := landInput("Lê Văn Đất")
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		loc := servertest.Now.Location()
+		desk, spec, head := e.As("desk.giolinh"), e.As("cv.giolinh"), e.As("ld.giolinh")
+		env := e.Token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
+		tax := e.Token("cv.thue", "000.00.40.H43", "SPECIALIST")
+		e.Clock.Set(time.Date(2026, 11, 16, 8, 5, 0, 0, loc))
+		in := servertest.LandInput("Lê Văn Đất")
 		in["applicant"].(map[string]any)["phone"] = "0912345678"
-		d := e.mustDo(desk, receiveMutation, map[string]any{"in": in})
-		id, code := str(d, "receiveDossier", "id"), str(d, "receiveDossier", "code")
-		e.fireAt(desk, mForward, id, time.Date(2026, 11, 16, 10, 0, 0, 0, loc))
-		e.clock.Set(time.Date(2026, 11, 17, 9, 15, 0, 0, loc))
-		e.mustDo(spec, `mutation($id: ID!) { requestSupplement(id: $id, reason: "Mảnh trích đo chưa có xác nhận", items: ["Mảnh trích đo địa chính có xác nhận của UBND xã", "Bản sao CCCD"]) { state } }`, map[string]any{"id": id})
-		e.fireAt(desk, mSupply, id, time.Date(2026, 11, 18, 8, 0, 0, 0, loc))
-		e.fireAt(spec, mTransfer, id, time.Date(2026, 11, 20, 10, 0, 0, 0, loc))
-		e.fireAt(env, mTransfer, id, time.Date(2026, 11, 24, 10, 0, 0, 0, loc))
-		e.fireAt(tax, mTransfer, id, time.Date(2026, 12, 3, 9, 0, 0, 0, loc))
-		e.fireAt(env, mReturn, id, time.Date(2026, 12, 4, 9, 0, 0, 0, loc))
+		d := e.MustDo(desk, servertest.Receive, map[string]any{"in": in})
+		id, code := servertest.Str(d, "receiveDossier", "id"), servertest.Str(d, "receiveDossier", "code")
+		e.FireAt(desk, servertest.Forward, id, time.Date(2026, 11, 16, 10, 0, 0, 0, loc))
+		e.Clock.Set(time.Date(2026, 11, 17, 9, 15, 0, 0, loc))
+		e.MustDo(spec, `mutation($id: ID!) { requestSupplement(id: $id, reason: "Mảnh trích đo chưa có xác nhận", items: ["Mảnh trích đo địa chính có xác nhận của UBND xã", "Bản sao CCCD"]) { state } }`, map[string]any{"id": id})
+		e.FireAt(desk, servertest.Supply, id, time.Date(2026, 11, 18, 8, 0, 0, 0, loc))
+		e.FireAt(spec, servertest.Transfer, id, time.Date(2026, 11, 20, 10, 0, 0, 0, loc))
+		e.FireAt(env, servertest.Transfer, id, time.Date(2026, 11, 24, 10, 0, 0, 0, loc))
+		e.FireAt(tax, servertest.Transfer, id, time.Date(2026, 12, 3, 9, 0, 0, 0, loc))
+		e.FireAt(env, servertest.Return, id, time.Date(2026, 12, 4, 9, 0, 0, 0, loc))
 
 		// The forms that apply, as the front-end lists them.
-		fl := e.mustDo(desk, `query($c: String!) { dossierByCode(code: $c) { forms { form title url } } }`, map[string]any{"c": code})
+		fl := e.MustDo(desk, `query($c: String!) { dossierByCode(code: $c) { forms { form title url } } }`, map[string]any{"c": code})
 		var urls []string
-		for _, f := range get(fl, "dossierByCode", "forms").([]any) {
-			urls = append(urls, str(f, "url"))
+		for _, f := range servertest.Get(fl, "dossierByCode", "forms").([]any) {
+			urls = append(urls, servertest.Str(f, "url"))
 		}
 		if want := "/dossiers/" + code + "/forms/control-slip.pdf"; len(urls) != 3 || urls[0] != "/dossiers/"+code+"/forms/receipt.pdf" || urls[2] != want {
 			t.Errorf("forms = %v, want receipt, supplement request and control slip", urls)
 		}
 
 		// Receipt and appointment slip.
-		pdf, status := e.getPDF(desk, "/dossiers/"+code+"/forms/receipt.pdf")
+		pdf, status := e.GetPDF(desk, "/dossiers/"+code+"/forms/receipt.pdf")
 		if status != http.StatusOK {
 			t.Fatalf("receipt: %d %s", status, pdf)
 		}
@@ -146,12 +129,12 @@ func TestForms(t *testing.T) {
 			"VÀ HẸN TRẢ KẾT QUẢ", "Mã hồ sơ: "+code, "Họ và tên: Lê Văn Đất", "Số điện thoại: 0912345678",
 			"Mảnh trích đo địa chính", "Thời gian nhận hồ sơ: 08 giờ 05 phút, ngày 16/11/2026",
 			"Quảng Trị, ngày 16 tháng 11 năm 2026", "NGƯỜI TIẾP NHẬN HỒ SƠ")
-		if q := decodeQR(t, renderPage(t, pdf, "receipt")); q != testTrackingURL+"?code="+code {
+		if q := decodeQR(t, renderPage(t, pdf, "receipt")); q != servertest.TrackingURL+"?code="+code {
 			t.Errorf("receipt QR = %q, want the tracking address with the code", q)
 		}
 
 		// Supplementation request: the items and the reason.
-		pdf, _ = e.getPDF(spec, "/dossiers/"+code+"/forms/supplement-request.pdf")
+		pdf, _ = e.GetPDF(spec, "/dossiers/"+code+"/forms/supplement-request.pdf")
 		text = pdfText(t, pdf)
 		wantText(t, "supplement request", text, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", code, "1. Mảnh trích đo địa chính có xác nhận của UBND xã",
 			"2. Bản sao CCCD", "Lý do: Mảnh trích đo chưa có xác nhận", "Ngày 16/11/2026")
@@ -159,7 +142,7 @@ func TestForms(t *testing.T) {
 
 		// Process control slip: each hand-over, its time, its judgement;
 		// the tax office's turn was late.
-		pdf, _ = e.getPDF(desk, "/dossiers/"+code+"/forms/control-slip.pdf")
+		pdf, _ = e.GetPDF(desk, "/dossiers/"+code+"/forms/control-slip.pdf")
 		text = pdfText(t, pdf)
 		wantText(t, "control slip", text, "PHIẾU KIỂM SOÁT QUÁ TRÌNH", "GIẢI QUYẾT HỒ SƠ", "Giao: Người nộp hồ sơ",
 			"10:00 16/11/2026", "10:00 24/11/2026", "09:00 03/12/2026", "Trả kết quả", "Quá hạn", "Trước hạn",
@@ -171,17 +154,17 @@ func TestForms(t *testing.T) {
 
 		// An apology for a marriage registration running late, signed by
 		// the head, with both dates and a QR code.
-		e.clock.Set(time.Date(2026, 11, 16, 8, 30, 0, 0, loc))
-		m := e.mustDo(desk, receiveMutation, map[string]any{"in": map[string]any{
+		e.Clock.Set(time.Date(2026, 11, 16, 8, 30, 0, 0, loc))
+		m := e.MustDo(desk, servertest.Receive, map[string]any{"in": map[string]any{
 			"procedureCode": "1.001193", "channel": "DIRECT",
 			"applicant":  map[string]any{"name": "Nguyễn Thị Hoa", "idNumber": "045201000321"},
 			"components": []map[string]any{{"name": "Tờ khai đăng ký khai sinh"}, {"name": "Giấy chứng sinh"}},
 		}})
-		mid, mcode := str(m, "receiveDossier", "id"), str(m, "receiveDossier", "code")
-		e.fireAt(desk, mForward, mid, time.Date(2026, 11, 16, 9, 0, 0, 0, loc))
-		e.clock.Set(time.Date(2026, 11, 17, 9, 0, 0, 0, loc))
-		e.mustDo(head, `mutation($id: ID!) { apologizeDossier(id: $id, reason: "Chờ xác minh thông tin khai sinh", newAppointmentAt: "2026-11-19T15:00:00+07:00") { state } }`, map[string]any{"id": mid})
-		pdf, status = e.getPDF(desk, "/dossiers/"+mcode+"/forms/apology.pdf")
+		mid, mcode := servertest.Str(m, "receiveDossier", "id"), servertest.Str(m, "receiveDossier", "code")
+		e.FireAt(desk, servertest.Forward, mid, time.Date(2026, 11, 16, 9, 0, 0, 0, loc))
+		e.Clock.Set(time.Date(2026, 11, 17, 9, 0, 0, 0, loc))
+		e.MustDo(head, `mutation($id: ID!) { apologizeDossier(id: $id, reason: "Chờ xác minh thông tin khai sinh", newAppointmentAt: "2026-11-19T15:00:00+07:00") { state } }`, map[string]any{"id": mid})
+		pdf, status = e.GetPDF(desk, "/dossiers/"+mcode+"/forms/apology.pdf")
 		if status != http.StatusOK {
 			t.Fatalf("apology: %d %s", status, pdf)
 		}
@@ -193,50 +176,50 @@ func TestForms(t *testing.T) {
 		}
 
 		// A refusal, with its reason.
-		r := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Phan Văn Từ")})
-		rcode := str(r, "receiveDossier", "code")
-		if _, status := e.getPDF(desk, "/dossiers/"+rcode+"/forms/refusal.pdf"); status != http.StatusNotFound {
+		r := e.MustDo(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput("Phan Văn Từ")})
+		rcode := servertest.Str(r, "receiveDossier", "code")
+		if _, status := e.GetPDF(desk, "/dossiers/"+rcode+"/forms/refusal.pdf"); status != http.StatusNotFound {
 			t.Errorf("refusal of a dossier not refused: %d, want 404", status)
 		}
-		e.mustDo(desk, mRefuse, map[string]any{"id": str(r, "receiveDossier", "id")})
-		pdf, _ = e.getPDF(desk, "/dossiers/"+rcode+"/forms/refusal.pdf")
+		e.MustDo(desk, servertest.Refuse, map[string]any{"id": servertest.Str(r, "receiveDossier", "id")})
+		pdf, _ = e.GetPDF(desk, "/dossiers/"+rcode+"/forms/refusal.pdf")
 		wantText(t, "refusal", pdfText(t, pdf), "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", rcode, "Không thuộc thẩm quyền", "Phan Văn Từ")
 		renderPage(t, pdf, "refusal")
 
 		// Scope: another commune's desk cannot print them; no token, no form.
-		if _, status := e.getPDF(e.as("desk.dongha"), "/dossiers/"+code+"/forms/receipt.pdf"); status != http.StatusNotFound {
+		if _, status := e.GetPDF(e.As("desk.dongha"), "/dossiers/"+code+"/forms/receipt.pdf"); status != http.StatusNotFound {
 			t.Errorf("another commune's receipt: %d, want 404", status)
 		}
-		if _, status := e.getPDF("", "/dossiers/"+code+"/forms/receipt.pdf"); status != http.StatusUnauthorized {
+		if _, status := e.GetPDF("", "/dossiers/"+code+"/forms/receipt.pdf"); status != http.StatusUnauthorized {
 			t.Errorf("without a token: %d, want 401", status)
 		}
 
 		// The tracking book of commune A for November, and its scope.
-		pdf, status = e.getPDF(desk, "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-01&to=2026-11-30")
+		pdf, status = e.GetPDF(desk, "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-01&to=2026-11-30")
 		if status != http.StatusOK {
 			t.Fatalf("tracking book: %d %s", status, pdf)
 		}
 		text = pdfText(t, pdf)
 		wantText(t, "tracking book", text, "SỔ THEO DÕI HỒ SƠ", "Từ ngày 01/11/2026 đến ngày 30/11/2026", code, mcode, rcode, "Lê Văn Đất", "Từ chối", "16/11/2026")
 		renderPage(t, pdf, "tracking-book")
-		if _, status := e.getPDF(e.as("desk.dongha"), "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-01&to=2026-11-30"); status != http.StatusForbidden {
+		if _, status := e.GetPDF(e.As("desk.dongha"), "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-01&to=2026-11-30"); status != http.StatusForbidden {
 			t.Errorf("another commune's book: %d, want 403", status)
 		}
-		if _, status := e.getPDF(desk, "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-30&to=2026-11-01"); status != http.StatusBadRequest {
+		if _, status := e.GetPDF(desk, "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-11-30&to=2026-11-01"); status != http.StatusBadRequest {
 			t.Errorf("a backwards period: %d, want 400", status)
 		}
 
 		// The page the QR codes lead to asks trackDossier, without a token.
 		page := httptest.NewRecorder()
-		e.handler.ServeHTTP(page, httptest.NewRequest(http.MethodGet, "/tra-cuu?code="+code, nil))
+		e.Handler.ServeHTTP(page, httptest.NewRequest(http.MethodGet, "/tra-cuu?code="+code, nil))
 		if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "trackDossier(code: $c, idNumber: $n)") {
 			t.Errorf("tracking page: %d", page.Code)
 		}
 
 		// What was printed, when and by whom.
-		rec := e.mustDo(desk, `query($c: String!) { dossierByCode(code: $c) { formRecords { form generatedAt officer { name } } } }`, map[string]any{"c": code})
-		recs := get(rec, "dossierByCode", "formRecords").([]any)
-		if len(recs) != 3 || str(recs[0], "form") != "RECEIPT" || str(recs[1], "form") != "SUPPLEMENT_REQUEST" || str(recs[0], "officer", "name") == "" {
+		rec := e.MustDo(desk, `query($c: String!) { dossierByCode(code: $c) { formRecords { form generatedAt officer { name } } } }`, map[string]any{"c": code})
+		recs := servertest.Get(rec, "dossierByCode", "formRecords").([]any)
+		if len(recs) != 3 || servertest.Str(recs[0], "form") != "RECEIPT" || servertest.Str(recs[1], "form") != "SUPPLEMENT_REQUEST" || servertest.Str(recs[0], "officer", "name") == "" {
 			t.Errorf("form records = %v, want receipt, supplement request and control slip with their officers", recs)
 		}
 	})

@@ -1,10 +1,7 @@
-package main
+package server_test
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -13,21 +10,18 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"entgo.io/ent/dialect"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"lienthong/auth"
 	"lienthong/demo"
+	"lienthong/server/servertest"
 	"lienthong/webhook"
-	"lienthong/workflow"
 )
 
 // childEnv, set in a child's environment, makes the test binary run the
@@ -60,7 +54,7 @@ func startInstance(t *testing.T, dbURL string, extra ...string) *instance {
 	}
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"=serve", "LIENTHONG_DEV=", "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr,
-		"AUTH_HS256_SECRET="+testSecret, "WEBHOOK_KEYS="+testWebhookKey, "SWEEP_INTERVAL=0", "WEBHOOK_POLL_INTERVAL=0")
+		"AUTH_HS256_SECRET="+servertest.Secret, "WEBHOOK_KEYS="+servertest.WebhookKey, "SWEEP_INTERVAL=0", "WEBHOOK_POLL_INTERVAL=0")
 	cmd.Env = append(cmd.Env, extra...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
@@ -126,66 +120,15 @@ func (in *instance) logs() string {
 	return string(b)
 }
 
-// post sends one GraphQL request and returns its data, or an error with
-// the refusal's code (or the transport's error).
-func post(base, token, query string, vars map[string]any) (map[string]any, error) {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	c := http.Client{Timeout: 15 * time.Second}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   map[string]any `json:"data"`
-		Errors []gqlError     `json:"errors"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, fmt.Errorf("status %d: %w", resp.StatusCode, err)
-	}
-	if len(out.Errors) > 0 {
-		return nil, fmt.Errorf("%v: %s", out.Errors[0].Extensions["code"], out.Errors[0].Message)
-	}
-	return out.Data, nil
-}
-
-// acks records, per dossier, the states the server acknowledged, in order.
-type acks struct {
-	mu     sync.Mutex
-	states map[int][]string
-	n      atomic.Int64
-	failed atomic.Int64
-}
-
-// waitFor waits until n transitions are acknowledged, or within has passed.
-func (a *acks) waitFor(n int64, within time.Duration) {
-	for end := time.Now().Add(within); a.n.Load() < n && time.Now().Before(end); {
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (a *acks) add(id int, state string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.states == nil {
-		a.states = map[int][]string{}
-	}
-	a.states[id] = append(a.states[id], state)
-	a.n.Add(1)
-}
-
 // drive runs workers that each take birth registrations through receive,
 // forward, return and complete, each step on the next of bases in turn,
 // until ctx ends. A failed step abandons that dossier (its outcome is
 // unknown: the server may have committed it before failing to answer).
-func drive(ctx context.Context, e *env, bases []string, workers int, a *acks) *sync.WaitGroup {
-	desk, spec := e.as("desk.giolinh"), e.as("cv.giolinh")
+func drive(ctx context.Context, e *servertest.Env, bases []string, workers int, a *servertest.Acks) *sync.WaitGroup {
+	desk, spec := e.As("desk.giolinh"), e.As("cv.giolinh")
 	steps := []struct{ token, query string }{
-		{desk, mForward},
-		{spec, mReturn},
+		{desk, servertest.Forward},
+		{spec, servertest.Return},
 		{desk, `mutation($id: ID!) { completeDossier(id: $id) { state } }`},
 	}
 	var wg sync.WaitGroup
@@ -194,25 +137,25 @@ func drive(ctx context.Context, e *env, bases []string, workers int, a *acks) *s
 			turn := w
 			next := func() string { turn++; return bases[turn%len(bases)] }
 			for n := 0; ctx.Err() == nil; n++ {
-				data, err := post(next(), desk, receiveMutation, map[string]any{"in": birthInput(fmt.Sprintf("Tải %d-%d", w, n))})
+				data, err := servertest.Post(next(), desk, servertest.Receive, map[string]any{"in": servertest.BirthInput(fmt.Sprintf("Tải %d-%d", w, n))})
 				if err != nil {
-					a.failed.Add(1)
+					a.Failed.Add(1)
 					time.Sleep(20 * time.Millisecond)
 					continue
 				}
-				id, _ := strconv.Atoi(str(data, "receiveDossier", "id"))
-				a.add(id, str(data, "receiveDossier", "state"))
+				id, _ := strconv.Atoi(servertest.Str(data, "receiveDossier", "id"))
+				a.Add(id, servertest.Str(data, "receiveDossier", "state"))
 				for _, s := range steps {
 					if ctx.Err() != nil {
 						return
 					}
-					data, err := post(next(), s.token, s.query, map[string]any{"id": strconv.Itoa(id)})
+					data, err := servertest.Post(next(), s.token, s.query, map[string]any{"id": strconv.Itoa(id)})
 					if err != nil {
-						a.failed.Add(1)
+						a.Failed.Add(1)
 						break
 					}
 					for _, v := range data {
-						a.add(id, str(v, "state"))
+						a.Add(id, servertest.Str(v, "state"))
 					}
 				}
 			}
@@ -221,135 +164,39 @@ func drive(ctx context.Context, e *env, bases []string, workers int, a *acks) *s
 	return &wg
 }
 
-// checkHistory asserts what must hold after any crash or outage: each
-// dossier's version is its number of events, their seq gapless, its state
-// the last one's target; every state the server acknowledged is in the
-// history at its place; every event has its one outbox message; and the
-// dossier codes of each desk and day run from 0001 without a gap.
-func checkHistory(t *testing.T, e *env, a *acks) {
-	t.Helper()
-	// One snapshot: sweepers may still be recording events.
-	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	if e.app.db.Dialect != dialect.Postgres {
-		opts = nil
-	}
-	tx, err := e.app.db.SQL.BeginTx(t.Context(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	events := map[int][]string{} // every event's target state
-	fired := map[int][]string{}  // the same without the sweeper's events
-	rows, err := tx.Query(`SELECT dossier_id, seq, type, to_state FROM dossier_events ORDER BY dossier_id, seq`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id, seq int
-		var typ, to string
-		if err := rows.Scan(&id, &seq, &typ, &to); err != nil {
-			t.Fatal(err)
-		}
-		if seq != len(events[id])+1 {
-			t.Errorf("dossier %d: event seq %d after %d events", id, seq, len(events[id]))
-		}
-		events[id] = append(events[id], to)
-		if typ != "OVERDUE" && typ != "DUE_SOON" {
-			fired[id] = append(fired[id], to)
-		}
-	}
-	rows.Close()
-	rows, err = tx.Query(`SELECT id, code, state, version FROM dossiers`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	days := map[string][]int{}
-	n := 0
-	for rows.Next() {
-		var id, version int
-		var code, state string
-		if err := rows.Scan(&id, &code, &state, &version); err != nil {
-			t.Fatal(err)
-		}
-		n++
-		ev := events[id]
-		if version != len(ev) || len(ev) == 0 || ev[len(ev)-1] != state {
-			t.Errorf("%s: state %s version %d, events %v", code, state, version, ev)
-		}
-		c, err := workflow.ParseCode(code)
-		if err != nil {
-			t.Errorf("dossier %d: code %q: %v", id, code, err)
-			continue
-		}
-		key := c.Agency + " " + c.Day.String()
-		days[key] = append(days[key], c.Seq)
-	}
-	rows.Close()
-	for key, seqs := range days {
-		slices.Sort(seqs)
-		for i, s := range seqs {
-			if s != i+1 {
-				t.Errorf("codes of %s: numbers %v, want 1…%d", key, seqs, len(seqs))
-				break
-			}
-		}
-	}
-	a.mu.Lock()
-	for id, states := range a.states {
-		if ev := fired[id]; len(ev) < len(states) || !slices.Equal(ev[:len(states)], states) {
-			t.Errorf("dossier %d: acknowledged %v, history %v", id, states, ev)
-		}
-	}
-	a.mu.Unlock()
-	var orphans, messages, total int
-	if err := tx.QueryRow(`SELECT count(*) FROM dossier_events v WHERE NOT EXISTS (SELECT 1 FROM outbox_messages o WHERE o.event_id = v.id)`).Scan(&orphans); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.QueryRow(`SELECT count(*) FROM outbox_messages`).Scan(&messages); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.QueryRow(`SELECT count(*) FROM dossier_events`).Scan(&total); err != nil {
-		t.Fatal(err)
-	}
-	if orphans != 0 || messages != total {
-		t.Errorf("%d events without an outbox message; %d messages for %d events", orphans, messages, total)
-	}
-	t.Logf("%d dossiers, %d events, %d acknowledged transitions", n, total, a.n.Load())
-}
-
 // TestCrashRecovery: a server killed with SIGKILL in the middle of a load
 // run loses nothing it acknowledged and leaves nothing half-written: after
 // a restart every dossier is consistent, every committed transition has
 // its outbound message, codes have no gap, and work goes on.
 func TestCrashRecovery(t *testing.T) {
-	for name, url := range databases(t) {
+	for name, url := range servertest.Databases(t) {
 		t.Run(name, func(t *testing.T) {
 			dbURL := url(t)
-			e := newEnvWith(t, dbURL, &demo.Options{Now: testNow, Dossiers: 12})
+			e := servertest.New(t, dbURL, servertest.Options{Demo: &demo.Options{Now: servertest.Now, Dossiers: 12}})
 			first := startInstance(t, dbURL)
-			var a acks
+			var a servertest.Acks
 			ctx, cancel := context.WithCancel(t.Context())
 			wg := drive(ctx, e, []string{first.base}, 8, &a)
-			a.waitFor(60, 20*time.Second)
+			a.WaitFor(60, 20*time.Second)
 			first.kill()
 			cancel()
 			wg.Wait()
-			if a.n.Load() < 60 {
-				t.Fatalf("only %d transitions acknowledged before the kill; server log:\n%s", a.n.Load(), first.logs())
+			if a.N() < 60 {
+				t.Fatalf("only %d transitions acknowledged before the kill; server log:\n%s", a.N(), first.logs())
 			}
-			checkHistory(t, e, &a)
+			e.CheckHistory(t, &a)
 
 			second := startInstance(t, dbURL)
-			before := a.n.Load()
+			before := a.N()
 			ctx, cancel = context.WithCancel(t.Context())
 			wg = drive(ctx, e, []string{second.base}, 4, &a)
-			a.waitFor(before+20, 20*time.Second)
+			a.WaitFor(before+20, 20*time.Second)
 			cancel()
 			wg.Wait()
-			if a.n.Load() < before+20 {
-				t.Fatalf("after the restart: %d transitions", a.n.Load()-before)
+			if a.N() < before+20 {
+				t.Fatalf("after the restart: %d transitions", a.N()-before)
 			}
-			checkHistory(t, e, &a)
+			e.CheckHistory(t, &a)
 		})
 	}
 }
@@ -423,17 +270,17 @@ func TestDatabaseOutage(t *testing.T) {
 	if base == "" {
 		t.Skip("TEST_DATABASE_URL is not set")
 	}
-	dbURL := freshPostgres(t, base)
-	e := newEnvWith(t, dbURL, &demo.Options{Now: testNow, Dossiers: 12})
+	dbURL := servertest.FreshPostgres(t, base)
+	e := servertest.New(t, dbURL, servertest.Options{Demo: &demo.Options{Now: servertest.Now, Dossiers: 12}})
 	u, _ := url.Parse(dbURL)
 	p := newProxy(t, u.Host)
 	u.Host = p.l.Addr().String()
 	in := startInstance(t, u.String())
 
-	var a acks
+	var a servertest.Acks
 	ctx, cancel := context.WithCancel(t.Context())
 	wg := drive(ctx, e, []string{in.base}, 6, &a)
-	a.waitFor(30, 20*time.Second)
+	a.WaitFor(30, 20*time.Second)
 	p.cut()
 	sawNotReady := false
 	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
@@ -444,21 +291,21 @@ func TestDatabaseOutage(t *testing.T) {
 	if !sawNotReady {
 		t.Error("/readyz answered ready while the database was away")
 	}
-	duringOutage := a.n.Load()
+	duringOutage := a.N()
 	p.restore()
 	if !in.waitReady(30 * time.Second) {
 		t.Fatalf("not ready 30 s after the database came back; log:\n%s", in.logs())
 	}
-	a.waitFor(duringOutage+30, 20*time.Second)
+	a.WaitFor(duringOutage+30, 20*time.Second)
 	cancel()
 	wg.Wait()
-	if a.n.Load() < duringOutage+30 {
-		t.Fatalf("after the database came back: %d transitions", a.n.Load()-duringOutage)
+	if a.N() < duringOutage+30 {
+		t.Fatalf("after the database came back: %d transitions", a.N()-duringOutage)
 	}
-	if a.failed.Load() == 0 {
+	if a.Failed.Load() == 0 {
 		t.Error("no request failed during the outage: was the database really away?")
 	}
-	checkHistory(t, e, &a)
+	e.CheckHistory(t, &a)
 }
 
 // TestTwoInstances: two servers share one PostgreSQL under load, every
@@ -471,8 +318,8 @@ func TestTwoInstances(t *testing.T) {
 	if base == "" {
 		t.Skip("TEST_DATABASE_URL is not set")
 	}
-	dbURL := freshPostgres(t, base)
-	e := newEnvWith(t, dbURL, &demo.Options{Now: testNow, Dossiers: 12})
+	dbURL := servertest.FreshPostgres(t, base)
+	e := servertest.New(t, dbURL, servertest.Options{Demo: &demo.Options{Now: servertest.Now, Dossiers: 12}})
 
 	// A webhook receiver that checks signatures and counts by webhook-id.
 	var mu sync.Mutex
@@ -494,7 +341,7 @@ func TestTwoInstances(t *testing.T) {
 	}))
 	t.Cleanup(rcv.Close)
 	admin := auth.NewContext(t.Context(), &auth.Viewer{Subject: "admin", Roles: []auth.Role{auth.RoleAdmin}})
-	h, err := e.app.hooks.Create(admin, webhook.CreateInput{URL: rcv.URL + "/events"})
+	h, err := e.App.Hooks.Create(admin, webhook.CreateInput{URL: rcv.URL + "/events"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,21 +360,21 @@ func TestTwoInstances(t *testing.T) {
 	}
 	subscribe := func(in *instance) *seen {
 		s := &seen{keys: map[string]bool{}}
-		c, err := dialGraphQL(t, in.base, e.as("analyst"), "")
+		c, err := servertest.DialWS(t, in.base, e.As("analyst"), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		c.Send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
 			"query": `subscription { dossierEvents { seq dossier { code } } }`}})
 		go func() {
 			for {
-				m, err := c.read(time.Minute)
+				m, err := c.Read(time.Minute)
 				if err != nil {
 					return
 				}
-				ev := get(m, "payload", "data", "dossierEvents")
+				ev := servertest.Get(m, "payload", "data", "dossierEvents")
 				s.mu.Lock()
-				s.keys[str(ev, "dossier", "code")+"/"+strconv.Itoa(num(ev, "seq"))] = true
+				s.keys[servertest.Str(ev, "dossier", "code")+"/"+strconv.Itoa(servertest.Num(ev, "seq"))] = true
 				s.mu.Unlock()
 			}
 		}()
@@ -536,32 +383,32 @@ func TestTwoInstances(t *testing.T) {
 	subs := []*seen{subscribe(one), subscribe(two)}
 	time.Sleep(500 * time.Millisecond)
 	var since int
-	if err := e.app.db.SQL.QueryRow(`SELECT coalesce(max(id), 0) FROM outbox_messages`).Scan(&since); err != nil {
+	if err := e.App.DB.SQL.QueryRow(`SELECT coalesce(max(id), 0) FROM outbox_messages`).Scan(&since); err != nil {
 		t.Fatal(err)
 	}
 
-	var a acks
+	var a servertest.Acks
 	ctx, cancel := context.WithCancel(t.Context())
 	wg := drive(ctx, e, []string{one.base, two.base}, 8, &a)
-	a.waitFor(150, 30*time.Second)
+	a.WaitFor(150, 30*time.Second)
 	cancel()
 	wg.Wait()
-	if a.n.Load() < 150 {
-		t.Fatalf("only %d transitions through two instances", a.n.Load())
+	if a.N() < 150 {
+		t.Fatalf("only %d transitions through two instances", a.N())
 	}
-	checkHistory(t, e, &a)
+	e.CheckHistory(t, &a)
 
 	// Every delivery done, each message received.
 	var pending, deliveries int
 	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		if err := e.app.db.SQL.QueryRow(`SELECT count(*) FROM webhook_deliveries WHERE state <> 'DELIVERED'`).Scan(&pending); err != nil {
+		if err := e.App.DB.SQL.QueryRow(`SELECT count(*) FROM webhook_deliveries WHERE state <> 'DELIVERED'`).Scan(&pending); err != nil {
 			t.Fatal(err)
 		}
 		if pending == 0 {
 			break
 		}
 	}
-	if err := e.app.db.SQL.QueryRow(`SELECT count(*) FROM webhook_deliveries`).Scan(&deliveries); err != nil {
+	if err := e.App.DB.SQL.QueryRow(`SELECT count(*) FROM webhook_deliveries`).Scan(&deliveries); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -576,10 +423,10 @@ func TestTwoInstances(t *testing.T) {
 
 	// The sweepers of both instances: each overdue leg recorded once.
 	var overdue, twice int
-	if err := e.app.db.SQL.QueryRow(`SELECT count(*) FROM dossier_events WHERE type = 'OVERDUE'`).Scan(&overdue); err != nil {
+	if err := e.App.DB.SQL.QueryRow(`SELECT count(*) FROM dossier_events WHERE type = 'OVERDUE'`).Scan(&overdue); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.app.db.SQL.QueryRow(`SELECT count(*) FROM (SELECT dossier_id, leg_id FROM dossier_events WHERE type = 'OVERDUE' GROUP BY dossier_id, leg_id HAVING count(*) > 1) d`).Scan(&twice); err != nil {
+	if err := e.App.DB.SQL.QueryRow(`SELECT count(*) FROM (SELECT dossier_id, leg_id FROM dossier_events WHERE type = 'OVERDUE' GROUP BY dossier_id, leg_id HAVING count(*) > 1) d`).Scan(&twice); err != nil {
 		t.Fatal(err)
 	}
 	if overdue == 0 || twice != 0 {
@@ -587,7 +434,7 @@ func TestTwoInstances(t *testing.T) {
 	}
 
 	// Both subscribers saw every event since they subscribed.
-	rows, err := e.app.db.SQL.Query(`SELECT d.code, o.seq FROM outbox_messages o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id > $1`, since)
+	rows, err := e.App.DB.SQL.Query(`SELECT d.code, o.seq FROM outbox_messages o JOIN dossiers d ON d.id = o.dossier_id WHERE o.id > $1`, since)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,5 +476,5 @@ func TestTwoInstances(t *testing.T) {
 			t.Errorf("subscriber on instance %d missed %d of %d events, e.g. %v", i+1, len(missing), len(want), missing[:min(5, len(missing))])
 		}
 	}
-	t.Logf("%d transitions, %d events to subscribers, %d webhook messages (%d duplicates), %d OVERDUE", a.n.Load(), len(want), distinct, duplicates, overdue)
+	t.Logf("%d transitions, %d events to subscribers, %d webhook messages (%d duplicates), %d OVERDUE", a.N(), len(want), distinct, duplicates, overdue)
 }

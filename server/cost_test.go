@@ -1,33 +1,27 @@
-package main
+package server_test
 
 import (
 	"testing"
 	"time"
 
 	"entgo.io/ent/dialect"
+
+	"lienthong/server/servertest"
 )
-
-// checkWrites makes every test engine read each transition's dossier back
-// and compare it with the one computed (workflow.Config.CheckWrites).
-// TestStatementsPerTransition turns it off: the check costs a statement.
-var checkWrites = true
-
-// cacheTTL is the test engines' workflow.Config.CacheTTL (0: the default).
-// TestStatementsPerTransition sets it long: a refresh of what the engine
-// caches would cost a statement in whichever transition met it.
-var cacheTTL time.Duration
 
 // TestStatementsPerTransition counts the SQL statements each mutation of a
 // land dossier's route sends, caches warm. Every statement is a round trip
 // to PostgreSQL, and on SQLite a turn of work inside the write lock: a
 // change that adds one to every transition shows here, not as a timing.
 func TestStatementsPerTransition(t *testing.T) {
-	checkWrites, cacheTTL = false, time.Hour
-	defer func() { checkWrites, cacheTTL = true, 0 }()
-	eachDB(t, true, func(t *testing.T, e *env) {
-		desk, spec := e.as("desk.giolinh"), e.as("cv.giolinh")
-		dept := e.token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
-		tax := e.token("cv.thue", "000.00.40.H43", "SPECIALIST")
+	// Without the tests' read-back of each transition's dossier, and with
+	// the engine's caches kept warm for the whole test.
+	warm := servertest.Seeded
+	warm.NoWriteCheck, warm.CacheTTL = true, time.Hour
+	servertest.Each(t, warm, func(t *testing.T, e *servertest.Env) {
+		desk, spec := e.As("desk.giolinh"), e.As("cv.giolinh")
+		dept := e.Token("cv.moitruong", "000.00.17.H43", "SPECIALIST")
+		tax := e.Token("cv.thue", "000.00.40.H43", "SPECIALIST")
 		type step struct {
 			name, token, mutation string
 		}
@@ -44,14 +38,14 @@ func TestStatementsPerTransition(t *testing.T) {
 		route := func() map[string]int64 {
 			t.Helper()
 			got := map[string]int64{}
-			before := e.queries.Load()
-			id := str(e.mustDo(desk, `mutation($in: ReceiveDossierInput!) { receiveDossier(input: $in) { id } }`,
-				map[string]any{"in": landInput("Trần Thị Đếm")}), "receiveDossier", "id")
-			got["receiveDossier"] = e.queries.Load() - before
+			before := e.Statements.Load()
+			id := servertest.Str(e.MustDo(desk, `mutation($in: ReceiveDossierInput!) { receiveDossier(input: $in) { id } }`,
+				map[string]any{"in": servertest.LandInput("Trần Thị Đếm")}), "receiveDossier", "id")
+			got["receiveDossier"] = e.Statements.Load() - before
 			for _, s := range steps {
-				before := e.queries.Load()
-				e.mustDo(s.token, `mutation($id: ID!) { `+s.mutation+` { id state } }`, map[string]any{"id": id})
-				got[s.name] = max(got[s.name], e.queries.Load()-before)
+				before := e.Statements.Load()
+				e.MustDo(s.token, `mutation($id: ID!) { `+s.mutation+` { id state } }`, map[string]any{"id": id})
+				got[s.name] = max(got[s.name], e.Statements.Load()-before)
 			}
 			return got
 		}
@@ -73,7 +67,7 @@ func TestStatementsPerTransition(t *testing.T) {
 			"returnDossier":     6, // closes the lead leg
 			"completeDossier":   4,
 		}
-		if e.app.db.Dialect == dialect.Postgres {
+		if e.App.DB.Dialect == dialect.Postgres {
 			want["receiveDossier"] = 6
 		}
 		for name, n := range want {

@@ -1,4 +1,4 @@
-package main
+package server_test
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"lienthong/graph"
+	"lienthong/server/servertest"
 )
 
 // TestConflictingTransitions: 100 goroutines fire conflicting transitions
@@ -16,16 +17,16 @@ import (
 // state is its last event's target and its version the number of events;
 // no refusal is an internal error.
 func TestConflictingTransitions(t *testing.T) {
-	eachDB(t, true, func(t *testing.T, e *env) {
-		desk, spec := e.as("desk.giolinh"), e.as("cv.giolinh")
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		desk, spec := e.As("desk.giolinh"), e.As("cv.giolinh")
 		var ids []string
 		for i := range 10 {
-			d := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput(fmt.Sprintf("Đồng thời %d", i))})
-			ids = append(ids, str(d, "receiveDossier", "id"))
+			d := e.MustDo(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput(fmt.Sprintf("Đồng thời %d", i))})
+			ids = append(ids, servertest.Str(d, "receiveDossier", "id"))
 		}
 		muts := []struct{ token, m string }{
-			{desk, mForward}, {desk, mForward}, {spec, mRequest}, {desk, mSupply}, {spec, mReturn},
-			{desk, `mutation($id: ID!) { completeDossier(id: $id) { state } }`}, {desk, mRefuse},
+			{desk, servertest.Forward}, {desk, servertest.Forward}, {spec, servertest.Request}, {desk, servertest.Supply}, {spec, servertest.Return},
+			{desk, `mutation($id: ID!) { completeDossier(id: $id) { state } }`}, {desk, servertest.Refuse},
 		}
 		var mu sync.Mutex
 		accepted := map[string]int{}
@@ -39,12 +40,12 @@ func TestConflictingTransitions(t *testing.T) {
 				id := ids[g%len(ids)]
 				for range 3 {
 					m := muts[rng.IntN(len(muts))]
-					r := e.do(m.token, m.m, map[string]any{"id": id})
+					r := e.Do(m.token, m.m, map[string]any{"id": id})
 					mu.Lock()
 					if len(r.Errors) == 0 {
 						accepted[id]++
 					} else {
-						codes[r.code()]++
+						codes[r.Code()]++
 					}
 					mu.Unlock()
 				}
@@ -62,21 +63,21 @@ func TestConflictingTransitions(t *testing.T) {
 		const q = `query($id: ID!) { node(id: $id) { ... on Dossier { state version events(first: 100) { totalCount edges { node { seq toState } } } } } }`
 		total := 0
 		for _, id := range ids {
-			h := get(e.mustDo(desk, q, map[string]any{"id": id}), "node")
-			edges := get(h, "events", "edges").([]any)
+			h := servertest.Get(e.MustDo(desk, q, map[string]any{"id": id}), "node")
+			edges := servertest.Get(h, "events", "edges").([]any)
 			want := 1 + accepted[id] // the receipt and each accepted transition
 			total += accepted[id]
-			if num(h, "events", "totalCount") != want || num(h, "version") != want {
-				t.Errorf("dossier %s: %d events, version %d; want %d (1 receipt + %d accepted)", id, num(h, "events", "totalCount"), num(h, "version"), want, accepted[id])
+			if servertest.Num(h, "events", "totalCount") != want || servertest.Num(h, "version") != want {
+				t.Errorf("dossier %s: %d events, version %d; want %d (1 receipt + %d accepted)", id, servertest.Num(h, "events", "totalCount"), servertest.Num(h, "version"), want, accepted[id])
 				continue
 			}
 			for i, edge := range edges {
-				if num(edge, "node", "seq") != i+1 {
-					t.Errorf("dossier %s: event %d has seq %d", id, i, num(edge, "node", "seq"))
+				if servertest.Num(edge, "node", "seq") != i+1 {
+					t.Errorf("dossier %s: event %d has seq %d", id, i, servertest.Num(edge, "node", "seq"))
 				}
 			}
-			if last := str(edges[len(edges)-1], "node", "toState"); last != str(h, "state") {
-				t.Errorf("dossier %s is %s but its last event went to %s", id, str(h, "state"), last)
+			if last := servertest.Str(edges[len(edges)-1], "node", "toState"); last != servertest.Str(h, "state") {
+				t.Errorf("dossier %s is %s but its last event went to %s", id, servertest.Str(h, "state"), last)
 			}
 		}
 		if total == 0 || codes["CONFLICT"]+codes["BAD_USER_INPUT"] == 0 {
@@ -88,32 +89,32 @@ func TestConflictingTransitions(t *testing.T) {
 // TestOperationShapeLimits: a query nested too deep, with too many aliases
 // or too many root fields is refused before anything runs, with a code.
 func TestOperationShapeLimits(t *testing.T) {
-	eachDB(t, true, func(t *testing.T, e *env) {
-		analyst := e.as("analyst")
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		analyst := e.As("analyst")
 		deep := "id"
 		for range 7 {
 			deep = "legs { dossier { " + deep + " } }"
 		}
-		if r := e.do(analyst, "{ dossiers(first: 1) { edges { node { "+deep+" } } } }", nil); r.code() != "QUERY_TOO_DEEP" {
-			t.Errorf("a 17-level query: %s, want QUERY_TOO_DEEP", r.raw)
+		if r := e.Do(analyst, "{ dossiers(first: 1) { edges { node { "+deep+" } } } }", nil); r.Code() != "QUERY_TOO_DEEP" {
+			t.Errorf("a 17-level query: %s, want QUERY_TOO_DEEP", r.Raw)
 		}
 		ok := "legs { dossier { legs { dossier { id } } } }"
-		if r := e.do(analyst, "{ dossiers(first: 1) { edges { node { "+ok+" } } } }", nil); len(r.Errors) > 0 {
-			t.Errorf("an 8-level query: %s", r.raw)
+		if r := e.Do(analyst, "{ dossiers(first: 1) { edges { node { "+ok+" } } } }", nil); len(r.Errors) > 0 {
+			t.Errorf("an 8-level query: %s", r.Raw)
 		}
 		aliases := ""
 		for i := range graph.MaxAliases + 1 {
 			aliases += fmt.Sprintf(" a%d: code", i)
 		}
-		if r := e.do(analyst, "{ dossiers(first: 1) { edges { node {"+aliases+" } } } }", nil); r.code() != "TOO_MANY_ALIASES" {
-			t.Errorf("31 aliases: %s, want TOO_MANY_ALIASES", r.raw)
+		if r := e.Do(analyst, "{ dossiers(first: 1) { edges { node {"+aliases+" } } } }", nil); r.Code() != "TOO_MANY_ALIASES" {
+			t.Errorf("31 aliases: %s, want TOO_MANY_ALIASES", r.Raw)
 		}
 		roots := ""
 		for i := range 21 {
 			roots += fmt.Sprintf(" n%d: now", i)
 		}
-		if r := e.do(analyst, "{"+roots+" }", nil); r.code() != "TOO_MANY_ROOT_FIELDS" {
-			t.Errorf("21 root fields: %s, want TOO_MANY_ROOT_FIELDS", r.raw)
+		if r := e.Do(analyst, "{"+roots+" }", nil); r.Code() != "TOO_MANY_ROOT_FIELDS" {
+			t.Errorf("21 root fields: %s, want TOO_MANY_ROOT_FIELDS", r.Raw)
 		}
 	})
 }
@@ -124,14 +125,14 @@ func TestOperationShapeLimits(t *testing.T) {
 // leg's start, agency and allotment too, and no leg is deleted. What the
 // engine does to an open leg (extend its due time) still works.
 func TestHistoryGuard(t *testing.T) {
-	eachDB(t, true, func(t *testing.T, e *env) {
-		desk := e.as("desk.giolinh")
-		d := e.mustDo(desk, receiveMutation, map[string]any{"in": birthInput("Lịch sử")})
-		e.mustDo(desk, mForward, map[string]any{"id": str(d, "receiveDossier", "id")})
-		if _, status := e.getPDF(desk, "/dossiers/"+str(d, "receiveDossier", "code")+"/forms/receipt.pdf"); status != 200 {
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		desk := e.As("desk.giolinh")
+		d := e.MustDo(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput("Lịch sử")})
+		e.MustDo(desk, servertest.Forward, map[string]any{"id": servertest.Str(d, "receiveDossier", "id")})
+		if _, status := e.GetPDF(desk, "/dossiers/"+servertest.Str(d, "receiveDossier", "code")+"/forms/receipt.pdf"); status != 200 {
 			t.Fatalf("receipt: status %d", status)
 		}
-		db := e.app.db.SQL
+		db := e.App.DB.SQL
 		count := func(q string) int {
 			t.Helper()
 			var n int
@@ -161,7 +162,7 @@ func TestHistoryGuard(t *testing.T) {
 			"UPDATE legs SET allotted_minutes = allotted_minutes + 480 WHERE finished_at IS NULL",
 			"DELETE FROM legs",
 		}
-		if e.app.db.Dialect == "postgres" {
+		if e.App.DB.Dialect == "postgres" {
 			refused = append(refused, "TRUNCATE dossier_events CASCADE", "TRUNCATE legs CASCADE", "TRUNCATE outbox_messages CASCADE", "TRUNCATE form_records")
 		}
 		before := count("SELECT count(*) FROM dossier_events") + count("SELECT count(*) FROM legs") + count("SELECT count(*) FROM outbox_messages")

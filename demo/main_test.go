@@ -1,0 +1,9 @@
+package demo_test
+
+import (
+	"testing"
+
+	"lienthong/server/servertest"
+)
+
+func TestMain(m *testing.M) { servertest.Main(m) }

@@ -1,0 +1,9 @@
+package feed_test
+
+import (
+	"testing"
+
+	"lienthong/server/servertest"
+)
+
+func TestMain(m *testing.M) { servertest.Main(m) }
