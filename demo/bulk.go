@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
 	st "lienthong/ent/schema/schematype"
+	"lienthong/rollup"
 	"lienthong/workflow"
 )
 
@@ -275,8 +276,8 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 			l.end = time.Time{}
 			continue
 		}
-		l.judgement = workflow.Judge(cal, l.end, l.due)
-		l.worked = int(cal.Between(l.start, l.end))
+		l.judgement = rollup.Judge(cal, l.end, l.due)
+		l.worked = rollup.Worked(cal, l.start, l.end, 0)
 	}
 	b.legs = slices.DeleteFunc(b.legs, func(l bulkLeg) bool { return l.start.After(now) })
 	c := client.Dossier.Create().
@@ -304,8 +305,8 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 	if !finished.IsZero() && !finished.After(now) {
 		c.SetFinishedAt(finished)
 		if state == st.StateReturned {
-			c.SetJudgement(dossier.Judgement(workflow.Judge(cal, finished, appt)))
-			c.SetProcessingMinutes(int(cal.Between(received, finished)) - paused)
+			c.SetJudgement(dossier.Judgement(rollup.Judge(cal, finished, appt)))
+			c.SetProcessingMinutes(rollup.Worked(cal, received, finished, paused))
 			if done := cal.Add(finished, 60+rng.Int64N(1440)); !done.After(now) && rng.IntN(20) > 0 {
 				b.events = append(b.events, bulkEvent{dossierevent.TypeComplete, st.StateReturned, st.StateCompleted, done, deskID})
 				c.SetCompletedAt(done).SetState(st.StateCompleted).SetVersion(len(b.events))
@@ -361,7 +362,7 @@ func (s *Seeder) writeBulk(ctx context.Context, plans []*bulkDossier) (err error
 		return nil
 	}
 	// The reports' roll-ups, as the engine would have kept them.
-	rollups := workflow.Rollups{}
+	rollups := rollup.Rows{}
 	for i, p := range plans {
 		id := ds[i].ID
 		counted := make([]*ent.Leg, len(p.legs))

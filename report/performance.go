@@ -18,6 +18,7 @@ import (
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
 	"lienthong/problem"
+	"lienthong/rollup"
 )
 
 // GroupBy is what a performance report's rows are.
@@ -370,86 +371,62 @@ func (r *Reporter) Explain(ctx context.Context, in PerformanceInput) (string, er
 	return b.String(), rows.Err()
 }
 
-// performanceSQL builds the aggregate over the dossiers or legs themselves.
+// periodFigures are the figures counted in a period, with where each goes
+// in a row; their rules are rollup's.
+var periodFigures = []struct {
+	col rollup.Column
+	set setter
+}{
+	{rollup.Received, setReceived}, {rollup.Finished, setFinished}, {rollup.Early, setEarly},
+	{rollup.OnTime, setOnTime}, {rollup.Late, setLate}, {rollup.Cancelled, setCancelled},
+	{rollup.Supplement2, setSupp2}, {rollup.SendBack2, setSendBack2}, {rollup.Minutes, setMinutes},
+}
+
+// performanceSQL builds the aggregate over the dossiers or legs themselves,
+// each figure by its SQL rule (rollup.PeriodSQL, rollup.OpenSQL).
 func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) statement {
 	q := &query{pg: r.dialect == dialect.Postgres}
-	from, to := p.From, p.To
-	// t is the fact table: dossiers, or legs with their dossier.
-	var key, sel string
+	view := rollup.View(in.View)
+	from, to := q.arg(p.From), q.arg(p.To)
+	var cols []string
+	var into []setter
+	for _, f := range periodFigures {
+		if expr := rollup.PeriodSQL(view, f.col, from, to); expr != "" {
+			cols = append(cols, expr)
+			into = append(into, f.set)
+		}
+	}
+	open, due := rollup.OpenSQL(view, to)
+	at := q.arg(asOf)
+	cols = append(cols, sum(open+" AND "+due+" >= "+at), sum(open+" AND "+due+" < "+at))
+	into = append(into, setOpenOnTime, setOverdue)
+
+	// The fact table: dossiers, or legs with their dossier.
+	var key string
 	var b strings.Builder
 	if in.View == ByDossier {
-		switch in.GroupBy {
-		case ByAgency:
-			key = "d.lead_agency_id"
-		case ByProcedure:
-			key = "p.code"
-		case ByField:
-			key = "p.field"
-		}
-		fin := fmt.Sprintf("d.finished_at >= %s AND d.finished_at < %s", q.arg(from), q.arg(to))
-		recv := fmt.Sprintf("d.received_at >= %s", q.arg(from))
-		open := fmt.Sprintf("(d.finished_at IS NULL OR d.finished_at >= %s)", q.arg(to))
-		sel = strings.Join([]string{
-			sum(recv),
-			sum("d.judgement IS NOT NULL AND " + fin),
-			sum("d.judgement = 'EARLY' AND " + fin),
-			sum("d.judgement = 'ON_TIME' AND " + fin),
-			sum("d.judgement = 'LATE' AND " + fin),
-			sum("d.judgement IS NULL AND " + fin),
-			sum(open + " AND d.original_appointment_at >= " + q.arg(asOf)),
-			sum(open + " AND d.original_appointment_at < " + q.arg(asOf)),
-			sum(recv + " AND d.supplement_rounds >= 2"),
-			sum(recv + " AND d.send_backs >= 2"),
-			"COALESCE(SUM(CASE WHEN d.judgement IS NOT NULL AND " + fin + " THEN d.processing_minutes ELSE 0 END), 0)",
-		}, ",\n  ")
+		key = "d.lead_agency_id"
 		fmt.Fprintf(&b, "FROM %s d", q.relevant("dossiers", "received_at", "lead_agency_id", p, agencyIDs))
-		if in.GroupBy != ByAgency {
-			b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
-		}
 	} else {
-		switch in.GroupBy {
-		case ByAgency:
-			key = "l.agency_id"
-		case ByProcedure:
-			key = "p.code"
-		case ByField:
-			key = "p.field"
-		}
-		fin := fmt.Sprintf("l.finished_at >= %s AND l.finished_at < %s", q.arg(from), q.arg(to))
-		started := fmt.Sprintf("l.started_at >= %s", q.arg(from))
-		open := fmt.Sprintf("(l.finished_at IS NULL OR l.finished_at >= %s)", q.arg(to))
-		// A dossier's rounds count once per agency, with its first turn there.
-		const firstTurn = "NOT EXISTS (SELECT 1 FROM legs f WHERE f.dossier_id = l.dossier_id AND f.agency_id = l.agency_id" +
-			" AND (f.started_at < l.started_at OR f.started_at = l.started_at AND f.id < l.id))"
-		sel = strings.Join([]string{
-			sum(started),
-			sum(fin),
-			sum("l.judgement = 'EARLY' AND " + fin),
-			sum("l.judgement = 'ON_TIME' AND " + fin),
-			sum("l.judgement = 'LATE' AND " + fin),
-			"0",
-			sum(open + " AND l.due_at >= " + q.arg(asOf)),
-			sum(open + " AND l.due_at < " + q.arg(asOf)),
-			sum(started + " AND d.supplement_rounds >= 2 AND " + firstTurn),
-			sum(started + " AND d.send_backs >= 2 AND " + firstTurn),
-			"COALESCE(SUM(CASE WHEN " + fin + " THEN l.worked_minutes ELSE 0 END), 0)",
-		}, ",\n  ")
+		key = "l.agency_id"
 		fmt.Fprintf(&b, "FROM %s l JOIN dossiers d ON d.id = l.dossier_id", q.relevant("legs", "started_at", "agency_id", p, agencyIDs))
-		if in.GroupBy != ByAgency {
-			b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
-		}
 	}
-	if !grouped {
+	switch {
+	case !grouped:
 		key = "NULL"
+	case in.GroupBy == ByProcedure:
+		key = "p.code"
+	case in.GroupBy == ByField:
+		key = "p.field"
 	}
-	stmt := "SELECT " + key + ",\n  " + sel + "\n" + b.String()
+	if in.GroupBy != ByAgency {
+		b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
+	}
+	stmt := "SELECT " + key + ",\n  " + strings.Join(cols, ",\n  ") + "\n" + b.String()
 	if grouped {
 		stmt += "\nGROUP BY " + key
 	}
-	return statement{sql: stmt, args: q.args, into: []setter{
-		setReceived, setFinished, setEarly, setOnTime, setLate, setCancelled,
-		setOpenOnTime, setOverdue, setSupp2, setSendBack2, setMinutes,
-	}}
+	return statement{sql: stmt, args: q.args, into: into}
 }
 
 // relevant selects the rows of table (dossiers or legs) that matter to

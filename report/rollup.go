@@ -7,8 +7,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"lienthong/ent/rollup"
-	"lienthong/workflow"
+	"lienthong/rollup"
 )
 
 // WithoutRollups returns a reporter that reads the dossiers and legs
@@ -31,7 +30,7 @@ func midnight(t time.Time) bool {
 }
 
 // rollupSQL builds the statements that read a performance report from the
-// roll-ups (see workflow.Rollups): the period's days for what happened in
+// roll-ups (see rollup.Rows): the period's days for what happened in
 // the period, and what was still running at asOf:
 //   - when asOf is the period's end (a past period), from the roll-ups of
 //     every day before it: received − closed is what was open, and due −
@@ -39,10 +38,7 @@ func midnight(t time.Time) bool {
 //   - when asOf is now, inside the period, from the open dossiers (legs),
 //     which are few.
 func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) []statement {
-	kind := rollup.KindDOSSIER
-	if in.View == ByLeg {
-		kind = rollup.KindLEG
-	}
+	view := rollup.View(in.View)
 	key := "r.agency_id"
 	switch {
 	case !grouped:
@@ -58,7 +54,7 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 		if in.GroupBy != ByAgency {
 			b.WriteString(" JOIN procedures p ON p.id = r.procedure_id")
 		}
-		fmt.Fprintf(&b, "\nWHERE r.kind = %s", q.arg(string(kind)))
+		fmt.Fprintf(&b, "\nWHERE r.kind = %s", q.arg(string(view)))
 		if len(agencyIDs) > 0 {
 			fmt.Fprintf(&b, " AND r.agency_id IN (%s)", q.ints(agencyIDs))
 		}
@@ -71,11 +67,15 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 	pg := r.dialect == dialect.Postgres
 
 	q := &query{pg: pg}
+	cols := make([]string, len(periodFigures))
+	into := make([]setter, len(periodFigures))
+	for i, f := range periodFigures {
+		cols[i], into[i] = "SUM(r."+f.col.Name()+")", f.set
+	}
 	period := statement{
-		sql: "SELECT " + key + ", SUM(r.received), SUM(r.finished), SUM(r.early), SUM(r.on_time), SUM(r.late)," +
-			" SUM(r.cancelled), SUM(r.supplement2), SUM(r.send_back2), SUM(r.minutes)\n" + from(q) +
-			fmt.Sprintf(" AND r.day >= %s AND r.day < %s", q.arg(workflow.Day(p.From)), q.arg(workflow.Day(p.To))) + group,
-		into: []setter{setReceived, setFinished, setEarly, setOnTime, setLate, setCancelled, setSupp2, setSendBack2, setMinutes},
+		sql: "SELECT " + key + ", " + strings.Join(cols, ", ") + "\n" + from(q) +
+			fmt.Sprintf(" AND r.day >= %s AND r.day < %s", q.arg(rollup.Day(p.From)), q.arg(rollup.Day(p.To))) + group,
+		into: into,
 	}
 	period.args = q.args
 
@@ -83,8 +83,8 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 	var running statement
 	if asOf.Equal(p.To) {
 		running = statement{
-			sql: "SELECT " + key + ", SUM(r.opened - r.closed - r.due + r.settled), SUM(r.due - r.settled)\n" + from(q) +
-				fmt.Sprintf(" AND r.day < %s", q.arg(workflow.Day(p.To))) + group,
+			sql: "SELECT " + key + ", " + rollup.OpenOnTimeRollupSQL + ", " + rollup.OpenOverdueRollupSQL + "\n" + from(q) +
+				fmt.Sprintf(" AND r.day < %s", q.arg(rollup.Day(p.To))) + group,
 			into: []setter{setOpenOnTime, setOverdue},
 		}
 	} else {
@@ -97,10 +97,11 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 // openSQL counts the dossiers (legs) received before the period's end and
 // not finished by it, on time or past due at asOf.
 func (r *Reporter) openSQL(q *query, in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) statement {
-	table, start, due, agencyCol, alias := "dossiers", "received_at", "original_appointment_at", "lead_agency_id", "d"
+	table, start, agencyCol, alias := "dossiers", "received_at", "lead_agency_id", "d"
 	if in.View == ByLeg {
-		table, start, due, agencyCol, alias = "legs", "started_at", "due_at", "agency_id", "l"
+		table, start, agencyCol, alias = "legs", "started_at", "agency_id", "l"
 	}
+	_, due := rollup.OpenSQL(rollup.View(in.View), "") // the rows read are open at the end
 	to := q.arg(p.To)
 	filter := ""
 	if len(agencyIDs) > 0 {
@@ -132,7 +133,7 @@ func (r *Reporter) openSQL(q *query, in PerformanceInput, agencyIDs []int, p Per
 	}
 	at := q.arg(asOf)
 	stmt := fmt.Sprintf("SELECT %s, %s, %s\n%s", key,
-		sum(fmt.Sprintf("%s.%s >= %s", alias, due, at)), sum(fmt.Sprintf("%s.%s < %s", alias, due, at)), b.String())
+		sum(due+" >= "+at), sum(due+" < "+at), b.String())
 	if grouped {
 		stmt += "\nGROUP BY " + key
 	}

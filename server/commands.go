@@ -10,8 +10,8 @@ import (
 
 	"lienthong/auth"
 	"lienthong/demo"
+	"lienthong/rollup"
 	"lienthong/store"
-	"lienthong/workflow"
 )
 
 // Migrate applies pending migrations and says how many.
@@ -41,7 +41,7 @@ func Rollups(ctx context.Context, cfg Config, log io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	if err := workflow.RebuildRollups(ctx, db.Client, db.Dialect); err != nil {
+	if err := rollup.Rebuild(ctx, db.Client, db.Dialect); err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "Roll-ups recomputed in %s.\n", time.Since(start).Round(time.Millisecond))

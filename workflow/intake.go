@@ -31,6 +31,7 @@ import (
 	"lienthong/ent/routestep"
 	"lienthong/ent/schema/schematype"
 	"lienthong/problem"
+	"lienthong/rollup"
 )
 
 // ApplicantInput identifies the applicant.
@@ -273,7 +274,7 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 			return nil, err
 		}
 		legs = []*ent.Leg{desk}
-		r := Rollups{}
+		r := rollup.Rows{}
 		r.Add(d, legs, 1)
 		if err := r.Write(sys, tx, e.dialect); err != nil {
 			return nil, err
@@ -397,7 +398,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 			return nil, fmt.Errorf("workflow: open desk legs: %w", err)
 		}
 	}
-	rollups := Rollups{}
+	rollups := rollup.Rows{}
 	for k, d := range received {
 		d.Edges.Legs = legs[k : k+1 : k+1]
 		rollups.Add(d, d.Edges.Legs, 1)

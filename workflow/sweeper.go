@@ -248,9 +248,9 @@ func (e *Engine) systemEvent(ctx context.Context, dossierID int, decide func(*en
 			if err != nil {
 				return fmt.Errorf("workflow: record %s on %s: %w", ev.typ, d.Code, err)
 			}
-			legs, err := legsOf(auth.SystemContext(ctx), tx, d.ID)
+			legs, err := tx.Leg.Query().Where(leg.DossierID(d.ID)).Order(ent.Asc(leg.FieldID)).All(auth.SystemContext(ctx))
 			if err != nil {
-				return err
+				return fmt.Errorf("workflow: load legs: %w", err)
 			}
 			var actor *auth.Viewer
 			if ev.actorID != nil {

@@ -23,6 +23,7 @@ import (
 	"lienthong/ent/routestep"
 	st "lienthong/ent/schema/schematype"
 	"lienthong/problem"
+	"lienthong/rollup"
 )
 
 // CoordinationInput names an agency to consult and its allotted working time.
@@ -165,7 +166,7 @@ func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *calendar.Calen
 			return err
 		}
 		// The reports' roll-ups move with the dossier, in this transaction.
-		r := Rollups{}
+		r := rollup.Rows{}
 		r.Add(d, legs, -1)
 		r.Add(out, t.after, 1)
 		if err := r.Write(sys, tx, e.dialect); err != nil {
@@ -669,9 +670,8 @@ func (t *transition) closeLeg(l *ent.Leg) error {
 	if t.d.PausedAt != nil {
 		end = *t.d.PausedAt // the leg's clock stopped with the dossier's
 	}
-	worked := max(t.cal.Between(l.StartedAt, end)-int64(l.PausedMinutes), 0)
 	a := t.afterLeg(l)
-	now, judgement, minutes := t.now, Judge(t.cal, t.now, l.DueAt), int(worked)
+	now, judgement, minutes := t.now, rollup.Judge(t.cal, t.now, l.DueAt), rollup.Worked(t.cal, l.StartedAt, end, l.PausedMinutes)
 	a.FinishedAt, a.Judgement, a.WorkedMinutes = &now, judgement, &minutes
 	answered := t.in.Agree != nil && l.Role == leg.RoleCoordinate
 	if answered {
@@ -706,18 +706,6 @@ func (t *transition) afterLeg(l *ent.Leg) *ent.Leg {
 	c := *l
 	t.after = append(t.after, &c)
 	return &c
-}
-
-// Judge is the judgement of a leg finished at finished against due: LATE
-// after due, EARLY on an earlier day than due, ON_TIME otherwise.
-func Judge(cal *calendar.Calendar, finished, due time.Time) leg.Judgement {
-	switch {
-	case finished.After(due):
-		return leg.JudgementLate
-	case calendar.DateOf(finished.In(cal.Location())) != calendar.DateOf(due.In(cal.Location())):
-		return leg.JudgementEarly
-	}
-	return leg.JudgementOnTime
 }
 
 func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int) error {
@@ -786,10 +774,10 @@ func (t *transition) apply(ev Event, upd *ent.DossierUpdate) error {
 	case EventReturn:
 		upd.SetFinishedAt(t.now)
 		if t.d.OriginalAppointmentAt != nil {
-			upd.SetJudgement(dossier.Judgement(Judge(t.cal, t.now, *t.d.OriginalAppointmentAt)))
+			upd.SetJudgement(dossier.Judgement(rollup.Judge(t.cal, t.now, *t.d.OriginalAppointmentAt)))
 		}
 		if t.d.ReceivedAt != nil {
-			upd.SetProcessingMinutes(int(max(t.cal.Between(*t.d.ReceivedAt, t.now)-int64(t.d.PausedMinutes), 0)))
+			upd.SetProcessingMinutes(rollup.Worked(t.cal, *t.d.ReceivedAt, t.now, t.d.PausedMinutes))
 		}
 		return t.closeAll()
 	case EventComplete:

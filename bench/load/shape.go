@@ -16,8 +16,8 @@ import (
 
 	"lienthong/ent"
 	"lienthong/ent/leg"
+	"lienthong/rollup"
 	"lienthong/store"
-	"lienthong/workflow"
 )
 
 // The same-shape baseline: the database's own rate for the work of one
@@ -26,7 +26,7 @@ import (
 // outside the transaction it reads the dossier and its legs; inside, it
 // makes the versioned update of the dossier, closes the open leg, opens
 // the next, appends the event, adds to the roll-ups what the server would
-// (workflow.Rollups, the server's own statement) and appends the outbound
+// (rollup.Rows, the server's own statement) and appends the outbound
 // message (about 1 KB of JSON, as the server's are). It runs on the
 // server's own schema (migrations, indexes, foreign keys and history
 // triggers), seeded with the demo province, through database/sql with
@@ -240,7 +240,7 @@ func (s *shape) transfer(ctx context.Context, sd *shapeDossier) error {
 		s.officer, from.AgencyID, from.ID, `{"to":`+strconv.Itoa(to)+`}`, now).Scan(&event); err != nil {
 		return err
 	}
-	r := workflow.Rollups{} // what the transfer changes, as the engine adds it
+	r := rollup.Rows{} // what the transfer changes, as the engine adds it
 	r.Add(d, []*ent.Leg{from}, -1)
 	r.Add(&next, []*ent.Leg{&closed, opened}, 1)
 	if err := r.Write(ctx, tx, s.dialect); err != nil {

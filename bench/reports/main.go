@@ -30,8 +30,8 @@ import (
 	"lienthong/calendar"
 	"lienthong/demo"
 	"lienthong/report"
+	"lienthong/rollup"
 	"lienthong/store"
-	"lienthong/workflow"
 )
 
 // now is the instant the generated year ends at, fixed so that runs compare.
@@ -125,7 +125,7 @@ func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *reg
 	} else if n == 0 {
 		// A database generated before the roll-ups existed.
 		start := time.Now()
-		if err := workflow.RebuildRollups(ctx, db.Client, db.Dialect); err != nil {
+		if err := rollup.Rebuild(ctx, db.Client, db.Dialect); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s: roll-ups rebuilt in %s\n", db.Dialect, time.Since(start).Round(time.Millisecond))

@@ -15,6 +15,7 @@ import (
 	"lienthong/auth"
 	"lienthong/calendar"
 	"lienthong/report"
+	"lienthong/rollup"
 	"lienthong/workflow"
 )
 
@@ -166,7 +167,7 @@ func (e *Env) CheckRollups(t testing.TB) {
 		return out
 	}
 	kept := read()
-	if err := workflow.RebuildRollups(ctx, e.App.DB.Client, e.App.DB.Dialect); err != nil {
+	if err := rollup.Rebuild(ctx, e.App.DB.Client, e.App.DB.Dialect); err != nil {
 		t.Fatal(err)
 	}
 	rebuilt := read()
