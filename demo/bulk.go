@@ -11,7 +11,6 @@ import (
 	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
-	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
 	"lienthong/ent/routestep"
@@ -123,7 +122,7 @@ type bulkLeg struct {
 }
 
 type bulkEvent struct {
-	typ      dossierevent.Type
+	typ      st.DossierEventType
 	from, to st.DossierState
 	at       time.Time
 	agencyID int
@@ -170,14 +169,14 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 		appt = cal.Add(appt, int64(paused))
 	}
 	state := st.StateReceived
-	ev := func(typ dossierevent.Type, to st.DossierState, at time.Time, agencyID int) {
+	ev := func(typ st.DossierEventType, to st.DossierState, at time.Time, agencyID int) {
 		if at.After(now) {
 			return
 		}
 		b.events = append(b.events, bulkEvent{typ, state, to, at, agencyID})
 		state = to
 	}
-	b.events = append(b.events, bulkEvent{typ: dossierevent.TypeReceive, to: st.StateReceived, at: received, agencyID: deskID})
+	b.events = append(b.events, bulkEvent{typ: st.EventReceive, to: st.StateReceived, at: received, agencyID: deskID})
 	open := func(agencyID int, role leg.Role, pos int, start time.Time, allotted int, extra int) *bulkLeg {
 		l := bulkLeg{agencyID: agencyID, role: role, position: pos, start: start, allotted: allotted, due: cal.Add(start, int64(allotted+extra))}
 		took := int64(float64(allotted)*bulkPace(rng)) + int64(extra)
@@ -194,9 +193,9 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 	cancel := rng.Float64()
 	if cancel < 0.03 {
 		finished = t
-		ev(dossierevent.TypeRefuse, st.StateRefused, t, deskID)
+		ev(st.EventRefuse, st.StateRefused, t, deskID)
 	} else {
-		ev(dossierevent.TypeForward, st.StateProcessing, t, deskID)
+		ev(st.EventForward, st.StateProcessing, t, deskID)
 		steps := slices.Clone(p.Edges.Steps)
 		slices.SortFunc(steps, func(a, b *ent.RouteStep) int { return a.Position - b.Position })
 		agencyOf := func(x *ent.RouteStep) int {
@@ -211,7 +210,7 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 			x := steps[i]
 			if x.Role == routestep.RoleLead {
 				if lead >= 0 {
-					ev(dossierevent.TypeTransfer, st.StateProcessing, t, b.legs[lead].agencyID)
+					ev(st.EventTransfer, st.StateProcessing, t, b.legs[lead].agencyID)
 				}
 				l := open(agencyOf(x), leg.RoleLead, x.Position, t, x.AllottedMinutes, extra)
 				extra = 0
@@ -230,7 +229,7 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 			if lead >= 0 {
 				begin = cal.Add(b.legs[lead].start, int64(b.legs[lead].allotted/3))
 			}
-			ev(dossierevent.TypeCoordinate, st.StateCoordinating, begin, b.legs[max(lead, 0)].agencyID)
+			ev(st.EventCoordinate, st.StateCoordinating, begin, b.legs[max(lead, 0)].agencyID)
 			last := begin
 			type reply struct {
 				at       time.Time
@@ -250,7 +249,7 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 				if k == len(replies)-1 {
 					to = st.StateProcessing
 				}
-				ev(dossierevent.TypeReply, to, r.at, r.agencyID)
+				ev(st.EventReply, to, r.at, r.agencyID)
 			}
 			if lead >= 0 && last.After(b.legs[lead].end) {
 				b.legs[lead].end = cal.Add(last, 30+rng.Int64N(240))
@@ -263,9 +262,9 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 			i += len(group)
 		}
 		if cancel < 0.04 {
-			ev(dossierevent.TypeWithdraw, st.StateWithdrawn, t, deskID)
+			ev(st.EventWithdraw, st.StateWithdrawn, t, deskID)
 		} else {
-			ev(dossierevent.TypeReturn, st.StateReturned, t, b.legs[max(lead, 0)].agencyID)
+			ev(st.EventReturn, st.StateReturned, t, b.legs[max(lead, 0)].agencyID)
 		}
 		finished = t
 	}
@@ -308,7 +307,7 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 			c.SetJudgement(dossier.Judgement(rollup.Judge(cal, finished, appt)))
 			c.SetProcessingMinutes(rollup.Worked(cal, received, finished, paused))
 			if done := cal.Add(finished, 60+rng.Int64N(1440)); !done.After(now) && rng.IntN(20) > 0 {
-				b.events = append(b.events, bulkEvent{dossierevent.TypeComplete, st.StateReturned, st.StateCompleted, done, deskID})
+				b.events = append(b.events, bulkEvent{st.EventComplete, st.StateReturned, st.StateCompleted, done, deskID})
 				c.SetCompletedAt(done).SetState(st.StateCompleted).SetVersion(len(b.events))
 			}
 		}

@@ -28,7 +28,7 @@ type DossierEvent struct {
 	// Position of the event in the dossier's history, from 1.
 	Seq int `json:"seq,omitempty"`
 	// What happened.
-	Type dossierevent.Type `json:"type,omitempty"`
+	Type schematype.DossierEventType `json:"type,omitempty"`
 	// State before the event (empty for intake).
 	FromState *schematype.DossierState `json:"from_state,omitempty"`
 	// State after the event.
@@ -179,7 +179,7 @@ func (_m *DossierEvent) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field type", values[i])
 			} else if value.Valid {
-				_m.Type = dossierevent.Type(value.String)
+				_m.Type = schematype.DossierEventType(value.String)
 			}
 		case dossierevent.FieldFromState:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -40,7 +40,7 @@ func (_c *DossierEventCreate) SetSeq(v int) *DossierEventCreate {
 }
 
 // SetType sets the "type" field.
-func (_c *DossierEventCreate) SetType(v dossierevent.Type) *DossierEventCreate {
+func (_c *DossierEventCreate) SetType(v schematype.DossierEventType) *DossierEventCreate {
 	_c.mutation.SetType(v)
 	return _c
 }

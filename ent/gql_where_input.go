@@ -2554,10 +2554,10 @@ type DossierEventWhereInput struct {
 	SeqLTE   *int  `json:"seqLTE,omitempty"`
 
 	// "type" field predicates.
-	Type      *dossierevent.Type  `json:"type,omitempty"`
-	TypeNEQ   *dossierevent.Type  `json:"typeNEQ,omitempty"`
-	TypeIn    []dossierevent.Type `json:"typeIn,omitempty"`
-	TypeNotIn []dossierevent.Type `json:"typeNotIn,omitempty"`
+	Type      *schematype.DossierEventType  `json:"type,omitempty"`
+	TypeNEQ   *schematype.DossierEventType  `json:"typeNEQ,omitempty"`
+	TypeIn    []schematype.DossierEventType `json:"typeIn,omitempty"`
+	TypeNotIn []schematype.DossierEventType `json:"typeNotIn,omitempty"`
 
 	// "from_state" field predicates.
 	FromState       *schematype.DossierState  `json:"fromState,omitempty"`

@@ -5970,7 +5970,7 @@ type DossierEventMutation struct {
 	id                *int
 	seq               *int
 	addseq            *int
-	_type             *dossierevent.Type
+	_type             *schematype.DossierEventType
 	from_state        *schematype.DossierState
 	to_state          *schematype.DossierState
 	reason            *string
@@ -6184,12 +6184,12 @@ func (m *DossierEventMutation) ResetSeq() {
 }
 
 // SetType sets the "type" field.
-func (m *DossierEventMutation) SetType(d dossierevent.Type) {
-	m._type = &d
+func (m *DossierEventMutation) SetType(set schematype.DossierEventType) {
+	m._type = &set
 }
 
 // GetType returns the value of the "type" field in the mutation.
-func (m *DossierEventMutation) GetType() (r dossierevent.Type, exists bool) {
+func (m *DossierEventMutation) GetType() (r schematype.DossierEventType, exists bool) {
 	v := m._type
 	if v == nil {
 		return
@@ -6200,7 +6200,7 @@ func (m *DossierEventMutation) GetType() (r dossierevent.Type, exists bool) {
 // OldType returns the old "type" field's value of the DossierEvent entity.
 // If the DossierEvent object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *DossierEventMutation) OldType(ctx context.Context) (v dossierevent.Type, err error) {
+func (m *DossierEventMutation) OldType(ctx context.Context) (v schematype.DossierEventType, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldType is only allowed on UpdateOne operations")
 	}
@@ -6959,7 +6959,7 @@ func (m *DossierEventMutation) SetField(name string, value ent.Value) error {
 		m.SetSeq(v)
 		return nil
 	case dossierevent.FieldType:
-		v, ok := value.(dossierevent.Type)
+		v, ok := value.(schematype.DossierEventType)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

@@ -95,16 +95,16 @@ func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
 	if d.ReceivedAt != nil {
 		add(formrecord.FormRECEIPT)
 	}
-	has := func(t dossierevent.Type) bool {
+	has := func(t schematype.DossierEventType) bool {
 		return slices.ContainsFunc(events, func(e *ent.DossierEvent) bool { return e.Type == t })
 	}
-	if has(dossierevent.TypeRequestSupplement) {
+	if has(schematype.EventRequestSupplement) {
 		add(formrecord.FormSUPPLEMENT_REQUEST)
 	}
 	if d.State == schematype.StateRefused {
 		add(formrecord.FormREFUSAL)
 	}
-	if has(dossierevent.TypeApologize) {
+	if has(schematype.EventApologize) {
 		add(formrecord.FormAPOLOGY)
 	}
 	if d.ReceivedAt != nil {
@@ -210,7 +210,7 @@ func judgement(j string) string {
 }
 
 // lastEvent is d's latest event of type t.
-func lastEvent(d *ent.Dossier, t dossierevent.Type) *ent.DossierEvent {
+func lastEvent(d *ent.Dossier, t schematype.DossierEventType) *ent.DossierEvent {
 	for i := len(d.Edges.Events) - 1; i >= 0; i-- {
 		if d.Edges.Events[i].Type == t {
 			return d.Edges.Events[i]

@@ -10,8 +10,8 @@ import (
 	"github.com/signintech/gopdf"
 
 	"lienthong/ent"
-	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
+	"lienthong/ent/schema/schematype"
 )
 
 // applicant writes the applicant's lines common to the forms.
@@ -90,7 +90,7 @@ func (s *Service) receipt(d *ent.Dossier, now time.Time) ([]byte, error) {
 	doc.para("6. Đăng ký nhận kết quả tại: "+unit+" – "+agency+".", 0)
 	doc.para("Vào Sổ theo dõi hồ sơ, số thứ tự "+strings.TrimSuffix(number(d, ""), "/")+".", 0)
 	receiver := ""
-	if e := lastEvent(d, dossierevent.TypeReceive); e != nil {
+	if e := lastEvent(d, schematype.EventReceive); e != nil {
 		receiver = actorName(e)
 	}
 	doc.signatures(
@@ -103,7 +103,7 @@ func (s *Service) receipt(d *ent.Dossier, now time.Time) ([]byte, error) {
 // supplementRequest is the request to supplement or complete the dossier
 // (Mẫu số 02), for the latest request.
 func (s *Service) supplementRequest(d *ent.Dossier, now time.Time) ([]byte, error) {
-	e := lastEvent(d, dossierevent.TypeRequestSupplement)
+	e := lastEvent(d, schematype.EventRequestSupplement)
 	doc, err := newDoc(false, titles["SUPPLEMENT_REQUEST"]+" "+d.Code)
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func eventItems(e *ent.DossierEvent) []string {
 
 // refusal is the refusal to receive or settle the dossier (Mẫu số 03).
 func (s *Service) refusal(d *ent.Dossier, now time.Time) ([]byte, error) {
-	e := lastEvent(d, dossierevent.TypeRefuse)
+	e := lastEvent(d, schematype.EventRefuse)
 	doc, err := newDoc(false, titles["REFUSAL"]+" "+d.Code)
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (s *Service) refusal(d *ent.Dossier, now time.Time) ([]byte, error) {
 // apology is the apology with a new appointment (Mẫu số 04), signed by
 // the head who made it.
 func (s *Service) apology(d *ent.Dossier, now time.Time) ([]byte, error) {
-	e := lastEvent(d, dossierevent.TypeApologize)
+	e := lastEvent(d, schematype.EventApologize)
 	doc, err := newDoc(false, titles["APOLOGY"]+" "+d.Code)
 	if err != nil {
 		return nil, err

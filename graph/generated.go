@@ -12,7 +12,6 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/dossier"
-	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
 	"lienthong/ent/procedure"
@@ -296,7 +295,7 @@ type ComplexityRoot struct {
 		CreateAgency             func(childComplexity int, input ent.CreateAgencyInput) int
 		CreateDelegation         func(childComplexity int, input workflow.DelegationInput) int
 		CreateProcedure          func(childComplexity int, input workflow.ProcedureInput) int
-		CreateWebhook            func(childComplexity int, url string, eventTypes []dossierevent.Type, agencyIDs []int) int
+		CreateWebhook            func(childComplexity int, url string, eventTypes []schematype.DossierEventType, agencyIDs []int) int
 		DeleteWebhook            func(childComplexity int, id int) int
 		EndDelegation            func(childComplexity int, id int) int
 		ForwardDossier           func(childComplexity int, id int) int
@@ -608,7 +607,7 @@ type MutationResolver interface {
 	ReviseProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
 	SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error)
 	ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error)
-	CreateWebhook(ctx context.Context, url string, eventTypes []dossierevent.Type, agencyIDs []int) (*webhook.Secret, error)
+	CreateWebhook(ctx context.Context, url string, eventTypes []schematype.DossierEventType, agencyIDs []int) (*webhook.Secret, error)
 	RotateWebhookSecret(ctx context.Context, id int) (*webhook.Secret, error)
 	PauseWebhook(ctx context.Context, id int, paused bool) (*ent.Webhook, error)
 	DeleteWebhook(ctx context.Context, id int) (int, error)
@@ -1799,7 +1798,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["url"].(string), args["eventTypes"].([]dossierevent.Type), args["agencyIDs"].([]int)), true
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["url"].(string), args["eventTypes"].([]schematype.DossierEventType), args["agencyIDs"].([]int)), true
 	case "Mutation.deleteWebhook":
 		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
 			break
@@ -4758,8 +4757,8 @@ func (ec *executionContext) field_Mutation_createWebhook_args(ctx context.Contex
 	}
 	args["url"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "eventTypes",
-		func(ctx context.Context, v any) ([]dossierevent.Type, error) {
-			return ec.unmarshalODossierEventType2ᚕlienthongᚋentᚋdossiereventᚐTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]schematype.DossierEventType, error) {
+			return ec.unmarshalODossierEventType2ᚕlienthongᚋentᚋschemaᚋschematypeᚐDossierEventTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8390,8 +8389,8 @@ func (ec *executionContext) _DossierEvent_type(ctx context.Context, field graphq
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v dossierevent.Type) graphql.Marshaler {
-			return ec.marshalNDossierEventType2lienthongᚋentᚋdossiereventᚐType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.DossierEventType) graphql.Marshaler {
+			return ec.marshalNDossierEventType2lienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10369,7 +10368,7 @@ func (ec *executionContext) _Mutation_createWebhook(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateWebhook(ctx, fc.Args["url"].(string), fc.Args["eventTypes"].([]dossierevent.Type), fc.Args["agencyIDs"].([]int))
+			return ec.Resolvers.Mutation().CreateWebhook(ctx, fc.Args["url"].(string), fc.Args["eventTypes"].([]schematype.DossierEventType), fc.Args["agencyIDs"].([]int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *webhook.Secret) graphql.Marshaler {
@@ -19535,28 +19534,28 @@ func (ec *executionContext) unmarshalInputDossierEventWhereInput(ctx context.Con
 			it.SeqLTE = data
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalODossierEventType2ᚖlienthongᚋentᚋdossiereventᚐType(ctx, v)
+			data, err := ec.unmarshalODossierEventType2ᚖlienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Type = data
 		case "typeNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
-			data, err := ec.unmarshalODossierEventType2ᚖlienthongᚋentᚋdossiereventᚐType(ctx, v)
+			data, err := ec.unmarshalODossierEventType2ᚖlienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TypeNEQ = data
 		case "typeIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
-			data, err := ec.unmarshalODossierEventType2ᚕlienthongᚋentᚋdossiereventᚐTypeᚄ(ctx, v)
+			data, err := ec.unmarshalODossierEventType2ᚕlienthongᚋentᚋschemaᚋschematypeᚐDossierEventTypeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TypeIn = data
 		case "typeNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
-			data, err := ec.unmarshalODossierEventType2ᚕlienthongᚋentᚋdossiereventᚐTypeᚄ(ctx, v)
+			data, err := ec.unmarshalODossierEventType2ᚕlienthongᚋentᚋschemaᚋschematypeᚐDossierEventTypeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32144,13 +32143,13 @@ func (ec *executionContext) marshalNDossierEventOrderField2ᚖlienthongᚋentᚐ
 	return v
 }
 
-func (ec *executionContext) unmarshalNDossierEventType2lienthongᚋentᚋdossiereventᚐType(ctx context.Context, v any) (dossierevent.Type, error) {
-	var res dossierevent.Type
+func (ec *executionContext) unmarshalNDossierEventType2lienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx context.Context, v any) (schematype.DossierEventType, error) {
+	var res schematype.DossierEventType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDossierEventType2lienthongᚋentᚋdossiereventᚐType(ctx context.Context, sel ast.SelectionSet, v dossierevent.Type) graphql.Marshaler {
+func (ec *executionContext) marshalNDossierEventType2lienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx context.Context, sel ast.SelectionSet, v schematype.DossierEventType) graphql.Marshaler {
 	return v
 }
 
@@ -33588,16 +33587,16 @@ func (ec *executionContext) unmarshalODossierEventOrder2ᚖlienthongᚋentᚐDos
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODossierEventType2ᚕlienthongᚋentᚋdossiereventᚐTypeᚄ(ctx context.Context, v any) ([]dossierevent.Type, error) {
+func (ec *executionContext) unmarshalODossierEventType2ᚕlienthongᚋentᚋschemaᚋschematypeᚐDossierEventTypeᚄ(ctx context.Context, v any) ([]schematype.DossierEventType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]dossierevent.Type, len(vSlice))
+	res := make([]schematype.DossierEventType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDossierEventType2lienthongᚋentᚋdossiereventᚐType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDossierEventType2lienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -33605,14 +33604,14 @@ func (ec *executionContext) unmarshalODossierEventType2ᚕlienthongᚋentᚋdoss
 	return res, nil
 }
 
-func (ec *executionContext) marshalODossierEventType2ᚕlienthongᚋentᚋdossiereventᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []dossierevent.Type) graphql.Marshaler {
+func (ec *executionContext) marshalODossierEventType2ᚕlienthongᚋentᚋschemaᚋschematypeᚐDossierEventTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DossierEventType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDossierEventType2lienthongᚋentᚋdossiereventᚐType(ctx, sel, v[i])
+		return ec.marshalNDossierEventType2lienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -33624,16 +33623,16 @@ func (ec *executionContext) marshalODossierEventType2ᚕlienthongᚋentᚋdossie
 	return ret
 }
 
-func (ec *executionContext) unmarshalODossierEventType2ᚖlienthongᚋentᚋdossiereventᚐType(ctx context.Context, v any) (*dossierevent.Type, error) {
+func (ec *executionContext) unmarshalODossierEventType2ᚖlienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx context.Context, v any) (*schematype.DossierEventType, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(dossierevent.Type)
+	var res = new(schematype.DossierEventType)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODossierEventType2ᚖlienthongᚋentᚋdossiereventᚐType(ctx context.Context, sel ast.SelectionSet, v *dossierevent.Type) graphql.Marshaler {
+func (ec *executionContext) marshalODossierEventType2ᚖlienthongᚋentᚋschemaᚋschematypeᚐDossierEventType(ctx context.Context, sel ast.SelectionSet, v *schematype.DossierEventType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

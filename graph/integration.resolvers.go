@@ -7,9 +7,8 @@ package graph
 
 import (
 	"context"
-
 	"lienthong/ent"
-	"lienthong/ent/dossierevent"
+	"lienthong/ent/schema/schematype"
 	"lienthong/ent/webhookdelivery"
 	"lienthong/forms"
 	"lienthong/problem"
@@ -30,7 +29,7 @@ func (r *importErrorResolver) Code(ctx context.Context, obj *problem.Error) (str
 }
 
 // CreateWebhook is the resolver for the createWebhook field.
-func (r *mutationResolver) CreateWebhook(ctx context.Context, url string, eventTypes []dossierevent.Type, agencyIDs []int) (*webhook.Secret, error) {
+func (r *mutationResolver) CreateWebhook(ctx context.Context, url string, eventTypes []schematype.DossierEventType, agencyIDs []int) (*webhook.Secret, error) {
 	types := make([]string, len(eventTypes))
 	for i, t := range eventTypes {
 		types[i] = string(t)

@@ -7,14 +7,13 @@ package graph
 
 import (
 	"context"
-	"time"
-
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
 	"lienthong/graph/model"
 	"lienthong/workflow"
+	"time"
 )
 
 // CreateAgency is the resolver for the createAgency field.

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-
 	"lienthong/ent"
 	"lienthong/report"
 

@@ -7,11 +7,10 @@ package graph
 
 import (
 	"context"
-	"time"
-
 	"lienthong/ent"
 	"lienthong/graph/model"
 	"lienthong/workflow"
+	"time"
 )
 
 // PortalStatus is the resolver for the portalStatus field.

@@ -187,10 +187,10 @@ var flows = []flow{
 		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return &l.StartedAt, 1 }},
 	{col: Closed,
 		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.FinishedAt, one(d.OriginalAppointmentAt != nil) },
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return l.FinishedAt, 1 }},
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return l.FinishedAt, 1 }},
 	{col: Due,
 		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.OriginalAppointmentAt, 1 },
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return &l.DueAt, 1 }},
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return &l.DueAt, 1 }},
 	{col: Settled, // closed, on the later of its due time and its close
 		dossier: func(d *ent.Dossier) (*time.Time, int64) {
 			if d.FinishedAt == nil || d.OriginalAppointmentAt == nil {

@@ -17,10 +17,11 @@ import (
 	"slices"
 	"time"
 
+	"lienthong/ent/schema/schematype"
+
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/agency"
-	"lienthong/ent/dossierevent"
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
 	"lienthong/problem"
@@ -75,7 +76,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 		return nil, err
 	}
 	for _, t := range in.EventTypes {
-		if dossierevent.TypeValidator(dossierevent.Type(t)) != nil {
+		if !slices.Contains(schematype.DossierEventType("").Values(), t) {
 			return nil, problem.BadInput("eventTypes", "unknown event type %q", t)
 		}
 	}

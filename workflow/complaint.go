@@ -6,7 +6,6 @@ import (
 
 	"lienthong/auth"
 	"lienthong/ent"
-	"lienthong/ent/dossierevent"
 	st "lienthong/ent/schema/schematype"
 	"lienthong/problem"
 )
@@ -32,7 +31,7 @@ func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent
 			return nil, problem.BadInput("id", "dossier %s has not been received yet", d.Code)
 		}
 		return &systemEvent{
-			typ:      dossierevent.TypeComplaint,
+			typ:      st.EventComplaint,
 			actorID:  &v.OfficerID,
 			agencyID: &v.AgencyID,
 			note:     note,

@@ -478,9 +478,9 @@ func newDossier(tx *ent.Tx, cal *calendar.Calendar, now time.Time, p *intake, co
 
 // intakeEvent builds the first event of dossier d.
 func intakeEvent(tx *ent.Tx, v *auth.Viewer, p *intake, d *ent.Dossier, now time.Time) *ent.DossierEventCreate {
-	typ := dossierevent.TypeReceive
+	typ := schematype.EventReceive
 	if d.State == schematype.StateSubmitted {
-		typ = dossierevent.TypeSubmit
+		typ = schematype.EventSubmit
 	}
 	return tx.DossierEvent.Create().
 		SetDossierID(d.ID).

@@ -79,15 +79,10 @@ func (e *Engine) CurrentAgencies(ctx context.Context, d *ent.Dossier) ([]*ent.Ag
 	return d.QueryLegs().Where(leg.FinishedAtIsNil()).QueryAgency().All(ctx)
 }
 
-// userEvents are the events a client fires (variants are chosen by the engine).
-var userEvents = []Event{
-	EventAccept, EventForward, EventTransfer, EventCoordinate, EventReply, EventSendBack,
-	EventRequestSupplement, EventSupplement, EventReturn, EventComplete,
-	EventRefuse, EventWithdraw, EventStop, EventApologize, EventReassign,
-}
-
-// AvailableActions lists the events the caller may fire on d now, whatever
-// input they will still have to give.
+// AvailableActions lists the events the caller may fire on d now: those
+// the state machine allows whose rule lets the caller fire them (who) and
+// finds the dossier ready (when), whatever input they will still have to
+// give.
 func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string, error) {
 	v, err := auth.Require(ctx)
 	if err != nil {
@@ -106,19 +101,40 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
 	}
-	t := &transition{ctx: ctx, db: e.client, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
+	t := &transition{db: e.client, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
 	machine := machineAt(d.State)
 	defer machines.Put(machine)
 	out := []string{}
-	for _, ev := range userEvents {
-		variant := t.variant(ev)
-		if !machine.Can(string(variant)) {
+	for _, ev := range clientEvents() {
+		r := ruleFor(ev, t)
+		if r == nil || !machine.Can(string(r.event)) {
 			continue
 		}
-		err := t.check(variant)
-		if we, ok := problem.As(err); err == nil || ok && we.Code == problem.CodeBadUserInput && we.Field != "id" {
+		t.actingFor = nil // as each rule's who check finds it
+		ok, err := t.possible(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			out = append(out, string(ev))
 		}
 	}
 	return out, nil
+}
+
+// possible runs a rule's who and when checks: false when either refuses,
+// an error when one could not decide.
+func (t *transition) possible(ctx context.Context, r *rule) (bool, error) {
+	for _, c := range []check{r.who, r.when} {
+		if c == nil {
+			continue
+		}
+		if err := c(ctx, t); err != nil {
+			if _, refused := problem.As(err); refused {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
 }

@@ -10,7 +10,6 @@ import (
 	"lienthong/auth"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
-	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
 	st "lienthong/ent/schema/schematype"
 )
@@ -72,7 +71,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 				return nil, nil
 			}
 			return &systemEvent{
-				typ:   dossierevent.TypeOverdue,
+				typ:   st.EventOverdue,
 				data:  map[string]any{"appointmentAt": d.AppointmentAt.Format(time.RFC3339)},
 				apply: func(u *ent.DossierUpdate) { u.SetOverdueAt(now) },
 				at:    now,
@@ -103,7 +102,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 				return nil, nil
 			}
 			return &systemEvent{
-				typ: dossierevent.TypeDueSoon,
+				typ: st.EventDueSoon,
 				data: map[string]any{
 					"appointmentAt":  d.AppointmentAt.Format(time.RFC3339),
 					"minutesLeft":    cal.Between(now, *d.AppointmentAt),
@@ -171,7 +170,7 @@ func (e *Engine) markLegOverdue(ctx context.Context, legID, dossierID int, now t
 					SetOverdueAt(now).
 					Save(ctx)
 			},
-			typ:      dossierevent.TypeOverdue,
+			typ:      st.EventOverdue,
 			legID:    &l.ID,
 			agencyID: &l.AgencyID,
 			data:     map[string]any{"dueAt": l.DueAt.Format(time.RFC3339), "role": string(l.Role)},
@@ -183,7 +182,7 @@ func (e *Engine) markLegOverdue(ctx context.Context, legID, dossierID int, now t
 // systemEvent is an event appended without changing the state: the
 // sweeper's, or a fact recorded by an officer (a complaint).
 type systemEvent struct {
-	typ      dossierevent.Type
+	typ      st.DossierEventType
 	actorID  *int // nil for the system
 	note     string
 	legID    *int

@@ -306,6 +306,13 @@ func TestApologyOnce(t *testing.T) {
 		if r := e.Do(head, apologize, map[string]any{"id": far, "r": "Chậm", "at": "2027-01-29T09:00:00+07:00"}); r.Code() != "BAD_USER_INPUT" {
 			t.Errorf("apology 20 days ahead: %s, want BAD_USER_INPUT", r.Raw)
 		}
+		offers := func(id, action string) bool {
+			a := servertest.Get(e.MustDo(head, `query($id: ID!) { node(id: $id) { ... on Dossier { availableActions } } }`, map[string]any{"id": id}), "node", "availableActions")
+			return slices.Contains(a.([]any), any(action))
+		}
+		if offers(far, "APOLOGIZE") {
+			t.Errorf("availableActions offers an apology 20 working days ahead")
+		}
 		// A marriage registration is due Tuesday 09:00.
 		id := servertest.Str(e.MustDo(desk, servertest.Receive, map[string]any{"in": servertest.MarriageInput("Xin Lỗi")}), "receiveDossier", "id")
 		e.FireAt(desk, `mutation($id: ID!) { forwardDossier(id: $id) { state } }`, id, time.Date(2026, 11, 16, 9, 30, 0, 0, loc))
@@ -324,12 +331,18 @@ func TestApologyOnce(t *testing.T) {
 		}
 		// Sent with a tenth of a microsecond: kept to the microsecond, as
 		// the database keeps it, in the answer and in every later read.
+		if !offers(id, "APOLOGIZE") {
+			t.Errorf("availableActions does not offer the apology of a dossier due tomorrow")
+		}
 		a := e.MustDo(head, apologize, map[string]any{"id": id, "r": "Chờ xác minh tình trạng hôn nhân", "at": "2026-11-18T09:00:00.0000001+07:00"})
 		if got := servertest.Get(a, "apologizeDossier"); servertest.Str(got, "appointmentAt") != newAt || servertest.Str(got, "originalAppointmentAt") != "2026-11-17T09:00:00+07:00" || servertest.Get(got, "apologized") != true {
 			t.Errorf("after apology: %v, want appointment %s, original 2026-11-17T09:00:00+07:00", got, newAt)
 		}
 		if r := e.Do(head, apologize, map[string]any{"id": id, "r": "Lần hai", "at": "2026-11-20T09:00:00+07:00"}); r.Code() != "CONFLICT" {
 			t.Errorf("second apology: %s, want CONFLICT", r.Raw)
+		}
+		if offers(id, "APOLOGIZE") {
+			t.Errorf("availableActions offers a second apology")
 		}
 		h := e.MustDo(head, `query($id: ID!) { node(id: $id) { ... on Dossier { appointmentAt events(where: {type: APOLOGIZE}) { totalCount edges { node { reason data } } } } } }`, map[string]any{"id": id})
 		if n := servertest.Num(h, "node", "events", "totalCount"); n != 1 || servertest.Str(h, "node", "appointmentAt") != newAt {

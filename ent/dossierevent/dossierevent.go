@@ -4,9 +4,7 @@ package dossierevent
 
 import (
 	"fmt"
-	"io"
 	"lienthong/ent/schema/schematype"
-	"strconv"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -130,41 +128,10 @@ var (
 	DefaultNote string
 )
 
-// Type defines the type for the "type" enum field.
-type Type string
-
-// Type values.
-const (
-	TypeSubmit            Type = "SUBMIT"
-	TypeReceive           Type = "RECEIVE"
-	TypeAccept            Type = "ACCEPT"
-	TypeForward           Type = "FORWARD"
-	TypeTransfer          Type = "TRANSFER"
-	TypeCoordinate        Type = "COORDINATE"
-	TypeReply             Type = "REPLY"
-	TypeSendBack          Type = "SEND_BACK"
-	TypeRequestSupplement Type = "REQUEST_SUPPLEMENT"
-	TypeSupplement        Type = "SUPPLEMENT"
-	TypeReturn            Type = "RETURN"
-	TypeComplete          Type = "COMPLETE"
-	TypeRefuse            Type = "REFUSE"
-	TypeWithdraw          Type = "WITHDRAW"
-	TypeStop              Type = "STOP"
-	TypeApologize         Type = "APOLOGIZE"
-	TypeReassign          Type = "REASSIGN"
-	TypeComplaint         Type = "COMPLAINT"
-	TypeOverdue           Type = "OVERDUE"
-	TypeDueSoon           Type = "DUE_SOON"
-)
-
-func (_type Type) String() string {
-	return string(_type)
-}
-
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
-func TypeValidator(_type Type) error {
+func TypeValidator(_type schematype.DossierEventType) error {
 	switch _type {
-	case TypeSubmit, TypeReceive, TypeAccept, TypeForward, TypeTransfer, TypeCoordinate, TypeReply, TypeSendBack, TypeRequestSupplement, TypeSupplement, TypeReturn, TypeComplete, TypeRefuse, TypeWithdraw, TypeStop, TypeApologize, TypeReassign, TypeComplaint, TypeOverdue, TypeDueSoon:
+	case "SUBMIT", "RECEIVE", "ACCEPT", "FORWARD", "TRANSFER", "COORDINATE", "REPLY", "SEND_BACK", "REQUEST_SUPPLEMENT", "SUPPLEMENT", "RETURN", "COMPLETE", "REFUSE", "WITHDRAW", "STOP", "APOLOGIZE", "REASSIGN", "COMPLAINT", "OVERDUE", "DUE_SOON":
 		return nil
 	default:
 		return fmt.Errorf("dossierevent: invalid enum value for type field: %q", _type)
@@ -329,23 +296,12 @@ func newLegStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
-func (e Type) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
-}
-
-// UnmarshalGQL implements graphql.Unmarshaler interface.
-func (e *Type) UnmarshalGQL(val interface{}) error {
-	str, ok := val.(string)
-	if !ok {
-		return fmt.Errorf("enum %T must be a string", val)
-	}
-	*e = Type(str)
-	if err := TypeValidator(*e); err != nil {
-		return fmt.Errorf("%s is not a valid Type", str)
-	}
-	return nil
-}
+var (
+	// schematype.DossierEventType must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*schematype.DossierEventType)(nil)
+	// schematype.DossierEventType must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*schematype.DossierEventType)(nil)
+)
 
 var (
 	// schematype.DossierState must implement graphql.Marshaler.

@@ -162,23 +162,33 @@ func SeqLTE(v int) predicate.DossierEvent {
 }
 
 // TypeEQ applies the EQ predicate on the "type" field.
-func TypeEQ(v Type) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldEQ(FieldType, v))
+func TypeEQ(v schematype.DossierEventType) predicate.DossierEvent {
+	vc := v
+	return predicate.DossierEvent(sql.FieldEQ(FieldType, vc))
 }
 
 // TypeNEQ applies the NEQ predicate on the "type" field.
-func TypeNEQ(v Type) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldNEQ(FieldType, v))
+func TypeNEQ(v schematype.DossierEventType) predicate.DossierEvent {
+	vc := v
+	return predicate.DossierEvent(sql.FieldNEQ(FieldType, vc))
 }
 
 // TypeIn applies the In predicate on the "type" field.
-func TypeIn(vs ...Type) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldIn(FieldType, vs...))
+func TypeIn(vs ...schematype.DossierEventType) predicate.DossierEvent {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.DossierEvent(sql.FieldIn(FieldType, v...))
 }
 
 // TypeNotIn applies the NotIn predicate on the "type" field.
-func TypeNotIn(vs ...Type) predicate.DossierEvent {
-	return predicate.DossierEvent(sql.FieldNotIn(FieldType, vs...))
+func TypeNotIn(vs ...schematype.DossierEventType) predicate.DossierEvent {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.DossierEvent(sql.FieldNotIn(FieldType, v...))
 }
 
 // FromStateEQ applies the EQ predicate on the "from_state" field.

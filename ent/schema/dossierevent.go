@@ -29,30 +29,10 @@ func (DossierEvent) Fields() []ent.Field {
 			Comment("Position of the event in the dossier's history, from 1.").
 			Annotations(entgql.OrderField("SEQ")),
 		field.Enum("type").
-			NamedValues(
-				"Submit", "SUBMIT",
-				"Receive", "RECEIVE",
-				"Accept", "ACCEPT",
-				"Forward", "FORWARD",
-				"Transfer", "TRANSFER",
-				"Coordinate", "COORDINATE",
-				"Reply", "REPLY",
-				"SendBack", "SEND_BACK",
-				"RequestSupplement", "REQUEST_SUPPLEMENT",
-				"Supplement", "SUPPLEMENT",
-				"Return", "RETURN",
-				"Complete", "COMPLETE",
-				"Refuse", "REFUSE",
-				"Withdraw", "WITHDRAW",
-				"Stop", "STOP",
-				"Apologize", "APOLOGIZE",
-				"Reassign", "REASSIGN",
-				"Complaint", "COMPLAINT",
-				"Overdue", "OVERDUE",
-				"DueSoon", "DUE_SOON",
-			).
+			GoType(schematype.DossierEventType("")).
 			Immutable().
-			Comment("What happened."),
+			Comment("What happened.").
+			Annotations(entgql.Type("DossierEventType")),
 		field.Enum("from_state").
 			GoType(schematype.DossierState("")).
 			Optional().

@@ -96,3 +96,64 @@ func (c *Channel) UnmarshalGQL(v any) error {
 	*c = Channel(str)
 	return nil
 }
+
+// DossierEventType is what a history event records: the type of a
+// transition (workflow's event table says which transition records which
+// type) or of something the system or the desk noted.
+type DossierEventType string
+
+// Event types.
+const (
+	EventSubmit            DossierEventType = "SUBMIT"
+	EventReceive           DossierEventType = "RECEIVE"
+	EventAccept            DossierEventType = "ACCEPT"
+	EventForward           DossierEventType = "FORWARD"
+	EventTransfer          DossierEventType = "TRANSFER"
+	EventCoordinate        DossierEventType = "COORDINATE"
+	EventReply             DossierEventType = "REPLY"
+	EventSendBack          DossierEventType = "SEND_BACK"
+	EventRequestSupplement DossierEventType = "REQUEST_SUPPLEMENT"
+	EventSupplement        DossierEventType = "SUPPLEMENT"
+	EventReturn            DossierEventType = "RETURN"
+	EventComplete          DossierEventType = "COMPLETE"
+	EventRefuse            DossierEventType = "REFUSE"
+	EventWithdraw          DossierEventType = "WITHDRAW"
+	EventStop              DossierEventType = "STOP"
+	EventApologize         DossierEventType = "APOLOGIZE"
+	EventReassign          DossierEventType = "REASSIGN"
+	EventComplaint         DossierEventType = "COMPLAINT"
+	EventOverdue           DossierEventType = "OVERDUE"
+	EventDueSoon           DossierEventType = "DUE_SOON"
+)
+
+// eventTypes lists the types in the order the schema shows them.
+var eventTypes = []DossierEventType{
+	EventSubmit, EventReceive, EventAccept, EventForward, EventTransfer, EventCoordinate, EventReply,
+	EventSendBack, EventRequestSupplement, EventSupplement, EventReturn, EventComplete, EventRefuse,
+	EventWithdraw, EventStop, EventApologize, EventReassign, EventComplaint, EventOverdue, EventDueSoon,
+}
+
+// Values lists the event types, for the ent enum.
+func (DossierEventType) Values() []string {
+	out := make([]string, len(eventTypes))
+	for i, t := range eventTypes {
+		out[i] = string(t)
+	}
+	return out
+}
+
+// MarshalGQL writes the type as a GraphQL enum value.
+func (t DossierEventType) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(t))) }
+
+// UnmarshalGQL reads the type from a GraphQL enum value.
+func (t *DossierEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("event type must be a string, got %T", v)
+	}
+	if !slices.Contains(DossierEventType("").Values(), str) {
+		return fmt.Errorf("%q is not an event type", str)
+	}
+	*t = DossierEventType(str)
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,5 +73,46 @@ func TestPooledMachines(t *testing.T) {
 			t.Fatalf("a machine taken at RECEIVED answers as %s", m.Current())
 		}
 		machines.Put(m)
+	}
+}
+
+// The history's event types are the table's recorded types and the
+// system's own, each once: the ent enum (schematype.DossierEventType)
+// cannot import the table, so this keeps the two one list.
+func TestEventTypesAreTheTables(t *testing.T) {
+	want := map[st.DossierEventType]bool{}
+	for _, r := range rules {
+		want[r.record] = true
+	}
+	for _, s := range systemTypes {
+		if want[s] {
+			t.Errorf("%s is both a transition's type and the system's", s)
+		}
+		want[s] = true
+	}
+	got := st.DossierEventType("").Values()
+	if len(got) != len(want) {
+		t.Errorf("the enum has %d types, the table and the system %d", len(got), len(want))
+	}
+	for _, v := range got {
+		if !want[st.DossierEventType(v)] {
+			t.Errorf("event type %s is recorded by no rule and is not the system's", v)
+		}
+	}
+}
+
+// Every rule can be fired by a client, directly or as a variant, and
+// every variant can be picked.
+func TestEveryRuleReachable(t *testing.T) {
+	for _, r := range rules {
+		if r.fires != "" && r.picks == nil {
+			t.Errorf("%s is a variant of %s with nothing to pick it", r.event, r.fires)
+		}
+		if r.who == nil || r.apply == nil || len(r.from) == 0 {
+			t.Errorf("%s lacks who may fire it, what it does or where it starts", r.event)
+		}
+	}
+	if got := fmt.Sprint(clientEvents()); got != "[ACCEPT FORWARD TRANSFER COORDINATE REPLY SEND_BACK REQUEST_SUPPLEMENT SUPPLEMENT RETURN COMPLETE REFUSE WITHDRAW STOP APOLOGIZE REASSIGN]" {
+		t.Errorf("clientEvents() = %s", got)
 	}
 }
