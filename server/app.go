@@ -110,13 +110,13 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	engine := workflow.NewEngine(db.Client, workflow.Config{
-		Dialect: db.Dialect, Clock: clock, Logger: logger, OnSweep: newSweepMetrics(reg),
-		CheckWrites: opts.CheckWrites, CacheTTL: opts.CacheTTL,
-	})
 	hooks := webhook.New(db.Client, webhook.Config{
 		Clock: clock, AllowHTTP: cfg.Dev || opts.WebhookHTTP, Registry: reg, Poll: cfg.WebhookPoll,
-		Keys: keys, Client: opts.WebhookClient, Logger: logger, OnChange: engine.ForgetWebhooks,
+		Keys: keys, Client: opts.WebhookClient, Logger: logger, CacheTTL: opts.CacheTTL,
+	})
+	engine := workflow.NewEngine(db.Client, workflow.Config{
+		Dialect: db.Dialect, Clock: clock, Logger: logger, OnSweep: newSweepMetrics(reg),
+		CheckWrites: opts.CheckWrites, CacheTTL: opts.CacheTTL, Fanout: hooks,
 	})
 	return &App{
 		Config:   cfg,

@@ -75,5 +75,18 @@ func TestStatementsPerTransition(t *testing.T) {
 				t.Errorf("%s: %d statements, want %d", name, got[name], n)
 			}
 		}
+		// With a webhook subscribed, each event's delivery is queued in its
+		// transaction: one statement more, whatever the number of webhooks
+		// (the outbox fans out in one insert).
+		for _, path := range []string{"/a", "/b"} {
+			e.MustDo(e.As("admin"), `mutation($u: String!) { createWebhook(url: $u) { secret } }`, map[string]any{"u": "http://127.0.0.1:9" + path})
+		}
+		route() // reads the subscriptions again
+		got = route()
+		for name, n := range want {
+			if got[name] != n+1 {
+				t.Errorf("with webhooks, %s: %d statements, want %d", name, got[name], n+1)
+			}
+		}
 	})
 }

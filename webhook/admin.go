@@ -25,7 +25,6 @@ import (
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
 	"lienthong/problem"
-	"lienthong/workflow"
 )
 
 // RotationOverlap is how long requests stay signed with the previous
@@ -222,7 +221,7 @@ func (s *Service) SetPaused(ctx context.Context, id int, paused bool) (*ent.Webh
 		now := s.cfg.Clock.Now()
 		err = tx.WebhookDelivery.Update().
 			Where(webhookdelivery.WebhookID(id), webhookdelivery.StateEQ(webhookdelivery.StatePENDING)).
-			SetExpiresAt(now.Add(workflow.DeliveryWindow)).
+			SetExpiresAt(now.Add(DeliveryWindow)).
 			SetNextAttemptAt(now).
 			Exec(ctx)
 		if err != nil {
@@ -258,11 +257,9 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 	return nil
 }
 
-// changed tells the publisher the subscriptions changed (Config.OnChange).
+// changed makes the next fan-out read the subscriptions again.
 func (s *Service) changed() {
-	if s.cfg.OnChange != nil {
-		s.cfg.OnChange()
-	}
+	s.subs.Forget()
 }
 
 // Webhooks lists the subscriptions.
@@ -301,7 +298,7 @@ func (s *Service) Redeliver(ctx context.Context, id int) (*ent.WebhookDelivery, 
 		SetState(webhookdelivery.StatePENDING).
 		SetAttempts(0).
 		SetNextAttemptAt(now).
-		SetExpiresAt(now.Add(workflow.DeliveryWindow)).
+		SetExpiresAt(now.Add(DeliveryWindow)).
 		ClearLeaseUntil().
 		Save(ctx)
 	if err != nil {

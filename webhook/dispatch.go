@@ -22,6 +22,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
+	"lienthong/store"
 )
 
 // Config tunes the dispatcher.
@@ -36,15 +37,16 @@ type Config struct {
 	Logger    *slog.Logger
 	Registry  prometheus.Registerer // where the metrics go; none when nil
 	Keys      *Keys                 // encrypt secrets at rest; nil stores them in clear
-	// OnChange, if set, is called once a webhook is created or deleted:
-	// the engine publishing events then reads the subscriptions again
-	// (workflow.Engine.ForgetWebhooks).
-	OnChange func()
+	// CacheTTL bounds how long Fanout reuses what it read of the
+	// subscriptions (default 1 s): a webhook created or deleted through
+	// this process applies at once, through another instance within it.
+	CacheTTL time.Duration
 }
 
 // Service manages webhooks and dispatches their deliveries.
 type Service struct {
 	client  *ent.Client
+	subs    *store.Fresh[struct{}, []*ent.Webhook] // the subscriptions, for Fanout
 	cfg     Config
 	log     *slog.Logger
 	wakeup  chan struct{}
@@ -79,6 +81,9 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = time.Second
+	}
 	attempts := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lienthong_webhook_attempts_total",
 		Help: "Webhook delivery attempts by result: delivered, failed (to be retried) or dead (retries exhausted).",
@@ -93,6 +98,7 @@ func New(client *ent.Client, cfg Config) *Service {
 	}
 	return &Service{
 		client: client,
+		subs:   store.NewFresh[struct{}, []*ent.Webhook](cfg.CacheTTL),
 		cfg:    cfg,
 		log:    cfg.Logger,
 		wakeup: make(chan struct{}, 1),

@@ -46,7 +46,7 @@ func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyIn
 		return nil, problem.BadInput("input.parentID", "an agency cannot be its own parent")
 	}
 	a, err := e.client.Agency.UpdateOneID(id).SetInput(in).Save(ctx)
-	e.desks.forget()
+	e.desks.Forget()
 	if ent.IsNotFound(err) {
 		return nil, problem.NotFound("no agency with id %d", id)
 	}

@@ -14,6 +14,8 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/procedure"
+	"lienthong/outbox"
+	"lienthong/store"
 )
 
 // Engine is the one way to change a dossier: intake, transitions and the
@@ -29,12 +31,12 @@ type Engine struct {
 	onSweep    func(SweepResult, error)
 	trackLimit *auth.Limiter
 
-	procedures sync.Map                         // id → *ent.Procedure with its steps: versions never change
-	agencies   sync.Map                         // id → code: codes never change
-	hooks      *fresh[struct{}, []*ent.Webhook] // the webhook subscriptions
-	desks      *fresh[int, *ent.Agency]         // desk agencies by id (active, has a desk)
-	current    *fresh[string, int]              // current procedure version's id by code
-	dossiers   *dossierCache                    // dossiers as this process last wrote them
+	procedures sync.Map                       // id → *ent.Procedure with its steps: versions never change
+	agencies   sync.Map                       // id → code: codes never change
+	fanout     outbox.Fanout                  // hands the outbound messages on in their transaction
+	desks      *store.Fresh[int, *ent.Agency] // desk agencies by id (active, has a desk)
+	current    *store.Fresh[string, int]      // current procedure version's id by code
+	dossiers   *dossierCache                  // dossiers as this process last wrote them
 }
 
 // Config tunes an Engine.
@@ -51,12 +53,14 @@ type Config struct {
 	// transaction and fail if the row differs from the dossier it computed
 	// and returns (tests set it).
 	CheckWrites bool
-	// CacheTTL bounds how long the engine reuses what it read of the
-	// webhook subscriptions, the desk agencies and which version of each
-	// procedure is current (default 1 s): reading them for every intake or
+	// CacheTTL bounds how long the engine reuses what it read of the desk
+	// agencies and which version of each procedure is current (default 1 s): reading them for every intake or
 	// transition cost a statement in each. A change made through this
 	// process applies at once; through another instance, within CacheTTL.
 	CacheTTL time.Duration
+	// Fanout, if set, is handed every outbound message in its transaction
+	// (the webhook service queues deliveries).
+	Fanout outbox.Fanout
 	// OnSweep, if set, receives what each sweep recorded (for metrics).
 	OnSweep func(SweepResult, error)
 	// TrackLimit limits the public trackDossier lookups per client
@@ -93,9 +97,9 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 		client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
 		clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger,
 		dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit,
-		hooks:    newFresh[struct{}, []*ent.Webhook](cfg.CacheTTL),
-		desks:    newFresh[int, *ent.Agency](cfg.CacheTTL),
-		current:  newFresh[string, int](cfg.CacheTTL),
+		fanout:   cfg.Fanout,
+		desks:    store.NewFresh[int, *ent.Agency](cfg.CacheTTL),
+		current:  store.NewFresh[string, int](cfg.CacheTTL),
 		dossiers: newDossierCache(),
 	}
 }

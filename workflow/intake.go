@@ -160,7 +160,7 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 	}
 	proc, err := seen.procedure(in.ProcedureCode, func() (*ent.Procedure, error) {
 		// The current version's id; versions themselves never change.
-		id, err := e.current.get(in.ProcedureCode, func() (int, error) {
+		id, err := e.current.Get(in.ProcedureCode, func() (int, error) {
 			return e.client.Procedure.Query().
 				Where(procedure.Code(in.ProcedureCode), procedure.Current(true)).
 				OnlyID(sys)
@@ -596,7 +596,7 @@ func (e *Engine) deskAgency(ctx context.Context, v *auth.Viewer, code *string) (
 		if code != nil && *code != "" && *code != v.AgencyCode {
 			return nil, problem.Forbidden("a desk officer receives dossiers at their own agency's desk only")
 		}
-		ag, err = e.desks.get(v.AgencyID, func() (*ent.Agency, error) { return e.client.Agency.Get(ctx, v.AgencyID) })
+		ag, err = e.desks.Get(v.AgencyID, func() (*ent.Agency, error) { return e.client.Agency.Get(ctx, v.AgencyID) })
 	default:
 		return nil, problem.BadInput("input.deskAgencyCode", "deskAgencyCode is required for integration clients")
 	}

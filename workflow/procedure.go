@@ -127,7 +127,7 @@ func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bo
 		created = p
 		return nil
 	})
-	e.current.forget() // a new version is current from now on
+	e.current.Forget() // a new version is current from now on
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lienthong/ent"
+	"lienthong/outbox"
 	"lienthong/store"
 )
 
@@ -21,11 +22,11 @@ const maxAttempts = 8
 // it must compute everything from what it reads inside the transaction.
 func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
 	backoff := 5 * time.Millisecond
-	hooksRead := false
+	stale := false
 	for attempt := 1; ; attempt++ {
 		err := e.runTx(ctx, fn)
-		if errors.Is(err, errWebhooksChanged) && !hooksRead {
-			hooksRead = true // once more, on the subscriptions read afresh
+		if errors.Is(err, outbox.ErrStale) && !stale {
+			stale = true // once more, on what the fan-out reads afresh
 			continue
 		}
 		if err == nil || !store.Retryable(err) || attempt == maxAttempts {

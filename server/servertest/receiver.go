@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+	"lienthong/outbox"
 
-	"lienthong/workflow"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
 // Receiver is a webhook endpoint that checks every signature with the
@@ -25,7 +25,7 @@ type Receiver struct {
 	Secrets  map[string]string // path → secret
 	Got      map[string][]int  // path and dossier code → seqs accepted, in arrival order
 	Types    map[string][]string
-	Bodies   []workflow.Message
+	Bodies   []outbox.Message
 	Failures map[string]int  // "code/seq" → answer 500 this many more times
 	Stall    map[string]bool // "code/seq" → outwait the client's timeout once
 	Always   map[string]int  // path → always answer this status
@@ -55,7 +55,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "Bad signature", http.StatusUnauthorized)
 		return
 	}
-	var m workflow.Message
+	var m outbox.Message
 	if err := json.Unmarshal(body, &m); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
