@@ -73,7 +73,7 @@ func Open(ctx context.Context, rawURL string, opts ...ent.Option) (*DB, error) {
 	}
 	var d dialect.Driver = entsql.OpenDB(drv, db)
 	if drv == dialect.SQLite {
-		d = newUTCDriver(newStmtDriver(db))
+		d = newSQLiteDriver(newStmtDriver(db))
 	}
 	opts = append([]ent.Option{ent.Driver(d)}, opts...)
 	return &DB{Dialect: drv, SQL: db, Driver: d, Client: ent.NewClient(opts...)}, nil
