@@ -4,6 +4,7 @@ SHELL := /bin/bash
 BIN        := bin/lienthong
 DEV_DB     ?= sqlite://lienthong.db
 GO_PKGS    := ./...
+GOLANGCI_VERSION := v2.15.0
 BENCH_DOSSIERS ?= 1000000
 BENCH_CLIENTS  ?= 16
 BENCH_DURATION ?= 30s
@@ -50,10 +51,9 @@ check-generated: generate
 	@if grep -l '!!! WARNING !!!' graph/*.resolvers.go; then echo "stale resolver code above: remove it"; exit 1; fi
 	@git add -N . && if ! git diff --quiet; then git status --short; git diff --stat; echo "generated code or migrations are out of date: run make generate / make migration and commit"; exit 1; fi
 
-## lint: gofmt and go vet
+## lint: golangci-lint (.golangci.yml: the standard linters, revive, gocritic, errorlint, gofmt and goimports …)
 lint:
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
-	go vet $(GO_PKGS)
+	go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION) run $(GO_PKGS)
 
 ## bench: dossier traffic through the real server against the database's own limit (bench/load), the reporting queries on a generated year (BENCH_DOSSIERS, default 1000000), the Go micro-benchmarks; PostgreSQL too with TEST_DATABASE_URL
 bench: build

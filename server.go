@@ -27,6 +27,15 @@ import (
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "lienthong:", err)
+		os.Exit(1)
+	}
+}
+
+// run runs the command the arguments name until it ends or the process is
+// told to stop.
+func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd, args := "serve", os.Args[1:]
@@ -55,10 +64,7 @@ func main() {
 	default:
 		err = fmt.Errorf("unknown command %q (serve, migrate, seed, rollups, token)", cmd)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "lienthong:", err)
-		os.Exit(1)
-	}
+	return err
 }
 
 type rolesFlag []auth.Role

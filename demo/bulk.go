@@ -204,7 +204,7 @@ func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Pro
 			}
 			return *x.AgencyID
 		}
-		var lead int = -1
+		lead := -1
 		extra := paused + sendBacks*120
 		for i := 0; i < len(steps); {
 			x := steps[i]

@@ -60,7 +60,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 		return nil, problem.BadInput("to", "more than %d dossiers: print a shorter period", MaxBookRows)
 	}
 	now := s.cfg.Clock.Now().In(s.loc)
-	doc, err := newDoc(true, titles[formrecord.FormTRACKING_BOOK]+" "+a.Name)
+	doc, err := newDoc(true, titles[formrecord.FormTrackingBook]+" "+a.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 	if err != nil {
 		return nil, err
 	}
-	rec := s.client.FormRecord.Create().SetForm(formrecord.FormTRACKING_BOOK).SetAgencyID(a.ID).
+	rec := s.client.FormRecord.Create().SetForm(formrecord.FormTrackingBook).SetAgencyID(a.ID).
 		SetPeriodFrom(from).SetPeriodTo(to).SetGeneratedAt(now)
 	if v.OfficerID != 0 {
 		rec.SetOfficerID(v.OfficerID)

@@ -36,17 +36,17 @@ func slugOf(f Form) string { return strings.ToLower(strings.ReplaceAll(string(f)
 // formOf is the dossier form whose URL name is slug, spelt exactly so.
 func formOf(slug string) (Form, bool) {
 	f := Form(strings.ToUpper(strings.ReplaceAll(slug, "-", "_")))
-	return f, f != formrecord.FormTRACKING_BOOK && formrecord.FormValidator(f) == nil && slugOf(f) == slug
+	return f, f != formrecord.FormTrackingBook && formrecord.FormValidator(f) == nil && slugOf(f) == slug
 }
 
 // Titles are the forms' names on the desk's screen.
 var titles = map[Form]string{
-	formrecord.FormRECEIPT:            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-	formrecord.FormSUPPLEMENT_REQUEST: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-	formrecord.FormREFUSAL:            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
-	formrecord.FormAPOLOGY:            "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
-	formrecord.FormCONTROL_SLIP:       "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-	formrecord.FormTRACKING_BOOK:      "Sổ theo dõi hồ sơ",
+	formrecord.FormReceipt:            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+	formrecord.FormSupplementRequest: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+	formrecord.FormRefusal:            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+	formrecord.FormApology:            "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+	formrecord.FormControlSlip:       "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+	formrecord.FormTrackingBook:      "Sổ theo dõi hồ sơ",
 }
 
 // Config tunes the forms.
@@ -93,22 +93,22 @@ func Available(d *ent.Dossier, events []*ent.DossierEvent) []*Link {
 		out = append(out, &Link{Form: f, Title: titles[f], URL: "/dossiers/" + url.PathEscape(d.Code) + "/forms/" + slugOf(f) + ".pdf"})
 	}
 	if d.ReceivedAt != nil {
-		add(formrecord.FormRECEIPT)
+		add(formrecord.FormReceipt)
 	}
 	has := func(t schematype.DossierEventType) bool {
 		return slices.ContainsFunc(events, func(e *ent.DossierEvent) bool { return e.Type == t })
 	}
 	if has(schematype.EventRequestSupplement) {
-		add(formrecord.FormSUPPLEMENT_REQUEST)
+		add(formrecord.FormSupplementRequest)
 	}
 	if d.State == schematype.StateRefused {
-		add(formrecord.FormREFUSAL)
+		add(formrecord.FormRefusal)
 	}
 	if has(schematype.EventApologize) {
-		add(formrecord.FormAPOLOGY)
+		add(formrecord.FormApology)
 	}
 	if d.ReceivedAt != nil {
-		add(formrecord.FormCONTROL_SLIP)
+		add(formrecord.FormControlSlip)
 	}
 	return out
 }
@@ -162,15 +162,15 @@ func (s *Service) Dossier(ctx context.Context, code, slug string) ([]byte, error
 	now := s.cfg.Clock.Now().In(s.loc)
 	var pdf []byte
 	switch f {
-	case formrecord.FormRECEIPT:
+	case formrecord.FormReceipt:
 		pdf, err = s.receipt(d, now)
-	case formrecord.FormSUPPLEMENT_REQUEST:
+	case formrecord.FormSupplementRequest:
 		pdf, err = s.supplementRequest(d, now)
-	case formrecord.FormREFUSAL:
+	case formrecord.FormRefusal:
 		pdf, err = s.refusal(d, now)
-	case formrecord.FormAPOLOGY:
+	case formrecord.FormApology:
 		pdf, err = s.apology(d, now)
-	case formrecord.FormCONTROL_SLIP:
+	case formrecord.FormControlSlip:
 		pdf, err = s.controlSlip(d, now)
 	}
 	if err != nil {

@@ -56,9 +56,9 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		start := func() {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
-			w.Write([]byte("\uFEFF"))
+			_, _ = w.Write([]byte("\uFEFF"))
 			cw = csv.NewWriter(w)
-			cw.Write(header)
+			_ = cw.Write(header) // a failed write shows in the next one's error
 		}
 		emit := func(record []string) error {
 			if cw == nil {

@@ -219,8 +219,8 @@ type View = entrollup.Kind
 
 // The views.
 const (
-	ByDossier = entrollup.KindDOSSIER
-	ByLeg     = entrollup.KindLEG
+	ByDossier = entrollup.KindDossier
+	ByLeg     = entrollup.KindLeg
 )
 
 // PeriodSQL is the SQL of column's figure for rows of view whose instant

@@ -76,7 +76,7 @@ func (a *App) Handler(verifier *auth.Verifier) http.Handler {
 		return metrics.wrap("forms", h)
 	}, slog.Default())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("ok\n"))
+		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -89,7 +89,7 @@ func (a *App) Handler(verifier *auth.Verifier) http.Handler {
 			http.Error(w, "migrations pending", http.StatusServiceUnavailable)
 			return
 		}
-		w.Write([]byte("ready\n"))
+		_, _ = w.Write([]byte("ready\n"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
 	if cfg.Dev {

@@ -81,6 +81,7 @@ type StmtTx struct {
 	tx *sql.Tx
 }
 
+// ExecContext runs a statement in the transaction, prepared once.
 func (t StmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s, err := t.c.Prepare(ctx, query)
 	if err != nil {
@@ -89,6 +90,7 @@ func (t StmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql
 	return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 }
 
+// QueryContext runs a query in the transaction, prepared once.
 func (t StmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	s, err := t.c.Prepare(ctx, query)
 	if err != nil {

@@ -220,7 +220,7 @@ func (s *Service) SetPaused(ctx context.Context, id int, paused bool) (*ent.Webh
 	if !paused {
 		now := s.cfg.Clock.Now()
 		err = tx.WebhookDelivery.Update().
-			Where(webhookdelivery.WebhookID(id), webhookdelivery.StateEQ(webhookdelivery.StatePENDING)).
+			Where(webhookdelivery.WebhookID(id), webhookdelivery.StateEQ(webhookdelivery.StatePending)).
 			SetExpiresAt(now.Add(DeliveryWindow)).
 			SetNextAttemptAt(now).
 			Exec(ctx)
@@ -294,8 +294,8 @@ func (s *Service) Redeliver(ctx context.Context, id int) (*ent.WebhookDelivery, 
 	}
 	now := s.cfg.Clock.Now()
 	n, err := s.client.WebhookDelivery.Update().
-		Where(webhookdelivery.ID(id), webhookdelivery.StateNEQ(webhookdelivery.StatePENDING)).
-		SetState(webhookdelivery.StatePENDING).
+		Where(webhookdelivery.ID(id), webhookdelivery.StateNEQ(webhookdelivery.StatePending)).
+		SetState(webhookdelivery.StatePending).
 		SetAttempts(0).
 		SetNextAttemptAt(now).
 		SetExpiresAt(now.Add(DeliveryWindow)).

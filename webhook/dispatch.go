@@ -152,7 +152,7 @@ func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
 	now := s.cfg.Clock.Now()
 	due, err := s.client.WebhookDelivery.Query().
 		Where(
-			webhookdelivery.StateEQ(webhookdelivery.StatePENDING),
+			webhookdelivery.StateEQ(webhookdelivery.StatePending),
 			webhookdelivery.NextAttemptAtLTE(now),
 			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now)),
 			webhookdelivery.HasWebhookWith(webhook.Paused(false)),
@@ -163,7 +163,7 @@ func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
 					entsql.ColumnsEQ(p.C(webhookdelivery.FieldWebhookID), s.C(webhookdelivery.FieldWebhookID)),
 					entsql.ColumnsEQ(p.C(webhookdelivery.FieldDossierID), s.C(webhookdelivery.FieldDossierID)),
 					entsql.ColumnsLT(p.C(webhookdelivery.FieldSeq), s.C(webhookdelivery.FieldSeq)),
-					entsql.EQ(p.C(webhookdelivery.FieldState), webhookdelivery.StatePENDING),
+					entsql.EQ(p.C(webhookdelivery.FieldState), webhookdelivery.StatePending),
 				))))
 			},
 		).
@@ -181,7 +181,7 @@ func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
 	until := now.Add(s.cfg.Lease)
 	for _, d := range due {
 		n, err := s.client.WebhookDelivery.Update().
-			Where(webhookdelivery.ID(d.ID), webhookdelivery.StateEQ(webhookdelivery.StatePENDING),
+			Where(webhookdelivery.ID(d.ID), webhookdelivery.StateEQ(webhookdelivery.StatePending),
 				webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now))).
 			SetLeaseUntil(until).
 			Save(ctx)
@@ -222,9 +222,9 @@ func (s *Service) attempt(ctx context.Context, d *ent.WebhookDelivery) {
 	if status != 0 {
 		upd.SetLastStatus(status)
 	}
-	switch {
-	case err == nil:
-		upd.SetState(webhookdelivery.StateDELIVERED).SetDeliveredAt(now).SetLastError("")
+	switch err {
+	case nil:
+		upd.SetState(webhookdelivery.StateDelivered).SetDeliveredAt(now).SetLastError("")
 		s.metrics.delivered.Inc()
 		s.metrics.lag.Observe(now.Sub(m.CreatedAt).Seconds())
 	default:
@@ -235,7 +235,7 @@ func (s *Service) attempt(ctx context.Context, d *ent.WebhookDelivery) {
 		}
 		upd.SetLastError(msg).SetNextAttemptAt(next)
 		if next.After(d.ExpiresAt) {
-			upd.SetState(webhookdelivery.StateDEAD)
+			upd.SetState(webhookdelivery.StateDead)
 			s.metrics.dead.Inc()
 			s.log.WarnContext(ctx, "webhook delivery dead-lettered", "webhook", h.ID, "dossier", d.DossierCode, "seq", d.Seq, "attempts", d.Attempts+1, "err", msg)
 		} else {

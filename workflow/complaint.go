@@ -24,7 +24,7 @@ func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent
 		return nil, problem.BadInput("note", "write down what the applicant complained about")
 	}
 	_, err = e.systemEvent(ctx, id, func(_ *ent.Tx, d *ent.Dossier) (*systemEvent, error) {
-		if !v.HasRole(auth.RoleIntegration) && !(v.HasRole(auth.RoleDeskOfficer, auth.RoleAgencyHead) && v.AgencyID == d.DeskAgencyID) {
+		if !v.HasRole(auth.RoleIntegration) && (!v.HasRole(auth.RoleDeskOfficer, auth.RoleAgencyHead) || v.AgencyID != d.DeskAgencyID) {
 			return nil, problem.Forbidden("complaints are recorded by the desk that received the dossier or by the one-stop system")
 		}
 		if d.State == st.StateSubmitted {

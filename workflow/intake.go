@@ -531,14 +531,13 @@ func clockStart(cal *calendar.Calendar, proc *ent.Procedure, received time.Time)
 	return received
 }
 
-// appointmentFrom is the promised result time of a dossier received at
-// received: the clock start plus the procedure's limit in working time.
-// Appointment is the appointment of a dossier of proc received at
+// Appointment is the promised result time of a dossier of proc received at
 // received: the procedure's limit in working time from the clock's start.
 func Appointment(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
 	return appointmentFrom(cal, proc, received)
 }
 
+// appointmentFrom is Appointment.
 func appointmentFrom(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
 	return cal.Add(clockStart(cal, proc, received), int64(proc.LimitMinutes))
 }

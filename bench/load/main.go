@@ -133,7 +133,7 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	seed := exec.Command(bin, "seed", "--dossiers", "-1")
 	seed.Env = env
 	if b, err := seed.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("seed: %v: %s", err, b)
+		return "", fmt.Errorf("seed: %w: %s", err, b)
 	}
 	addr, err := freeAddr()
 	if err != nil {
@@ -355,11 +355,11 @@ func freshPostgres(ctx context.Context, base, name string) (string, error) {
 // pgbench runs the TPC-B-like script with clients for 15 s.
 func pgbench(dbURL string, clients int) (float64, error) {
 	if b, err := exec.Command("pgbench", "-i", "-q", "-s", "1", dbURL).CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("pgbench -i: %v: %s", err, b)
+		return 0, fmt.Errorf("pgbench -i: %w: %s", err, b)
 	}
 	b, err := exec.Command("pgbench", "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", "15", dbURL).CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("pgbench: %v: %s", err, b)
+		return 0, fmt.Errorf("pgbench: %w: %s", err, b)
 	}
 	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(b)
 	if m == nil {
@@ -394,10 +394,14 @@ func sqliteBaseline(ctx context.Context, path string, clients int) (float64, err
 		return 0, err
 	}
 	for i := 1; i <= 10; i++ {
-		tx.ExecContext(ctx, "INSERT INTO tellers VALUES (?, 1, 0)", i)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO tellers VALUES (?, 1, 0)", i); err != nil {
+			return 0, err
+		}
 	}
 	for i := 1; i <= 100_000; i++ {
-		tx.ExecContext(ctx, "INSERT INTO accounts VALUES (?, 1, 0)", i)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO accounts VALUES (?, 1, 0)", i); err != nil {
+			return 0, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err

@@ -70,7 +70,7 @@ func shapeBaseline(ctx context.Context, kind, bin, dbURL string, env []string, c
 	seed := exec.Command(bin, "seed", "--dossiers", "-1")
 	seed.Env = append(env, "DATABASE_URL="+dbURL)
 	if b, err := seed.CombinedOutput(); err != nil {
-		return none, fmt.Errorf("shape baseline: seed: %v: %s", err, b)
+		return none, fmt.Errorf("shape baseline: seed: %w: %s", err, b)
 	}
 	s := &shape{turn: noLock{}, q: newShapeQueries(kind)}
 	dbName := "" // the backends whose CPU is counted, on PostgreSQL

@@ -88,12 +88,12 @@ type Form string
 
 // Form values.
 const (
-	FormRECEIPT            Form = "RECEIPT"
-	FormSUPPLEMENT_REQUEST Form = "SUPPLEMENT_REQUEST"
-	FormREFUSAL            Form = "REFUSAL"
-	FormAPOLOGY            Form = "APOLOGY"
-	FormCONTROL_SLIP       Form = "CONTROL_SLIP"
-	FormTRACKING_BOOK      Form = "TRACKING_BOOK"
+	FormReceipt           Form = "RECEIPT"
+	FormSupplementRequest Form = "SUPPLEMENT_REQUEST"
+	FormRefusal           Form = "REFUSAL"
+	FormApology           Form = "APOLOGY"
+	FormControlSlip       Form = "CONTROL_SLIP"
+	FormTrackingBook      Form = "TRACKING_BOOK"
 )
 
 func (f Form) String() string {
@@ -103,7 +103,7 @@ func (f Form) String() string {
 // FormValidator is a validator for the "form" field enum values. It is called by the builders before save.
 func FormValidator(f Form) error {
 	switch f {
-	case FormRECEIPT, FormSUPPLEMENT_REQUEST, FormREFUSAL, FormAPOLOGY, FormCONTROL_SLIP, FormTRACKING_BOOK:
+	case FormReceipt, FormSupplementRequest, FormRefusal, FormApology, FormControlSlip, FormTrackingBook:
 		return nil
 	default:
 		return fmt.Errorf("formrecord: invalid enum value for form field: %q", f)

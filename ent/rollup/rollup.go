@@ -124,8 +124,8 @@ type Kind string
 
 // Kind values.
 const (
-	KindDOSSIER Kind = "DOSSIER"
-	KindLEG     Kind = "LEG"
+	KindDossier Kind = "DOSSIER"
+	KindLeg     Kind = "LEG"
 )
 
 func (k Kind) String() string {
@@ -135,7 +135,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindDOSSIER, KindLEG:
+	case KindDossier, KindLeg:
 		return nil
 	default:
 		return fmt.Errorf("rollup: invalid enum value for kind field: %q", k)

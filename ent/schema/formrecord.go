@@ -21,7 +21,14 @@ type FormRecord struct {
 func (FormRecord) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("form").
-			Values("RECEIPT", "SUPPLEMENT_REQUEST", "REFUSAL", "APOLOGY", "CONTROL_SLIP", "TRACKING_BOOK").
+			NamedValues(
+				"Receipt", "RECEIPT",
+				"SupplementRequest", "SUPPLEMENT_REQUEST",
+				"Refusal", "REFUSAL",
+				"Apology", "APOLOGY",
+				"ControlSlip", "CONTROL_SLIP",
+				"TrackingBook", "TRACKING_BOOK",
+			).
 			Immutable(),
 		field.Int("dossier_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.Int("agency_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()).

@@ -25,7 +25,7 @@ func (Rollup) Fields() []ent.Field {
 		return field.Int64(name).Default(0).Comment(comment)
 	}
 	return []ent.Field{
-		field.Enum("kind").Values("DOSSIER", "LEG").Immutable(),
+		field.Enum("kind").NamedValues("Dossier", "DOSSIER", "Leg", "LEG").Immutable(),
 		field.Int("day").Immutable().Comment("yyyyMMdd in Asia/Ho_Chi_Minh."),
 		field.Int("agency_id").Immutable().Comment("Lead agency (DOSSIER) or the leg's agency (LEG)."),
 		field.Int("procedure_id").Immutable(),

@@ -25,7 +25,7 @@ func (WebhookDelivery) Fields() []ent.Field {
 		field.String("dossier_code").Immutable(),
 		field.Int("seq").Immutable().Comment("The event's sequence number within its dossier: deliveries of a dossier go in this order."),
 		field.String("event_type").Immutable(),
-		field.Enum("state").Values("PENDING", "DELIVERED", "DEAD").Default("PENDING"),
+		field.Enum("state").NamedValues("Pending", "PENDING", "Delivered", "DELIVERED", "Dead", "DEAD").Default("PENDING"),
 		field.Int("attempts").Default(0),
 		field.Time("next_attempt_at"),
 		field.Time("expires_at").Comment("Retries stop (DEAD) after this instant: 24 hours after the message or the last redelivery."),

@@ -108,14 +108,14 @@ var (
 // State defines the type for the "state" enum field.
 type State string
 
-// StatePENDING is the default value of the State enum.
-const DefaultState = StatePENDING
+// StatePending is the default value of the State enum.
+const DefaultState = StatePending
 
 // State values.
 const (
-	StatePENDING   State = "PENDING"
-	StateDELIVERED State = "DELIVERED"
-	StateDEAD      State = "DEAD"
+	StatePending   State = "PENDING"
+	StateDelivered State = "DELIVERED"
+	StateDead      State = "DEAD"
 )
 
 func (s State) String() string {
@@ -125,7 +125,7 @@ func (s State) String() string {
 // StateValidator is a validator for the "state" field enum values. It is called by the builders before save.
 func StateValidator(s State) error {
 	switch s {
-	case StatePENDING, StateDELIVERED, StateDEAD:
+	case StatePending, StateDelivered, StateDead:
 		return nil
 	default:
 		return fmt.Errorf("webhookdelivery: invalid enum value for state field: %q", s)

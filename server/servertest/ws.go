@@ -29,17 +29,24 @@ func DialWS(t *testing.T, url, token, origin string) (*WSClient, error) {
 	if origin != "" {
 		h.Set("Origin", origin)
 	}
-	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &coderws.DialOptions{
+	conn, resp, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &coderws.DialOptions{
 		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h,
 	})
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
 	if err != nil {
 		return nil, err
 	}
 	c := &WSClient{t: t, conn: conn}
-	t.Cleanup(func() { conn.CloseNow() })
+	t.Cleanup(func() { _ = conn.CloseNow() })
 	c.Send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}})
-	if m, err := c.Read(5 * time.Second); err != nil || m["type"] != "connection_ack" {
-		return nil, fmt.Errorf("connection_init: %v %v", m, err)
+	m, err := c.Read(5 * time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("connection_init: %w", err)
+	}
+	if m["type"] != "connection_ack" {
+		return nil, fmt.Errorf("connection_init answered %v", m)
 	}
 	return c, nil
 }
