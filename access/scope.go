@@ -106,34 +106,26 @@ func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) s
 // Install installs the row-level rules as query interceptors, so that every
 // read — connections, node(id), nodes(ids), edges — is scoped the same way.
 func Install(client *ent.Client) {
-	client.Dossier.Intercept(intercept.TraverseDossier(func(ctx context.Context, q *ent.DossierQuery) error {
-		p, err := DossierScope(ctx)
+	client.Dossier.Intercept(intercept.TraverseDossier(scoped(DossierScope, (*ent.DossierQuery).Where)))
+	client.Leg.Intercept(intercept.TraverseLeg(scoped(func(ctx context.Context) (predicate.Leg, error) {
+		return ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(leg.FieldDossierID) })
+	}, (*ent.LegQuery).Where)))
+	client.Delegation.Intercept(intercept.TraverseDelegation(scoped(delegationScope, (*ent.DelegationQuery).Where)))
+	client.DossierEvent.Intercept(intercept.TraverseDossierEvent(scoped(func(ctx context.Context) (predicate.DossierEvent, error) {
+		return ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(dossierevent.FieldDossierID) })
+	}, (*ent.DossierEventQuery).Where)))
+}
+
+// scoped is an interceptor that narrows a query of any entity by its rule;
+// a rule giving no predicate reads all.
+func scoped[Q any, P ~func(*entsql.Selector)](rule func(context.Context) (P, error), where func(Q, ...P) Q) func(context.Context, Q) error {
+	return func(ctx context.Context, q Q) error {
+		p, err := rule(ctx)
 		if p != nil {
-			q.Where(p)
+			where(q, p)
 		}
 		return err
-	}))
-	client.Leg.Intercept(intercept.TraverseLeg(func(ctx context.Context, q *ent.LegQuery) error {
-		p, err := ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(leg.FieldDossierID) })
-		if p != nil {
-			q.Where(p)
-		}
-		return err
-	}))
-	client.Delegation.Intercept(intercept.TraverseDelegation(func(ctx context.Context, q *ent.DelegationQuery) error {
-		p, err := delegationScope(ctx)
-		if p != nil {
-			q.Where(p)
-		}
-		return err
-	}))
-	client.DossierEvent.Intercept(intercept.TraverseDossierEvent(func(ctx context.Context, q *ent.DossierEventQuery) error {
-		p, err := ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(dossierevent.FieldDossierID) })
-		if p != nil {
-			q.Where(p)
-		}
-		return err
-	}))
+	}
 }
 
 // delegationScope lets officers read the delegations of their own agency;

@@ -41,10 +41,10 @@ func formOf(slug string) (Form, bool) {
 
 // Titles are the forms' names on the desk's screen.
 var titles = map[Form]string{
-	formrecord.FormReceipt:            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+	formrecord.FormReceipt:           "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
 	formrecord.FormSupplementRequest: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-	formrecord.FormRefusal:            "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
-	formrecord.FormApology:            "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
+	formrecord.FormRefusal:           "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+	formrecord.FormApology:           "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
 	formrecord.FormControlSlip:       "Phiếu kiểm soát quá trình giải quyết hồ sơ",
 	formrecord.FormTrackingBook:      "Sổ theo dõi hồ sơ",
 }

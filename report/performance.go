@@ -239,6 +239,23 @@ func (q *query) arg(v any) string {
 	return "?" + strconv.Itoa(len(q.args))
 }
 
+// among is " AND col IN (ids)", or nothing for no ids.
+func (q *query) among(col string, ids []int) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" AND %s IN (%s)", col, q.ints(ids))
+}
+
+// notIndexed prefixes a column whose index the planner should not use for
+// the condition: SQLite's unary + does it; PostgreSQL plans well without.
+func (q *query) notIndexed() string {
+	if q.pg {
+		return ""
+	}
+	return "+"
+}
+
 func (q *query) ints(ids []int) string {
 	ph := make([]string, len(ids))
 	for i, id := range ids {
@@ -436,16 +453,9 @@ func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period
 // rows still running, not the whole history.
 func (q *query) relevant(table, start, agencyCol string, p Period, agencyIDs []int) string {
 	from, to := q.arg(p.From), q.arg(p.To)
-	filter := ""
-	if len(agencyIDs) > 0 {
-		filter = fmt.Sprintf(" AND %s IN (%s)", agencyCol, q.ints(agencyIDs))
-	}
-	// In the later branches the finish index is the selective one; SQLite's
-	// unary + keeps its planner off the start index there.
-	plus := "+"
-	if q.pg {
-		plus = ""
-	}
+	filter := q.among(agencyCol, agencyIDs)
+	// In the later branches the finish index is the selective one.
+	plus := q.notIndexed()
 	return fmt.Sprintf("(SELECT * FROM %[1]s WHERE %[2]s >= %[3]s AND %[2]s < %[4]s%[5]s"+
 		"\n  UNION ALL SELECT * FROM %[1]s WHERE finished_at >= %[3]s AND %[6]s%[2]s < %[3]s%[5]s"+
 		"\n  UNION ALL SELECT * FROM %[1]s WHERE finished_at IS NULL AND %[6]s%[2]s < %[3]s%[5]s)",

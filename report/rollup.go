@@ -55,9 +55,7 @@ func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asO
 			b.WriteString(" JOIN procedures p ON p.id = r.procedure_id")
 		}
 		fmt.Fprintf(&b, "\nWHERE r.kind = %s", q.arg(string(view)))
-		if len(agencyIDs) > 0 {
-			fmt.Fprintf(&b, " AND r.agency_id IN (%s)", q.ints(agencyIDs))
-		}
+		b.WriteString(q.among("r.agency_id", agencyIDs))
 		return b.String()
 	}
 	group := ""
@@ -103,16 +101,8 @@ func (r *Reporter) openSQL(q *query, in PerformanceInput, agencyIDs []int, p Per
 	}
 	_, due := rollup.OpenSQL(rollup.View(in.View), "") // the rows read are open at the end
 	to := q.arg(p.To)
-	filter := ""
-	if len(agencyIDs) > 0 {
-		filter = fmt.Sprintf(" AND %s IN (%s)", agencyCol, q.ints(agencyIDs))
-	}
-	// The finish index is the selective one; SQLite's unary + keeps its
-	// planner off the start index.
-	plus := "+"
-	if q.pg {
-		plus = ""
-	}
+	filter := q.among(agencyCol, agencyIDs)
+	plus := q.notIndexed() // the finish index is the selective one
 	var b strings.Builder
 	fmt.Fprintf(&b, "FROM (SELECT * FROM %[1]s WHERE finished_at IS NULL AND %[2]s%[3]s < %[4]s%[5]s"+
 		"\n  UNION ALL SELECT * FROM %[1]s WHERE finished_at >= %[4]s AND %[2]s%[3]s < %[4]s%[5]s) %[6]s",

@@ -25,7 +25,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,7 +33,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,7 +97,7 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	dbName := "" // the PostgreSQL database, whose backends' CPU is counted
 	if kind == "postgres" {
 		dbName = "lienthong_bench_load"
-		if dbURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), dbName); err != nil {
+		if dbURL, err = store.PostgresDatabase(ctx, os.Getenv("TEST_DATABASE_URL"), dbName, true); err != nil {
 			return "", err
 		}
 	}
@@ -109,14 +107,14 @@ func run(ctx context.Context, kind, bin string, clients, desks int, duration tim
 	measure := func(n int) (tpcb float64, shape shapeResult, err error) {
 		shapeURL := "sqlite://" + filepath.Join(dir, fmt.Sprintf("shape%d.db", n))
 		if kind == "postgres" {
-			pgb, err := freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench")
+			pgb, err := store.PostgresDatabase(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_pgbench", true)
 			if err != nil {
 				return 0, shape, err
 			}
 			if tpcb, err = pgbench(pgb, clients); err != nil {
 				return 0, shape, err
 			}
-			if shapeURL, err = freshPostgres(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_shape"); err != nil {
+			if shapeURL, err = store.PostgresDatabase(ctx, os.Getenv("TEST_DATABASE_URL"), "lienthong_bench_shape", true); err != nil {
 				return 0, shape, err
 			}
 		} else if tpcb, err = sqliteBaseline(ctx, filepath.Join(dir, fmt.Sprintf("baseline%d.db", n)), clients); err != nil {
@@ -329,27 +327,6 @@ func waitReady(base string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return errors.New("server not ready after 10 s")
-}
-
-// freshPostgres (re)creates a database on base's server.
-func freshPostgres(ctx context.Context, base, name string) (string, error) {
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-		return "", err
-	}
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", err
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
 }
 
 // pgbench runs the TPC-B-like script with clients for 15 s.

@@ -11,11 +11,9 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -48,7 +46,7 @@ func main() {
 	ctx := context.Background()
 	targets := []string{*sqlite}
 	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
-		u, err := pgDatabase(base, fmt.Sprintf("lienthong_bench_reports_%d", *dossiers))
+		u, err := store.PostgresDatabase(context.Background(), base, fmt.Sprintf("lienthong_bench_reports_%d", *dossiers), false)
 		if err != nil {
 			fail(err)
 		}
@@ -64,30 +62,6 @@ func main() {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "bench/reports:", err)
 	os.Exit(1)
-}
-
-// pgDatabase creates (once) a database of its own on base's server.
-func pgDatabase(base, name string) (string, error) {
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", err
-	}
-	defer db.Close()
-	var exists bool
-	if err := db.QueryRow("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return "", err
-	}
-	if !exists {
-		if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-			return "", err
-		}
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
 }
 
 func bench(ctx context.Context, dbURL string, n, runs int, plans bool, only *regexp.Regexp) error {

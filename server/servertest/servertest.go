@@ -9,14 +9,12 @@ package servertest
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -30,6 +28,7 @@ import (
 	"lienthong/calendar"
 	"lienthong/demo"
 	"lienthong/server"
+	"lienthong/store"
 	"lienthong/webhook"
 )
 
@@ -114,24 +113,13 @@ var pgSeq atomic.Int64
 // returns its URL; it is dropped when the test ends.
 func FreshPostgres(t testing.TB, base string) string {
 	t.Helper()
-	u, err := url.Parse(base)
+	name := fmt.Sprintf("lienthong_t_%d_%d", os.Getpid(), pgSeq.Add(1))
+	u, err := store.PostgresDatabase(context.Background(), base, name, true)
 	if err != nil {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)
 	}
-	name := fmt.Sprintf("lienthong_t_%d_%d", os.Getpid(), pgSeq.Add(1))
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-		admin.Close()
-	})
-	u.Path = "/" + name
-	return u.String()
+	t.Cleanup(func() { _ = store.DropPostgresDatabase(context.Background(), base, name) })
+	return u
 }
 
 // Config is the server configuration of a test environment on dbURL.
