@@ -27,20 +27,28 @@ func ReadsAll(v *auth.Viewer) bool {
 	return v.HasRole(auth.RoleAdmin, auth.RoleAnalyst, auth.RoleIntegration)
 }
 
+// restricted is the viewer whose reads the dossier rules narrow: nil for
+// the system and for the roles that read all (and with an error for an
+// anonymous caller).
+func restricted(ctx context.Context) (*auth.Viewer, error) {
+	if auth.IsSystem(ctx) {
+		return nil, nil
+	}
+	v, err := auth.Require(ctx)
+	if err != nil || ReadsAll(v) {
+		return nil, err
+	}
+	return v, nil
+}
+
 // DossierScope is the row-level rule for reading dossiers: an officer reads
 // a dossier that their agency received or that was routed to it; analysts,
 // administrators and the integration clients read all. It returns nil when
 // nothing needs filtering.
 func DossierScope(ctx context.Context) (predicate.Dossier, error) {
-	if auth.IsSystem(ctx) {
-		return nil, nil
-	}
-	v, err := auth.Require(ctx)
-	if err != nil {
+	v, err := restricted(ctx)
+	if v == nil {
 		return nil, err
-	}
-	if ReadsAll(v) {
-		return nil, nil
 	}
 	return func(s *entsql.Selector) {
 		s.Where(receivedOrRouted(s.C(dossier.FieldDeskAgencyID), s.C(dossier.FieldID), v.AgencyID))
@@ -84,15 +92,9 @@ func receivedOrRouted(deskCol, idCol string, agencyID int) *entsql.Predicate {
 // ofVisibleDossier scopes rows carrying a dossier id column (legs, events)
 // to the dossiers the viewer may read.
 func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) string) (func(*entsql.Selector), error) {
-	if auth.IsSystem(ctx) {
-		return nil, nil
-	}
-	v, err := auth.Require(ctx)
-	if err != nil {
+	v, err := restricted(ctx)
+	if v == nil {
 		return nil, err
-	}
-	if ReadsAll(v) {
-		return nil, nil
 	}
 	return func(s *entsql.Selector) {
 		d := entsql.Table(dossier.Table).As("scope_d")

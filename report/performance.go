@@ -419,23 +419,15 @@ func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period
 	into = append(into, setOpenOnTime, setOverdue)
 
 	// The fact table: dossiers, or legs with their dossier.
-	var key string
 	var b strings.Builder
+	agencyKey := "l.agency_id"
 	if in.View == ByDossier {
-		key = "d.lead_agency_id"
+		agencyKey = "d.lead_agency_id"
 		fmt.Fprintf(&b, "FROM %s d", q.relevant("dossiers", "received_at", "lead_agency_id", p, agencyIDs))
 	} else {
-		key = "l.agency_id"
 		fmt.Fprintf(&b, "FROM %s l JOIN dossiers d ON d.id = l.dossier_id", q.relevant("legs", "started_at", "agency_id", p, agencyIDs))
 	}
-	switch {
-	case !grouped:
-		key = "NULL"
-	case in.GroupBy == ByProcedure:
-		key = "p.code"
-	case in.GroupBy == ByField:
-		key = "p.field"
-	}
+	key := groupKey(in.GroupBy, agencyKey, grouped)
 	if in.GroupBy != ByAgency {
 		b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
 	}
@@ -444,6 +436,21 @@ func (r *Reporter) performanceSQL(in PerformanceInput, agencyIDs []int, p Period
 		stmt += "\nGROUP BY " + key
 	}
 	return statement{sql: stmt, args: q.args, into: into}
+}
+
+// groupKey is the SQL a report's rows are grouped by: the agency column
+// given, the procedure's code or field (of the procedure p joined), or
+// NULL for one total row.
+func groupKey(by GroupBy, agencyCol string, grouped bool) string {
+	switch {
+	case !grouped:
+		return "NULL"
+	case by == ByProcedure:
+		return "p.code"
+	case by == ByField:
+		return "p.field"
+	}
+	return agencyCol
 }
 
 // relevant selects the rows of table (dossiers or legs) that matter to

@@ -39,15 +39,7 @@ func midnight(t time.Time) bool {
 //     which are few.
 func (r *Reporter) rollupSQL(in PerformanceInput, agencyIDs []int, p Period, asOf time.Time, grouped bool) []statement {
 	view := rollup.View(in.View)
-	key := "r.agency_id"
-	switch {
-	case !grouped:
-		key = "NULL"
-	case in.GroupBy == ByProcedure:
-		key = "p.code"
-	case in.GroupBy == ByField:
-		key = "p.field"
-	}
+	key := groupKey(in.GroupBy, "r.agency_id", grouped)
 	from := func(q *query) string {
 		var b strings.Builder
 		b.WriteString("FROM rollups r")
@@ -107,20 +99,13 @@ func (r *Reporter) openSQL(q *query, in PerformanceInput, agencyIDs []int, p Per
 	fmt.Fprintf(&b, "FROM (SELECT * FROM %[1]s WHERE finished_at IS NULL AND %[2]s%[3]s < %[4]s%[5]s"+
 		"\n  UNION ALL SELECT * FROM %[1]s WHERE finished_at >= %[4]s AND %[2]s%[3]s < %[4]s%[5]s) %[6]s",
 		table, plus, start, to, filter, alias)
-	key := alias + "." + agencyCol
 	if in.GroupBy != ByAgency {
 		if in.View == ByLeg {
 			b.WriteString(" JOIN dossiers d ON d.id = l.dossier_id")
 		}
 		b.WriteString(" JOIN procedures p ON p.id = d.procedure_id")
-		key = "p.code"
-		if in.GroupBy == ByField {
-			key = "p.field"
-		}
 	}
-	if !grouped {
-		key = "NULL"
-	}
+	key := groupKey(in.GroupBy, alias+"."+agencyCol, grouped)
 	at := q.arg(asOf)
 	stmt := fmt.Sprintf("SELECT %s, %s, %s\n%s", key,
 		sum(due+" >= "+at), sum(due+" < "+at), b.String())
