@@ -86,7 +86,7 @@ func TestFresh(t *testing.T) {
 		t.Errorf("Get after a failure = %d, want a fresh 5", v)
 	}
 	short := store.NewFresh[string, int](time.Nanosecond)
-	short.Get("k", load)
+	_, _ = short.Get("k", load)
 	time.Sleep(time.Millisecond)
 	if v, _ := short.Get("k", load); v != 7 {
 		t.Errorf("Get after the ttl = %d, want a fresh 7", v)
