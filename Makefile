@@ -59,6 +59,6 @@ lint:
 bench: build
 	go run ./bench/load -bin $(BIN) -clients $(BENCH_CLIENTS) -duration $(BENCH_DURATION)
 	go run ./bench/reports -dossiers $(BENCH_DOSSIERS) -plans
-	go test -run='^$$' -bench=. -benchmem ./calendar ./workflow
+	go test -run='^$$' -bench=. -benchmem ./calendar ./rollup ./workflow
 
 .PHONY: help build run test generate migration check-generated lint bench

@@ -75,18 +75,19 @@ func (c Column) Name() string { return columnNames[c] }
 // A flow is a figure counted on the day of one instant: a dossier (at its
 // lead agency) or a turn (at its agency) adds its value to the row of that
 // day. A dossier counts once it is received (Rows.Add; in SQL, the
-// reports select dossiers by their receipt), a turn from its start. Each rule is written twice, side by side: in Go, returning the
-// instant (nil: not counted) and the value; in SQL, as the instant, the
+// reports select dossiers by their receipt), a turn from its start. Each
+// rule is written twice, side by side: in Go, returning the instant (zero:
+// not counted) and the value; in SQL, as the instant, the
 // condition and the value over the dossier d (and, for a turn, the leg l).
 // A flow without SQL is kept for the roll-ups' own bookkeeping of what is
 // still open (see Open).
 type flow struct {
 	col Column
 
-	dossier func(d *ent.Dossier) (*time.Time, int64)
+	dossier func(d *ent.Dossier) (time.Time, int64)
 	dSQL    sqlRule
 
-	leg  func(d *ent.Dossier, l *ent.Leg, firstTurn bool) (*time.Time, int64)
+	leg  func(d *ent.Dossier, l *ent.Leg, firstTurn bool) (time.Time, int64)
 	lSQL sqlRule
 }
 
@@ -111,106 +112,114 @@ const firstTurnSQL = "NOT EXISTS (SELECT 1 FROM legs f WHERE f.dossier_id = l.do
 
 var flows = []flow{
 	{col: Received,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.ReceivedAt, 1 },
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.ReceivedAt), 1 },
 		dSQL:    sqlRule{"d.received_at", "TRUE", "1"},
-		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return &l.StartedAt, 1 },
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) { return l.StartedAt, 1 },
 		lSQL:    sqlRule{"l.started_at", "TRUE", "1"}},
 	{col: Finished, // with a result: a judgement
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.FinishedAt, one(d.Judgement != nil) },
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.FinishedAt), one(d.Judgement != nil) },
 		dSQL:    sqlRule{"d.finished_at", "d.judgement IS NOT NULL", "1"},
-		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return l.FinishedAt, 1 },
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) { return at(l.FinishedAt), 1 },
 		lSQL:    sqlRule{"l.finished_at", "TRUE", "1"}},
 	{col: Early,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) {
-			return d.FinishedAt, one(judged(d.Judgement, dossier.JudgementEarly))
+		dossier: func(d *ent.Dossier) (time.Time, int64) {
+			return at(d.FinishedAt), one(judged(d.Judgement, dossier.JudgementEarly))
 		},
 		dSQL: sqlRule{"d.finished_at", "d.judgement = 'EARLY'", "1"},
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) {
-			return l.FinishedAt, one(l.Judgement == leg.JudgementEarly)
+		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) {
+			return at(l.FinishedAt), one(l.Judgement == leg.JudgementEarly)
 		},
 		lSQL: sqlRule{"l.finished_at", "l.judgement = 'EARLY'", "1"}},
 	{col: OnTime,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) {
-			return d.FinishedAt, one(judged(d.Judgement, dossier.JudgementOnTime))
+		dossier: func(d *ent.Dossier) (time.Time, int64) {
+			return at(d.FinishedAt), one(judged(d.Judgement, dossier.JudgementOnTime))
 		},
 		dSQL: sqlRule{"d.finished_at", "d.judgement = 'ON_TIME'", "1"},
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) {
-			return l.FinishedAt, one(l.Judgement == leg.JudgementOnTime)
+		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) {
+			return at(l.FinishedAt), one(l.Judgement == leg.JudgementOnTime)
 		},
 		lSQL: sqlRule{"l.finished_at", "l.judgement = 'ON_TIME'", "1"}},
 	{col: Late,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) {
-			return d.FinishedAt, one(judged(d.Judgement, dossier.JudgementLate))
+		dossier: func(d *ent.Dossier) (time.Time, int64) {
+			return at(d.FinishedAt), one(judged(d.Judgement, dossier.JudgementLate))
 		},
 		dSQL: sqlRule{"d.finished_at", "d.judgement = 'LATE'", "1"},
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) {
-			return l.FinishedAt, one(l.Judgement == leg.JudgementLate)
+		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) {
+			return at(l.FinishedAt), one(l.Judgement == leg.JudgementLate)
 		},
 		lSQL: sqlRule{"l.finished_at", "l.judgement = 'LATE'", "1"}},
 	{col: Cancelled, // refused, withdrawn or stopped: finished without a judgement; a turn always hands on
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.FinishedAt, one(d.Judgement == nil) },
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.FinishedAt), one(d.Judgement == nil) },
 		dSQL:    sqlRule{"d.finished_at", "d.judgement IS NULL", "1"}},
 	{col: Minutes, // working time of those with a result
-		dossier: func(d *ent.Dossier) (*time.Time, int64) {
+		dossier: func(d *ent.Dossier) (time.Time, int64) {
 			if d.Judgement == nil || d.ProcessingMinutes == nil {
-				return nil, 0
+				return time.Time{}, 0
 			}
-			return d.FinishedAt, int64(*d.ProcessingMinutes)
+			return at(d.FinishedAt), int64(*d.ProcessingMinutes)
 		},
 		dSQL: sqlRule{"d.finished_at", "d.judgement IS NOT NULL", "d.processing_minutes"},
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) {
+		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) {
 			if l.WorkedMinutes == nil {
-				return nil, 0
+				return time.Time{}, 0
 			}
-			return l.FinishedAt, int64(*l.WorkedMinutes)
+			return at(l.FinishedAt), int64(*l.WorkedMinutes)
 		},
 		lSQL: sqlRule{"l.finished_at", "TRUE", "l.worked_minutes"}},
 	{col: Supplement2, // on the day of receipt, or of the first turn at the agency
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.ReceivedAt, one(d.SupplementRounds >= 2) },
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.ReceivedAt), one(d.SupplementRounds >= 2) },
 		dSQL:    sqlRule{"d.received_at", "d.supplement_rounds >= 2", "1"},
-		leg: func(d *ent.Dossier, l *ent.Leg, first bool) (*time.Time, int64) {
-			return &l.StartedAt, one(first && d.SupplementRounds >= 2)
+		leg: func(d *ent.Dossier, l *ent.Leg, first bool) (time.Time, int64) {
+			return l.StartedAt, one(first && d.SupplementRounds >= 2)
 		},
 		lSQL: sqlRule{"l.started_at", "d.supplement_rounds >= 2 AND " + firstTurnSQL, "1"}},
 	{col: SendBack2,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.ReceivedAt, one(d.SendBacks >= 2) },
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.ReceivedAt), one(d.SendBacks >= 2) },
 		dSQL:    sqlRule{"d.received_at", "d.send_backs >= 2", "1"},
-		leg: func(d *ent.Dossier, l *ent.Leg, first bool) (*time.Time, int64) {
-			return &l.StartedAt, one(first && d.SendBacks >= 2)
+		leg: func(d *ent.Dossier, l *ent.Leg, first bool) (time.Time, int64) {
+			return l.StartedAt, one(first && d.SendBacks >= 2)
 		},
 		lSQL: sqlRule{"l.started_at", "d.send_backs >= 2 AND " + firstTurnSQL, "1"}},
 
 	// What is open, kept as four flows so that a past period's open count
 	// is a sum over the days before its end (see Open).
 	{col: Opened, // received with a due time
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.ReceivedAt, one(d.OriginalAppointmentAt != nil) },
-		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return &l.StartedAt, 1 }},
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.ReceivedAt), one(d.OriginalAppointmentAt != nil) },
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) { return l.StartedAt, 1 }},
 	{col: Closed,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.FinishedAt, one(d.OriginalAppointmentAt != nil) },
-		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return l.FinishedAt, 1 }},
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.FinishedAt), one(d.OriginalAppointmentAt != nil) },
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) { return at(l.FinishedAt), 1 }},
 	{col: Due,
-		dossier: func(d *ent.Dossier) (*time.Time, int64) { return d.OriginalAppointmentAt, 1 },
-		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) { return &l.DueAt, 1 }},
+		dossier: func(d *ent.Dossier) (time.Time, int64) { return at(d.OriginalAppointmentAt), 1 },
+		leg:     func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) { return l.DueAt, 1 }},
 	{col: Settled, // closed, on the later of its due time and its close
-		dossier: func(d *ent.Dossier) (*time.Time, int64) {
+		dossier: func(d *ent.Dossier) (time.Time, int64) {
 			if d.FinishedAt == nil || d.OriginalAppointmentAt == nil {
-				return nil, 0
+				return time.Time{}, 0
 			}
 			return later(*d.OriginalAppointmentAt, *d.FinishedAt), 1
 		},
-		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (*time.Time, int64) {
+		leg: func(_ *ent.Dossier, l *ent.Leg, _ bool) (time.Time, int64) {
 			if l.FinishedAt == nil {
-				return nil, 0
+				return time.Time{}, 0
 			}
 			return later(l.DueAt, *l.FinishedAt), 1
 		}},
 }
 
-func later(a, b time.Time) *time.Time {
+func later(a, b time.Time) time.Time {
 	if a.After(b) {
-		return &a
+		return a
 	}
-	return &b
+	return b
+}
+
+// at is the instant t points to; the zero time (not counted) for nil.
+func at(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
 
 // View is what a report counts: dossiers at their lead agency, or turns at

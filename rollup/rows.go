@@ -60,38 +60,71 @@ func (r Rows) at(view View, t time.Time, agencyID, procedureID, shard int) *Figu
 // count for in the reports, by the flows' Go rules.
 func (r Rows) Add(d *ent.Dossier, legs []*ent.Leg, sign int64) {
 	shard := d.ID % Shards
+	var days days
 	if d.ReceivedAt != nil { // a dossier counts once it is received
 		lead := 0 // dossiers from before lead agencies were recorded
 		if d.LeadAgencyID != nil {
 			lead = *d.LeadAgencyID
 		}
-		for _, f := range flows {
-			if f.dossier == nil {
-				continue
-			}
-			if t, v := f.dossier(d); t != nil && v != 0 {
-				r.at(ByDossier, *t, lead, d.ProcedureID, shard)[f.col] += sign * v
+		days.reset(r, ByDossier, lead, d.ProcedureID, shard)
+		for i := range flows {
+			if f := &flows[i]; f.dossier != nil {
+				if t, v := f.dossier(d); v != 0 && !t.IsZero() {
+					days.of(t)[f.col] += sign * v
+				}
 			}
 		}
 	}
 	// The leg view counts a dossier's rounds once per agency, on the day
 	// its first turn there began (firstTurnSQL).
-	first := map[int]*ent.Leg{}
+	first := make(map[int]*ent.Leg, len(legs))
 	for _, l := range legs {
 		if f, ok := first[l.AgencyID]; !ok || l.StartedAt.Before(f.StartedAt) || l.StartedAt.Equal(f.StartedAt) && l.ID < f.ID {
 			first[l.AgencyID] = l
 		}
 	}
 	for _, l := range legs {
-		for _, f := range flows {
-			if f.leg == nil {
-				continue
-			}
-			if t, v := f.leg(d, l, first[l.AgencyID] == l); t != nil && v != 0 {
-				r.at(ByLeg, *t, l.AgencyID, d.ProcedureID, shard)[f.col] += sign * v
+		days.reset(r, ByLeg, l.AgencyID, d.ProcedureID, shard)
+		for i := range flows {
+			if f := &flows[i]; f.leg != nil {
+				if t, v := f.leg(d, l, first[l.AgencyID] == l); v != 0 && !t.IsZero() {
+					days.of(t)[f.col] += sign * v
+				}
 			}
 		}
 	}
+}
+
+// days finds the rows of one view, agency, procedure and shard by instant,
+// remembering the few instants a dossier or leg counts on (received,
+// finished, due, settled), so that each costs one map lookup.
+type days struct {
+	r                       Rows
+	view                    View
+	agency, procedure, shrd int
+	n                       int
+	seen                    [6]struct {
+		t time.Time
+		f *Figures
+	}
+}
+
+func (d *days) reset(r Rows, view View, agency, procedure, shard int) {
+	d.r, d.view, d.agency, d.procedure, d.shrd, d.n = r, view, agency, procedure, shard, 0
+}
+
+func (d *days) of(t time.Time) *Figures {
+	for i := range d.n {
+		if d.seen[i].t == t { // the same instant as read (a miss only costs a lookup)
+			return d.seen[i].f
+		}
+	}
+	f := d.r.at(d.view, t, d.agency, d.procedure, d.shrd)
+	if d.n < len(d.seen) {
+		d.seen[d.n].t, d.seen[d.n].f = t, f
+		d.n++
+	}
+	return f
 }
 
 // keyColumns name a roll-up row (the table's unique index).
