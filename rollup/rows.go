@@ -115,7 +115,7 @@ func (d *days) reset(r Rows, view View, agency, procedure, shard int) {
 
 func (d *days) of(t time.Time) *Figures {
 	for i := range d.n {
-		if d.seen[i].t == t { // the same instant as read (a miss only costs a lookup)
+		if d.seen[i].t.Equal(t) {
 			return d.seen[i].f
 		}
 	}
