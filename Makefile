@@ -27,6 +27,7 @@ run: build
 # deadline Go's fuzz coordinator can report "context deadline exceeded"
 # having found nothing, when a busy machine keeps a worker from answering.
 test:
+	@test -n "$$TEST_DATABASE_URL" || echo "make test: the PostgreSQL half is skipped: set TEST_DATABASE_URL (README, Two commands)"
 	go vet $(GO_PKGS)
 	go test -count=1 -timeout 10m $(GO_PKGS)
 	go test -count=1 -run='^$$' -fuzz=FuzzCalendarAdd -fuzztime=8000x -parallel=1 ./calendar

@@ -266,10 +266,7 @@ func (p *proxy) restore() {
 // ready while it is away and recovers by itself when it is back; nothing
 // acknowledged is lost.
 func TestDatabaseOutage(t *testing.T) {
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("TEST_DATABASE_URL is not set")
-	}
+	base := servertest.PostgresBase(t)
 	dbURL := servertest.FreshPostgres(t, base)
 	e := servertest.New(t, dbURL, servertest.Options{Demo: &demo.Options{Now: servertest.Now, Dossiers: 12}})
 	u, _ := url.Parse(dbURL)
@@ -314,10 +311,7 @@ func TestDatabaseOutage(t *testing.T) {
 // outbound event reaches the webhook (at least once, with a stable id to
 // deduplicate by); and a subscriber on either instance sees every event.
 func TestTwoInstances(t *testing.T) {
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("TEST_DATABASE_URL is not set")
-	}
+	base := servertest.PostgresBase(t)
 	dbURL := servertest.FreshPostgres(t, base)
 	e := servertest.New(t, dbURL, servertest.Options{Demo: &demo.Options{Now: servertest.Now, Dossiers: 12}})
 

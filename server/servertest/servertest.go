@@ -83,8 +83,35 @@ type Env struct {
 	opts       Options
 }
 
+// StrictEnv, set to 1 (CI sets it), turns every skip for something this
+// machine lacks into a failure: CI installs everything and skips nothing.
+const StrictEnv = "LIENTHONG_TEST_STRICT"
+
+// Lacking skips a test that needs what this machine lacks, saying what to
+// install; under StrictEnv it fails the test instead.
+func Lacking(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv(StrictEnv) == "1" {
+		t.Fatalf("missing on a machine that must have everything: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// PostgresBase is TEST_DATABASE_URL, the server tests make their
+// PostgreSQL databases on; the test is skipped (failed under StrictEnv)
+// without it.
+func PostgresBase(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		Lacking(t, "needs PostgreSQL: set TEST_DATABASE_URL (README, Two commands)")
+	}
+	return base
+}
+
 // Databases lists the databases every whole-stack test runs on, each as a
-// function returning the URL of a fresh one.
+// function returning the URL of a fresh one: SQLite, and PostgreSQL when
+// TEST_DATABASE_URL is set (required under StrictEnv).
 func Databases(t *testing.T) map[string]func(t *testing.T) string {
 	dbs := map[string]func(t *testing.T) string{
 		"sqlite": func(t *testing.T) string {
@@ -93,6 +120,8 @@ func Databases(t *testing.T) map[string]func(t *testing.T) string {
 	}
 	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
 		dbs["postgres"] = func(t *testing.T) string { return FreshPostgres(t, base) }
+	} else if os.Getenv(StrictEnv) == "1" {
+		t.Fatal("TEST_DATABASE_URL is not set: the PostgreSQL half cannot run")
 	}
 	return dbs
 }
