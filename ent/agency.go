@@ -27,6 +27,8 @@ type Agency struct {
 	Name string `json:"name,omitempty"`
 	// Administrative level.
 	Level agency.Level `json:"level,omitempty"`
+	// What the agency is in the province's own words (tax, police, commune, …): route steps of the directory may name an agency by it.
+	Kind string `json:"kind,omitempty"`
 	// Parent agency, if any.
 	ParentID *int `json:"parent_id,omitempty"`
 	// Whether the agency runs a one-stop desk that receives dossiers.
@@ -95,7 +97,7 @@ func (*Agency) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case agency.FieldID, agency.FieldParentID:
 			values[i] = new(sql.NullInt64)
-		case agency.FieldCode, agency.FieldName, agency.FieldLevel:
+		case agency.FieldCode, agency.FieldName, agency.FieldLevel, agency.FieldKind:
 			values[i] = new(sql.NullString)
 		case agency.FieldCreateTime, agency.FieldUpdateTime:
 			values[i] = new(sql.NullTime)
@@ -149,6 +151,12 @@ func (_m *Agency) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field level", values[i])
 			} else if value.Valid {
 				_m.Level = agency.Level(value.String)
+			}
+		case agency.FieldKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field kind", values[i])
+			} else if value.Valid {
+				_m.Kind = value.String
 			}
 		case agency.FieldParentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -234,6 +242,9 @@ func (_m *Agency) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("level=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Level))
+	builder.WriteString(", ")
+	builder.WriteString("kind=")
+	builder.WriteString(_m.Kind)
 	builder.WriteString(", ")
 	if v := _m.ParentID; v != nil {
 		builder.WriteString("parent_id=")

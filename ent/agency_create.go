@@ -69,6 +69,20 @@ func (_c *AgencyCreate) SetLevel(v agency.Level) *AgencyCreate {
 	return _c
 }
 
+// SetKind sets the "kind" field.
+func (_c *AgencyCreate) SetKind(v string) *AgencyCreate {
+	_c.mutation.SetKind(v)
+	return _c
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_c *AgencyCreate) SetNillableKind(v *string) *AgencyCreate {
+	if v != nil {
+		_c.SetKind(*v)
+	}
+	return _c
+}
+
 // SetParentID sets the "parent_id" field.
 func (_c *AgencyCreate) SetParentID(v int) *AgencyCreate {
 	_c.mutation.SetParentID(v)
@@ -231,6 +245,11 @@ func (_c *AgencyCreate) check() error {
 			return &ValidationError{Name: "level", err: fmt.Errorf(`ent: validator failed for field "Agency.level": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Kind(); ok {
+		if err := agency.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Agency.kind": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.HasDesk(); !ok {
 		return &ValidationError{Name: "has_desk", err: errors.New(`ent: missing required field "Agency.has_desk"`)}
 	}
@@ -283,6 +302,10 @@ func (_c *AgencyCreate) createSpec() (*Agency, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Level(); ok {
 		_spec.SetField(agency.FieldLevel, field.TypeEnum, value)
 		_node.Level = value
+	}
+	if value, ok := _c.mutation.Kind(); ok {
+		_spec.SetField(agency.FieldKind, field.TypeString, value)
+		_node.Kind = value
 	}
 	if value, ok := _c.mutation.HasDesk(); ok {
 		_spec.SetField(agency.FieldHasDesk, field.TypeBool, value)
@@ -429,6 +452,24 @@ func (u *AgencyUpsert) UpdateLevel() *AgencyUpsert {
 	return u
 }
 
+// SetKind sets the "kind" field.
+func (u *AgencyUpsert) SetKind(v string) *AgencyUpsert {
+	u.Set(agency.FieldKind, v)
+	return u
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *AgencyUpsert) UpdateKind() *AgencyUpsert {
+	u.SetExcluded(agency.FieldKind)
+	return u
+}
+
+// ClearKind clears the value of the "kind" field.
+func (u *AgencyUpsert) ClearKind() *AgencyUpsert {
+	u.SetNull(agency.FieldKind)
+	return u
+}
+
 // SetParentID sets the "parent_id" field.
 func (u *AgencyUpsert) SetParentID(v int) *AgencyUpsert {
 	u.Set(agency.FieldParentID, v)
@@ -558,6 +599,27 @@ func (u *AgencyUpsertOne) SetLevel(v agency.Level) *AgencyUpsertOne {
 func (u *AgencyUpsertOne) UpdateLevel() *AgencyUpsertOne {
 	return u.Update(func(s *AgencyUpsert) {
 		s.UpdateLevel()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *AgencyUpsertOne) SetKind(v string) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *AgencyUpsertOne) UpdateKind() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// ClearKind clears the value of the "kind" field.
+func (u *AgencyUpsertOne) ClearKind() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.ClearKind()
 	})
 }
 
@@ -863,6 +925,27 @@ func (u *AgencyUpsertBulk) SetLevel(v agency.Level) *AgencyUpsertBulk {
 func (u *AgencyUpsertBulk) UpdateLevel() *AgencyUpsertBulk {
 	return u.Update(func(s *AgencyUpsert) {
 		s.UpdateLevel()
+	})
+}
+
+// SetKind sets the "kind" field.
+func (u *AgencyUpsertBulk) SetKind(v string) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetKind(v)
+	})
+}
+
+// UpdateKind sets the "kind" field to the value that was provided on create.
+func (u *AgencyUpsertBulk) UpdateKind() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateKind()
+	})
+}
+
+// ClearKind clears the value of the "kind" field.
+func (u *AgencyUpsertBulk) ClearKind() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.ClearKind()
 	})
 }
 

@@ -64,6 +64,26 @@ func (_u *AgencyUpdate) SetNillableLevel(v *agency.Level) *AgencyUpdate {
 	return _u
 }
 
+// SetKind sets the "kind" field.
+func (_u *AgencyUpdate) SetKind(v string) *AgencyUpdate {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *AgencyUpdate) SetNillableKind(v *string) *AgencyUpdate {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
+// ClearKind clears the value of the "kind" field.
+func (_u *AgencyUpdate) ClearKind() *AgencyUpdate {
+	_u.mutation.ClearKind()
+	return _u
+}
+
 // SetParentID sets the "parent_id" field.
 func (_u *AgencyUpdate) SetParentID(v int) *AgencyUpdate {
 	_u.mutation.SetParentID(v)
@@ -248,6 +268,11 @@ func (_u *AgencyUpdate) check() error {
 			return &ValidationError{Name: "level", err: fmt.Errorf(`ent: validator failed for field "Agency.level": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := agency.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Agency.kind": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -277,6 +302,12 @@ func (_u *AgencyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Level(); ok {
 		_spec.SetField(agency.FieldLevel, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(agency.FieldKind, field.TypeString, value)
+	}
+	if _u.mutation.KindCleared() {
+		_spec.ClearField(agency.FieldKind, field.TypeString)
 	}
 	if value, ok := _u.mutation.HasDesk(); ok {
 		_spec.SetField(agency.FieldHasDesk, field.TypeBool, value)
@@ -456,6 +487,26 @@ func (_u *AgencyUpdateOne) SetNillableLevel(v *agency.Level) *AgencyUpdateOne {
 	if v != nil {
 		_u.SetLevel(*v)
 	}
+	return _u
+}
+
+// SetKind sets the "kind" field.
+func (_u *AgencyUpdateOne) SetKind(v string) *AgencyUpdateOne {
+	_u.mutation.SetKind(v)
+	return _u
+}
+
+// SetNillableKind sets the "kind" field if the given value is not nil.
+func (_u *AgencyUpdateOne) SetNillableKind(v *string) *AgencyUpdateOne {
+	if v != nil {
+		_u.SetKind(*v)
+	}
+	return _u
+}
+
+// ClearKind clears the value of the "kind" field.
+func (_u *AgencyUpdateOne) ClearKind() *AgencyUpdateOne {
+	_u.mutation.ClearKind()
 	return _u
 }
 
@@ -656,6 +707,11 @@ func (_u *AgencyUpdateOne) check() error {
 			return &ValidationError{Name: "level", err: fmt.Errorf(`ent: validator failed for field "Agency.level": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Kind(); ok {
+		if err := agency.KindValidator(v); err != nil {
+			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Agency.kind": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -702,6 +758,12 @@ func (_u *AgencyUpdateOne) sqlSave(ctx context.Context) (_node *Agency, err erro
 	}
 	if value, ok := _u.mutation.Level(); ok {
 		_spec.SetField(agency.FieldLevel, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Kind(); ok {
+		_spec.SetField(agency.FieldKind, field.TypeString, value)
+	}
+	if _u.mutation.KindCleared() {
+		_spec.ClearField(agency.FieldKind, field.TypeString)
 	}
 	if value, ok := _u.mutation.HasDesk(); ok {
 		_spec.SetField(agency.FieldHasDesk, field.TypeBool, value)

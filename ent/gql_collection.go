@@ -264,6 +264,11 @@ func (_q *AgencyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, agency.FieldLevel)
 				fieldSeen[agency.FieldLevel] = struct{}{}
 			}
+		case "kind":
+			if _, ok := fieldSeen[agency.FieldKind]; !ok {
+				selectedFields = append(selectedFields, agency.FieldKind)
+				fieldSeen[agency.FieldKind] = struct{}{}
+			}
 		case "parentID":
 			if _, ok := fieldSeen[agency.FieldParentID]; !ok {
 				selectedFields = append(selectedFields, agency.FieldParentID)
@@ -1902,6 +1907,11 @@ func (_q *ProcedureQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[procedure.FieldSupplementPolicy]; !ok {
 				selectedFields = append(selectedFields, procedure.FieldSupplementPolicy)
 				fieldSeen[procedure.FieldSupplementPolicy] = struct{}{}
+			}
+		case "submission":
+			if _, ok := fieldSeen[procedure.FieldSubmission]; !ok {
+				selectedFields = append(selectedFields, procedure.FieldSubmission)
+				fieldSeen[procedure.FieldSubmission] = struct{}{}
 			}
 		case "cutoff":
 			if _, ok := fieldSeen[procedure.FieldCutoff]; !ok {

@@ -14,6 +14,7 @@ type CreateAgencyInput struct {
 	Code       string
 	Name       string
 	Level      agency.Level
+	Kind       *string
 	HasDesk    *bool
 	Active     *bool
 	ParentID   *int
@@ -32,6 +33,9 @@ func (i *CreateAgencyInput) Mutate(m *AgencyMutation) {
 	m.SetCode(i.Code)
 	m.SetName(i.Name)
 	m.SetLevel(i.Level)
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
 	if v := i.HasDesk; v != nil {
 		m.SetHasDesk(*v)
 	}
@@ -60,6 +64,8 @@ type UpdateAgencyInput struct {
 	UpdateTime       *time.Time
 	Name             *string
 	Level            *agency.Level
+	ClearKind        bool
+	Kind             *string
 	HasDesk          *bool
 	Active           *bool
 	ClearParent      bool
@@ -82,6 +88,12 @@ func (i *UpdateAgencyInput) Mutate(m *AgencyMutation) {
 	}
 	if v := i.Level; v != nil {
 		m.SetLevel(*v)
+	}
+	if i.ClearKind {
+		m.ClearKind()
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
 	}
 	if v := i.HasDesk; v != nil {
 		m.SetHasDesk(*v)

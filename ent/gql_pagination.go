@@ -361,6 +361,20 @@ var (
 			}
 		},
 	}
+	// AgencyOrderFieldKind orders Agency by kind.
+	AgencyOrderFieldKind = &AgencyOrderField{
+		Value: func(_m *Agency) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: agency.FieldKind,
+		toTerm: agency.ByKind,
+		toCursor: func(_m *Agency) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -373,6 +387,8 @@ func (f AgencyOrderField) String() string {
 		str = "NAME"
 	case AgencyOrderFieldLevel.column:
 		str = "LEVEL"
+	case AgencyOrderFieldKind.column:
+		str = "KIND"
 	}
 	return str
 }
@@ -395,6 +411,8 @@ func (f *AgencyOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *AgencyOrderFieldName
 	case "LEVEL":
 		*f = *AgencyOrderFieldLevel
+	case "KIND":
+		*f = *AgencyOrderFieldKind
 	default:
 		return fmt.Errorf("%s is not a valid AgencyOrderField", str)
 	}

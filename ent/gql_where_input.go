@@ -93,6 +93,23 @@ type AgencyWhereInput struct {
 	LevelIn    []agency.Level `json:"levelIn,omitempty"`
 	LevelNotIn []agency.Level `json:"levelNotIn,omitempty"`
 
+	// "kind" field predicates.
+	Kind             *string  `json:"kind,omitempty"`
+	KindNEQ          *string  `json:"kindNEQ,omitempty"`
+	KindIn           []string `json:"kindIn,omitempty"`
+	KindNotIn        []string `json:"kindNotIn,omitempty"`
+	KindGT           *string  `json:"kindGT,omitempty"`
+	KindGTE          *string  `json:"kindGTE,omitempty"`
+	KindLT           *string  `json:"kindLT,omitempty"`
+	KindLTE          *string  `json:"kindLTE,omitempty"`
+	KindContains     *string  `json:"kindContains,omitempty"`
+	KindHasPrefix    *string  `json:"kindHasPrefix,omitempty"`
+	KindHasSuffix    *string  `json:"kindHasSuffix,omitempty"`
+	KindIsNil        bool     `json:"kindIsNil,omitempty"`
+	KindNotNil       bool     `json:"kindNotNil,omitempty"`
+	KindEqualFold    *string  `json:"kindEqualFold,omitempty"`
+	KindContainsFold *string  `json:"kindContainsFold,omitempty"`
+
 	// "parent_id" field predicates.
 	ParentID       *int  `json:"parentID,omitempty"`
 	ParentIDNEQ    *int  `json:"parentIDNEQ,omitempty"`
@@ -354,6 +371,51 @@ func (i *AgencyWhereInput) P() (predicate.Agency, error) {
 	}
 	if len(i.LevelNotIn) > 0 {
 		predicates = append(predicates, agency.LevelNotIn(i.LevelNotIn...))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, agency.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, agency.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, agency.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, agency.KindNotIn(i.KindNotIn...))
+	}
+	if i.KindGT != nil {
+		predicates = append(predicates, agency.KindGT(*i.KindGT))
+	}
+	if i.KindGTE != nil {
+		predicates = append(predicates, agency.KindGTE(*i.KindGTE))
+	}
+	if i.KindLT != nil {
+		predicates = append(predicates, agency.KindLT(*i.KindLT))
+	}
+	if i.KindLTE != nil {
+		predicates = append(predicates, agency.KindLTE(*i.KindLTE))
+	}
+	if i.KindContains != nil {
+		predicates = append(predicates, agency.KindContains(*i.KindContains))
+	}
+	if i.KindHasPrefix != nil {
+		predicates = append(predicates, agency.KindHasPrefix(*i.KindHasPrefix))
+	}
+	if i.KindHasSuffix != nil {
+		predicates = append(predicates, agency.KindHasSuffix(*i.KindHasSuffix))
+	}
+	if i.KindIsNil {
+		predicates = append(predicates, agency.KindIsNil())
+	}
+	if i.KindNotNil {
+		predicates = append(predicates, agency.KindNotNil())
+	}
+	if i.KindEqualFold != nil {
+		predicates = append(predicates, agency.KindEqualFold(*i.KindEqualFold))
+	}
+	if i.KindContainsFold != nil {
+		predicates = append(predicates, agency.KindContainsFold(*i.KindContainsFold))
 	}
 	if i.ParentID != nil {
 		predicates = append(predicates, agency.ParentIDEQ(*i.ParentID))
@@ -4658,6 +4720,10 @@ type ProcedureWhereInput struct {
 	SupplementPolicyIn    []procedure.SupplementPolicy `json:"supplementPolicyIn,omitempty"`
 	SupplementPolicyNotIn []procedure.SupplementPolicy `json:"supplementPolicyNotIn,omitempty"`
 
+	// "submission" field predicates.
+	Submission    *bool `json:"submission,omitempty"`
+	SubmissionNEQ *bool `json:"submissionNEQ,omitempty"`
+
 	// "cutoff" field predicates.
 	Cutoff             *string  `json:"cutoff,omitempty"`
 	CutoffNEQ          *string  `json:"cutoffNEQ,omitempty"`
@@ -5089,6 +5155,12 @@ func (i *ProcedureWhereInput) P() (predicate.Procedure, error) {
 	}
 	if len(i.SupplementPolicyNotIn) > 0 {
 		predicates = append(predicates, procedure.SupplementPolicyNotIn(i.SupplementPolicyNotIn...))
+	}
+	if i.Submission != nil {
+		predicates = append(predicates, procedure.SubmissionEQ(*i.Submission))
+	}
+	if i.SubmissionNEQ != nil {
+		predicates = append(predicates, procedure.SubmissionNEQ(*i.SubmissionNEQ))
 	}
 	if i.Cutoff != nil {
 		predicates = append(predicates, procedure.CutoffEQ(*i.Cutoff))

@@ -70,6 +70,7 @@ type AgencyMutation struct {
 	code            *string
 	name            *string
 	level           *agency.Level
+	kind            *string
 	has_desk        *bool
 	active          *bool
 	clearedFields   map[string]struct{}
@@ -364,6 +365,55 @@ func (m *AgencyMutation) ResetLevel() {
 	m.level = nil
 }
 
+// SetKind sets the "kind" field.
+func (m *AgencyMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *AgencyMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Agency entity.
+// If the Agency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgencyMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ClearKind clears the value of the "kind" field.
+func (m *AgencyMutation) ClearKind() {
+	m.kind = nil
+	m.clearedFields[agency.FieldKind] = struct{}{}
+}
+
+// KindCleared returns if the "kind" field was cleared in this mutation.
+func (m *AgencyMutation) KindCleared() bool {
+	_, ok := m.clearedFields[agency.FieldKind]
+	return ok
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *AgencyMutation) ResetKind() {
+	m.kind = nil
+	delete(m.clearedFields, agency.FieldKind)
+}
+
 // SetParentID sets the "parent_id" field.
 func (m *AgencyMutation) SetParentID(i int) {
 	m.parent = &i
@@ -654,7 +704,7 @@ func (m *AgencyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AgencyMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.create_time != nil {
 		fields = append(fields, agency.FieldCreateTime)
 	}
@@ -669,6 +719,9 @@ func (m *AgencyMutation) Fields() []string {
 	}
 	if m.level != nil {
 		fields = append(fields, agency.FieldLevel)
+	}
+	if m.kind != nil {
+		fields = append(fields, agency.FieldKind)
 	}
 	if m.parent != nil {
 		fields = append(fields, agency.FieldParentID)
@@ -697,6 +750,8 @@ func (m *AgencyMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case agency.FieldLevel:
 		return m.Level()
+	case agency.FieldKind:
+		return m.Kind()
 	case agency.FieldParentID:
 		return m.ParentID()
 	case agency.FieldHasDesk:
@@ -722,6 +777,8 @@ func (m *AgencyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldName(ctx)
 	case agency.FieldLevel:
 		return m.OldLevel(ctx)
+	case agency.FieldKind:
+		return m.OldKind(ctx)
 	case agency.FieldParentID:
 		return m.OldParentID(ctx)
 	case agency.FieldHasDesk:
@@ -771,6 +828,13 @@ func (m *AgencyMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLevel(v)
+		return nil
+	case agency.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
 		return nil
 	case agency.FieldParentID:
 		v, ok := value.(int)
@@ -826,6 +890,9 @@ func (m *AgencyMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AgencyMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(agency.FieldKind) {
+		fields = append(fields, agency.FieldKind)
+	}
 	if m.FieldCleared(agency.FieldParentID) {
 		fields = append(fields, agency.FieldParentID)
 	}
@@ -843,6 +910,9 @@ func (m *AgencyMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AgencyMutation) ClearField(name string) error {
 	switch name {
+	case agency.FieldKind:
+		m.ClearKind()
+		return nil
 	case agency.FieldParentID:
 		m.ClearParentID()
 		return nil
@@ -868,6 +938,9 @@ func (m *AgencyMutation) ResetField(name string) error {
 		return nil
 	case agency.FieldLevel:
 		m.ResetLevel()
+		return nil
+	case agency.FieldKind:
+		m.ResetKind()
 		return nil
 	case agency.FieldParentID:
 		m.ResetParentID()
@@ -12141,6 +12214,7 @@ type ProcedureMutation struct {
 	components             *[]schematype.Component
 	appendcomponents       []schematype.Component
 	supplement_policy      *procedure.SupplementPolicy
+	submission             *bool
 	cutoff                 *string
 	clearedFields          map[string]struct{}
 	steps                  map[int]struct{}
@@ -12922,6 +12996,42 @@ func (m *ProcedureMutation) ResetSupplementPolicy() {
 	m.supplement_policy = nil
 }
 
+// SetSubmission sets the "submission" field.
+func (m *ProcedureMutation) SetSubmission(b bool) {
+	m.submission = &b
+}
+
+// Submission returns the value of the "submission" field in the mutation.
+func (m *ProcedureMutation) Submission() (r bool, exists bool) {
+	v := m.submission
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmission returns the old "submission" field's value of the Procedure entity.
+// If the Procedure object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcedureMutation) OldSubmission(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmission is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmission requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmission: %w", err)
+	}
+	return oldValue.Submission, nil
+}
+
+// ResetSubmission resets all changes to the "submission" field.
+func (m *ProcedureMutation) ResetSubmission() {
+	m.submission = nil
+}
+
 // SetCutoff sets the "cutoff" field.
 func (m *ProcedureMutation) SetCutoff(s string) {
 	m.cutoff = &s
@@ -13113,7 +13223,7 @@ func (m *ProcedureMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProcedureMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.create_time != nil {
 		fields = append(fields, procedure.FieldCreateTime)
 	}
@@ -13159,6 +13269,9 @@ func (m *ProcedureMutation) Fields() []string {
 	if m.supplement_policy != nil {
 		fields = append(fields, procedure.FieldSupplementPolicy)
 	}
+	if m.submission != nil {
+		fields = append(fields, procedure.FieldSubmission)
+	}
 	if m.cutoff != nil {
 		fields = append(fields, procedure.FieldCutoff)
 	}
@@ -13200,6 +13313,8 @@ func (m *ProcedureMutation) Field(name string) (ent.Value, bool) {
 		return m.Components()
 	case procedure.FieldSupplementPolicy:
 		return m.SupplementPolicy()
+	case procedure.FieldSubmission:
+		return m.Submission()
 	case procedure.FieldCutoff:
 		return m.Cutoff()
 	}
@@ -13241,6 +13356,8 @@ func (m *ProcedureMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldComponents(ctx)
 	case procedure.FieldSupplementPolicy:
 		return m.OldSupplementPolicy(ctx)
+	case procedure.FieldSubmission:
+		return m.OldSubmission(ctx)
 	case procedure.FieldCutoff:
 		return m.OldCutoff(ctx)
 	}
@@ -13356,6 +13473,13 @@ func (m *ProcedureMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSupplementPolicy(v)
+		return nil
+	case procedure.FieldSubmission:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmission(v)
 		return nil
 	case procedure.FieldCutoff:
 		v, ok := value.(string)
@@ -13529,6 +13653,9 @@ func (m *ProcedureMutation) ResetField(name string) error {
 		return nil
 	case procedure.FieldSupplementPolicy:
 		m.ResetSupplementPolicy()
+		return nil
+	case procedure.FieldSubmission:
+		m.ResetSubmission()
 		return nil
 	case procedure.FieldCutoff:
 		m.ResetCutoff()

@@ -49,6 +49,8 @@ type Procedure struct {
 	Components []schematype.Component `json:"components,omitempty"`
 	// What supplementation does to the clocks: PAUSE extends them by the paused working time, RESTART recomputes them from the supplementation.
 	SupplementPolicy procedure.SupplementPolicy `json:"supplement_policy,omitempty"`
+	// Whether the procedure's dossiers end in a submission to the provincial People's Committee (tờ trình), which the Department of Home Affairs evaluates when it is sent back.
+	Submission bool `json:"submission,omitempty"`
 	// Daily cut-off (HH:MM): a dossier received later counts from the next working morning.
 	Cutoff *string `json:"cutoff,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -98,7 +100,7 @@ func (*Procedure) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case procedure.FieldChannels, procedure.FieldComponents:
 			values[i] = new([]byte)
-		case procedure.FieldCurrent:
+		case procedure.FieldCurrent, procedure.FieldSubmission:
 			values[i] = new(sql.NullBool)
 		case procedure.FieldID, procedure.FieldVersion, procedure.FieldLegalLimitMinutes, procedure.FieldLimitMinutes, procedure.FieldOnlineLevel, procedure.FieldFee:
 			values[i] = new(sql.NullInt64)
@@ -221,6 +223,12 @@ func (_m *Procedure) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SupplementPolicy = procedure.SupplementPolicy(value.String)
 			}
+		case procedure.FieldSubmission:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field submission", values[i])
+			} else if value.Valid {
+				_m.Submission = value.Bool
+			}
 		case procedure.FieldCutoff:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field cutoff", values[i])
@@ -318,6 +326,9 @@ func (_m *Procedure) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("supplement_policy=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SupplementPolicy))
+	builder.WriteString(", ")
+	builder.WriteString("submission=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Submission))
 	builder.WriteString(", ")
 	if v := _m.Cutoff; v != nil {
 		builder.WriteString("cutoff=")

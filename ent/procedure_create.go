@@ -171,6 +171,20 @@ func (_c *ProcedureCreate) SetNillableSupplementPolicy(v *procedure.SupplementPo
 	return _c
 }
 
+// SetSubmission sets the "submission" field.
+func (_c *ProcedureCreate) SetSubmission(v bool) *ProcedureCreate {
+	_c.mutation.SetSubmission(v)
+	return _c
+}
+
+// SetNillableSubmission sets the "submission" field if the given value is not nil.
+func (_c *ProcedureCreate) SetNillableSubmission(v *bool) *ProcedureCreate {
+	if v != nil {
+		_c.SetSubmission(*v)
+	}
+	return _c
+}
+
 // SetCutoff sets the "cutoff" field.
 func (_c *ProcedureCreate) SetCutoff(v string) *ProcedureCreate {
 	_c.mutation.SetCutoff(v)
@@ -278,6 +292,10 @@ func (_c *ProcedureCreate) defaults() {
 		v := procedure.DefaultSupplementPolicy
 		_c.mutation.SetSupplementPolicy(v)
 	}
+	if _, ok := _c.mutation.Submission(); !ok {
+		v := procedure.DefaultSubmission
+		_c.mutation.SetSubmission(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -377,6 +395,9 @@ func (_c *ProcedureCreate) check() error {
 			return &ValidationError{Name: "supplement_policy", err: fmt.Errorf(`ent: validator failed for field "Procedure.supplement_policy": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.Submission(); !ok {
+		return &ValidationError{Name: "submission", err: errors.New(`ent: missing required field "Procedure.submission"`)}
+	}
 	if v, ok := _c.mutation.Cutoff(); ok {
 		if err := procedure.CutoffValidator(v); err != nil {
 			return &ValidationError{Name: "cutoff", err: fmt.Errorf(`ent: validator failed for field "Procedure.cutoff": %w`, err)}
@@ -468,6 +489,10 @@ func (_c *ProcedureCreate) createSpec() (*Procedure, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SupplementPolicy(); ok {
 		_spec.SetField(procedure.FieldSupplementPolicy, field.TypeEnum, value)
 		_node.SupplementPolicy = value
+	}
+	if value, ok := _c.mutation.Submission(); ok {
+		_spec.SetField(procedure.FieldSubmission, field.TypeBool, value)
+		_node.Submission = value
 	}
 	if value, ok := _c.mutation.Cutoff(); ok {
 		_spec.SetField(procedure.FieldCutoff, field.TypeString, value)
@@ -722,6 +747,18 @@ func (u *ProcedureUpsert) SetSupplementPolicy(v procedure.SupplementPolicy) *Pro
 // UpdateSupplementPolicy sets the "supplement_policy" field to the value that was provided on create.
 func (u *ProcedureUpsert) UpdateSupplementPolicy() *ProcedureUpsert {
 	u.SetExcluded(procedure.FieldSupplementPolicy)
+	return u
+}
+
+// SetSubmission sets the "submission" field.
+func (u *ProcedureUpsert) SetSubmission(v bool) *ProcedureUpsert {
+	u.Set(procedure.FieldSubmission, v)
+	return u
+}
+
+// UpdateSubmission sets the "submission" field to the value that was provided on create.
+func (u *ProcedureUpsert) UpdateSubmission() *ProcedureUpsert {
+	u.SetExcluded(procedure.FieldSubmission)
 	return u
 }
 
@@ -987,6 +1024,20 @@ func (u *ProcedureUpsertOne) SetSupplementPolicy(v procedure.SupplementPolicy) *
 func (u *ProcedureUpsertOne) UpdateSupplementPolicy() *ProcedureUpsertOne {
 	return u.Update(func(s *ProcedureUpsert) {
 		s.UpdateSupplementPolicy()
+	})
+}
+
+// SetSubmission sets the "submission" field.
+func (u *ProcedureUpsertOne) SetSubmission(v bool) *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetSubmission(v)
+	})
+}
+
+// UpdateSubmission sets the "submission" field to the value that was provided on create.
+func (u *ProcedureUpsertOne) UpdateSubmission() *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateSubmission()
 	})
 }
 
@@ -1421,6 +1472,20 @@ func (u *ProcedureUpsertBulk) SetSupplementPolicy(v procedure.SupplementPolicy) 
 func (u *ProcedureUpsertBulk) UpdateSupplementPolicy() *ProcedureUpsertBulk {
 	return u.Update(func(s *ProcedureUpsert) {
 		s.UpdateSupplementPolicy()
+	})
+}
+
+// SetSubmission sets the "submission" field.
+func (u *ProcedureUpsertBulk) SetSubmission(v bool) *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetSubmission(v)
+	})
+}
+
+// UpdateSubmission sets the "submission" field to the value that was provided on create.
+func (u *ProcedureUpsertBulk) UpdateSubmission() *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateSubmission()
 	})
 }
 

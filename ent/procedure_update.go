@@ -217,6 +217,20 @@ func (_u *ProcedureUpdate) SetNillableSupplementPolicy(v *procedure.SupplementPo
 	return _u
 }
 
+// SetSubmission sets the "submission" field.
+func (_u *ProcedureUpdate) SetSubmission(v bool) *ProcedureUpdate {
+	_u.mutation.SetSubmission(v)
+	return _u
+}
+
+// SetNillableSubmission sets the "submission" field if the given value is not nil.
+func (_u *ProcedureUpdate) SetNillableSubmission(v *bool) *ProcedureUpdate {
+	if v != nil {
+		_u.SetSubmission(*v)
+	}
+	return _u
+}
+
 // SetCutoff sets the "cutoff" field.
 func (_u *ProcedureUpdate) SetCutoff(v string) *ProcedureUpdate {
 	_u.mutation.SetCutoff(v)
@@ -475,6 +489,9 @@ func (_u *ProcedureUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.SupplementPolicy(); ok {
 		_spec.SetField(procedure.FieldSupplementPolicy, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Submission(); ok {
+		_spec.SetField(procedure.FieldSubmission, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Cutoff(); ok {
 		_spec.SetField(procedure.FieldCutoff, field.TypeString, value)
@@ -778,6 +795,20 @@ func (_u *ProcedureUpdateOne) SetNillableSupplementPolicy(v *procedure.Supplemen
 	return _u
 }
 
+// SetSubmission sets the "submission" field.
+func (_u *ProcedureUpdateOne) SetSubmission(v bool) *ProcedureUpdateOne {
+	_u.mutation.SetSubmission(v)
+	return _u
+}
+
+// SetNillableSubmission sets the "submission" field if the given value is not nil.
+func (_u *ProcedureUpdateOne) SetNillableSubmission(v *bool) *ProcedureUpdateOne {
+	if v != nil {
+		_u.SetSubmission(*v)
+	}
+	return _u
+}
+
 // SetCutoff sets the "cutoff" field.
 func (_u *ProcedureUpdateOne) SetCutoff(v string) *ProcedureUpdateOne {
 	_u.mutation.SetCutoff(v)
@@ -1066,6 +1097,9 @@ func (_u *ProcedureUpdateOne) sqlSave(ctx context.Context) (_node *Procedure, er
 	}
 	if value, ok := _u.mutation.SupplementPolicy(); ok {
 		_spec.SetField(procedure.FieldSupplementPolicy, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Submission(); ok {
+		_spec.SetField(procedure.FieldSubmission, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Cutoff(); ok {
 		_spec.SetField(procedure.FieldCutoff, field.TypeString, value)

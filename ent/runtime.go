@@ -76,12 +76,16 @@ func init() {
 			return nil
 		}
 	}()
+	// agencyDescKind is the schema descriptor for kind field.
+	agencyDescKind := agencyFields[3].Descriptor()
+	// agency.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	agency.KindValidator = agencyDescKind.Validators[0].(func(string) error)
 	// agencyDescHasDesk is the schema descriptor for has_desk field.
-	agencyDescHasDesk := agencyFields[4].Descriptor()
+	agencyDescHasDesk := agencyFields[5].Descriptor()
 	// agency.DefaultHasDesk holds the default value on creation for the has_desk field.
 	agency.DefaultHasDesk = agencyDescHasDesk.Default.(bool)
 	// agencyDescActive is the schema descriptor for active field.
-	agencyDescActive := agencyFields[5].Descriptor()
+	agencyDescActive := agencyFields[6].Descriptor()
 	// agency.DefaultActive holds the default value on creation for the active field.
 	agency.DefaultActive = agencyDescActive.Default.(bool)
 	calendardayMixin := schema.CalendarDay{}.Mixin()
@@ -478,8 +482,12 @@ func init() {
 	procedure.DefaultFee = procedureDescFee.Default.(int64)
 	// procedure.FeeValidator is a validator for the "fee" field. It is called by the builders before save.
 	procedure.FeeValidator = procedureDescFee.Validators[0].(func(int64) error)
+	// procedureDescSubmission is the schema descriptor for submission field.
+	procedureDescSubmission := procedureFields[13].Descriptor()
+	// procedure.DefaultSubmission holds the default value on creation for the submission field.
+	procedure.DefaultSubmission = procedureDescSubmission.Default.(bool)
 	// procedureDescCutoff is the schema descriptor for cutoff field.
-	procedureDescCutoff := procedureFields[13].Descriptor()
+	procedureDescCutoff := procedureFields[14].Descriptor()
 	// procedure.CutoffValidator is a validator for the "cutoff" field. It is called by the builders before save.
 	procedure.CutoffValidator = procedureDescCutoff.Validators[0].(func(string) error)
 	rollupFields := schema.Rollup{}.Fields()

@@ -66,6 +66,7 @@ type ComplexityRoot struct {
 		CreateTime func(childComplexity int) int
 		HasDesk    func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
 		Level      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Officers   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OfficerOrder, where *ent.OfficerWhereInput) int
@@ -408,6 +409,7 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		OnlineLevel       func(childComplexity int) int
 		Steps             func(childComplexity int) int
+		Submission        func(childComplexity int) int
 		SupplementPolicy  func(childComplexity int) int
 		UpdateTime        func(childComplexity int) int
 		Version           func(childComplexity int) int
@@ -721,6 +723,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agency.ID(childComplexity), true
+	case "Agency.kind":
+		if e.ComplexityRoot.Agency.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Kind(childComplexity), true
 	case "Agency.level":
 		if e.ComplexityRoot.Agency.Level == nil {
 			break
@@ -2450,6 +2458,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Procedure.Steps(childComplexity), true
+	case "Procedure.submission":
+		if e.ComplexityRoot.Procedure.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Procedure.Submission(childComplexity), true
 	case "Procedure.supplementPolicy":
 		if e.ComplexityRoot.Procedure.SupplementPolicy == nil {
 			break
@@ -3433,6 +3447,8 @@ func (ec *executionContext) childFields_Agency(ctx context.Context, field graphq
 		return ec.fieldContext_Agency_name(ctx, field)
 	case "level":
 		return ec.fieldContext_Agency_level(ctx, field)
+	case "kind":
+		return ec.fieldContext_Agency_kind(ctx, field)
 	case "parentID":
 		return ec.fieldContext_Agency_parentID(ctx, field)
 	case "hasDesk":
@@ -4037,6 +4053,8 @@ func (ec *executionContext) childFields_Procedure(ctx context.Context, field gra
 		return ec.fieldContext_Procedure_components(ctx, field)
 	case "supplementPolicy":
 		return ec.fieldContext_Procedure_supplementPolicy(ctx, field)
+	case "submission":
+		return ec.fieldContext_Procedure_submission(ctx, field)
 	case "cutoff":
 		return ec.fieldContext_Procedure_cutoff(ctx, field)
 	case "steps":
@@ -6053,6 +6071,29 @@ func (ec *executionContext) _Agency_level(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Agency_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agency", field, false, false, errors.New("field of type AgencyLevel does not have child fields"))
+}
+
+func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Agency_parentID(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
@@ -13128,6 +13169,29 @@ func (ec *executionContext) fieldContext_Procedure_supplementPolicy(_ context.Co
 	return graphql.NewScalarFieldContext("Procedure", field, false, false, errors.New("field of type ProcedureSupplementPolicy does not have child fields"))
 }
 
+func (ec *executionContext) _Procedure_submission(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Procedure_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Procedure_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Procedure", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Procedure_cutoff(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17553,7 +17617,7 @@ func (ec *executionContext) unmarshalInputAgencyWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "parentID", "parentIDNEQ", "parentIDIn", "parentIDNotIn", "parentIDIsNil", "parentIDNotNil", "hasDesk", "hasDeskNEQ", "active", "activeNEQ", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasOfficers", "hasOfficersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindIsNil", "kindNotNil", "kindEqualFold", "kindContainsFold", "parentID", "parentIDNEQ", "parentIDIn", "parentIDNotIn", "parentIDIsNil", "parentIDNotNil", "hasDesk", "hasDeskNEQ", "active", "activeNEQ", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasOfficers", "hasOfficersWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17959,6 +18023,111 @@ func (ec *executionContext) unmarshalInputAgencyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.LevelNotIn = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "kindGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindGT = data
+		case "kindGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindGTE = data
+		case "kindLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindLT = data
+		case "kindLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindLTE = data
+		case "kindContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindContains = data
+		case "kindHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindHasPrefix = data
+		case "kindHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindHasSuffix = data
+		case "kindIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIsNil = data
+		case "kindNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotNil = data
+		case "kindEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindEqualFold = data
+		case "kindContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindContainsFold = data
 		case "parentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -18771,7 +18940,7 @@ func (ec *executionContext) unmarshalInputCreateAgencyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"createTime", "updateTime", "code", "name", "level", "hasDesk", "active", "parentID", "childIDs", "officerIDs"}
+	fieldsInOrder := [...]string{"createTime", "updateTime", "code", "name", "level", "kind", "hasDesk", "active", "parentID", "childIDs", "officerIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18813,6 +18982,13 @@ func (ec *executionContext) unmarshalInputCreateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.Level = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
 		case "hasDesk":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDesk"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -24216,8 +24392,11 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 	if _, present := asMap["supplementPolicy"]; !present {
 		asMap["supplementPolicy"] = "PAUSE"
 	}
+	if _, present := asMap["submission"]; !present {
+		asMap["submission"] = false
+	}
 
-	fieldsInOrder := [...]string{"code", "name", "field", "legalLimitMinutes", "limitMinutes", "limitUnit", "channels", "onlineLevel", "fee", "components", "supplementPolicy", "cutoff", "steps"}
+	fieldsInOrder := [...]string{"code", "name", "field", "legalLimitMinutes", "limitMinutes", "limitUnit", "channels", "onlineLevel", "fee", "components", "supplementPolicy", "cutoff", "submission", "steps"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24308,6 +24487,13 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Cutoff = data
+		case "submission":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submission"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Submission = data
 		case "steps":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("steps"))
 			data, err := ec.unmarshalNRouteStepInput2ᚕlienthongᚋworkflowᚐRouteStepInputᚄ(ctx, v)
@@ -24372,7 +24558,7 @@ func (ec *executionContext) unmarshalInputProcedureWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "current", "currentNEQ", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "field", "fieldNEQ", "fieldIn", "fieldNotIn", "fieldGT", "fieldGTE", "fieldLT", "fieldLTE", "fieldContains", "fieldHasPrefix", "fieldHasSuffix", "fieldEqualFold", "fieldContainsFold", "legalLimitMinutes", "legalLimitMinutesNEQ", "legalLimitMinutesIn", "legalLimitMinutesNotIn", "legalLimitMinutesGT", "legalLimitMinutesGTE", "legalLimitMinutesLT", "legalLimitMinutesLTE", "limitMinutes", "limitMinutesNEQ", "limitMinutesIn", "limitMinutesNotIn", "limitMinutesGT", "limitMinutesGTE", "limitMinutesLT", "limitMinutesLTE", "limitUnit", "limitUnitNEQ", "limitUnitIn", "limitUnitNotIn", "onlineLevel", "onlineLevelNEQ", "onlineLevelIn", "onlineLevelNotIn", "onlineLevelGT", "onlineLevelGTE", "onlineLevelLT", "onlineLevelLTE", "fee", "feeNEQ", "feeIn", "feeNotIn", "feeGT", "feeGTE", "feeLT", "feeLTE", "supplementPolicy", "supplementPolicyNEQ", "supplementPolicyIn", "supplementPolicyNotIn", "cutoff", "cutoffNEQ", "cutoffIn", "cutoffNotIn", "cutoffGT", "cutoffGTE", "cutoffLT", "cutoffLTE", "cutoffContains", "cutoffHasPrefix", "cutoffHasSuffix", "cutoffIsNil", "cutoffNotNil", "cutoffEqualFold", "cutoffContainsFold", "hasSteps", "hasStepsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "current", "currentNEQ", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "field", "fieldNEQ", "fieldIn", "fieldNotIn", "fieldGT", "fieldGTE", "fieldLT", "fieldLTE", "fieldContains", "fieldHasPrefix", "fieldHasSuffix", "fieldEqualFold", "fieldContainsFold", "legalLimitMinutes", "legalLimitMinutesNEQ", "legalLimitMinutesIn", "legalLimitMinutesNotIn", "legalLimitMinutesGT", "legalLimitMinutesGTE", "legalLimitMinutesLT", "legalLimitMinutesLTE", "limitMinutes", "limitMinutesNEQ", "limitMinutesIn", "limitMinutesNotIn", "limitMinutesGT", "limitMinutesGTE", "limitMinutesLT", "limitMinutesLTE", "limitUnit", "limitUnitNEQ", "limitUnitIn", "limitUnitNotIn", "onlineLevel", "onlineLevelNEQ", "onlineLevelIn", "onlineLevelNotIn", "onlineLevelGT", "onlineLevelGTE", "onlineLevelLT", "onlineLevelLTE", "fee", "feeNEQ", "feeIn", "feeNotIn", "feeGT", "feeGTE", "feeLT", "feeLTE", "supplementPolicy", "supplementPolicyNEQ", "supplementPolicyIn", "supplementPolicyNotIn", "submission", "submissionNEQ", "cutoff", "cutoffNEQ", "cutoffIn", "cutoffNotIn", "cutoffGT", "cutoffGTE", "cutoffLT", "cutoffLTE", "cutoffContains", "cutoffHasPrefix", "cutoffHasSuffix", "cutoffIsNil", "cutoffNotNil", "cutoffEqualFold", "cutoffContainsFold", "hasSteps", "hasStepsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25191,6 +25377,20 @@ func (ec *executionContext) unmarshalInputProcedureWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.SupplementPolicyNotIn = data
+		case "submission":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submission"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Submission = data
+		case "submissionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionNEQ = data
 		case "cutoff":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cutoff"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26007,7 +26207,7 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"updateTime", "name", "level", "hasDesk", "active", "parentID", "clearParent", "addChildIDs", "removeChildIDs", "clearChildren", "addOfficerIDs", "removeOfficerIDs", "clearOfficers"}
+	fieldsInOrder := [...]string{"updateTime", "name", "level", "kind", "clearKind", "hasDesk", "active", "parentID", "clearParent", "addChildIDs", "removeChildIDs", "clearChildren", "addOfficerIDs", "removeOfficerIDs", "clearOfficers"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26035,6 +26235,20 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.Level = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "clearKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearKind"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearKind = data
 		case "hasDesk":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDesk"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -26236,6 +26450,11 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 		case "level":
 			out.Values[i] = ec._Agency_level(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Agency_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parentID":
@@ -29699,6 +29918,11 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 			}
 		case "supplementPolicy":
 			out.Values[i] = ec._Procedure_supplementPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submission":
+			out.Values[i] = ec._Procedure_submission(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -40,6 +40,7 @@ type ProcedureInput struct {
 	Components        []schematype.Component
 	SupplementPolicy  procedure.SupplementPolicy
 	Cutoff            *string
+	Submission        bool // ends in a submission to the provincial People's Committee
 	Steps             []RouteStepInput
 }
 
@@ -106,6 +107,7 @@ func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bo
 			SetComponents(in.Components).
 			SetSupplementPolicy(in.SupplementPolicy).
 			SetNillableCutoff(in.Cutoff).
+			SetSubmission(in.Submission).
 			Save(ctx)
 		if err != nil {
 			return fmt.Errorf("workflow: create procedure %s: %w", in.Code, err)

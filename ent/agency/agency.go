@@ -27,6 +27,8 @@ const (
 	FieldName = "name"
 	// FieldLevel holds the string denoting the level field in the database.
 	FieldLevel = "level"
+	// FieldKind holds the string denoting the kind field in the database.
+	FieldKind = "kind"
 	// FieldParentID holds the string denoting the parent_id field in the database.
 	FieldParentID = "parent_id"
 	// FieldHasDesk holds the string denoting the has_desk field in the database.
@@ -66,6 +68,7 @@ var Columns = []string{
 	FieldCode,
 	FieldName,
 	FieldLevel,
+	FieldKind,
 	FieldParentID,
 	FieldHasDesk,
 	FieldActive,
@@ -92,6 +95,8 @@ var (
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	KindValidator func(string) error
 	// DefaultHasDesk holds the default value on creation for the "has_desk" field.
 	DefaultHasDesk bool
 	// DefaultActive holds the default value on creation for the "active" field.
@@ -155,6 +160,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByLevel orders the results by the level field.
 func ByLevel(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLevel, opts...).ToFunc()
+}
+
+// ByKind orders the results by the kind field.
+func ByKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKind, opts...).ToFunc()
 }
 
 // ByParentID orders the results by the parent_id field.

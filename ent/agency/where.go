@@ -75,6 +75,11 @@ func Name(v string) predicate.Agency {
 	return predicate.Agency(sql.FieldEQ(FieldName, v))
 }
 
+// Kind applies equality check predicate on the "kind" field. It's identical to KindEQ.
+func Kind(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldKind, v))
+}
+
 // ParentID applies equality check predicate on the "parent_id" field. It's identical to ParentIDEQ.
 func ParentID(v int) predicate.Agency {
 	return predicate.Agency(sql.FieldEQ(FieldParentID, v))
@@ -318,6 +323,81 @@ func LevelIn(vs ...Level) predicate.Agency {
 // LevelNotIn applies the NotIn predicate on the "level" field.
 func LevelNotIn(vs ...Level) predicate.Agency {
 	return predicate.Agency(sql.FieldNotIn(FieldLevel, vs...))
+}
+
+// KindEQ applies the EQ predicate on the "kind" field.
+func KindEQ(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldKind, v))
+}
+
+// KindNEQ applies the NEQ predicate on the "kind" field.
+func KindNEQ(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldNEQ(FieldKind, v))
+}
+
+// KindIn applies the In predicate on the "kind" field.
+func KindIn(vs ...string) predicate.Agency {
+	return predicate.Agency(sql.FieldIn(FieldKind, vs...))
+}
+
+// KindNotIn applies the NotIn predicate on the "kind" field.
+func KindNotIn(vs ...string) predicate.Agency {
+	return predicate.Agency(sql.FieldNotIn(FieldKind, vs...))
+}
+
+// KindGT applies the GT predicate on the "kind" field.
+func KindGT(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldGT(FieldKind, v))
+}
+
+// KindGTE applies the GTE predicate on the "kind" field.
+func KindGTE(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldGTE(FieldKind, v))
+}
+
+// KindLT applies the LT predicate on the "kind" field.
+func KindLT(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldLT(FieldKind, v))
+}
+
+// KindLTE applies the LTE predicate on the "kind" field.
+func KindLTE(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldLTE(FieldKind, v))
+}
+
+// KindContains applies the Contains predicate on the "kind" field.
+func KindContains(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldContains(FieldKind, v))
+}
+
+// KindHasPrefix applies the HasPrefix predicate on the "kind" field.
+func KindHasPrefix(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldHasPrefix(FieldKind, v))
+}
+
+// KindHasSuffix applies the HasSuffix predicate on the "kind" field.
+func KindHasSuffix(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldHasSuffix(FieldKind, v))
+}
+
+// KindIsNil applies the IsNil predicate on the "kind" field.
+func KindIsNil() predicate.Agency {
+	return predicate.Agency(sql.FieldIsNull(FieldKind))
+}
+
+// KindNotNil applies the NotNil predicate on the "kind" field.
+func KindNotNil() predicate.Agency {
+	return predicate.Agency(sql.FieldNotNull(FieldKind))
+}
+
+// KindEqualFold applies the EqualFold predicate on the "kind" field.
+func KindEqualFold(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldEqualFold(FieldKind, v))
+}
+
+// KindContainsFold applies the ContainsFold predicate on the "kind" field.
+func KindContainsFold(v string) predicate.Agency {
+	return predicate.Agency(sql.FieldContainsFold(FieldKind, v))
 }
 
 // ParentIDEQ applies the EQ predicate on the "parent_id" field.

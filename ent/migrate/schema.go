@@ -17,6 +17,7 @@ var (
 		{Name: "code", Type: field.TypeString, Unique: true, Size: 32},
 		{Name: "name", Type: field.TypeString, Size: 255},
 		{Name: "level", Type: field.TypeEnum, Enums: []string{"CENTRAL", "PROVINCE", "DEPARTMENT", "DISTRICT", "COMMUNE"}},
+		{Name: "kind", Type: field.TypeString, Nullable: true, Size: 32},
 		{Name: "has_desk", Type: field.TypeBool, Default: false},
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
@@ -29,7 +30,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "agencies_agencies_children",
-				Columns:    []*schema.Column{AgenciesColumns[8]},
+				Columns:    []*schema.Column{AgenciesColumns[9]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -494,6 +495,7 @@ var (
 		{Name: "fee", Type: field.TypeInt64, Default: 0},
 		{Name: "components", Type: field.TypeJSON},
 		{Name: "supplement_policy", Type: field.TypeEnum, Enums: []string{"PAUSE", "RESTART"}, Default: "PAUSE"},
+		{Name: "submission", Type: field.TypeBool, Default: false},
 		{Name: "cutoff", Type: field.TypeString, Nullable: true, Size: 5},
 	}
 	// ProceduresTable holds the schema information for the "procedures" table.

@@ -47,6 +47,8 @@ const (
 	FieldComponents = "components"
 	// FieldSupplementPolicy holds the string denoting the supplement_policy field in the database.
 	FieldSupplementPolicy = "supplement_policy"
+	// FieldSubmission holds the string denoting the submission field in the database.
+	FieldSubmission = "submission"
 	// FieldCutoff holds the string denoting the cutoff field in the database.
 	FieldCutoff = "cutoff"
 	// EdgeSteps holds the string denoting the steps edge name in mutations.
@@ -89,6 +91,7 @@ var Columns = []string{
 	FieldFee,
 	FieldComponents,
 	FieldSupplementPolicy,
+	FieldSubmission,
 	FieldCutoff,
 }
 
@@ -131,6 +134,8 @@ var (
 	DefaultFee int64
 	// FeeValidator is a validator for the "fee" field. It is called by the builders before save.
 	FeeValidator func(int64) error
+	// DefaultSubmission holds the default value on creation for the "submission" field.
+	DefaultSubmission bool
 	// CutoffValidator is a validator for the "cutoff" field. It is called by the builders before save.
 	CutoffValidator func(string) error
 )
@@ -259,6 +264,11 @@ func ByFee(opts ...sql.OrderTermOption) OrderOption {
 // BySupplementPolicy orders the results by the supplement_policy field.
 func BySupplementPolicy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSupplementPolicy, opts...).ToFunc()
+}
+
+// BySubmission orders the results by the submission field.
+func BySubmission(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubmission, opts...).ToFunc()
 }
 
 // ByCutoff orders the results by the cutoff field.

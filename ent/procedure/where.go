@@ -110,6 +110,11 @@ func Fee(v int64) predicate.Procedure {
 	return predicate.Procedure(sql.FieldEQ(FieldFee, v))
 }
 
+// Submission applies equality check predicate on the "submission" field. It's identical to SubmissionEQ.
+func Submission(v bool) predicate.Procedure {
+	return predicate.Procedure(sql.FieldEQ(FieldSubmission, v))
+}
+
 // Cutoff applies equality check predicate on the "cutoff" field. It's identical to CutoffEQ.
 func Cutoff(v string) predicate.Procedure {
 	return predicate.Procedure(sql.FieldEQ(FieldCutoff, v))
@@ -638,6 +643,16 @@ func SupplementPolicyIn(vs ...SupplementPolicy) predicate.Procedure {
 // SupplementPolicyNotIn applies the NotIn predicate on the "supplement_policy" field.
 func SupplementPolicyNotIn(vs ...SupplementPolicy) predicate.Procedure {
 	return predicate.Procedure(sql.FieldNotIn(FieldSupplementPolicy, vs...))
+}
+
+// SubmissionEQ applies the EQ predicate on the "submission" field.
+func SubmissionEQ(v bool) predicate.Procedure {
+	return predicate.Procedure(sql.FieldEQ(FieldSubmission, v))
+}
+
+// SubmissionNEQ applies the NEQ predicate on the "submission" field.
+func SubmissionNEQ(v bool) predicate.Procedure {
+	return predicate.Procedure(sql.FieldNEQ(FieldSubmission, v))
 }
 
 // CutoffEQ applies the EQ predicate on the "cutoff" field.

@@ -45,6 +45,11 @@ func (Agency) Fields() []ent.Field {
 			).
 			Comment("Administrative level.").
 			Annotations(entgql.OrderField("LEVEL")),
+		field.String("kind").
+			Optional().
+			MaxLen(32).
+			Comment("What the agency is in the province's own words (tax, police, commune, …): route steps of the directory may name an agency by it.").
+			Annotations(entgql.OrderField("KIND")),
 		field.Int("parent_id").
 			Optional().
 			Nillable().

@@ -86,6 +86,9 @@ func (Procedure) Fields() []ent.Field {
 			).
 			Default("PAUSE").
 			Comment("What supplementation does to the clocks: PAUSE extends them by the paused working time, RESTART recomputes them from the supplementation."),
+		field.Bool("submission").
+			Default(false).
+			Comment("Whether the procedure's dossiers end in a submission to the provincial People's Committee (tờ trình), which the Department of Home Affairs evaluates when it is sent back."),
 		field.String("cutoff").
 			Optional().
 			Nillable().
