@@ -46,15 +46,9 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 		return err
 	}
 	var pool []*ent.Procedure
-	specs := map[string]procedureSpec{}
 	for _, p := range procs {
 		for range procedureWeights[p.Code] {
 			pool = append(pool, p)
-		}
-		for _, sp := range procedures {
-			if sp.code == p.Code {
-				specs[p.Code] = sp
-			}
 		}
 	}
 	rng := rand.New(rand.NewPCG(2026, 766))
@@ -76,14 +70,13 @@ func (s *Seeder) bulk(ctx context.Context, n int, now time.Time, progress func(i
 		var plans []*bulkDossier
 		for _, off := range batch {
 			p := pool[rng.IntN(len(pool))]
-			sp := specs[p.Code]
-			desk := s.agencies[sp.desks[rng.IntN(len(sp.desks))]]
+			desk := s.agencies[desks[p.Code][rng.IntN(len(desks[p.Code]))]]
 			at := cal.Add(start, off)
 			local := at.In(cal.Location())
 			k := counterKey{desk.ID, local.Format("060102")}
 			counters[k]++
 			code := workflow.DossierCode{Agency: desk.Code, Day: calendar.DateOf(local), Seq: counters[k]}.String()
-			plans = append(plans, plan(s.client, rng, cal, p, sp, desk.ID, code, at, now))
+			plans = append(plans, plan(s.client, rng, cal, p, desk.ID, code, at, now))
 		}
 		if err := s.writeBulk(sys, plans); err != nil {
 			return fmt.Errorf("demo: bulk dossiers: %w", err)
@@ -148,9 +141,9 @@ func bulkPace(rng *rand.Rand) float64 {
 }
 
 // plan draws one dossier's history up to now.
-func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Procedure, sp procedureSpec, deskID int, code string, received, now time.Time) *bulkDossier {
+func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Procedure, deskID int, code string, received, now time.Time) *bulkDossier {
 	b := &bulkDossier{}
-	channel := sp.channels[rng.IntN(len(sp.channels))]
+	channel := p.Channels[rng.IntN(len(p.Channels))]
 	appt := workflow.Appointment(cal, p, received)
 	rounds, sendBacks, paused := 0, 0, 0
 	switch r := rng.Float64(); {

@@ -8,8 +8,11 @@ import (
 
 	"lienthong/auth"
 	"lienthong/calendar"
+	"lienthong/directory"
 	"lienthong/ent"
 	"lienthong/ent/agency"
+	"lienthong/ent/officer"
+	"lienthong/ent/procedure"
 	"lienthong/workflow"
 )
 
@@ -43,6 +46,8 @@ type Seeder struct {
 	engine   *workflow.Engine
 	agencies map[string]*ent.Agency
 	officers map[string]*auth.Viewer
+	procs    map[string]*ent.Procedure // current versions by code
+	order    []string                  // procedure codes as province.yaml lists them
 
 	delegations []*ent.Delegation
 	external    int // external codes handed out
@@ -72,11 +77,9 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 		engine:   workflow.NewEngine(client, workflow.Config{Dialect: opts.Dialect, Clock: clock}),
 		agencies: map[string]*ent.Agency{},
 		officers: map[string]*auth.Viewer{},
+		procs:    map[string]*ent.Procedure{},
 	}
-	if err := s.seedAgencies(sys); err != nil {
-		return err
-	}
-	if err := s.seedOfficers(sys); err != nil {
+	if err := s.seedProvince(sys); err != nil {
 		return err
 	}
 	admin := auth.NewContext(ctx, s.officers["admin"])
@@ -88,9 +91,6 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 		if _, err := s.engine.SetCalendarDays(admin, year, days); err != nil {
 			return fmt.Errorf("demo: calendar %d: %w", year, err)
 		}
-	}
-	if err := s.seedProcedures(admin); err != nil {
-		return err
 	}
 	if opts.Dossiers < 0 {
 		return nil
@@ -104,59 +104,39 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	return s.seedDossiers(ctx, opts)
 }
 
-func (s *Seeder) seedAgencies(ctx context.Context) error {
-	for _, a := range agencies {
-		c := s.client.Agency.Create().SetCode(a.code).SetName(a.name).SetLevel(a.level).SetHasDesk(a.desk)
-		if a.parent != "" {
-			c.SetParentID(s.agencies[a.parent].ID)
-		}
-		created, err := c.Save(ctx)
-		if err != nil {
-			return fmt.Errorf("demo: agency %s: %w", a.code, err)
-		}
-		s.agencies[a.code] = created
+// seedProvince imports the demo's directory, as a province imports its
+// own (lienthong directory import), and keeps what the stories need of it.
+func (s *Seeder) seedProvince(ctx context.Context) error {
+	src, err := Directory()
+	if err != nil {
+		return err
 	}
-	return nil
-}
-
-func (s *Seeder) seedOfficers(ctx context.Context) error {
+	if _, err := directory.Import(ctx, s.client, src, false); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	ags, err := s.client.Agency.Query().All(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	for _, a := range ags {
+		s.agencies[a.Code] = a
+	}
 	for _, o := range Officers {
-		roles := make([]string, len(o.Roles))
-		for i, r := range o.Roles {
-			roles[i] = string(r)
-		}
-		ag := s.agencies[o.Agency]
-		created, err := s.client.Officer.Create().SetSubject(o.Subject).SetName(o.Name).SetAgencyID(ag.ID).SetRoles(roles).Save(ctx)
+		id, err := s.client.Officer.Query().Where(officer.Subject(o.Subject)).OnlyID(ctx)
 		if err != nil {
 			return fmt.Errorf("demo: officer %s: %w", o.Subject, err)
 		}
-		s.officers[o.Subject] = &auth.Viewer{Subject: o.Subject, Name: o.Name, AgencyCode: o.Agency, Roles: o.Roles, OfficerID: created.ID, AgencyID: ag.ID}
+		s.officers[o.Subject] = &auth.Viewer{Subject: o.Subject, Name: o.Name, AgencyCode: o.Agency, Roles: o.Roles, OfficerID: id, AgencyID: s.agencies[o.Agency].ID}
 	}
-	return nil
-}
-
-func (s *Seeder) seedProcedures(admin context.Context) error {
-	for _, p := range procedures {
-		in := workflow.ProcedureInput{
-			Code: p.code, Name: p.name, Field: p.field,
-			LegalLimitMinutes: int(p.legalDays * day), LimitMinutes: int(p.limitDays * day), LimitUnit: p.unit,
-			Channels: p.channels, OnlineLevel: p.onlineLevel, Fee: p.fee, Components: p.components,
-			SupplementPolicy: p.policy,
-		}
-		if p.cutoff != "" {
-			in.Cutoff = &p.cutoff
-		}
-		for i, st := range p.steps {
-			step := workflow.RouteStepInput{Position: i + 1, Role: st.role, AllottedMinutes: int(st.days * day), ParallelGroup: st.group, Task: st.task}
-			if st.agency != "" {
-				id := s.agencies[st.agency].ID
-				step.AgencyID = &id
-			}
-			in.Steps = append(in.Steps, step)
-		}
-		if _, err := s.engine.CreateProcedure(admin, in); err != nil {
-			return fmt.Errorf("demo: procedure %s: %w", p.code, err)
-		}
+	procs, err := s.client.Procedure.Query().Where(procedure.Current(true)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	for _, p := range procs {
+		s.procs[p.Code] = p
+	}
+	for _, p := range src.File.Procedures {
+		s.order = append(s.order, p.Code)
 	}
 	return nil
 }

@@ -108,8 +108,8 @@ func (s *Seeder) seedDossiers(ctx context.Context, opts Options) error {
 	span := cal.Between(start, opts.Now)
 	all := slices.Clone(stories)
 	for len(all) < opts.Dossiers {
-		p := procedures[rng.IntN(len(procedures))]
-		sty := story{procedure: p.code, age: 15 * rng.Float64(), target: st.StateCompleted}
+		code := s.order[rng.IntN(len(s.order))]
+		sty := story{procedure: code, age: 15 * rng.Float64(), target: st.StateCompleted}
 		switch rng.IntN(10) {
 		case 0, 1:
 			sty.pace = slow
@@ -337,22 +337,17 @@ func (s *Seeder) step(ctx context.Context, cal *calendar.Calendar, a action) (in
 
 func (s *Seeder) receive(ctx context.Context, sty *story) (*ent.Dossier, error) {
 	rng := sty.rng
-	var p procedureSpec
-	for _, x := range procedures {
-		if x.code == sty.procedure {
-			p = x
-		}
-	}
-	desk := p.desks[rng.IntN(len(p.desks))]
+	p := s.procs[sty.procedure]
+	desk := desks[p.Code][rng.IntN(len(desks[p.Code]))]
 	if sty.desk != "" {
 		desk = sty.desk
 	}
 	channel := sty.channel
 	if channel == "" {
-		channel = p.channels[0]
+		channel = p.Channels[0]
 	}
 	in := workflow.ReceiveInput{
-		ProcedureCode: p.code,
+		ProcedureCode: p.Code,
 		Channel:       channel,
 		Applicant: workflow.ApplicantInput{
 			Name:     familyNames[rng.IntN(len(familyNames))] + " " + middleNames[rng.IntN(len(middleNames))] + " " + givenNames[rng.IntN(len(givenNames))],
@@ -361,7 +356,7 @@ func (s *Seeder) receive(ctx context.Context, sty *story) (*ent.Dossier, error) 
 			Address:  fmt.Sprintf("%d %s, %s", 1+rng.IntN(300), streets[rng.IntN(len(streets))], s.agencies[desk].Name),
 		},
 	}
-	for _, c := range p.components {
+	for _, c := range p.Components {
 		if c.Mandatory || rng.IntN(2) == 0 {
 			in.Components = append(in.Components, st.SubmittedComponent{Name: c.Name, Digitized: channel == st.ChannelOnline || rng.IntN(3) > 0})
 		}

@@ -19,6 +19,7 @@ func TestCommandHelpTouchesNothing(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"},
 		{"serve", "--help"}, {"migrate", "-h"}, {"seed", "--help"}, {"rollups", "--help"}, {"token", "--help"},
+		{"directory", "--help"}, {"directory", "import", "--help"}, {"directory", "export", "-h"},
 	} {
 		var out bytes.Buffer
 		cmd := server.Command()

@@ -14,6 +14,11 @@ import (
 
 var agencyCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{1,31}$`)
 
+// ValidAgencyCode reports whether code can be an agency's code: 2–32
+// letters, digits, dots or dashes (the national list's codes, e.g.
+// 000.00.13.H15, are).
+func ValidAgencyCode(code string) bool { return agencyCodeRE.MatchString(code) }
+
 // CreateAgency adds an agency (ADMIN).
 func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*ent.Agency, error) {
 	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {

@@ -62,78 +62,88 @@ func (e *Engine) ReviseProcedure(ctx context.Context, in ProcedureInput) (*ent.P
 }
 
 func (e *Engine) saveProcedure(ctx context.Context, in ProcedureInput, revise bool) (*ent.Procedure, error) {
-	in.Code = strings.TrimSpace(in.Code)
-	if err := validateProcedure(in); err != nil {
-		return nil, err
-	}
 	var created *ent.Procedure
 	err := e.inTx(ctx, func(tx *ent.Tx) error {
-		if err := checkStepAgencies(ctx, tx, in.Steps); err != nil {
-			return err
-		}
-		last, err := tx.Procedure.Query().
-			Where(procedure.Code(in.Code)).
-			Order(ent.Desc(procedure.FieldVersion)).
-			First(ctx)
-		version := 1
-		switch {
-		case ent.IsNotFound(err):
-			if revise {
-				return problem.NotFound("no procedure with code %s to revise", in.Code)
-			}
-		case err != nil:
-			return fmt.Errorf("workflow: load procedure %s: %w", in.Code, err)
-		default:
-			if !revise {
-				return problem.Conflict("", "procedure %s exists already (version %d): revise it instead", in.Code, last.Version)
-			}
-			version = last.Version + 1
-			if err := tx.Procedure.Update().Where(procedure.Code(in.Code)).SetCurrent(false).Exec(ctx); err != nil {
-				return fmt.Errorf("workflow: retire procedure %s: %w", in.Code, err)
-			}
-		}
-		p, err := tx.Procedure.Create().
-			SetCode(in.Code).
-			SetVersion(version).
-			SetCurrent(true).
-			SetName(strings.TrimSpace(in.Name)).
-			SetField(strings.TrimSpace(in.Field)).
-			SetLegalLimitMinutes(in.LegalLimitMinutes).
-			SetLimitMinutes(in.LimitMinutes).
-			SetLimitUnit(in.LimitUnit).
-			SetChannels(in.Channels).
-			SetOnlineLevel(in.OnlineLevel).
-			SetFee(in.Fee).
-			SetComponents(in.Components).
-			SetSupplementPolicy(in.SupplementPolicy).
-			SetNillableCutoff(in.Cutoff).
-			SetSubmission(in.Submission).
-			Save(ctx)
-		if err != nil {
-			return fmt.Errorf("workflow: create procedure %s: %w", in.Code, err)
-		}
-		steps := make([]*ent.RouteStepCreate, len(in.Steps))
-		for i, s := range in.Steps {
-			steps[i] = tx.RouteStep.Create().
-				SetProcedureID(p.ID).
-				SetPosition(s.Position).
-				SetRole(s.Role).
-				SetNillableAgencyID(s.AgencyID).
-				SetAllottedMinutes(s.AllottedMinutes).
-				SetParallelGroup(s.ParallelGroup).
-				SetTask(s.Task)
-		}
-		if err := tx.RouteStep.CreateBulk(steps...).Exec(ctx); err != nil {
-			return fmt.Errorf("workflow: create route of %s: %w", in.Code, err)
-		}
-		created = p
-		return nil
+		var err error
+		created, err = WriteProcedure(ctx, tx, in, revise)
+		return err
 	})
 	e.current.Forget() // a new version is current from now on
 	if err != nil {
 		return nil, err
 	}
 	return created.Unwrap(), nil
+}
+
+// WriteProcedure writes a procedure version in tx: version 1 of a new
+// code, or (revise) the next version of an existing one, which becomes the
+// current one; dossiers received under the earlier versions keep theirs.
+// It checks the version first (ValidateProcedure) and that its steps name
+// active agencies.
+func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise bool) (*ent.Procedure, error) {
+	in.Code = strings.TrimSpace(in.Code)
+	if err := ValidateProcedure(in); err != nil {
+		return nil, err
+	}
+	if err := checkStepAgencies(ctx, tx, in.Steps); err != nil {
+		return nil, err
+	}
+	last, err := tx.Procedure.Query().
+		Where(procedure.Code(in.Code)).
+		Order(ent.Desc(procedure.FieldVersion)).
+		First(ctx)
+	version := 1
+	switch {
+	case ent.IsNotFound(err):
+		if revise {
+			return nil, problem.NotFound("no procedure with code %s to revise", in.Code)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("workflow: load procedure %s: %w", in.Code, err)
+	default:
+		if !revise {
+			return nil, problem.Conflict("", "procedure %s exists already (version %d): revise it instead", in.Code, last.Version)
+		}
+		version = last.Version + 1
+		if err := tx.Procedure.Update().Where(procedure.Code(in.Code)).SetCurrent(false).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("workflow: retire procedure %s: %w", in.Code, err)
+		}
+	}
+	p, err := tx.Procedure.Create().
+		SetCode(in.Code).
+		SetVersion(version).
+		SetCurrent(true).
+		SetName(strings.TrimSpace(in.Name)).
+		SetField(strings.TrimSpace(in.Field)).
+		SetLegalLimitMinutes(in.LegalLimitMinutes).
+		SetLimitMinutes(in.LimitMinutes).
+		SetLimitUnit(in.LimitUnit).
+		SetChannels(in.Channels).
+		SetOnlineLevel(in.OnlineLevel).
+		SetFee(in.Fee).
+		SetComponents(in.Components).
+		SetSupplementPolicy(in.SupplementPolicy).
+		SetNillableCutoff(in.Cutoff).
+		SetSubmission(in.Submission).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: create procedure %s: %w", in.Code, err)
+	}
+	steps := make([]*ent.RouteStepCreate, len(in.Steps))
+	for i, s := range in.Steps {
+		steps[i] = tx.RouteStep.Create().
+			SetProcedureID(p.ID).
+			SetPosition(s.Position).
+			SetRole(s.Role).
+			SetNillableAgencyID(s.AgencyID).
+			SetAllottedMinutes(s.AllottedMinutes).
+			SetParallelGroup(s.ParallelGroup).
+			SetTask(s.Task)
+	}
+	if err := tx.RouteStep.CreateBulk(steps...).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("workflow: create route of %s: %w", in.Code, err)
+	}
+	return p, nil
 }
 
 func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) error {
@@ -158,10 +168,10 @@ func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) 
 	return nil
 }
 
-// validateProcedure checks a procedure version, the route budget included:
+// ValidateProcedure checks a procedure version, the route budget included:
 // the sequential budgets (a parallel group counts as its longest step) must
 // fit in the province's limit.
-func validateProcedure(in ProcedureInput) error {
+func ValidateProcedure(in ProcedureInput) error {
 	switch {
 	case in.Code == "":
 		return problem.BadInput("input.code", "code is required")

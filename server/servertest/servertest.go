@@ -83,7 +83,7 @@ type Env struct {
 	opts       Options
 }
 
-// StrictEnv, set to 1 (CI sets it), turns every skip for something this
+// StrictEnv names the variable that, set to 1 (CI sets it), turns every skip for something this
 // machine lacks into a failure: CI installs everything and skips nothing.
 const StrictEnv = "LIENTHONG_TEST_STRICT"
 
