@@ -48,6 +48,19 @@ func TestStatutoryHolidays(t *testing.T) {
 			"Thu 2027-09-02 statutory",
 			"Fri 2027-09-03 statutory P", // Thursday 2 Sep: Friday 3 makes Thu–Sun
 		}},
+		{2026, []string{
+			"Thu 2026-01-01 statutory",
+			"Mon 2026-02-16 statutory P", // Tết Bính Ngọ is Tue 17 Feb
+			"Tue 2026-02-17 statutory P",
+			"Wed 2026-02-18 statutory P",
+			"Thu 2026-02-19 statutory P",
+			"Fri 2026-02-20 statutory P",
+			"Mon 2026-04-27 make-up", // Hùng Kings' day on Sun 26 Apr
+			"Thu 2026-04-30 statutory",
+			"Fri 2026-05-01 statutory",
+			"Tue 2026-09-01 statutory P",
+			"Wed 2026-09-02 statutory",
+		}},
 		{2023, []string{
 			"Mon 2023-01-02 make-up", // 1 Jan on a Sunday
 			"Mon 2023-01-23 statutory P",
