@@ -3,6 +3,10 @@ package forms_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,10 +22,52 @@ import (
 // WebAssembly and run by wazero, in Go, with no system library. The first
 // test that reads a PDF starts it; TestMain closes it.
 var reader struct {
-	once sync.Once
-	pool pdfium.Pool
-	pdf  pdfium.Pdfium
-	err  error
+	once  sync.Once
+	pool  pdfium.Pool
+	pdf   pdfium.Pdfium
+	cache wazero.CompilationCache
+	err   error
+}
+
+// pdfiumCacheDir is where wazero keeps its machine code of pdfium (about
+// 6 MB of WebAssembly, some seconds to compile) between runs:
+// LIENTHONG_WAZERO_CACHE, or lienthong/wazero-VERSION under the user's
+// cache directory; "" (LIENTHONG_WAZERO_CACHE=off) for none. wazero keys
+// its entries by the module's hash and the CPU, and would key them by its
+// own version too, but a test binary carries no module versions (wazero
+// then says "dev"): the version in the directory's name, read from go.mod,
+// keeps an upgrade of wazero from loading code that an older one compiled.
+func pdfiumCacheDir() string {
+	if dir := os.Getenv("LIENTHONG_WAZERO_CACHE"); dir != "" {
+		if dir == "off" {
+			return ""
+		}
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	mod, err := os.ReadFile("../go.mod") // go test runs in the package's directory
+	if err != nil {
+		return ""
+	}
+	version := ""
+	for line := range strings.Lines(string(mod)) {
+		f := strings.Fields(line)
+		i := slices.Index(f, "github.com/tetratelabs/wazero")
+		switch {
+		case i < 0:
+		case strings.Contains(line, "=>"):
+			return "" // replaced: no version to go by
+		case i+1 < len(f):
+			version = f[i+1]
+		}
+	}
+	if version == "" {
+		return ""
+	}
+	return filepath.Join(base, "lienthong", "wazero-"+version)
 }
 
 func startPDFium() {
@@ -29,6 +75,12 @@ func startPDFium() {
 	// The bundled pdfium needs WebAssembly exception handling (its
 	// setjmp/longjmp), as webassembly.Init's default configuration has.
 	cfg := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling)
+	if dir := pdfiumCacheDir(); dir != "" {
+		if cache, err := wazero.NewCompilationCacheWithDir(dir); err == nil {
+			reader.cache = cache
+			cfg = cfg.WithCompilationCache(cache)
+		}
+	}
 	reader.pool, reader.err = webassembly.Init(webassembly.Config{
 		Context: ctx, MinIdle: 1, MaxIdle: 1, MaxTotal: 1, ReuseWorkers: true,
 		// pdfium reads the documents from memory: no host directory.
@@ -59,6 +111,9 @@ func closePDFium() error {
 	}
 	if reader.pool != nil {
 		errs = append(errs, reader.pool.Close())
+	}
+	if reader.cache != nil {
+		errs = append(errs, reader.cache.Close(context.Background()))
 	}
 	return errors.Join(errs...)
 }
