@@ -3,64 +3,85 @@ package forms_test
 import (
 	"bytes"
 	"image"
-	_ "image/png"
+	"image/draw"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"lienthong/server/servertest"
 )
 
-// pdfText extracts the text of a PDF with poppler's pdftotext, in reading
-// order, with runs of spaces collapsed.
+// pdfText extracts the text of every page of a PDF with pdfium, in the
+// order the form draws it, with runs of spaces and line breaks collapsed.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext is missing: install poppler-utils (.ci/run does)")
-	}
-	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
+	p := pdfiumInstance(t)
+	doc := openPDF(t, p, pdf)
+	n, err := p.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc})
 	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
+		t.Fatalf("pdfium: %v", err)
 	}
-	return strings.Join(strings.Fields(string(out)), " ")
+	var text []string
+	for i := range n.PageCount {
+		page, err := p.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}})
+		if err != nil {
+			t.Fatalf("pdfium: page %d: %v", i+1, err)
+		}
+		text = append(text, strings.Fields(page.Text)...)
+	}
+	return strings.Join(text, " ")
 }
 
-// renderPage renders page 1 of a PDF to PNG with pdftoppm; with
-// FORMS_RENDER_DIR set it also keeps the image there (docs/forms).
+// renderPage renders page 1 of a PDF at 150 dpi with pdfium; with
+// FORMS_RENDER_DIR set it also keeps the image there as PNG (docs/forms).
 func renderPage(t *testing.T, pdf []byte, name string) image.Image {
 	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "form.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v %s", err, out)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "page.png"))
+	p := pdfiumInstance(t)
+	doc := openPDF(t, p, pdf)
+	r, err := p.RenderPageInDPI(&requests.RenderPageInDPI{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc}}, DPI: 150})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("pdfium: render: %v", err)
 	}
+	// The pixels live in pdfium's memory until Cleanup: copy them out.
+	img := image.NewRGBA(r.Result.RenderedImage.Bounds())
+	draw.Draw(img, img.Rect, r.Result.RenderedImage, img.Rect.Min, draw.Src)
+	r.Cleanup()
 	if keep := os.Getenv("FORMS_RENDER_DIR"); keep != "" {
-		if err := os.WriteFile(filepath.Join(keep, name+".png"), b, 0o644); err != nil {
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(keep, name+".png"), b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	img, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
 	return img
+}
+
+// openPDF opens a PDF in pdfium until the test ends.
+func openPDF(t *testing.T, p pdfium.Pdfium, pdf []byte) references.FPDF_DOCUMENT {
+	t.Helper()
+	d, err := p.OpenDocument(&requests.OpenDocument{File: &pdf})
+	if err != nil {
+		t.Fatalf("pdfium: open: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := p.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: d.Document}); err != nil {
+			t.Errorf("pdfium: close: %v", err)
+		}
+	})
+	return d.Document
 }
 
 // decodeQR reads the QR code on an image.
