@@ -394,11 +394,19 @@ func (e *Env) GetPDF(token, path string) ([]byte, int) {
 }
 
 // Main runs a package's tests with the server's logs silenced, unless the
-// run is verbose or TEST_LOG is set.
-func Main(m *testing.M) {
+// run is verbose or TEST_LOG is set, then runs after (closing what the
+// package's tests share) and exits with the tests' status.
+func Main(m *testing.M, after ...func() error) {
 	flag.Parse()
 	if !testing.Verbose() && os.Getenv("TEST_LOG") == "" {
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, f := range after {
+		if err := f(); err != nil {
+			fmt.Fprintln(os.Stderr, "servertest: after the tests:", err)
+			code = max(code, 1)
+		}
+	}
+	os.Exit(code)
 }
