@@ -29,7 +29,7 @@ func Command() *cli.Command {
 			"DATABASE_URL (sqlite://lienthong.db or postgres://…), LISTEN_ADDR, AUTH_JWKS or AUTH_HS256_SECRET,\n" +
 			"AUTH_ISSUER, AUTH_AUDIENCE, LIENTHONG_DEV=1 for dev mode; see the README.",
 		Action:   serve.Action,
-		Commands: []*cli.Command{serve, migrateCommand(), seedCommand(), rollupsCommand(), tokenCommand(), directoryCommand()},
+		Commands: []*cli.Command{serve, migrateCommand(), seedCommand(), rollupsCommand(), tokenCommand(), directoryCommand(), backupCommand(), restoreCommand()},
 	}
 }
 

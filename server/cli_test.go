@@ -20,6 +20,7 @@ func TestCommandHelpTouchesNothing(t *testing.T) {
 		{"--help"}, {"-h"}, {"help"},
 		{"serve", "--help"}, {"migrate", "-h"}, {"seed", "--help"}, {"rollups", "--help"}, {"token", "--help"},
 		{"directory", "--help"}, {"directory", "import", "--help"}, {"directory", "export", "-h"},
+		{"backup", "--help"}, {"restore", "-h"},
 	} {
 		var out bytes.Buffer
 		cmd := server.Command()

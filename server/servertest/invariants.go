@@ -37,6 +37,18 @@ func (a *Acks) WaitFor(n int64, within time.Duration) {
 	}
 }
 
+// Snapshot is a copy of what was acknowledged so far.
+func (a *Acks) Snapshot() *Acks {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c := &Acks{states: map[int][]string{}}
+	for id, states := range a.states {
+		c.states[id] = slices.Clone(states)
+	}
+	c.n.Store(a.n.Load())
+	return c
+}
+
 // Add records that the server acknowledged state for dossier id.
 func (a *Acks) Add(id int, state string) {
 	a.mu.Lock()
