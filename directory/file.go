@@ -157,9 +157,15 @@ type Source struct {
 	Name string
 	File *File
 	ast  *ast.File
-	// lines of sheet rows, for a file read from a spreadsheet: field path
-	// prefix → row.
-	rows map[string]int
+	// rows locate the fields of a file read from a workbook: field path
+	// prefix → sheet and row.
+	rows map[string]cell
+}
+
+// cell is a row of a workbook's sheet.
+type cell struct {
+	sheet string
+	row   int
 }
 
 // Parse reads a directory file; name is how problems name it.
@@ -192,6 +198,14 @@ func (s *Source) yamlProblem(err error) Problem {
 // at is a problem at a field, given as a path of keys and indexes, e.g.
 // at("agencies", 3, "parent").
 func (s *Source) at(msg string, path ...any) Problem {
+	if s.rows != nil { // a workbook: the sheet and row
+		for n := len(path); n > 0; n-- {
+			if c, ok := s.rows[fieldName(path[:n])]; ok {
+				return Problem{File: s.Name + ", sheet " + c.sheet, Line: c.row, Field: fieldName(path), Msg: msg}
+			}
+		}
+		return Problem{File: s.Name, Field: fieldName(path), Msg: msg}
+	}
 	return Problem{File: s.Name, Line: s.line(path), Field: fieldName(path), Msg: msg}
 }
 
@@ -213,14 +227,6 @@ func fieldName(path []any) string {
 
 // line finds the line of the deepest node of path that the file has.
 func (s *Source) line(path []any) int {
-	if s.rows != nil {
-		for n := len(path); n > 0; n-- {
-			if r, ok := s.rows[fieldName(path[:n])]; ok {
-				return r
-			}
-		}
-		return 0
-	}
 	if s.ast == nil {
 		return 0
 	}

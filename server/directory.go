@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -20,7 +22,7 @@ func directoryCommand() *cli.Command {
 		Commands: []*cli.Command{
 			{
 				Name:      "import",
-				Usage:     "check a directory file whole, then apply it in one transaction (idempotent; changed procedures become new revisions; nothing is deleted)",
+				Usage:     "check a directory file (YAML, or an .xlsx workbook of procedures) whole, then apply it in one transaction (idempotent; changed procedures become new revisions; nothing is deleted)",
 				ArgsUsage: "FILE",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "dry-run", Usage: "check and say what would change, change nothing"},
@@ -71,7 +73,11 @@ func ImportDirectory(ctx context.Context, cfg Config, name string, dry bool, out
 	if err != nil {
 		return err
 	}
-	src, err := directory.Parse(name, data)
+	parse := directory.Parse
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		parse = directory.ParseWorkbook // procedures only
+	}
+	src, err := parse(name, data)
 	if err != nil {
 		return err
 	}

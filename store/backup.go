@@ -134,7 +134,7 @@ func checkSQLite(ctx context.Context, file string) error {
 	defer db.Close()
 	var ok string
 	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
-		return fmt.Errorf("store: restore: %s is not a sound SQLite database: %v", file, errors.Join(err, errors.New(ok)))
+		return fmt.Errorf("store: restore: %s is not a sound SQLite database: %w", file, errors.Join(err, errors.New(ok)))
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'goose_db_version'").Scan(&n); err != nil || n == 0 {
