@@ -242,43 +242,67 @@ type column struct {
 // table draws rows with borders, wrapping each cell, repeating the
 // heading row on every new page.
 func (d *doc) table(cols []column, rows [][]string, size float64) {
-	pad := 1.2
-	drawRow := func(cells []string, style string) {
-		d.font(style, size)
-		lines := make([][]string, len(cols))
-		h := 0.0
-		for i, c := range cols {
-			lines[i] = d.wrap(cells[i], c.width-2*pad)
-			h = max(h, float64(len(lines[i]))*d.line()+2*pad)
-		}
-		d.need(h)
-		x := d.left
-		for i, c := range cols {
-			d.pdf.SetLineWidth(0.2)
-			d.pdf.RectFromUpperLeftWithStyle(x, d.y, c.width, h, "D")
-			for k, l := range lines[i] {
-				d.pdf.SetXY(x+pad, d.y+pad+float64(k)*d.line())
-				align := c.align
-				if style == "B" {
-					align = gopdf.Center
-				}
-				_ = d.pdf.CellWithOption(&gopdf.Rect{W: c.width - 2*pad, H: d.line()}, l, gopdf.CellOption{Align: align | gopdf.Top})
-			}
-			x += c.width
-		}
-		d.y += h
+	t := d.startTable(cols, size)
+	for _, r := range rows {
+		t.row(r)
 	}
+	t.end()
+}
+
+// rowWriter draws a table a row at a time (its heading again on every
+// new page), so that a long table need not be held whole: the tracking
+// book writes its rows as it reads them.
+type rowWriter struct {
+	d    *doc
+	cols []column
+	size float64
+}
+
+// startTable draws a table's heading and returns the writer of its rows.
+func (d *doc) startTable(cols []column, size float64) *rowWriter {
+	t := &rowWriter{d: d, cols: cols, size: size}
 	heading := make([]string, len(cols))
 	for i, c := range cols {
 		heading[i] = c.heading
 	}
-	d.onNewPage = func() { drawRow(heading, "B") }
-	drawRow(heading, "B")
-	for _, r := range rows {
-		drawRow(r, "")
+	d.onNewPage = func() { t.draw(heading, "B") }
+	t.draw(heading, "B")
+	return t
+}
+
+func (t *rowWriter) row(cells []string) { t.draw(cells, "") }
+
+// end closes the table.
+func (t *rowWriter) end() {
+	t.d.onNewPage = nil
+	t.d.font("", 13)
+}
+
+func (t *rowWriter) draw(cells []string, style string) {
+	d, cols, pad := t.d, t.cols, 1.2
+	d.font(style, t.size)
+	lines := make([][]string, len(cols))
+	h := 0.0
+	for i, c := range cols {
+		lines[i] = d.wrap(cells[i], c.width-2*pad)
+		h = max(h, float64(len(lines[i]))*d.line()+2*pad)
 	}
-	d.onNewPage = nil
-	d.font("", 13)
+	d.need(h)
+	x := d.left
+	for i, c := range cols {
+		d.pdf.SetLineWidth(0.2)
+		d.pdf.RectFromUpperLeftWithStyle(x, d.y, c.width, h, "D")
+		for k, l := range lines[i] {
+			d.pdf.SetXY(x+pad, d.y+pad+float64(k)*d.line())
+			align := c.align
+			if style == "B" {
+				align = gopdf.Center
+			}
+			_ = d.pdf.CellWithOption(&gopdf.Rect{W: c.width - 2*pad, H: d.line()}, l, gopdf.CellOption{Align: align | gopdf.Top})
+		}
+		x += c.width
+	}
+	d.y += h
 }
 
 // qr draws a QR code of content, size mm wide, at (x, y).

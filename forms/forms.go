@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"lienthong/auth"
@@ -57,6 +58,10 @@ type Config struct {
 	TrackingURL string
 	// Place is the place name of the date line ("Quảng Trị, ngày …").
 	Place string
+	// Books is how many tracking books this instance renders at once
+	// (default 2); each officer renders one at a time. More are refused
+	// with RATE_LIMITED: a year's book is hundreds of pages.
+	Books int
 }
 
 // Service renders and records forms.
@@ -64,6 +69,10 @@ type Service struct {
 	client *ent.Client
 	cfg    Config
 	loc    *time.Location
+	books  chan struct{} // a token per tracking book being rendered
+
+	mu        sync.Mutex
+	rendering map[string]bool // officers rendering a book now
 }
 
 // New returns the forms service.
@@ -74,7 +83,10 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Place == "" {
 		cfg.Place = "Quảng Trị"
 	}
-	return &Service{client: client, cfg: cfg, loc: calendar.VietnamLocation()}
+	if cfg.Books <= 0 {
+		cfg.Books = 2
+	}
+	return &Service{client: client, cfg: cfg, loc: calendar.VietnamLocation(), books: make(chan struct{}, cfg.Books), rendering: map[string]bool{}}
 }
 
 // Link is a form that applies to a dossier, and where to get it.
@@ -265,4 +277,31 @@ func (s *Service) Links(ctx context.Context, d *ent.Dossier) ([]*Link, error) {
 		return nil, fmt.Errorf("forms: events: %w", err)
 	}
 	return Available(d, evs), nil
+}
+
+// bookTurn takes a turn at rendering a tracking book for the caller, or
+// refuses with RATE_LIMITED when the caller renders one already or the
+// instance renders as many as it may; done gives the turn back.
+func (s *Service) bookTurn(ctx context.Context) (done func(), err error) {
+	v, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rendering[v.Subject] {
+		return nil, problem.New(problem.CodeRateLimited, "your tracking book is still being printed: wait for it")
+	}
+	select {
+	case s.books <- struct{}{}:
+	default:
+		return nil, problem.New(problem.CodeRateLimited, "%d tracking books are being printed: try again in a moment", cap(s.books))
+	}
+	s.rendering[v.Subject] = true
+	return func() {
+		s.mu.Lock()
+		delete(s.rendering, v.Subject)
+		s.mu.Unlock()
+		<-s.books
+	}, nil
 }

@@ -2,6 +2,8 @@ package forms_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"image"
 	"image/draw"
 	"image/png"
@@ -19,6 +21,10 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"lienthong/auth"
+	"lienthong/ent/agency"
+	"lienthong/ent/dossier"
+	"lienthong/forms"
 	"lienthong/server/servertest"
 )
 
@@ -242,6 +248,57 @@ func TestForms(t *testing.T) {
 		recs := servertest.Get(rec, "dossierByCode", "formRecords").([]any)
 		if len(recs) != 3 || servertest.Str(recs[0], "form") != "RECEIPT" || servertest.Str(recs[1], "form") != "SUPPLEMENT_REQUEST" || servertest.Str(recs[0], "officer", "name") == "" {
 			t.Errorf("form records = %v, want receipt, supplement request and control slip with their officers", recs)
+		}
+	})
+}
+
+// The tracking book is read a page of dossiers at a time and lists each
+// once, in order; books are rendered a few at a time per instance and one
+// at a time per officer, the rest refused with 429 and Retry-After.
+func TestTrackingBookPagesAndTurns(t *testing.T) {
+	defer forms.SetBookPage(2)()
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		desk := e.As("desk.giolinh")
+		const book = "/agencies/000.20.01.H43/tracking-book.pdf?from=2026-10-01&to=2026-11-30"
+		pdf, status := e.GetPDF(desk, book)
+		if status != http.StatusOK {
+			t.Fatalf("tracking book: %d %s", status, pdf)
+		}
+		n, err := e.App.DB.Client.Dossier.Query().Where(dossier.HasDeskAgencyWith(agency.Code("000.20.01.H43")), dossier.ReceivedAtNotNil()).Count(auth.SystemContext(t.Context()))
+		if err != nil || n < 3 {
+			t.Fatalf("dossiers received at commune A: %d, %v", n, err)
+		}
+		text := pdfText(t, pdf)
+		wantText(t, "paged tracking book", text, fmt.Sprintf("Tổng số: %d hồ sơ.", n))
+
+		viewer := func(sub string) context.Context {
+			return auth.NewContext(t.Context(), &auth.Viewer{Subject: sub, Roles: []auth.Role{auth.RoleDeskOfficer}})
+		}
+		done, err := e.App.Forms.BookTurn(viewer("desk.giolinh"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, status := e.GetPDF(desk, book); status != http.StatusTooManyRequests {
+			t.Errorf("a second book by the same officer while the first renders: %d, want 429", status)
+		}
+		other, err := e.App.Forms.BookTurn(viewer("ld.giolinh"))
+		if err != nil {
+			t.Fatalf("another officer's book: %v", err)
+		}
+		if _, err := e.App.Forms.BookTurn(viewer("analyst")); err == nil {
+			t.Error("a third book at once on one instance was not refused")
+		}
+		req := httptest.NewRequest(http.MethodGet, book, nil)
+		req.Header.Set("Authorization", "Bearer "+e.As("analyst"))
+		rec := httptest.NewRecorder()
+		e.Handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("book beyond the instance's turns: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+		}
+		done()
+		other()
+		if _, status := e.GetPDF(desk, book); status != http.StatusOK {
+			t.Errorf("after the turns were given back: %d", status)
 		}
 	})
 }

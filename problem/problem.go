@@ -105,6 +105,9 @@ func Write(w http.ResponseWriter, log *slog.Logger, err error) {
 		log.Error("request failed", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if code == CodeRateLimited && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "5")
+	}
 	w.WriteHeader(Status(code))
 	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg})
 }
