@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -33,11 +34,29 @@ func NewLimiter(interval time.Duration, burst int) *Limiter {
 }
 
 // Allow reports whether addr may have one more event now, and counts it.
+// An IPv6 address counts with its /64 (one subscriber's network: a client
+// has as many addresses in it as it wants); an IPv4 address alone, as
+// many clients share one behind a NAT. A key that is no address counts as
+// given.
 func (l *Limiter) Allow(addr string) bool {
 	now := time.Now()
+	key := limitKey(addr)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.bucket(addr, now).AllowN(now, 1)
+	return l.bucket(key, now).AllowN(now, 1)
+}
+
+// limitKey is the part of addr a limit counts.
+func limitKey(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || ip.Unmap().Is4() {
+		return addr
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
 }
 
 // Interval is the time in which one more event is allowed.

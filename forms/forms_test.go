@@ -242,6 +242,9 @@ func TestForms(t *testing.T) {
 		if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "trackDossier(code: $c, idNumber: $n)") {
 			t.Errorf("tracking page: %d", page.Code)
 		}
+		if csp := page.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || page.Header().Get("X-Frame-Options") != "DENY" {
+			t.Errorf("the tracking page may be framed by another site: CSP %q", csp)
+		}
 
 		// What was printed, when and by whom.
 		rec := e.MustDo(desk, `query($c: String!) { dossierByCode(code: $c) { formRecords { form generatedAt officer { name } } } }`, map[string]any{"c": code})

@@ -28,7 +28,9 @@ var trackingPage []byte
 func (s *Service) Routes(mux *http.ServeMux, wrap func(http.Handler) http.Handler, log *slog.Logger) {
 	mux.HandleFunc("GET /tra-cuu", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+		// No other site may frame the page (clickjacking an applicant).
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'")
+		w.Header().Set("X-Frame-Options", "DENY")
 		_, _ = w.Write(trackingPage)
 	})
 	mux.Handle("GET /dossiers/{code}/forms/{form}", wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -30,6 +30,7 @@ type Engine struct {
 	dueSoon    int64 // working minutes before the appointment a dossier counts as due soon
 	onSweep    func(SweepResult, error)
 	trackLimit *auth.Limiter
+	trackCodes *auth.Limiter // lookups per dossier code
 
 	procedures sync.Map                       // id → *ent.Procedure with its steps: versions never change
 	agencies   sync.Map                       // id → code: codes never change
@@ -97,10 +98,11 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 		client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
 		clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger,
 		dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit,
-		fanout:   cfg.Fanout,
-		desks:    store.NewFresh[int, *ent.Agency](cfg.CacheTTL),
-		current:  store.NewFresh[string, int](cfg.CacheTTL),
-		dossiers: newDossierCache(),
+		trackCodes: auth.NewLimiter(time.Minute, 20),
+		fanout:     cfg.Fanout,
+		desks:      store.NewFresh[int, *ent.Agency](cfg.CacheTTL),
+		current:    store.NewFresh[string, int](cfg.CacheTTL),
+		dossiers:   newDossierCache(),
 	}
 }
 

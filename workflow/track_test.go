@@ -1,6 +1,11 @@
 package workflow_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -48,4 +53,39 @@ func TestTrackDossier(t *testing.T) {
 			t.Error("18 lookups in a row from one address were all answered")
 		}
 	})
+}
+
+// Lookups are limited per IPv6 /64, not per address (a client has as many
+// addresses in its /64 as it likes), and per code, whoever asks: guessing
+// one dossier's ID number from many addresses runs out too.
+func TestTrackDossierLimits(t *testing.T) {
+	e := servertest.New(t, servertest.Databases(t)["sqlite"](t), servertest.Seeded)
+	const q = `query($c: String!, $n: String!) { trackDossier(code: $c, idNumber: $n) { code } }`
+	from := func(addr, code string) string {
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"c": code, "n": "045201000000"}})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = addr
+		rec := httptest.NewRecorder()
+		e.Handler.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	limited := 0
+	for i := range 14 { // one /64, fourteen addresses, fourteen codes
+		if strings.Contains(from(fmt.Sprintf("[2001:db8:77:1::%x]:443", i+1), fmt.Sprintf("000.20.01.H43-261116-%04d", 100+i)), "RATE_LIMITED") {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("14 lookups from one IPv6 /64 were all answered")
+	}
+	limited = 0
+	for i := range 25 { // one code, twenty-five IPv4 addresses
+		if strings.Contains(from(fmt.Sprintf("198.51.100.%d:443", i+1), "000.20.01.H43-261116-0001"), "RATE_LIMITED") {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("25 lookups of one code from 25 addresses were all answered")
+	}
 }
