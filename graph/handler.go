@@ -89,15 +89,18 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(20000)
+	docs := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(docs)
+	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.SetDisableSuggestion(!opts.Dev)
 	if opts.Dev {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After the persisted query is filled in, before gqlgen parses and
+	// validates the document.
+	srv.Use(shapeLimits{cache: docs})
 	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
-	srv.AroundOperations(limitShape)
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
 	log := opts.Logger
