@@ -34,7 +34,8 @@ const (
 type Options struct {
 	// Dev turns introspection and field suggestions on.
 	Dev bool
-	// ComplexityLimit caps a query's cost; 0 means 5000.
+	// ComplexityLimit caps a query's cost (see the price list in cost.go);
+	// 0 means DefaultComplexityLimit.
 	ComplexityLimit int
 	Logger          *slog.Logger
 	// Websocket, when set, serves subscriptions over websocket
@@ -62,9 +63,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		opts.Logger = slog.Default()
 	}
 	if opts.ComplexityLimit == 0 {
-		opts.ComplexityLimit = 5000
+		opts.ComplexityLimit = DefaultComplexityLimit
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	cfg := Config{Resolvers: r}
+	costs(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
 	if ws := opts.Websocket; ws != nil {
 		srv.AddTransport(transport.Websocket{
 			Implementation: transport.CoderWebsocketImplementation{
@@ -100,7 +103,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// After the persisted query is filled in, before gqlgen parses and
 	// validates the document.
 	srv.Use(shapeLimits{cache: docs})
-	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
+	srv.Use(&costLimit{limit: opts.ComplexityLimit})
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
 	log := opts.Logger
