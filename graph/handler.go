@@ -132,8 +132,12 @@ func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 }
 
 // pageSize gives every connection the default page size and refuses pages
-// over the maximum (an error, not a silent cap).
+// over the maximum (an error, not a silent cap). Once the request's context
+// has ended, it resolves no more fields.
 func pageSize(ctx context.Context, next graphql.Resolver) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Args == nil {
 		return next(ctx)
@@ -206,6 +210,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		out.Extensions["code"] = string(problem.CodeConflict)
 	case errors.Is(err, context.DeadlineExceeded):
 		out.Message = "request timed out"
+		out.Extensions["code"] = "TIMEOUT"
+	case errors.Is(err, context.Canceled):
+		// The client went away: nobody reads this, and nothing failed.
+		out.Message = "request cancelled"
 		out.Extensions["code"] = "TIMEOUT"
 	default:
 		if gqlErr != nil && len(gqlErr.Path) > len(graphql.GetPath(ctx)) {
