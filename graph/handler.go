@@ -18,6 +18,8 @@ import (
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -98,11 +100,13 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.SetDisableSuggestion(!opts.Dev)
 	if opts.Dev {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	// After the persisted query is filled in, before gqlgen parses and
 	// validates the document.
-	srv.Use(shapeLimits{cache: docs})
+	srv.Use(shapeLimits{introspection: opts.Dev, cache: docs})
 	srv.Use(&costLimit{limit: opts.ComplexityLimit})
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
@@ -115,6 +119,26 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		return errors.New("internal error")
 	})
 	return srv
+}
+
+// rulesWithoutSuggestions are gqlgen's validation rules with none that
+// suggests names of the schema ("Did you mean first?"): arguments, types,
+// enum values and input fields. gqlgen itself swaps the rules of fields
+// and scalar leaves (SetDisableSuggestion).
+func rulesWithoutSuggestions() *rules.Rules {
+	rs := rules.NewDefaultRules()
+	for _, r := range []struct {
+		name    string
+		without core.Rule
+	}{
+		{"KnownArgumentNames", rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{"KnownTypeNames", rules.KnownTypeNamesRuleWithoutSuggestions},
+		{"ValuesOfCorrectType", rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+	} {
+		rs.RemoveRule(r.name)
+		rs.AddRule(r.without.Name, r.without.RuleFunc)
+	}
+	return rs
 }
 
 // requireViewer refuses every root field but introspection to anonymous callers.

@@ -47,12 +47,13 @@ const (
 
 // Codes of the shape refusals, in extensions.code.
 const (
-	CodeTooManyFragments  = "TOO_MANY_FRAGMENTS"
-	CodeTooManyFields     = "TOO_MANY_FIELDS"
-	CodeRepeatedField     = "REPEATED_FIELD"
-	CodeTooDeep           = "QUERY_TOO_DEEP"
-	CodeTooManyAliases    = "TOO_MANY_ALIASES"
-	CodeTooManyRootFields = "TOO_MANY_ROOT_FIELDS"
+	CodeTooManyFragments      = "TOO_MANY_FRAGMENTS"
+	CodeTooManyFields         = "TOO_MANY_FIELDS"
+	CodeRepeatedField         = "REPEATED_FIELD"
+	CodeTooDeep               = "QUERY_TOO_DEEP"
+	CodeTooManyAliases        = "TOO_MANY_ALIASES"
+	CodeTooManyRootFields     = "TOO_MANY_ROOT_FIELDS"
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
 
 // shapeLimits checks each document against the shape limits before gqlgen
@@ -60,7 +61,9 @@ const (
 // parses the document once more for that, unless gqlgen's cache of
 // validated documents holds it: those passed already.
 type shapeLimits struct {
-	cache graphql.Cache[*ast.QueryDocument]
+	// introspection allows __schema and __type (dev mode).
+	introspection bool
+	cache         graphql.Cache[*ast.QueryDocument]
 }
 
 var _ interface {
@@ -84,7 +87,7 @@ func (s shapeLimits) MutateOperationParameters(ctx context.Context, p *graphql.R
 	if err != nil {
 		return nil // gqlgen parses it again and reports the error
 	}
-	return checkShape(doc)
+	return checkShape(doc, s.introspection)
 }
 
 // shapeError is a refusal with its code.
@@ -97,7 +100,7 @@ func shapeError(code, format string, args ...any) *gqlerror.Error {
 // measured once, and the one walk that follows spreads again (the count of
 // fields per response path) runs only on a document already known to
 // expand to at most MaxFields selections.
-func checkShape(doc *ast.QueryDocument) *gqlerror.Error {
+func checkShape(doc *ast.QueryDocument, introspection bool) *gqlerror.Error {
 	m := &measure{fragments: map[string]*ast.FragmentDefinition{}, memo: map[*ast.FragmentDefinition]*size{}}
 	for _, f := range doc.Fragments {
 		if _, dup := m.fragments[f.Name]; !dup {
@@ -132,12 +135,19 @@ func checkShape(doc *ast.QueryDocument) *gqlerror.Error {
 	}
 	for _, s := range sizes {
 		switch {
+		case s.introspection && !introspection:
+			return shapeError(CodeIntrospectionDisabled, "introspection is disabled")
 		case s.top > MaxRootFields:
 			return shapeError(CodeTooManyRootFields, "the operation asks for %d root fields; at most %d", s.top, MaxRootFields)
 		case s.depth > MaxDepth:
 			return shapeError(CodeTooDeep, "the operation nests %d levels; at most %d", s.depth, MaxDepth)
 		case s.aliases > MaxAliases:
 			return shapeError(CodeTooManyAliases, "the operation uses %d aliases; at most %d", s.aliases, MaxAliases)
+		}
+	}
+	for _, f := range unused {
+		if m.memo[f].introspection && !introspection {
+			return shapeError(CodeIntrospectionDisabled, "introspection is disabled")
 		}
 	}
 	r := &repeats{fragments: m.fragments, onPath: map[string]bool{}}
@@ -156,10 +166,11 @@ func checkShape(doc *ast.QueryDocument) *gqlerror.Error {
 
 // size is what a selection set expands to.
 type size struct {
-	fields  int // selections, fragments expanded (saturating)
-	top     int // fields at its own level, fragments expanded
-	depth   int // levels of fields below and including its own, introspection aside
-	aliases int // fields under another name, introspection aside
+	fields        int  // selections, fragments expanded (saturating)
+	top           int  // fields at its own level, fragments expanded
+	depth         int  // levels of fields below and including its own, introspection aside
+	aliases       int  // fields under another name, introspection aside
+	introspection bool // asks for __schema or __type
 }
 
 func (s *size) add(o *size) {
@@ -167,6 +178,7 @@ func (s *size) add(o *size) {
 	s.top = satAdd(s.top, o.top)
 	s.aliases = satAdd(s.aliases, o.aliases)
 	s.depth = max(s.depth, o.depth)
+	s.introspection = s.introspection || o.introspection
 }
 
 // measure sizes selection sets, each fragment once.
@@ -201,6 +213,7 @@ func (m *measure) set(set ast.SelectionSet, inline int) *size {
 			sub := m.set(f.SelectionSet, 0)
 			s.fields = satAdd(s.fields, satAdd(1+inline, sub.fields))
 			s.top = satAdd(s.top, 1)
+			s.introspection = s.introspection || sub.introspection || f.Name == "__schema" || f.Name == "__type"
 			if strings.HasPrefix(f.Name, "__") {
 				continue // introspection has its own fixed shape
 			}
