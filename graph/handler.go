@@ -18,6 +18,8 @@ import (
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -34,7 +36,8 @@ const (
 type Options struct {
 	// Dev turns introspection and field suggestions on.
 	Dev bool
-	// ComplexityLimit caps a query's cost; 0 means 5000.
+	// ComplexityLimit caps a query's cost (see the price list in cost.go);
+	// 0 means DefaultComplexityLimit.
 	ComplexityLimit int
 	Logger          *slog.Logger
 	// Websocket, when set, serves subscriptions over websocket
@@ -62,9 +65,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		opts.Logger = slog.Default()
 	}
 	if opts.ComplexityLimit == 0 {
-		opts.ComplexityLimit = 5000
+		opts.ComplexityLimit = DefaultComplexityLimit
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	cfg := Config{Resolvers: r}
+	costs(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
 	if ws := opts.Websocket; ws != nil {
 		srv.AddTransport(transport.Websocket{
 			Implementation: transport.CoderWebsocketImplementation{
@@ -89,15 +94,20 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(20000)
+	docs := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(docs)
+	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.SetDisableSuggestion(!opts.Dev)
 	if opts.Dev {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
-	srv.AroundOperations(limitShape)
+	// After the persisted query is filled in, before gqlgen parses and
+	// validates the document.
+	srv.Use(shapeLimits{introspection: opts.Dev, cache: docs})
+	srv.Use(&costLimit{limit: opts.ComplexityLimit})
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
 	log := opts.Logger
@@ -109,6 +119,26 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		return errors.New("internal error")
 	})
 	return srv
+}
+
+// rulesWithoutSuggestions are gqlgen's validation rules with none that
+// suggests names of the schema ("Did you mean first?"): arguments, types,
+// enum values and input fields. gqlgen itself swaps the rules of fields
+// and scalar leaves (SetDisableSuggestion).
+func rulesWithoutSuggestions() *rules.Rules {
+	rs := rules.NewDefaultRules()
+	for _, r := range []struct {
+		name    string
+		without core.Rule
+	}{
+		{"KnownArgumentNames", rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{"KnownTypeNames", rules.KnownTypeNamesRuleWithoutSuggestions},
+		{"ValuesOfCorrectType", rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+	} {
+		rs.RemoveRule(r.name)
+		rs.AddRule(r.without.Name, r.without.RuleFunc)
+	}
+	return rs
 }
 
 // requireViewer refuses every root field but introspection to anonymous callers.
@@ -126,8 +156,12 @@ func requireViewer(ctx context.Context, next graphql.RootResolver) graphql.Marsh
 }
 
 // pageSize gives every connection the default page size and refuses pages
-// over the maximum (an error, not a silent cap).
+// over the maximum (an error, not a silent cap). Once the request's context
+// has ended, it resolves no more fields.
 func pageSize(ctx context.Context, next graphql.Resolver) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Args == nil {
 		return next(ctx)
@@ -200,6 +234,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		out.Extensions["code"] = string(problem.CodeConflict)
 	case errors.Is(err, context.DeadlineExceeded):
 		out.Message = "request timed out"
+		out.Extensions["code"] = "TIMEOUT"
+	case errors.Is(err, context.Canceled):
+		// The client went away: nobody reads this, and nothing failed.
+		out.Message = "request cancelled"
 		out.Extensions["code"] = "TIMEOUT"
 	default:
 		if gqlErr != nil && len(gqlErr.Path) > len(graphql.GetPath(ctx)) {

@@ -116,6 +116,17 @@ func TestOperationShapeLimits(t *testing.T) {
 		if r := e.Do(analyst, "{"+roots+" }", nil); r.Code() != "TOO_MANY_ROOT_FIELDS" {
 			t.Errorf("21 root fields: %s, want TOO_MANY_ROOT_FIELDS", r.Raw)
 		}
+		// Fragments are expanded: root fields, aliases and levels through
+		// them count as if written in place.
+		if r := e.Do(analyst, "{ ...R }\nfragment R on Query {"+roots+" }", nil); r.Code() != "TOO_MANY_ROOT_FIELDS" {
+			t.Errorf("21 root fields through a fragment: %s, want TOO_MANY_ROOT_FIELDS", r.Raw)
+		}
+		if r := e.Do(analyst, "{ dossiers(first: 1) { edges { node { ...A } } } }\nfragment A on Dossier {"+aliases+" }", nil); r.Code() != "TOO_MANY_ALIASES" {
+			t.Errorf("31 aliases through a fragment: %s, want TOO_MANY_ALIASES", r.Raw)
+		}
+		if r := e.Do(analyst, "{ dossiers(first: 1) { edges { node { ...D } } } }\nfragment D on Dossier { "+deep+" }", nil); r.Code() != "QUERY_TOO_DEEP" {
+			t.Errorf("17 levels through a fragment: %s, want QUERY_TOO_DEEP", r.Raw)
+		}
 	})
 }
 
