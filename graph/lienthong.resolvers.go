@@ -23,7 +23,9 @@ func (r *mutationResolver) CreateAgency(ctx context.Context, input ent.CreateAge
 
 // UpdateAgency is the resolver for the updateAgency field.
 func (r *mutationResolver) UpdateAgency(ctx context.Context, id int, input ent.UpdateAgencyInput) (*ent.Agency, error) {
-	return r.engine.UpdateAgency(ctx, id, input)
+	a, err := r.engine.UpdateAgency(ctx, id, input)
+	r.access.Forget() // a deactivated agency's officers are refused at once here
+	return a, err
 }
 
 // CreateProcedure is the resolver for the createProcedure field.

@@ -205,8 +205,16 @@ func TestInactiveDeskRefusesIntake(t *testing.T) {
 	id := servertest.Str(servertest.Get(ags, "agencies", "edges").([]any)[0], "node", "id")
 	const update = `mutation($id: ID!, $active: Boolean!) { updateAgency(id: $id, input: {active: $active}) { active } }`
 	e.MustDo(admin, update, map[string]any{"id": id, "active": false})
-	if r := e.Do(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput("Khi đóng")}); r.Code() != "FORBIDDEN" {
-		t.Errorf("intake at an inactive desk: %s, want FORBIDDEN", r.Raw)
+	// Its officers are refused at once on the instance that deactivated it
+	// (no minute of grace from the remembered viewer); an integration
+	// client naming the desk is refused the intake.
+	if r := e.Do(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput("Khi đóng")}); r.Code() != "UNAUTHENTICATED" {
+		t.Errorf("an officer of the deactivated agency: %s, want UNAUTHENTICATED", r.Raw)
+	}
+	in := servertest.BirthInput("Khi đóng")
+	in["deskAgencyCode"], in["source"], in["externalCode"] = "000.20.01.H43", "motcua", "MC-CLOSED-1"
+	if r := e.Do(e.As("motcua.system"), servertest.Receive, map[string]any{"in": in}); r.Code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.deskAgencyCode" {
+		t.Errorf("intake at an inactive desk: %s, want BAD_USER_INPUT on input.deskAgencyCode", r.Raw)
 	}
 	e.MustDo(admin, update, map[string]any{"id": id, "active": true})
 	if r := e.Do(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput("Mở lại")}); len(r.Errors) > 0 {
