@@ -64,6 +64,9 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 			if cw == nil {
 				start()
 			}
+			for i, c := range record {
+				record[i] = Cell(c)
+			}
 			return cw.Write(record)
 		}
 		err := x.write(req.Context(), q, emit)
@@ -78,6 +81,21 @@ func (r *Reporter) Export(log *slog.Logger) http.Handler {
 		}
 		cw.Flush()
 	})
+}
+
+// Cell is a text cell as a spreadsheet may show it without running it: one
+// that starts like a formula (=, +, -, @, a tab or a carriage return) gets
+// a leading apostrophe, which spreadsheets take as "text" (OWASP's CSV
+// injection advice); numbers, negative ones included, stay numbers. Every
+// CSV (and Excel) export writes its cells through it.
+func Cell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
 }
 
 // export is one CSV export: its columns per language and how it writes

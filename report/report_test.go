@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lienthong/demo"
+	"lienthong/report"
 	"lienthong/server/servertest"
 )
 
@@ -417,4 +418,22 @@ func TestServiceIndex(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A cell that a spreadsheet would run as a formula is written as text.
+func TestCellNeutralisesFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\",\"y\")": "'=HYPERLINK(\"http://x\",\"y\")",
+		"+cmd|' /C calc'!A0":             "'+cmd|' /C calc'!A0",
+		"@SUM(A1)":                       "'@SUM(A1)",
+		"-2+3":                           "'-2+3",
+		"\t=1":                           "'\t=1",
+		"-12.5":                          "-12.5",
+		"Hộ tịch":                        "Hộ tịch",
+		"":                               "",
+	} {
+		if got := report.Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
