@@ -183,10 +183,7 @@ func upsertSQL(dialectName string, n int) string {
 // transaction, or any database/sql one (the load bench's same-shape
 // baseline writes the server's roll-ups so).
 func (r Rows) Write(ctx context.Context, tx entsql.ExecQuerier, dialectName string) error {
-	keys := slices.SortedFunc(maps.Keys(r), func(a, b Key) int {
-		return cmp.Or(cmp.Compare(a.View, b.View), cmp.Compare(a.Day, b.Day),
-			cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID), cmp.Compare(a.Shard, b.Shard))
-	})
+	keys := slices.SortedFunc(maps.Keys(r), compareKeys)
 	keys = slices.DeleteFunc(keys, func(k Key) bool { return *r[k] == Figures{} })
 	for part := range slices.Chunk(keys, chunk) {
 		args := make([]any, 0, len(part)*(len(keyColumns)+int(numColumns)))
@@ -225,6 +222,69 @@ func Rebuild(ctx context.Context, client *ent.Client, dialectName string) error 
 	return tx.Commit()
 }
 
+// Check recomputes the roll-ups from the dossiers and legs and lists every
+// row where the table differs, without changing anything: the database
+// cannot guard the roll-ups themselves (every transition adds to them), so
+// what the reports read is verified against the guarded history instead.
+func Check(ctx context.Context, client *ent.Client) ([]string, error) {
+	ctx = auth.SystemContext(ctx)
+	want, err := computed(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := client.Rollup.Query().All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rollup: check: %w", err)
+	}
+	have := Rows{}
+	for _, r := range stored {
+		f := Figures{r.Received, r.Finished, r.Early, r.OnTime, r.Late, r.Cancelled, r.Minutes, r.Opened, r.Closed, r.Due, r.Settled, r.Supplement2, r.SendBack2}
+		k := Key{View: r.Kind, Day: r.Day, AgencyID: r.AgencyID, ProcedureID: r.ProcedureID, Shard: r.Shard}
+		have[k] = &f
+	}
+	var diffs []string
+	for _, k := range slices.SortedFunc(maps.Keys(unionKeys(want, have)), compareKeys) {
+		w, h := orZero(want[k]), orZero(have[k])
+		if w != h {
+			diffs = append(diffs, fmt.Sprintf("%s %d agency %d procedure %d shard %d: stored %v, the history says %v", k.View, k.Day, k.AgencyID, k.ProcedureID, k.Shard, h, w))
+		}
+	}
+	return diffs, nil
+}
+
+func unionKeys(a, b Rows) map[Key]bool {
+	out := map[Key]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func orZero(f *Figures) Figures {
+	if f == nil {
+		return Figures{}
+	}
+	return *f
+}
+
+func compareKeys(a, b Key) int {
+	return cmp.Or(cmp.Compare(a.View, b.View), cmp.Compare(a.Day, b.Day),
+		cmp.Compare(a.AgencyID, b.AgencyID), cmp.Compare(a.ProcedureID, b.ProcedureID), cmp.Compare(a.Shard, b.Shard))
+}
+
+// computed is every roll-up row as the dossiers and legs make it.
+func computed(ctx context.Context, client *ent.Client) (Rows, error) {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fromHistory(ctx, tx)
+}
+
 func rebuild(ctx context.Context, tx *ent.Tx, dialectName string) error {
 	if dialectName == dialect.Postgres {
 		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+entrollup.Table+" IN EXCLUSIVE MODE"); err != nil {
@@ -234,11 +294,20 @@ func rebuild(ctx context.Context, tx *ent.Tx, dialectName string) error {
 	if _, err := tx.Rollup.Delete().Exec(ctx); err != nil {
 		return fmt.Errorf("rollup: rebuild: %w", err)
 	}
+	all, err := fromHistory(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return all.Write(ctx, tx, dialectName)
+}
+
+// fromHistory adds up every dossier and leg, a batch at a time.
+func fromHistory(ctx context.Context, tx *ent.Tx) (Rows, error) {
 	all := Rows{}
 	for after := 0; ; {
 		ds, err := tx.Dossier.Query().Where(dossier.IDGT(after)).Order(ent.Asc(dossier.FieldID)).Limit(rebuildBatch).All(ctx)
 		if err != nil {
-			return fmt.Errorf("rollup: rebuild: %w", err)
+			return nil, fmt.Errorf("rollup: rebuild: %w", err)
 		}
 		if len(ds) == 0 {
 			break
@@ -249,7 +318,7 @@ func rebuild(ctx context.Context, tx *ent.Tx, dialectName string) error {
 		}
 		legs, err := tx.Leg.Query().Where(leg.DossierIDIn(ids...)).Order(ent.Asc(leg.FieldID)).All(ctx)
 		if err != nil {
-			return fmt.Errorf("rollup: rebuild: %w", err)
+			return nil, fmt.Errorf("rollup: rebuild: %w", err)
 		}
 		byDossier := map[int][]*ent.Leg{}
 		for _, l := range legs {
@@ -260,5 +329,5 @@ func rebuild(ctx context.Context, tx *ent.Tx, dialectName string) error {
 		}
 		after = ds[len(ds)-1].ID
 	}
-	return all.Write(ctx, tx, dialectName)
+	return all, nil
 }

@@ -59,8 +59,14 @@ func seedCommand() *cli.Command {
 func rollupsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollups",
-		Usage: "recompute the reports' daily roll-ups from the dossiers",
+		Usage: "recompute the reports' daily roll-ups from the dossiers (or, with --check, compare them and change nothing)",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "check", Usage: "list the roll-up rows that differ from the dossiers' history, change nothing; exit 1 if any"},
+		},
 		Action: func(ctx context.Context, c *cli.Command) error {
+			if c.Bool("check") {
+				return CheckRollups(ctx, FromEnv(), c.Root().Writer)
+			}
 			return Rollups(ctx, FromEnv(), c.Root().ErrWriter)
 		},
 	}

@@ -21,7 +21,7 @@ func TestCommandHelpTouchesNothing(t *testing.T) {
 	t.Setenv("LIENTHONG_DEV", "1")
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"},
-		{"serve", "--help"}, {"migrate", "-h"}, {"seed", "--help"}, {"rollups", "--help"}, {"token", "--help"},
+		{"serve", "--help"}, {"migrate", "-h"}, {"seed", "--help"}, {"rollups", "--help"}, {"rollups", "--check", "--help"}, {"token", "--help"},
 		{"directory", "--help"}, {"directory", "import", "--help"}, {"directory", "export", "-h"},
 		{"backup", "--help"}, {"restore", "-h"},
 	} {

@@ -48,6 +48,28 @@ func Rollups(ctx context.Context, cfg Config, log io.Writer) error {
 	return nil
 }
 
+// CheckRollups compares the reports' roll-ups with the dossiers' history
+// and lists where they differ; an error when they do.
+func CheckRollups(ctx context.Context, cfg Config, out io.Writer) error {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	diffs, err := rollup.Check(ctx, db.Client)
+	if err != nil {
+		return err
+	}
+	for _, d := range diffs {
+		fmt.Fprintln(out, d)
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("%d roll-up rows differ from the history: lienthong rollups rebuilds them", len(diffs))
+	}
+	fmt.Fprintln(out, "roll-ups agree with the history")
+	return nil
+}
+
 // Seed fills an empty database with the demo province and that many
 // dossiers, then prints a token for every demo officer to out (progress
 // goes to log).
