@@ -1,8 +1,9 @@
 -- +goose Up
 -- Written by hand: what the reports trust of a dossier and a leg is
--- refused rewriting at the database too. A dossier's code (once numbered:
+-- refused rewriting at the database too: a dossier's code (once numbered:
 -- intake writes a provisional "~…" code first), receipt and outcome are set
--- once; a leg's due time only moves later (supplementation extends it).
+-- once. (A leg's due time may move either way: a supplementation under the
+-- RESTART policy counts it again from the day the applicant came back.)
 -- +goose StatementBegin
 CREATE FUNCTION lienthong_dossier_outcome_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -22,24 +23,7 @@ $$;
 CREATE TRIGGER dossiers_outcome_frozen BEFORE UPDATE OF code, received_at, finished_at, judgement, processing_minutes ON dossiers
   FOR EACH ROW EXECUTE FUNCTION lienthong_dossier_outcome_guard();
 -- +goose StatementEnd
--- +goose StatementBegin
-CREATE FUNCTION lienthong_leg_due_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NEW.due_at < OLD.due_at THEN
-    RAISE EXCEPTION 'UPDATE of leg %''s due time to an earlier one refused: due times are history, they only move later', OLD.id
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  RETURN NEW;
-END
-$$;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER legs_due_forward BEFORE UPDATE OF due_at ON legs
-  FOR EACH ROW EXECUTE FUNCTION lienthong_leg_due_guard();
--- +goose StatementEnd
 
 -- +goose Down
-DROP TRIGGER legs_due_forward ON legs;
-DROP FUNCTION lienthong_leg_due_guard();
 DROP TRIGGER dossiers_outcome_frozen ON dossiers;
 DROP FUNCTION lienthong_dossier_outcome_guard();

@@ -1,8 +1,9 @@
 -- +goose Up
 -- Written by hand: what the reports trust of a dossier and a leg is
--- refused rewriting at the database too. A dossier's code (once numbered:
+-- refused rewriting at the database too: a dossier's code (once numbered:
 -- intake writes a provisional "~…" code first), receipt and outcome are set
--- once; a leg's due time only moves later (supplementation extends it).
+-- once. (A leg's due time may move either way: a supplementation under the
+-- RESTART policy counts it again from the day the applicant came back.)
 -- +goose StatementBegin
 CREATE TRIGGER dossiers_outcome_frozen BEFORE UPDATE OF code, received_at, finished_at, judgement, processing_minutes ON dossiers
 WHEN (NEW.code IS NOT OLD.code AND substr(OLD.code, 1, 1) <> '~')
@@ -12,11 +13,6 @@ WHEN (NEW.code IS NOT OLD.code AND substr(OLD.code, 1, 1) <> '~')
   OR (OLD.processing_minutes IS NOT NULL AND NEW.processing_minutes IS NOT OLD.processing_minutes)
 BEGIN SELECT RAISE(ABORT, 'UPDATE of a dossier''s code, receipt or outcome refused: they are history'); END;
 -- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER legs_due_forward BEFORE UPDATE OF due_at ON legs WHEN NEW.due_at < OLD.due_at
-BEGIN SELECT RAISE(ABORT, 'UPDATE of a leg''s due time to an earlier one refused: due times are history, they only move later'); END;
--- +goose StatementEnd
 
 -- +goose Down
 DROP TRIGGER dossiers_outcome_frozen;
-DROP TRIGGER legs_due_forward;
