@@ -120,7 +120,12 @@ func verify(ctx context.Context, v *Verifier, resolve func(context.Context, *Cla
 	if viewer == nil {
 		return nil, errors.New("auth: resolve returned no viewer and no error")
 	}
-	return viewer, nil
+	// A copy: resolve may hand out one viewer for many tokens of an officer.
+	v2 := *viewer
+	if claims.ExpiresAt != nil {
+		v2.Expires = claims.ExpiresAt.Time
+	}
+	return &v2, nil
 }
 
 // failed counts err against the client address in ctx when it is an

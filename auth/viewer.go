@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 
 	"lienthong/problem"
 )
@@ -18,6 +19,10 @@ type Viewer struct {
 	// after it has looked up (or created) the officer, Verify leaves them zero.
 	OfficerID int
 	AgencyID  int
+
+	// Expires is when the token that authenticated the viewer expires
+	// (Authenticate sets it; a long-lived websocket closes then).
+	Expires time.Time
 }
 
 // HasRole reports whether the viewer holds any of roles. A nil viewer holds

@@ -14,6 +14,7 @@ import (
 	"lienthong/access"
 	"lienthong/auth"
 	"lienthong/ent"
+	"lienthong/ent/dossierevent"
 	"lienthong/ent/outboxmessage"
 	"lienthong/problem"
 )
@@ -35,7 +36,7 @@ type Broker struct {
 
 type subscriber struct {
 	want func(*ent.OutboxMessage) bool
-	ch   chan *ent.OutboxMessage
+	ch   chan *ent.DossierEvent
 }
 
 // New returns a broker that looks for new messages every poll.
@@ -49,11 +50,13 @@ func New(client *ent.Client, poll time.Duration, log *slog.Logger) *Broker {
 	return &Broker{client: client, poll: poll, log: log, subs: map[*subscriber]struct{}{}}
 }
 
-// Subscribe returns the messages want accepts from now until ctx ends,
-// when the channel is closed. A subscriber too slow to take 256 pending
-// messages misses the later ones rather than holding up the others.
-func (b *Broker) Subscribe(ctx context.Context, want func(*ent.OutboxMessage) bool) <-chan *ent.OutboxMessage {
-	s := &subscriber{want: want, ch: make(chan *ent.OutboxMessage, 256)}
+// Subscribe returns the events whose messages want accepts, from now until
+// ctx ends, when the channel is closed. Each event is read once, with its
+// dossier, whoever is subscribed: want must hold the subscriber's scope.
+// A subscriber too slow to take 256 pending events misses the later ones
+// rather than holding up the others.
+func (b *Broker) Subscribe(ctx context.Context, want func(*ent.OutboxMessage) bool) <-chan *ent.DossierEvent {
+	s := &subscriber{want: want, ch: make(chan *ent.DossierEvent, 256)}
 	b.mu.Lock()
 	b.subs[s] = struct{}{}
 	b.mu.Unlock()
@@ -113,7 +116,7 @@ func (b *Broker) Run(ctx context.Context) {
 			gapSince = time.Time{}
 			cursor = m.ID
 			if listened {
-				b.publish(m)
+				b.publish(ctx, m)
 			}
 		}
 	}
@@ -126,15 +129,35 @@ func (b *Broker) listened() bool {
 	return len(b.subs) > 0
 }
 
-func (b *Broker) publish(m *ent.OutboxMessage) {
+// publish hands m's event to the subscribers that want it, read once (in
+// the system's context: each subscriber's want holds its scope).
+func (b *Broker) publish(ctx context.Context, m *ent.OutboxMessage) {
+	b.mu.Lock()
+	var to []*subscriber
+	for s := range b.subs {
+		if s.want(m) {
+			to = append(to, s)
+		}
+	}
+	b.mu.Unlock()
+	if len(to) == 0 {
+		return
+	}
+	ev, err := b.client.DossierEvent.Query().Where(dossierevent.ID(m.EventID)).WithDossier().Only(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.ErrorContext(ctx, "feed: load event", "event", m.EventID, "err", err)
+		}
+		return
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for s := range b.subs {
-		if !s.want(m) {
+	for _, s := range to {
+		if _, still := b.subs[s]; !still {
 			continue
 		}
 		select {
-		case s.ch <- m:
+		case s.ch <- ev:
 		default:
 		}
 	}
@@ -153,27 +176,10 @@ func (b *Broker) DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.
 	if agencyID != nil && !all && *agencyID != v.AgencyID {
 		return nil, &problem.Error{Code: problem.CodeForbidden, Message: "officers follow their own agency's dossiers"}
 	}
-	msgs := b.Subscribe(ctx, func(m *ent.OutboxMessage) bool {
+	// The message names every agency the dossier concerns (its desk, its
+	// lead, every agency it was routed to): the read rule of dossiers,
+	// applied without a read per subscriber.
+	return b.Subscribe(ctx, func(m *ent.OutboxMessage) bool {
 		return (all || slices.Contains(m.AgencyIds, v.AgencyID)) && (agencyID == nil || slices.Contains(m.AgencyIds, *agencyID))
-	})
-	out := make(chan *ent.DossierEvent)
-	go func() {
-		defer close(out)
-		for m := range msgs {
-			// Read as the subscriber: the same row-level rules as queries.
-			ev, err := b.client.DossierEvent.Get(ctx, m.EventID)
-			if err != nil {
-				if !ent.IsNotFound(err) && ctx.Err() == nil {
-					b.log.ErrorContext(ctx, "feed: load event", "event", m.EventID, "err", err)
-				}
-				continue
-			}
-			select {
-			case out <- ev:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	}), nil
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -45,16 +44,6 @@ type Options struct {
 	Websocket *Websocket
 }
 
-// Websocket configures subscriptions.
-type Websocket struct {
-	// OriginPatterns are the browser origins' hosts allowed besides the
-	// server's own (coder/websocket patterns, e.g. "localhost:*").
-	OriginPatterns []string
-	// Authenticate verifies the token of the connection_init payload
-	// {"Authorization": "Bearer <token>"}.
-	Authenticate func(ctx context.Context, token string) (*auth.Viewer, error)
-}
-
 // publicFields may be queried without a token.
 var publicFields = map[string]bool{"__schema": true, "__type": true, "__typename": true, "trackDossier": true}
 
@@ -71,23 +60,25 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	costs(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	if ws := opts.Websocket; ws != nil {
+		if ws.Recheck <= 0 {
+			ws.Recheck = time.Minute
+		}
+		if ws.PerOfficer <= 0 {
+			ws.PerOfficer = 5
+		}
+		if ws.PerSocket <= 0 {
+			ws.PerSocket = 10
+		}
+		r.perSocket = ws.PerSocket
+		open := &officers{open: map[string]int{}}
 		srv.AddTransport(transport.Websocket{
-			Implementation: transport.CoderWebsocketImplementation{
+			Implementation: closeCoded{transport.CoderWebsocketImplementation{
 				AcceptOptions: coderws.AcceptOptions{OriginPatterns: ws.OriginPatterns},
-			},
+			}},
 			InitTimeout:           10 * time.Second,
 			KeepAlivePingInterval: 15 * time.Second,
 			InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-				scheme, token, _ := strings.Cut(p.Authorization(), " ")
-				if !strings.EqualFold(scheme, "Bearer") {
-					return ctx, nil, errors.New("connection_init needs {\"Authorization\": \"Bearer <token>\"}")
-				}
-				v, err := ws.Authenticate(ctx, strings.TrimSpace(token))
-				if err != nil {
-					opts.Logger.WarnContext(ctx, "websocket: rejected connection", "reason", err.Error())
-					return ctx, nil, errors.New("authentication failed")
-				}
-				return auth.NewContext(ctx, v), nil, nil
+				return ws.initSocket(ctx, p, open, opts.Logger)
 			},
 		})
 	}

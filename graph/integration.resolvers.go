@@ -84,6 +84,9 @@ func (r *queryResolver) TrackDossier(ctx context.Context, code string, idNumber 
 
 // DossierEvents is the resolver for the dossierEvents field.
 func (r *subscriptionResolver) DossierEvents(ctx context.Context, agencyID *int) (<-chan *ent.DossierEvent, error) {
+	if err := subscribe(ctx, r.perSocket); err != nil {
+		return nil, err
+	}
 	return r.feed.DossierEvents(ctx, agencyID)
 }
 

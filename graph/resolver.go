@@ -23,6 +23,8 @@ type Resolver struct {
 	hooks    *webhook.Service
 	feed     *feed.Broker
 	forms    *forms.Service
+
+	perSocket int // subscriptions one websocket may run (Websocket.PerSocket)
 }
 
 // Deps are what the resolvers call: the data model, the workflow engine,

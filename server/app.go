@@ -49,6 +49,9 @@ type Options struct {
 	WebhookHTTP bool
 	// FeedPoll is how often the live feed reads the outbox (default 250 ms).
 	FeedPoll time.Duration
+	// SocketRecheck is how often an open websocket's token is verified
+	// again (default a minute).
+	SocketRecheck time.Duration
 	// Logger logs the services' work (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -65,6 +68,8 @@ type App struct {
 	Feed     *feed.Broker
 	Forms    *forms.Service
 	Registry *prometheus.Registry
+
+	socketRecheck time.Duration
 }
 
 // Open connects to the configured database, applies pending migrations
@@ -129,6 +134,8 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		Feed:     feed.New(db.Client, feedPoll, logger),
 		Forms:    forms.New(db.Client, forms.Config{Clock: clock, TrackingURL: cfg.TrackingURL}),
 		Registry: reg,
+
+		socketRecheck: opts.SocketRecheck,
 	}, nil
 }
 

@@ -31,11 +31,12 @@ func (a *App) Handler(verifier *auth.Verifier) http.Handler {
 			Authenticate: func(ctx context.Context, token string) (*auth.Viewer, error) {
 				return auth.Authenticate(ctx, verifier, a.Access.Resolve, token)
 			},
+			Recheck: a.socketRecheck,
 		},
 	})
 	// Subscriptions upgrade to a websocket: no body limit or request
 	// timeout, and authentication in connection_init.
-	ws := auth.WithClientAddr(gql)
+	ws := graph.Sockets(auth.WithClientAddr(gql))
 	var api http.Handler = gql
 	authn := auth.Middleware(verifier, a.Access.Resolve, slog.Default())
 	api = authn(api)

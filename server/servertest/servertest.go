@@ -205,6 +205,7 @@ func open(t testing.TB, dbURL string, opts Options, clock *calendar.TestClock) *
 		WebhookClient: &http.Client{Timeout: WebhookTimeout},
 		WebhookHTTP:   true,
 		FeedPoll:      20 * time.Millisecond,
+		SocketRecheck: 200 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatalf("server.Open: %v", err)
