@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,6 +36,9 @@ type Config struct {
 	WebhookKeys string
 	// PprofAddr, when set, serves net/http/pprof on this separate address.
 	PprofAddr string
+	// MaxConnections bounds the connections served at once; more wait to
+	// be accepted.
+	MaxConnections int
 }
 
 // FromEnv reads the configuration from the environment (README,
@@ -52,6 +56,10 @@ func FromEnv() Config {
 		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
 		WebhookKeys: os.Getenv("WEBHOOK_KEYS"),
 		PprofAddr:   os.Getenv("PPROF_ADDR"),
+	}
+	c.MaxConnections = 4096
+	if n, err := strconv.Atoi(os.Getenv("MAX_CONNECTIONS")); err == nil && n > 0 {
+		c.MaxConnections = n
 	}
 	c.TrackingURL = getenv("TRACKING_BASE_URL", "http://"+c.ListenAddr+"/tra-cuu")
 	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {

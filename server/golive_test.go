@@ -148,3 +148,53 @@ func waitReady(t *testing.T, base string) {
 	}
 	t.Fatal("the server did not become ready")
 }
+
+// A server takes at most MAX_CONNECTIONS connections at once; the next
+// waits to be accepted until one closes.
+func TestConnectionBound(t *testing.T) {
+	t.Chdir(t.TempDir())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("DATABASE_URL", "sqlite://"+filepath.Join(t.TempDir(), "c.db"))
+	t.Setenv("LISTEN_ADDR", addr)
+	t.Setenv("AUTH_HS256_SECRET", servertest.Secret)
+	t.Setenv("MAX_CONNECTIONS", "2")
+	t.Setenv("LIENTHONG_DEV", "")
+	ctx, stop := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- server.Command().Run(ctx, []string{"lienthong", "serve"}) }()
+	defer func() { stop(); <-served }()
+	waitReady(t, "http://"+addr)
+	var held []net.Conn
+	for range 2 { // two idle keep-alive connections hold both places
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	time.Sleep(100 * time.Millisecond) // accepted
+	third := make(chan error, 1)
+	go func() {
+		c := http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		third <- err
+	}()
+	select {
+	case err := <-third:
+		t.Fatalf("a third connection was served while two were held (%v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	held[0].Close()
+	if err := <-third; err != nil {
+		t.Errorf("the third connection, once a place was free: %v", err)
+	}
+	held[1].Close()
+}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	_ "net/http/pprof" // served only on Config.PprofAddr
 	"os"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // serveGCPercent is the garbage collector's heap growth for serve when
@@ -72,8 +75,15 @@ func (a *App) Run(ctx context.Context, h http.Handler) error {
 		go servePprof(cfg.PprofAddr)
 	}
 	go a.Feed.Run(ctx)
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	if cfg.MaxConnections > 0 { // sockets and slow clients cannot take every file descriptor
+		ln = netutil.LimitListener(ln, cfg.MaxConnections)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	slog.Info("serving", "addr", "http://"+cfg.ListenAddr, "graphql", "/graphql", "dev", cfg.Dev)
 	select {
 	case err := <-errc:
