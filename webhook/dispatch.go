@@ -3,11 +3,14 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,16 +30,27 @@ import (
 
 // Config tunes the dispatcher.
 type Config struct {
-	Clock     calendar.Clock // when deliveries are due; the system clock by default
-	Client    *http.Client   // a 10-second timeout by default
-	Poll      time.Duration  // how often to look for due deliveries (1 s)
-	Lease     time.Duration  // how long a claimed delivery is held (1 min; longer than a request)
-	Workers   int            // concurrent requests (8)
-	Batch     int            // deliveries claimed at once (64)
-	AllowHTTP bool           // accept http:// URLs (dev mode, tests)
-	Logger    *slog.Logger
-	Registry  prometheus.Registerer // where the metrics go; none when nil
-	Keys      *Keys                 // encrypt secrets at rest; nil stores them in clear
+	Clock calendar.Clock // when deliveries are due; the system clock by default
+	// Timeout bounds one request, from connecting to the end of the
+	// answer (10 s).
+	Timeout   time.Duration
+	Poll      time.Duration // how often to look for due deliveries (1 s)
+	Lease     time.Duration // how long a claimed delivery is held (1 min; longer than a request)
+	Workers   int           // concurrent requests (8)
+	Batch     int           // deliveries claimed at once (64)
+	AllowHTTP bool          // accept http:// URLs (dev mode, tests)
+	// AllowNetworks are the internal networks webhooks may reach
+	// nonetheless (WEBHOOK_ALLOW_NETWORKS): a province's receivers on its
+	// private network. Loopback in dev mode and tests. Every other
+	// internal address (loopback, private, link-local, unique-local,
+	// metadata, reserved) is refused at registration and at connection.
+	AllowNetworks []netip.Prefix
+	// Resolve turns a host name into its addresses, at registration and
+	// at every connection (default: the system's resolver).
+	Resolve  func(ctx context.Context, host string) ([]netip.Addr, error)
+	Logger   *slog.Logger
+	Registry prometheus.Registerer // where the metrics go; none when nil
+	Keys     *Keys                 // encrypt secrets at rest; nil stores them in clear
 	// CacheTTL bounds how long Fanout reuses what it read of the
 	// subscriptions (default 1 s): a webhook created or deleted through
 	// this process applies at once, through another instance within it.
@@ -48,6 +62,8 @@ type Service struct {
 	client  *ent.Client
 	subs    *store.Fresh[struct{}, []*ent.Webhook] // the subscriptions, for Fanout
 	cfg     Config
+	guard   *guard
+	http    *http.Client
 	log     *slog.Logger
 	wakeup  chan struct{}
 	metrics metrics
@@ -63,8 +79,8 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Clock == nil {
 		cfg.Clock = calendar.SystemClock{}
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 10 * time.Second}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second
@@ -77,6 +93,11 @@ func New(client *ent.Client, cfg Config) *Service {
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 64
+	}
+	if cfg.Resolve == nil {
+		cfg.Resolve = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -96,10 +117,13 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Registry != nil {
 		cfg.Registry.MustRegister(attempts, lag)
 	}
+	g := &guard{allow: cfg.AllowNetworks, resolve: cfg.Resolve}
 	return &Service{
 		client: client,
 		subs:   store.NewFresh[struct{}, []*ent.Webhook](cfg.CacheTTL),
 		cfg:    cfg,
+		guard:  g,
+		http:   newClient(g, cfg.Timeout),
 		log:    cfg.Logger,
 		wakeup: make(chan struct{}, 1),
 		metrics: metrics{
@@ -221,6 +245,8 @@ func (s *Service) attempt(ctx context.Context, d *ent.WebhookDelivery) {
 		ClearLeaseUntil()
 	if status != 0 {
 		upd.SetLastStatus(status)
+	} else {
+		upd.ClearLastStatus() // no answer this time
 	}
 	switch err {
 	case nil:
@@ -229,7 +255,12 @@ func (s *Service) attempt(ctx context.Context, d *ent.WebhookDelivery) {
 		s.metrics.lag.Observe(now.Sub(m.CreatedAt).Seconds())
 	default:
 		next := now.Add(Backoff(d.Attempts + 1))
+		// What every administrator reads names no address; the log
+		// has the whole error.
 		msg := err.Error()
+		if re := (*requestError)(nil); errors.As(err, &re) {
+			msg = publicError(re.err)
+		}
 		if len(msg) > 500 {
 			msg = msg[:500]
 		}
@@ -237,9 +268,10 @@ func (s *Service) attempt(ctx context.Context, d *ent.WebhookDelivery) {
 		if next.After(d.ExpiresAt) {
 			upd.SetState(webhookdelivery.StateDead)
 			s.metrics.dead.Inc()
-			s.log.WarnContext(ctx, "webhook delivery dead-lettered", "webhook", h.ID, "dossier", d.DossierCode, "seq", d.Seq, "attempts", d.Attempts+1, "err", msg)
+			s.log.WarnContext(ctx, "webhook delivery dead-lettered", "webhook", h.ID, "dossier", d.DossierCode, "seq", d.Seq, "attempts", d.Attempts+1, "err", err)
 		} else {
 			s.metrics.failed.Inc()
+			s.log.DebugContext(ctx, "webhook delivery failed", "webhook", h.ID, "dossier", d.DossierCode, "seq", d.Seq, "attempts", d.Attempts+1, "err", err)
 		}
 	}
 	if err := upd.Exec(ctx); err != nil {
@@ -277,17 +309,27 @@ func (s *Service) send(ctx context.Context, h *ent.Webhook, m *ent.OutboxMessage
 	req.Header.Set(standardwebhooks.HeaderWebhookID, id)
 	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(ts.Unix(), 10))
 	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
-	resp, err := s.cfg.Client.Do(req)
+	resp, err := s.http.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, &requestError{err}
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
+		return resp.StatusCode, fmt.Errorf("receiver answered %s: redirects are not followed", resp.Status)
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return resp.StatusCode, fmt.Errorf("receiver answered %s", resp.Status)
 	}
 	return resp.StatusCode, nil
 }
+
+// requestError is a request that got no answer: its text may name
+// internal addresses, and is recorded as publicError says.
+type requestError struct{ err error }
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
 
 // signature signs with the current secret and, during a rotation's
 // overlap, the previous one too (space-separated, as the scheme allows).
