@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 	"lienthong/auth"
 	"lienthong/calendar"
 	"lienthong/ent"
+	"lienthong/ent/predicate"
 	"lienthong/ent/webhook"
 	"lienthong/ent/webhookdelivery"
 	"lienthong/store"
@@ -33,12 +35,16 @@ type Config struct {
 	Clock calendar.Clock // when deliveries are due; the system clock by default
 	// Timeout bounds one request, from connecting to the end of the
 	// answer (10 s).
-	Timeout   time.Duration
-	Poll      time.Duration // how often to look for due deliveries (1 s)
-	Lease     time.Duration // how long a claimed delivery is held (1 min; longer than a request)
-	Workers   int           // concurrent requests (8)
-	Batch     int           // deliveries claimed at once (64)
-	AllowHTTP bool          // accept http:// URLs (dev mode, tests)
+	Timeout time.Duration
+	Poll    time.Duration // how often to look for due deliveries (1 s)
+	// Lease is how long a claimed delivery is held (1 min); it is at least
+	// Timeout + LeaseMargin, so that no other dispatcher takes a delivery
+	// whose request is still in flight.
+	Lease time.Duration
+	// PerWebhook bounds the requests in flight to one webhook (4). Each
+	// webhook has its own: a slow receiver holds up only itself.
+	PerWebhook int
+	AllowHTTP  bool // accept http:// URLs (dev mode, tests)
 	// AllowNetworks are the internal networks webhooks may reach
 	// nonetheless (WEBHOOK_ALLOW_NETWORKS): a province's receivers on its
 	// private network. Loopback in dev mode and tests. Every other
@@ -56,6 +62,11 @@ type Config struct {
 	// this process applies at once, through another instance within it.
 	CacheTTL time.Duration
 }
+
+// LeaseMargin is how much longer than a request a claimed delivery is held
+// at least: a claim, the request, recording its outcome and the clocks of
+// the instances drifting apart fit in it.
+const LeaseMargin = 30 * time.Second
 
 // Service manages webhooks and dispatches their deliveries.
 type Service struct {
@@ -88,11 +99,9 @@ func New(client *ent.Client, cfg Config) *Service {
 	if cfg.Lease <= 0 {
 		cfg.Lease = time.Minute
 	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = 8
-	}
-	if cfg.Batch <= 0 {
-		cfg.Batch = 64
+	cfg.Lease = max(cfg.Lease, cfg.Timeout+LeaseMargin)
+	if cfg.PerWebhook <= 0 {
+		cfg.PerWebhook = 4
 	}
 	if cfg.Resolve == nil {
 		cfg.Resolve = func(ctx context.Context, host string) ([]netip.Addr, error) {
@@ -143,96 +152,205 @@ func (s *Service) wake() {
 	}
 }
 
-// Run dispatches until ctx ends.
+// Run dispatches until ctx ends: each webhook with deliveries due has its
+// own loop (serveWebhook), so that a slow or unreachable receiver delays
+// only its own deliveries. Every Poll, and when woken, it starts the loops
+// of the webhooks that have work and nudges those running.
 func (s *Service) Run(ctx context.Context) {
+	ctx = auth.SystemContext(ctx)
 	t := time.NewTicker(s.cfg.Poll)
 	defer t.Stop()
+	loops := map[int]chan struct{}{} // webhook → its running loop's nudge
+	ended := make(chan int)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for {
-		for {
-			n, err := s.DispatchOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "webhook dispatch", "err", err)
-			}
-			// A dossier's next event becomes due when the one before it
-			// is delivered: go on while there was work.
-			if n == 0 || err != nil {
-				break
-			}
+		ids, err := s.dueWebhooks(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "webhook dispatch", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.wakeup:
+		for _, id := range ids {
+			if nudge, ok := loops[id]; ok {
+				select {
+				case nudge <- struct{}{}:
+				default:
+				}
+				continue
+			}
+			nudge := make(chan struct{}, 1)
+			loops[id] = nudge
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.serveWebhook(ctx, id, nudge)
+				select {
+				case ended <- id:
+				case <-ctx.Done():
+				}
+			}()
+		}
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case id := <-ended:
+				// Not looked for again at once: what the loop could
+				// not claim is not due yet.
+				delete(loops, id)
+			case <-t.C:
+				break wait
+			case <-s.wakeup:
+				break wait
+			}
 		}
 	}
 }
 
-// DispatchOnce claims the deliveries due now (each the oldest pending one
-// of its dossier for its webhook, so that a dossier's events arrive in
-// order) and sends them. It returns how many it attempted.
-func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
-	ctx = auth.SystemContext(ctx)
+// serveWebhook keeps up to PerWebhook requests to one webhook in flight,
+// claiming a delivery only when it can send it at once (so that its lease
+// runs from its request), until nothing of the webhook's is left to claim
+// and nothing is in flight.
+func (s *Service) serveWebhook(ctx context.Context, id int, nudge <-chan struct{}) {
+	done := make(chan struct{}, s.cfg.PerWebhook)
+	running := 0
+	defer func() {
+		for ; running > 0; running-- {
+			<-done
+		}
+	}()
+	for {
+		if running < s.cfg.PerWebhook {
+			claimed, err := s.claim(ctx, id, s.cfg.PerWebhook-running)
+			if err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "webhook dispatch", "webhook", id, "err", err)
+			}
+			for _, d := range claimed {
+				running++
+				go func() {
+					s.attempt(ctx, d)
+					done <- struct{}{}
+				}()
+			}
+			if running == 0 {
+				return
+			}
+		}
+		// A dossier's next event becomes due when the one before it is
+		// delivered: look again as requests end (all those ended by then
+		// at once, so that a busy webhook claims in batches).
+		select {
+		case <-done:
+			running--
+			for ended := true; ended; {
+				select {
+				case <-done:
+					running--
+				default:
+					ended = false
+				}
+			}
+		case <-nudge:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// due are the conditions of a delivery to send now: pending, its time
+// come, not leased, its webhook not paused, and the oldest pending one of
+// its dossier for its webhook, so that a dossier's events arrive in order.
+func due(now time.Time) []predicate.WebhookDelivery {
+	return []predicate.WebhookDelivery{
+		webhookdelivery.StateEQ(webhookdelivery.StatePending),
+		webhookdelivery.NextAttemptAtLTE(now),
+		webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now)),
+		webhookdelivery.HasWebhookWith(webhook.Paused(false)),
+		func(s *entsql.Selector) {
+			// No earlier pending delivery of the same dossier to the same webhook.
+			p := entsql.Table(webhookdelivery.Table).As("p")
+			s.Where(entsql.NotExists(entsql.Select(p.C(webhookdelivery.FieldID)).From(p).Where(entsql.And(
+				entsql.ColumnsEQ(p.C(webhookdelivery.FieldWebhookID), s.C(webhookdelivery.FieldWebhookID)),
+				entsql.ColumnsEQ(p.C(webhookdelivery.FieldDossierID), s.C(webhookdelivery.FieldDossierID)),
+				entsql.ColumnsLT(p.C(webhookdelivery.FieldSeq), s.C(webhookdelivery.FieldSeq)),
+				entsql.EQ(p.C(webhookdelivery.FieldState), webhookdelivery.StatePending),
+			))))
+		},
+	}
+}
+
+// dueWebhooks lists the webhooks with a delivery to send now.
+func (s *Service) dueWebhooks(ctx context.Context) ([]int, error) {
+	ids, err := s.client.WebhookDelivery.Query().
+		Where(due(s.cfg.Clock.Now())...).
+		Unique(true).
+		Select(webhookdelivery.FieldWebhookID).
+		Ints(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: due deliveries: %w", err)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// claim leases up to n of one webhook's deliveries due now, oldest first.
+// Each is claimed with a conditional update: of several dispatchers
+// (server instances) exactly one gets it.
+func (s *Service) claim(ctx context.Context, webhookID, n int) ([]*ent.WebhookDelivery, error) {
 	now := s.cfg.Clock.Now()
-	due, err := s.client.WebhookDelivery.Query().
-		Where(
-			webhookdelivery.StateEQ(webhookdelivery.StatePending),
-			webhookdelivery.NextAttemptAtLTE(now),
-			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now)),
-			webhookdelivery.HasWebhookWith(webhook.Paused(false)),
-			func(s *entsql.Selector) {
-				// No earlier pending delivery of the same dossier to the same webhook.
-				p := entsql.Table(webhookdelivery.Table).As("p")
-				s.Where(entsql.NotExists(entsql.Select(p.C(webhookdelivery.FieldID)).From(p).Where(entsql.And(
-					entsql.ColumnsEQ(p.C(webhookdelivery.FieldWebhookID), s.C(webhookdelivery.FieldWebhookID)),
-					entsql.ColumnsEQ(p.C(webhookdelivery.FieldDossierID), s.C(webhookdelivery.FieldDossierID)),
-					entsql.ColumnsLT(p.C(webhookdelivery.FieldSeq), s.C(webhookdelivery.FieldSeq)),
-					entsql.EQ(p.C(webhookdelivery.FieldState), webhookdelivery.StatePending),
-				))))
-			},
-		).
+	found, err := s.client.WebhookDelivery.Query().
+		Where(append(due(now), webhookdelivery.WebhookID(webhookID))...).
 		Order(ent.Asc(webhookdelivery.FieldNextAttemptAt), ent.Asc(webhookdelivery.FieldID)).
-		Limit(s.cfg.Batch).
+		Limit(n).
 		WithWebhook().
 		WithMessage().
 		All(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("webhook: due deliveries: %w", err)
+		return nil, fmt.Errorf("webhook: due deliveries: %w", err)
 	}
-	// Claim each with a conditional update: of several dispatchers (server
-	// instances) exactly one gets it.
 	var claimed []*ent.WebhookDelivery
 	until := now.Add(s.cfg.Lease)
-	for _, d := range due {
+	for _, d := range found {
 		n, err := s.client.WebhookDelivery.Update().
 			Where(webhookdelivery.ID(d.ID), webhookdelivery.StateEQ(webhookdelivery.StatePending),
 				webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now))).
 			SetLeaseUntil(until).
 			Save(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("webhook: claim: %w", err)
+			return claimed, fmt.Errorf("webhook: claim: %w", err)
 		}
 		if n == 1 {
 			claimed = append(claimed, d)
 		}
 	}
-	work := make(chan *ent.WebhookDelivery)
+	return claimed, nil
+}
+
+// DispatchOnce sends, for every webhook at once, up to PerWebhook of its
+// deliveries due now, and returns how many it attempted once each is
+// recorded. Run does the same continuously; tests and tools call this.
+func (s *Service) DispatchOnce(ctx context.Context) (int, error) {
+	ctx = auth.SystemContext(ctx)
+	ids, err := s.dueWebhooks(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var claimed []*ent.WebhookDelivery
+	for _, id := range ids {
+		var c []*ent.WebhookDelivery
+		c, err = s.claim(ctx, id, s.cfg.PerWebhook)
+		claimed = append(claimed, c...)
+		if err != nil {
+			break
+		}
+	}
+	// What was claimed is sent at once, even after an error.
 	var wg sync.WaitGroup
-	for range min(s.cfg.Workers, len(claimed)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range work {
-				s.attempt(ctx, d)
-			}
-		}()
-	}
 	for _, d := range claimed {
-		work <- d
+		wg.Go(func() { s.attempt(ctx, d) })
 	}
-	close(work)
 	wg.Wait()
-	return len(due), nil
+	return len(claimed), err
 }
 
 // attempt sends one delivery and records the outcome.
