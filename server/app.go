@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -42,10 +41,11 @@ type Options struct {
 	CheckWrites bool
 	// CacheTTL is workflow.Config.CacheTTL (0: its default).
 	CacheTTL time.Duration
-	// WebhookClient sends webhook requests (default: webhook's own).
-	WebhookClient *http.Client
+	// WebhookTimeout bounds one webhook request (default: webhook's own).
+	WebhookTimeout time.Duration
 	// WebhookHTTP lets webhooks use plain http outside dev mode (tests'
-	// receivers).
+	// receivers; their loopback address is allowed by the configuration's
+	// WebhookAllowNetworks).
 	WebhookHTTP bool
 	// FeedPoll is how often the live feed reads the outbox (default 250 ms).
 	FeedPoll time.Duration
@@ -96,6 +96,14 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("WEBHOOK_KEYS: %w", err)
 	}
+	allow, err := webhook.ParseNetworks(cfg.WebhookAllowNetworks)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("WEBHOOK_ALLOW_NETWORKS: %w", err)
+	}
+	if cfg.Dev { // a developer's receiver on their own machine
+		allow = append(allow, webhook.Loopback...)
+	}
 	access.Install(db.Client)
 	clock := opts.Clock
 	switch {
@@ -116,8 +124,8 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	hooks := webhook.New(db.Client, webhook.Config{
-		Clock: clock, AllowHTTP: cfg.Dev || opts.WebhookHTTP, Registry: reg, Poll: cfg.WebhookPoll,
-		Keys: keys, Client: opts.WebhookClient, Logger: logger, CacheTTL: opts.CacheTTL,
+		Clock: clock, AllowHTTP: cfg.Dev || opts.WebhookHTTP, AllowNetworks: allow, Registry: reg, Poll: cfg.WebhookPoll,
+		Keys: keys, Timeout: opts.WebhookTimeout, Logger: logger, CacheTTL: opts.CacheTTL,
 	})
 	engine := workflow.NewEngine(db.Client, workflow.Config{
 		Dialect: db.Dialect, Clock: clock, Logger: logger, OnSweep: newSweepMetrics(reg),

@@ -34,6 +34,10 @@ type Config struct {
 	TrackingURL string
 	// WebhookKeys encrypt webhook secrets at rest (see webhook.ParseKeys).
 	WebhookKeys string
+	// WebhookAllowNetworks lists the internal networks webhooks may
+	// reach nonetheless, comma-separated CIDRs (see webhook.ParseNetworks);
+	// every other internal address is refused. Dev mode adds loopback.
+	WebhookAllowNetworks string
 	// PprofAddr, when set, serves net/http/pprof on this separate address.
 	PprofAddr string
 	// MaxConnections bounds the connections served at once; more wait to
@@ -56,6 +60,8 @@ func FromEnv() Config {
 		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
 		WebhookKeys: os.Getenv("WEBHOOK_KEYS"),
 		PprofAddr:   os.Getenv("PPROF_ADDR"),
+
+		WebhookAllowNetworks: os.Getenv("WEBHOOK_ALLOW_NETWORKS"),
 	}
 	c.MaxConnections = 4096
 	if n, err := strconv.Atoi(os.Getenv("MAX_CONNECTIONS")); err == nil && n > 0 {

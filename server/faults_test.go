@@ -54,7 +54,8 @@ func startInstance(t *testing.T, dbURL string, extra ...string) *instance {
 	}
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childEnv+"=serve", "LIENTHONG_DEV=", "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr,
-		"AUTH_HS256_SECRET="+servertest.Secret, "WEBHOOK_KEYS="+servertest.WebhookKey, "SWEEP_INTERVAL=0", "WEBHOOK_POLL_INTERVAL=0")
+		"AUTH_HS256_SECRET="+servertest.Secret, "WEBHOOK_KEYS="+servertest.WebhookKey,
+		"WEBHOOK_ALLOW_NETWORKS="+servertest.WebhookAllowNetworks, "SWEEP_INTERVAL=0", "WEBHOOK_POLL_INTERVAL=0")
 	cmd.Env = append(cmd.Env, extra...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {

@@ -167,7 +167,12 @@ func TestConnectionBound(t *testing.T) {
 	ctx, stop := context.WithCancel(t.Context())
 	served := make(chan error, 1)
 	go func() { served <- server.Command().Run(ctx, []string{"lienthong", "serve"}) }()
-	defer func() { stop(); _ = <-served }()
+	defer func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
 	waitReady(t, "http://"+addr)
 	var held []net.Conn
 	for range 2 { // two idle keep-alive connections hold both places

@@ -71,7 +71,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkURL(in.URL); err != nil {
+	if err := s.checkURL(ctx, in.URL); err != nil {
 		return nil, err
 	}
 	for _, t := range in.EventTypes {
@@ -107,9 +107,12 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	return &Secret{Webhook: h, Secret: secret}, nil
 }
 
-func (s *Service) checkURL(raw string) error {
+// checkURL refuses what a webhook may not be: not https (outside dev mode
+// and tests), with credentials, or to a host that is or resolves to an
+// internal address (the dispatcher checks again at every connection).
+func (s *Service) checkURL(ctx context.Context, raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || len(raw) > 2048 {
+	if err != nil || u.Hostname() == "" || len(raw) > 2048 {
 		return problem.BadInput("url", "not an absolute URL")
 	}
 	switch {
@@ -120,6 +123,9 @@ func (s *Service) checkURL(raw string) error {
 	}
 	if u.User != nil {
 		return problem.BadInput("url", "credentials in the URL are not accepted: verify the signature instead")
+	}
+	if err := s.guard.checkHost(ctx, u.Hostname()); err != nil {
+		return problem.BadInput("url", "%s", err)
 	}
 	return nil
 }

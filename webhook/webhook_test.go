@@ -133,7 +133,7 @@ func TestWebhooks(t *testing.T) {
 		time.Sleep(servertest.WebhookTimeout / 3)
 		crash()
 		<-done
-		restarted := webhook.New(e.App.DB.Client, webhook.Config{Clock: e.Clock, AllowHTTP: true, Client: &http.Client{Timeout: servertest.WebhookTimeout}, Keys: servertest.MustKeys(servertest.WebhookKey)})
+		restarted := webhook.New(e.App.DB.Client, e.WebhookConfig())
 		drain(t, e, restarted, 0, 1)
 		if len(rcv.Got["/all "+code]) != 6 {
 			t.Errorf("delivered while another instance held the lease: %v", rcv.Got["/all "+code])
@@ -219,7 +219,9 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 
 		// Made before any key was set: in clear, until Reseal.
 		ctx := auth.NewContext(t.Context(), &auth.Viewer{Subject: "admin", Roles: []auth.Role{auth.RoleAdmin}})
-		clear := webhook.New(e.App.DB.Client, webhook.Config{Clock: e.Clock, AllowHTTP: true})
+		cfg := e.WebhookConfig()
+		cfg.Keys = nil
+		clear := webhook.New(e.App.DB.Client, cfg)
 		h, err := clear.Create(ctx, webhook.CreateInput{URL: srv.URL + "/old"})
 		if err != nil {
 			t.Fatal(err)
@@ -227,7 +229,7 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 		if s, _ := stored("/old"); s != h.Secret {
 			t.Fatalf("without keys: stored %q, want the secret in clear", s)
 		}
-		old := webhook.New(e.App.DB.Client, webhook.Config{Clock: e.Clock, AllowHTTP: true, Keys: servertest.MustKeys(servertest.WebhookKey)})
+		old := webhook.New(e.App.DB.Client, e.WebhookConfig())
 		if n, err := old.Reseal(ctx); err != nil || n != 1 {
 			t.Fatalf("Reseal with the first key = %d, %v; want the one clear secret", n, err)
 		}
@@ -241,7 +243,8 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 		}
 
 		// A new key put first: Reseal moves both secrets of both webhooks to it.
-		both := webhook.New(e.App.DB.Client, webhook.Config{Clock: e.Clock, AllowHTTP: true, Keys: servertest.MustKeys(newKey + "," + servertest.WebhookKey)})
+		cfg.Keys = servertest.MustKeys(newKey + "," + servertest.WebhookKey)
+		both := webhook.New(e.App.DB.Client, cfg)
 		if n, err := both.Reseal(ctx); err != nil || n != 2 {
 			t.Fatalf("Reseal with a new first key = %d, %v; want 2", n, err)
 		}
@@ -256,7 +259,8 @@ func TestWebhookSecretsAtRest(t *testing.T) {
 
 		// Only the new key left: deliveries are signed with both secrets.
 		e.MustDo(e.As("desk.giolinh"), servertest.Receive, map[string]any{"in": servertest.BirthInput("Khoá mới")})
-		fresh := webhook.New(e.App.DB.Client, webhook.Config{Clock: e.Clock, AllowHTTP: true, Keys: servertest.MustKeys(newKey), Client: &http.Client{Timeout: servertest.WebhookTimeout}})
+		cfg.Keys = servertest.MustKeys(newKey)
+		fresh := webhook.New(e.App.DB.Client, cfg)
 		drain(t, e, fresh, 0, 1)
 		mu.Lock()
 		defer mu.Unlock()
@@ -300,7 +304,7 @@ func TestWebhookChangedElsewhere(t *testing.T) {
 	// below always falls within it.
 	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
 		ctx := auth.NewContext(t.Context(), &auth.Viewer{Subject: "admin", Roles: []auth.Role{auth.RoleAdmin}})
-		elsewhere := webhook.New(e.App.DB.Client, webhook.Config{Clock: e.Clock, AllowHTTP: true, Keys: servertest.MustKeys(servertest.WebhookKey)})
+		elsewhere := webhook.New(e.App.DB.Client, e.WebhookConfig())
 		desk := e.As("desk.giolinh")
 		receive := func(name string) (int, string) {
 			t.Helper()

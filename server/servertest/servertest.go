@@ -44,6 +44,23 @@ const TrackingURL = "https://dichvucong.quangtri.gov.vn/tra-cuu"
 // WebhookTimeout bounds one webhook request in the tests.
 const WebhookTimeout = 300 * time.Millisecond
 
+// WebhookAllowNetworks lets webhooks reach the tests' receivers, on
+// loopback over plain http (server.Config.WebhookAllowNetworks); the
+// server's default refuses every internal address.
+const WebhookAllowNetworks = "127.0.0.0/8,::1/128"
+
+// WebhookConfig is the configuration of a webhook service of e's as the
+// server's is, for tests that run a dispatcher of their own (another
+// instance, another key): the test clock, plain http, loopback allowed,
+// WebhookTimeout, the test key.
+func (e *Env) WebhookConfig() webhook.Config {
+	c := webhook.Config{AllowHTTP: true, AllowNetworks: webhook.Loopback, Timeout: WebhookTimeout, Keys: MustKeys(WebhookKey)}
+	if e.Clock != nil {
+		c.Clock = e.Clock
+	}
+	return c
+}
+
 // Now is Monday 16 November 2026, 09:00 in Hanoi: the demo's "now" and
 // every environment's starting time.
 var Now = time.Date(2026, 11, 16, 9, 0, 0, 0, calendar.VietnamLocation())
@@ -156,6 +173,8 @@ func Config(dbURL string) server.Config {
 	return server.Config{
 		DatabaseURL: dbURL, Issuer: "lienthong", Audience: "lienthong", HS256Secret: Secret,
 		TrackingURL: TrackingURL, WebhookKeys: WebhookKey,
+		// The tests' receivers listen on loopback: production refuses it.
+		WebhookAllowNetworks: WebhookAllowNetworks,
 	}
 }
 
@@ -198,14 +217,14 @@ func open(t testing.TB, dbURL string, opts Options, clock *calendar.TestClock) *
 		c = clock
 	}
 	a, err := server.Open(ctx, Config(dbURL), server.Options{
-		Clock:         c,
-		WrapDriver:    func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &statements} },
-		CheckWrites:   !opts.NoWriteCheck,
-		CacheTTL:      opts.CacheTTL,
-		WebhookClient: &http.Client{Timeout: WebhookTimeout},
-		WebhookHTTP:   true,
-		FeedPoll:      20 * time.Millisecond,
-		SocketRecheck: 200 * time.Millisecond,
+		Clock:          c,
+		WrapDriver:     func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &statements} },
+		CheckWrites:    !opts.NoWriteCheck,
+		CacheTTL:       opts.CacheTTL,
+		WebhookTimeout: WebhookTimeout,
+		WebhookHTTP:    true,
+		FeedPoll:       20 * time.Millisecond,
+		SocketRecheck:  200 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatalf("server.Open: %v", err)
