@@ -13,6 +13,7 @@ import (
 
 	"lienthong/ent/agency"
 	"lienthong/ent/calendarday"
+	"lienthong/ent/calendarnotice"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
@@ -45,6 +46,8 @@ type Client struct {
 	Agency *AgencyClient
 	// CalendarDay is the client for interacting with the CalendarDay builders.
 	CalendarDay *CalendarDayClient
+	// CalendarNotice is the client for interacting with the CalendarNotice builders.
+	CalendarNotice *CalendarNoticeClient
 	// Delegation is the client for interacting with the Delegation builders.
 	Delegation *DelegationClient
 	// Dossier is the client for interacting with the Dossier builders.
@@ -86,6 +89,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Agency = NewAgencyClient(c.config)
 	c.CalendarDay = NewCalendarDayClient(c.config)
+	c.CalendarNotice = NewCalendarNoticeClient(c.config)
 	c.Delegation = NewDelegationClient(c.config)
 	c.Dossier = NewDossierClient(c.config)
 	c.DossierCounter = NewDossierCounterClient(c.config)
@@ -194,6 +198,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:          cfg,
 		Agency:          NewAgencyClient(cfg),
 		CalendarDay:     NewCalendarDayClient(cfg),
+		CalendarNotice:  NewCalendarNoticeClient(cfg),
 		Delegation:      NewDelegationClient(cfg),
 		Dossier:         NewDossierClient(cfg),
 		DossierCounter:  NewDossierCounterClient(cfg),
@@ -229,6 +234,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:          cfg,
 		Agency:          NewAgencyClient(cfg),
 		CalendarDay:     NewCalendarDayClient(cfg),
+		CalendarNotice:  NewCalendarNoticeClient(cfg),
 		Delegation:      NewDelegationClient(cfg),
 		Dossier:         NewDossierClient(cfg),
 		DossierCounter:  NewDossierCounterClient(cfg),
@@ -272,9 +278,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.FormRecord, c.Leg, c.Officer, c.OutboxMessage, c.ParIndex,
-		c.Procedure, c.Rollup, c.RouteStep, c.Webhook, c.WebhookDelivery,
+		c.Agency, c.CalendarDay, c.CalendarNotice, c.Delegation, c.Dossier,
+		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.Officer,
+		c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep, c.Webhook,
+		c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -284,9 +291,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Agency, c.CalendarDay, c.Delegation, c.Dossier, c.DossierCounter,
-		c.DossierEvent, c.FormRecord, c.Leg, c.Officer, c.OutboxMessage, c.ParIndex,
-		c.Procedure, c.Rollup, c.RouteStep, c.Webhook, c.WebhookDelivery,
+		c.Agency, c.CalendarDay, c.CalendarNotice, c.Delegation, c.Dossier,
+		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.Officer,
+		c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep, c.Webhook,
+		c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -299,6 +307,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Agency.mutate(ctx, m)
 	case *CalendarDayMutation:
 		return c.CalendarDay.mutate(ctx, m)
+	case *CalendarNoticeMutation:
+		return c.CalendarNotice.mutate(ctx, m)
 	case *DelegationMutation:
 		return c.Delegation.mutate(ctx, m)
 	case *DossierMutation:
@@ -643,6 +653,139 @@ func (c *CalendarDayClient) mutate(ctx context.Context, m *CalendarDayMutation) 
 		return (&CalendarDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CalendarDay mutation op: %q", m.Op())
+	}
+}
+
+// CalendarNoticeClient is a client for the CalendarNotice schema.
+type CalendarNoticeClient struct {
+	config
+}
+
+// NewCalendarNoticeClient returns a client for the CalendarNotice from the given config.
+func NewCalendarNoticeClient(c config) *CalendarNoticeClient {
+	return &CalendarNoticeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `calendarnotice.Hooks(f(g(h())))`.
+func (c *CalendarNoticeClient) Use(hooks ...Hook) {
+	c.hooks.CalendarNotice = append(c.hooks.CalendarNotice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `calendarnotice.Intercept(f(g(h())))`.
+func (c *CalendarNoticeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CalendarNotice = append(c.inters.CalendarNotice, interceptors...)
+}
+
+// Create returns a builder for creating a CalendarNotice entity.
+func (c *CalendarNoticeClient) Create() *CalendarNoticeCreate {
+	mutation := newCalendarNoticeMutation(c.config, OpCreate)
+	return &CalendarNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CalendarNotice entities.
+func (c *CalendarNoticeClient) CreateBulk(builders ...*CalendarNoticeCreate) *CalendarNoticeCreateBulk {
+	return &CalendarNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CalendarNoticeClient) MapCreateBulk(slice any, setFunc func(*CalendarNoticeCreate, int)) *CalendarNoticeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CalendarNoticeCreateBulk{err: fmt.Errorf("calling to CalendarNoticeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CalendarNoticeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CalendarNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CalendarNotice.
+func (c *CalendarNoticeClient) Update() *CalendarNoticeUpdate {
+	mutation := newCalendarNoticeMutation(c.config, OpUpdate)
+	return &CalendarNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CalendarNoticeClient) UpdateOne(_m *CalendarNotice) *CalendarNoticeUpdateOne {
+	mutation := newCalendarNoticeMutation(c.config, OpUpdateOne, withCalendarNotice(_m))
+	return &CalendarNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CalendarNoticeClient) UpdateOneID(id int) *CalendarNoticeUpdateOne {
+	mutation := newCalendarNoticeMutation(c.config, OpUpdateOne, withCalendarNoticeID(id))
+	return &CalendarNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CalendarNotice.
+func (c *CalendarNoticeClient) Delete() *CalendarNoticeDelete {
+	mutation := newCalendarNoticeMutation(c.config, OpDelete)
+	return &CalendarNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CalendarNoticeClient) DeleteOne(_m *CalendarNotice) *CalendarNoticeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CalendarNoticeClient) DeleteOneID(id int) *CalendarNoticeDeleteOne {
+	builder := c.Delete().Where(calendarnotice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CalendarNoticeDeleteOne{builder}
+}
+
+// Query returns a query builder for CalendarNotice.
+func (c *CalendarNoticeClient) Query() *CalendarNoticeQuery {
+	return &CalendarNoticeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCalendarNotice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CalendarNotice entity by its id.
+func (c *CalendarNoticeClient) Get(ctx context.Context, id int) (*CalendarNotice, error) {
+	return c.Query().Where(calendarnotice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CalendarNoticeClient) GetX(ctx context.Context, id int) *CalendarNotice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CalendarNoticeClient) Hooks() []Hook {
+	return c.hooks.CalendarNotice
+}
+
+// Interceptors returns the client interceptors.
+func (c *CalendarNoticeClient) Interceptors() []Interceptor {
+	return c.inters.CalendarNotice
+}
+
+func (c *CalendarNoticeClient) mutate(ctx context.Context, m *CalendarNoticeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CalendarNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CalendarNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CalendarNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CalendarNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CalendarNotice mutation op: %q", m.Op())
 	}
 }
 
@@ -3023,14 +3166,14 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent,
-		FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure, Rollup,
-		RouteStep, Webhook, WebhookDelivery []ent.Hook
+		Agency, CalendarDay, CalendarNotice, Delegation, Dossier, DossierCounter,
+		DossierEvent, FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure,
+		Rollup, RouteStep, Webhook, WebhookDelivery []ent.Hook
 	}
 	inters struct {
-		Agency, CalendarDay, Delegation, Dossier, DossierCounter, DossierEvent,
-		FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure, Rollup,
-		RouteStep, Webhook, WebhookDelivery []ent.Interceptor
+		Agency, CalendarDay, CalendarNotice, Delegation, Dossier, DossierCounter,
+		DossierEvent, FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure,
+		Rollup, RouteStep, Webhook, WebhookDelivery []ent.Interceptor
 	}
 )
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"lienthong/ent/agency"
 	"lienthong/ent/calendarday"
+	"lienthong/ent/calendarnotice"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
@@ -90,6 +91,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			agency.Table:          agency.ValidColumn,
 			calendarday.Table:     calendarday.ValidColumn,
+			calendarnotice.Table:  calendarnotice.ValidColumn,
 			delegation.Table:      delegation.ValidColumn,
 			dossier.Table:         dossier.ValidColumn,
 			dossiercounter.Table:  dossiercounter.ValidColumn,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"lienthong/ent/agency"
 	"lienthong/ent/calendarday"
+	"lienthong/ent/calendarnotice"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
@@ -43,6 +44,7 @@ const (
 	// Node types.
 	TypeAgency          = "Agency"
 	TypeCalendarDay     = "CalendarDay"
+	TypeCalendarNotice  = "CalendarNotice"
 	TypeDelegation      = "Delegation"
 	TypeDossier         = "Dossier"
 	TypeDossierCounter  = "DossierCounter"
@@ -1623,6 +1625,713 @@ func (m *CalendarDayMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CalendarDayMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CalendarDay edge %s", name)
+}
+
+// CalendarNoticeMutation represents an operation that mutates the CalendarNotice nodes in the graph.
+type CalendarNoticeMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	create_time      *time.Time
+	update_time      *time.Time
+	year             *int
+	addyear          *int
+	reference        *string
+	issued_on        *string
+	entered_by_id    *int
+	addentered_by_id *int
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*CalendarNotice, error)
+	predicates       []predicate.CalendarNotice
+}
+
+var _ ent.Mutation = (*CalendarNoticeMutation)(nil)
+
+// calendarnoticeOption allows management of the mutation configuration using functional options.
+type calendarnoticeOption func(*CalendarNoticeMutation)
+
+// newCalendarNoticeMutation creates new mutation for the CalendarNotice entity.
+func newCalendarNoticeMutation(c config, op Op, opts ...calendarnoticeOption) *CalendarNoticeMutation {
+	m := &CalendarNoticeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCalendarNotice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCalendarNoticeID sets the ID field of the mutation.
+func withCalendarNoticeID(id int) calendarnoticeOption {
+	return func(m *CalendarNoticeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CalendarNotice
+		)
+		m.oldValue = func(ctx context.Context) (*CalendarNotice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CalendarNotice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCalendarNotice sets the old CalendarNotice of the mutation.
+func withCalendarNotice(node *CalendarNotice) calendarnoticeOption {
+	return func(m *CalendarNoticeMutation) {
+		m.oldValue = func(context.Context) (*CalendarNotice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CalendarNoticeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CalendarNoticeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CalendarNoticeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CalendarNoticeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CalendarNotice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *CalendarNoticeMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *CalendarNoticeMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the CalendarNotice entity.
+// If the CalendarNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarNoticeMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *CalendarNoticeMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *CalendarNoticeMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *CalendarNoticeMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the CalendarNotice entity.
+// If the CalendarNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarNoticeMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *CalendarNoticeMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetYear sets the "year" field.
+func (m *CalendarNoticeMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *CalendarNoticeMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the CalendarNotice entity.
+// If the CalendarNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarNoticeMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *CalendarNoticeMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *CalendarNoticeMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *CalendarNoticeMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetReference sets the "reference" field.
+func (m *CalendarNoticeMutation) SetReference(s string) {
+	m.reference = &s
+}
+
+// Reference returns the value of the "reference" field in the mutation.
+func (m *CalendarNoticeMutation) Reference() (r string, exists bool) {
+	v := m.reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReference returns the old "reference" field's value of the CalendarNotice entity.
+// If the CalendarNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarNoticeMutation) OldReference(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReference: %w", err)
+	}
+	return oldValue.Reference, nil
+}
+
+// ResetReference resets all changes to the "reference" field.
+func (m *CalendarNoticeMutation) ResetReference() {
+	m.reference = nil
+}
+
+// SetIssuedOn sets the "issued_on" field.
+func (m *CalendarNoticeMutation) SetIssuedOn(s string) {
+	m.issued_on = &s
+}
+
+// IssuedOn returns the value of the "issued_on" field in the mutation.
+func (m *CalendarNoticeMutation) IssuedOn() (r string, exists bool) {
+	v := m.issued_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedOn returns the old "issued_on" field's value of the CalendarNotice entity.
+// If the CalendarNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarNoticeMutation) OldIssuedOn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedOn: %w", err)
+	}
+	return oldValue.IssuedOn, nil
+}
+
+// ClearIssuedOn clears the value of the "issued_on" field.
+func (m *CalendarNoticeMutation) ClearIssuedOn() {
+	m.issued_on = nil
+	m.clearedFields[calendarnotice.FieldIssuedOn] = struct{}{}
+}
+
+// IssuedOnCleared returns if the "issued_on" field was cleared in this mutation.
+func (m *CalendarNoticeMutation) IssuedOnCleared() bool {
+	_, ok := m.clearedFields[calendarnotice.FieldIssuedOn]
+	return ok
+}
+
+// ResetIssuedOn resets all changes to the "issued_on" field.
+func (m *CalendarNoticeMutation) ResetIssuedOn() {
+	m.issued_on = nil
+	delete(m.clearedFields, calendarnotice.FieldIssuedOn)
+}
+
+// SetEnteredByID sets the "entered_by_id" field.
+func (m *CalendarNoticeMutation) SetEnteredByID(i int) {
+	m.entered_by_id = &i
+	m.addentered_by_id = nil
+}
+
+// EnteredByID returns the value of the "entered_by_id" field in the mutation.
+func (m *CalendarNoticeMutation) EnteredByID() (r int, exists bool) {
+	v := m.entered_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnteredByID returns the old "entered_by_id" field's value of the CalendarNotice entity.
+// If the CalendarNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarNoticeMutation) OldEnteredByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnteredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnteredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnteredByID: %w", err)
+	}
+	return oldValue.EnteredByID, nil
+}
+
+// AddEnteredByID adds i to the "entered_by_id" field.
+func (m *CalendarNoticeMutation) AddEnteredByID(i int) {
+	if m.addentered_by_id != nil {
+		*m.addentered_by_id += i
+	} else {
+		m.addentered_by_id = &i
+	}
+}
+
+// AddedEnteredByID returns the value that was added to the "entered_by_id" field in this mutation.
+func (m *CalendarNoticeMutation) AddedEnteredByID() (r int, exists bool) {
+	v := m.addentered_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEnteredByID clears the value of the "entered_by_id" field.
+func (m *CalendarNoticeMutation) ClearEnteredByID() {
+	m.entered_by_id = nil
+	m.addentered_by_id = nil
+	m.clearedFields[calendarnotice.FieldEnteredByID] = struct{}{}
+}
+
+// EnteredByIDCleared returns if the "entered_by_id" field was cleared in this mutation.
+func (m *CalendarNoticeMutation) EnteredByIDCleared() bool {
+	_, ok := m.clearedFields[calendarnotice.FieldEnteredByID]
+	return ok
+}
+
+// ResetEnteredByID resets all changes to the "entered_by_id" field.
+func (m *CalendarNoticeMutation) ResetEnteredByID() {
+	m.entered_by_id = nil
+	m.addentered_by_id = nil
+	delete(m.clearedFields, calendarnotice.FieldEnteredByID)
+}
+
+// Where appends a list predicates to the CalendarNoticeMutation builder.
+func (m *CalendarNoticeMutation) Where(ps ...predicate.CalendarNotice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CalendarNoticeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CalendarNoticeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CalendarNotice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CalendarNoticeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CalendarNoticeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CalendarNotice).
+func (m *CalendarNoticeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CalendarNoticeMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.create_time != nil {
+		fields = append(fields, calendarnotice.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, calendarnotice.FieldUpdateTime)
+	}
+	if m.year != nil {
+		fields = append(fields, calendarnotice.FieldYear)
+	}
+	if m.reference != nil {
+		fields = append(fields, calendarnotice.FieldReference)
+	}
+	if m.issued_on != nil {
+		fields = append(fields, calendarnotice.FieldIssuedOn)
+	}
+	if m.entered_by_id != nil {
+		fields = append(fields, calendarnotice.FieldEnteredByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CalendarNoticeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case calendarnotice.FieldCreateTime:
+		return m.CreateTime()
+	case calendarnotice.FieldUpdateTime:
+		return m.UpdateTime()
+	case calendarnotice.FieldYear:
+		return m.Year()
+	case calendarnotice.FieldReference:
+		return m.Reference()
+	case calendarnotice.FieldIssuedOn:
+		return m.IssuedOn()
+	case calendarnotice.FieldEnteredByID:
+		return m.EnteredByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CalendarNoticeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case calendarnotice.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case calendarnotice.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case calendarnotice.FieldYear:
+		return m.OldYear(ctx)
+	case calendarnotice.FieldReference:
+		return m.OldReference(ctx)
+	case calendarnotice.FieldIssuedOn:
+		return m.OldIssuedOn(ctx)
+	case calendarnotice.FieldEnteredByID:
+		return m.OldEnteredByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CalendarNotice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CalendarNoticeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case calendarnotice.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case calendarnotice.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case calendarnotice.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case calendarnotice.FieldReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReference(v)
+		return nil
+	case calendarnotice.FieldIssuedOn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedOn(v)
+		return nil
+	case calendarnotice.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnteredByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarNotice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CalendarNoticeMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, calendarnotice.FieldYear)
+	}
+	if m.addentered_by_id != nil {
+		fields = append(fields, calendarnotice.FieldEnteredByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CalendarNoticeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case calendarnotice.FieldYear:
+		return m.AddedYear()
+	case calendarnotice.FieldEnteredByID:
+		return m.AddedEnteredByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CalendarNoticeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case calendarnotice.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case calendarnotice.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEnteredByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarNotice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CalendarNoticeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(calendarnotice.FieldIssuedOn) {
+		fields = append(fields, calendarnotice.FieldIssuedOn)
+	}
+	if m.FieldCleared(calendarnotice.FieldEnteredByID) {
+		fields = append(fields, calendarnotice.FieldEnteredByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CalendarNoticeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CalendarNoticeMutation) ClearField(name string) error {
+	switch name {
+	case calendarnotice.FieldIssuedOn:
+		m.ClearIssuedOn()
+		return nil
+	case calendarnotice.FieldEnteredByID:
+		m.ClearEnteredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarNotice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CalendarNoticeMutation) ResetField(name string) error {
+	switch name {
+	case calendarnotice.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case calendarnotice.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case calendarnotice.FieldYear:
+		m.ResetYear()
+		return nil
+	case calendarnotice.FieldReference:
+		m.ResetReference()
+		return nil
+	case calendarnotice.FieldIssuedOn:
+		m.ResetIssuedOn()
+		return nil
+	case calendarnotice.FieldEnteredByID:
+		m.ResetEnteredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarNotice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CalendarNoticeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CalendarNoticeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CalendarNoticeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CalendarNoticeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CalendarNoticeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CalendarNoticeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CalendarNoticeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CalendarNotice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CalendarNoticeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CalendarNotice edge %s", name)
 }
 
 // DelegationMutation represents an operation that mutates the Delegation nodes in the graph.

@@ -5,6 +5,7 @@ package ent
 import (
 	"lienthong/ent/agency"
 	"lienthong/ent/calendarday"
+	"lienthong/ent/calendarnotice"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
@@ -125,6 +126,29 @@ func init() {
 	calendardayDescName := calendardayFields[2].Descriptor()
 	// calendarday.DefaultName holds the default value on creation for the name field.
 	calendarday.DefaultName = calendardayDescName.Default.(string)
+	calendarnoticeMixin := schema.CalendarNotice{}.Mixin()
+	calendarnoticeMixinFields0 := calendarnoticeMixin[0].Fields()
+	_ = calendarnoticeMixinFields0
+	calendarnoticeFields := schema.CalendarNotice{}.Fields()
+	_ = calendarnoticeFields
+	// calendarnoticeDescCreateTime is the schema descriptor for create_time field.
+	calendarnoticeDescCreateTime := calendarnoticeMixinFields0[0].Descriptor()
+	// calendarnotice.DefaultCreateTime holds the default value on creation for the create_time field.
+	calendarnotice.DefaultCreateTime = calendarnoticeDescCreateTime.Default.(func() time.Time)
+	// calendarnoticeDescUpdateTime is the schema descriptor for update_time field.
+	calendarnoticeDescUpdateTime := calendarnoticeMixinFields0[1].Descriptor()
+	// calendarnotice.DefaultUpdateTime holds the default value on creation for the update_time field.
+	calendarnotice.DefaultUpdateTime = calendarnoticeDescUpdateTime.Default.(func() time.Time)
+	// calendarnotice.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	calendarnotice.UpdateDefaultUpdateTime = calendarnoticeDescUpdateTime.UpdateDefault.(func() time.Time)
+	// calendarnoticeDescReference is the schema descriptor for reference field.
+	calendarnoticeDescReference := calendarnoticeFields[1].Descriptor()
+	// calendarnotice.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	calendarnotice.ReferenceValidator = calendarnoticeDescReference.Validators[0].(func(string) error)
+	// calendarnoticeDescIssuedOn is the schema descriptor for issued_on field.
+	calendarnoticeDescIssuedOn := calendarnoticeFields[2].Descriptor()
+	// calendarnotice.IssuedOnValidator is a validator for the "issued_on" field. It is called by the builders before save.
+	calendarnotice.IssuedOnValidator = calendarnoticeDescIssuedOn.Validators[0].(func(string) error)
 	delegationMixin := schema.Delegation{}.Mixin()
 	delegationMixinFields0 := delegationMixin[0].Fields()
 	_ = delegationMixinFields0

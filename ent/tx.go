@@ -18,6 +18,8 @@ type Tx struct {
 	Agency *AgencyClient
 	// CalendarDay is the client for interacting with the CalendarDay builders.
 	CalendarDay *CalendarDayClient
+	// CalendarNotice is the client for interacting with the CalendarNotice builders.
+	CalendarNotice *CalendarNoticeClient
 	// Delegation is the client for interacting with the Delegation builders.
 	Delegation *DelegationClient
 	// Dossier is the client for interacting with the Dossier builders.
@@ -179,6 +181,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Agency = NewAgencyClient(tx.config)
 	tx.CalendarDay = NewCalendarDayClient(tx.config)
+	tx.CalendarNotice = NewCalendarNoticeClient(tx.config)
 	tx.Delegation = NewDelegationClient(tx.config)
 	tx.Dossier = NewDossierClient(tx.config)
 	tx.DossierCounter = NewDossierCounterClient(tx.config)

@@ -14,49 +14,98 @@ import (
 // instance may have changed.
 const calendarTTL = 30 * time.Second
 
-// Calendars loads the calendar (office hours and weekly days off from
-// configuration, dated overrides from the database) and caches it.
+// The years the working calendar covers: the Labour Code's holidays are
+// computed for each (the lunar calendar reaches far beyond); a deadline
+// past 2199 is counted without holidays.
+const (
+	firstCalendarYear = 1900
+	lastCalendarYear  = 2199
+)
+
+// statutory are the Labour Code's days off of every covered year, computed
+// once: they depend on no data.
+var statutory = sync.OnceValue(func() map[int][]calendar.Override {
+	out := make(map[int][]calendar.Override, lastCalendarYear-firstCalendarYear+1)
+	for y := firstCalendarYear; y <= lastCalendarYear; y++ {
+		out[y] = calendar.StatutoryOverrides(y)
+	}
+	return out
+})
+
+// Calendars loads the working calendar and caches it: office hours and
+// weekly days off from configuration; for each year with a notice
+// (CONFIRMED), the notice's days; for every other year (PROVISIONAL), the
+// Labour Code's holidays as computed, the provisional choice of the Tết
+// days and of the day next to 2 September included.
 type Calendars struct {
 	client    *ent.Client
 	loc       *time.Location
 	sessions  []calendar.Session
 	weeklyOff []time.Weekday
 
-	mu       sync.Mutex
-	cal      *calendar.Calendar
-	loadedAt time.Time
+	mu        sync.Mutex
+	cal       *calendar.Calendar
+	confirmed map[int]bool // years with a notice
+	loadedAt  time.Time
 }
 
-// NewCalendars returns a calendar source over the overrides in client.
+// NewCalendars returns a calendar source over the notices in client.
 func NewCalendars(client *ent.Client, loc *time.Location, sessions []calendar.Session, weeklyOff []time.Weekday) *Calendars {
 	return &Calendars{client: client, loc: loc, sessions: sessions, weeklyOff: weeklyOff}
 }
 
 // Get returns the current calendar.
 func (s *Calendars) Get(ctx context.Context) (*calendar.Calendar, error) {
+	cal, _, err := s.load(ctx)
+	return cal, err
+}
+
+// Provisional reports whether year's days are computed, its notice not
+// yet entered.
+func (s *Calendars) Provisional(ctx context.Context, year int) (bool, error) {
+	_, confirmed, err := s.load(ctx)
+	return !confirmed[year], err
+}
+
+func (s *Calendars) load(ctx context.Context) (*calendar.Calendar, map[int]bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cal != nil && time.Since(s.loadedAt) < calendarTTL {
-		return s.cal, nil
+		return s.cal, s.confirmed, nil
+	}
+	notices, err := s.client.CalendarNotice.Query().All(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("workflow: load calendar notices: %w", err)
+	}
+	confirmed := make(map[int]bool, len(notices))
+	for _, n := range notices {
+		confirmed[n.Year] = true
 	}
 	days, err := s.client.CalendarDay.Query().All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: load calendar: %w", err)
+		return nil, nil, fmt.Errorf("workflow: load calendar: %w", err)
 	}
-	overrides := make([]calendar.Override, 0, len(days))
+	var overrides []calendar.Override
 	for _, d := range days {
 		date, err := calendar.ParseDate(d.Date)
 		if err != nil {
-			return nil, fmt.Errorf("workflow: calendar day %d: %w", d.ID, err)
+			return nil, nil, fmt.Errorf("workflow: calendar day %d: %w", d.ID, err)
 		}
-		overrides = append(overrides, calendar.Override{Date: date, Working: d.Working, Name: d.Name})
+		if confirmed[date.Year] {
+			overrides = append(overrides, calendar.Override{Date: date, Working: d.Working, Name: d.Name})
+		}
+	}
+	for y, ov := range statutory() {
+		if !confirmed[y] {
+			overrides = append(overrides, ov...)
+		}
 	}
 	cal, err := calendar.New(s.loc, s.sessions, s.weeklyOff, overrides)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	s.cal, s.loadedAt = cal, time.Now()
-	return cal, nil
+	s.cal, s.confirmed, s.loadedAt = cal, confirmed, time.Now()
+	return cal, confirmed, nil
 }
 
 // Invalidate drops the cached calendar after a change.

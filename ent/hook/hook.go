@@ -32,6 +32,18 @@ func (f CalendarDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CalendarDayMutation", m)
 }
 
+// The CalendarNoticeFunc type is an adapter to allow the use of ordinary
+// function as CalendarNotice mutator.
+type CalendarNoticeFunc func(context.Context, *ent.CalendarNoticeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CalendarNoticeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CalendarNoticeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CalendarNoticeMutation", m)
+}
+
 // The DelegationFunc type is an adapter to allow the use of ordinary
 // function as Delegation mutator.
 type DelegationFunc func(context.Context, *ent.DelegationMutation) (ent.Value, error)

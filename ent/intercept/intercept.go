@@ -9,6 +9,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/agency"
 	"lienthong/ent/calendarday"
+	"lienthong/ent/calendarnotice"
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossiercounter"
@@ -136,6 +137,33 @@ func (f TraverseCalendarDay) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CalendarDayQuery", q)
+}
+
+// The CalendarNoticeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CalendarNoticeFunc func(context.Context, *ent.CalendarNoticeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CalendarNoticeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CalendarNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CalendarNoticeQuery", q)
+}
+
+// The TraverseCalendarNotice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCalendarNotice func(context.Context, *ent.CalendarNoticeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCalendarNotice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCalendarNotice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CalendarNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CalendarNoticeQuery", q)
 }
 
 // The DelegationFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -523,6 +551,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AgencyQuery, predicate.Agency, agency.OrderOption]{typ: ent.TypeAgency, tq: q}, nil
 	case *ent.CalendarDayQuery:
 		return &query[*ent.CalendarDayQuery, predicate.CalendarDay, calendarday.OrderOption]{typ: ent.TypeCalendarDay, tq: q}, nil
+	case *ent.CalendarNoticeQuery:
+		return &query[*ent.CalendarNoticeQuery, predicate.CalendarNotice, calendarnotice.OrderOption]{typ: ent.TypeCalendarNotice, tq: q}, nil
 	case *ent.DelegationQuery:
 		return &query[*ent.DelegationQuery, predicate.Delegation, delegation.OrderOption]{typ: ent.TypeDelegation, tq: q}, nil
 	case *ent.DossierQuery:

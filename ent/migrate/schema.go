@@ -51,6 +51,22 @@ var (
 		Columns:    CalendarDaysColumns,
 		PrimaryKey: []*schema.Column{CalendarDaysColumns[0]},
 	}
+	// CalendarNoticesColumns holds the columns for the "calendar_notices" table.
+	CalendarNoticesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "create_time", Type: field.TypeTime},
+		{Name: "update_time", Type: field.TypeTime},
+		{Name: "year", Type: field.TypeInt, Unique: true},
+		{Name: "reference", Type: field.TypeString, Size: 255},
+		{Name: "issued_on", Type: field.TypeString, Nullable: true, Size: 10},
+		{Name: "entered_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CalendarNoticesTable holds the schema information for the "calendar_notices" table.
+	CalendarNoticesTable = &schema.Table{
+		Name:       "calendar_notices",
+		Columns:    CalendarNoticesColumns,
+		PrimaryKey: []*schema.Column{CalendarNoticesColumns[0]},
+	}
 	// DelegationsColumns holds the columns for the "delegations" table.
 	DelegationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -677,6 +693,7 @@ var (
 	Tables = []*schema.Table{
 		AgenciesTable,
 		CalendarDaysTable,
+		CalendarNoticesTable,
 		DelegationsTable,
 		DossiersTable,
 		DossierCountersTable,
@@ -701,6 +718,9 @@ func init() {
 	}
 	CalendarDaysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	CalendarNoticesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	DelegationsTable.ForeignKeys[0].RefTable = OfficersTable
 	DelegationsTable.ForeignKeys[1].RefTable = OfficersTable

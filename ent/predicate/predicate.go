@@ -12,6 +12,9 @@ type Agency func(*sql.Selector)
 // CalendarDay is the predicate function for calendarday builders.
 type CalendarDay func(*sql.Selector)
 
+// CalendarNotice is the predicate function for calendarnotice builders.
+type CalendarNotice func(*sql.Selector)
+
 // Delegation is the predicate function for delegation builders.
 type Delegation func(*sql.Selector)
 
