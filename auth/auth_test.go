@@ -91,6 +91,32 @@ func unsigned(t *testing.T, header string, sigLen int) string {
 	return enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString(claims) + "." + enc.EncodeToString(make([]byte, sigLen))
 }
 
+// signRaw signs header and payload exactly as given (JSON that jwt's own
+// marshalling would never write) with method and key.
+func signRaw(t *testing.T, method jwt.SigningMethod, key any, header, payload string) string {
+	t.Helper()
+	enc := base64.RawURLEncoding
+	signing := enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload))
+	sig, err := method.Sign(signing, key)
+	if err != nil {
+		t.Fatalf("Sign(%s) error = %v", method.Alg(), err)
+	}
+	return signing + "." + enc.EncodeToString(sig)
+}
+
+// rawClaims is a valid payload at testNow, as JSON, with extra members
+// (a leading comma included) inserted before the closing brace, and the
+// times replaced when given (e.g. `"exp":"9999999999"`).
+func rawClaims(times, extra string) string {
+	if times == "" {
+		times = fmt.Sprintf(`"iat":%d,"nbf":%d,"exp":%d`, testNow.Add(-time.Minute).Unix(), testNow.Add(-time.Minute).Unix(), testNow.Add(time.Hour).Unix())
+	}
+	return fmt.Sprintf(`{"iss":%q,"sub":"officer-42","aud":[%q],%s,"jti":"jti-1","name":"Nguyễn Văn An","agency":"SO-TNMT-HN","roles":["SPECIALIST","DESK_OFFICER"]%s}`,
+		testIssuer, testAudience, times, extra)
+}
+
+const hs256Header = `{"alg":"HS256","typ":"JWT"}`
+
 func hs256(t *testing.T, edit func(*Claims)) string {
 	return sign(t, jwt.SigningMethodHS256, testSecret, "", testClaims(edit))
 }
@@ -346,6 +372,51 @@ func TestVerifyHS256Rejections(t *testing.T) {
 				}
 				if c.Subject != "officer-42" {
 					t.Errorf("Verify().Subject = %q, want %q", c.Subject, "officer-42")
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Verify() claims = %+v, want nil", c)
+			}
+			checkRejected(t, err, tt.wantMsg, token)
+		})
+	}
+}
+
+// TestVerifyTimeClaimsAreNumbers: exp, nbf and iat are NumericDates (RFC
+// 7519 §2), JSON numbers. jwt's NumericDate also reads a string holding a
+// number, so "exp":"9999999999" passed as a token valid for centuries.
+// Go matches claim names case-insensitively, so "Exp" is exp too.
+func TestVerifyTimeClaimsAreNumbers(t *testing.T) {
+	v := newTestVerifier(t, Config{HS256Secret: testSecret})
+	iat, exp := testNow.Add(-time.Minute).Unix(), testNow.Add(time.Hour).Unix()
+	tests := []struct {
+		name    string
+		times   string
+		wantMsg string // "" means accepted
+	}{
+		{name: "numbers", times: fmt.Sprintf(`"iat":%d,"nbf":%d,"exp":%d`, iat, iat, exp)},
+		{name: "fractions and exponents are numbers", times: fmt.Sprintf(`"iat":%d.5,"exp":%de0`, iat, exp)},
+		{name: "exp a string", times: fmt.Sprintf(`"iat":%d,"exp":"9999999999"`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "exp a string of the right time", times: fmt.Sprintf(`"iat":%d,"exp":"%d"`, iat, exp), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "nbf a string", times: fmt.Sprintf(`"iat":%d,"nbf":"0","exp":%d`, iat, exp), wantMsg: `auth: time claim "nbf" is not a number`},
+		{name: "iat a string", times: fmt.Sprintf(`"iat":"%d","exp":%d`, iat, exp), wantMsg: `auth: time claim "iat" is not a number`},
+		{name: "Exp a string", times: fmt.Sprintf(`"iat":%d,"Exp":"9999999999"`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "exp null", times: fmt.Sprintf(`"iat":%d,"exp":null`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "nbf null", times: fmt.Sprintf(`"iat":%d,"nbf":null,"exp":%d`, iat, exp), wantMsg: `auth: time claim "nbf" is not a number`},
+		{name: "exp true", times: fmt.Sprintf(`"iat":%d,"exp":true`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "exp an array", times: fmt.Sprintf(`"iat":%d,"exp":[%d]`, iat, exp), wantMsg: `auth: time claim "exp" is not a number`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := signRaw(t, jwt.SigningMethodHS256, testSecret, hs256Header, rawClaims(tt.times, ""))
+			c, err := v.Verify(token)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("Verify() error = %v, want nil", err)
+				}
+				if c.ExpiresAt == nil || c.ExpiresAt.Unix() != exp {
+					t.Errorf("Verify().ExpiresAt = %v, want %d", c.ExpiresAt, exp)
 				}
 				return
 			}

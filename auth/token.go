@@ -289,6 +289,9 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (*Claims, er
 	if c, ok := v.cached(token); ok {
 		return c, nil
 	}
+	if err := checkStrict(token); err != nil {
+		return nil, err
+	}
 	c := &Claims{}
 	t, err := v.parser.ParseWithClaims(token, c, v.keyfunc(ctx))
 	if err != nil {
