@@ -428,6 +428,92 @@ func TestVerifyTimeClaimsAreNumbers(t *testing.T) {
 	}
 }
 
+// TestVerifyCritRefused: a "crit" header lists extensions the recipient
+// must understand or refuse the token (RFC 7515 §4.1.11). We understand
+// none, so any "crit" refuses, whatever it lists, on either path.
+func TestVerifyCritRefused(t *testing.T) {
+	k := genKeys(t)
+	v := newTestVerifier(t, Config{HS256Secret: testSecret, JWKS: writeJWKS(t, jwksJSON(t, jwk{kid: "rsa-1", alg: jwkset.AlgRS256, key: &k.rsa.PublicKey}))})
+	const want = `auth: token header has "crit"`
+	tests := []struct {
+		name    string
+		token   func(t *testing.T) string
+		wantMsg string // "" means accepted
+	}{
+		{
+			name: "no crit",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, hs256Header, rawClaims("", ""))
+			},
+		},
+		{
+			name: "unknown extension",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","typ":"JWT","crit":["http://example.invalid/ext"],"http://example.invalid/ext":true}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "b64, which jwt does not implement",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","b64":false,"crit":["b64"]}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "a registered claim name",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":["exp"]}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "empty list",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":[]}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "not a list",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":"b64"}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "null",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":null}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "RS256 with a kid",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodRS256, k.rsa, `{"alg":"RS256","kid":"rsa-1","crit":["urn:example:policy"],"urn:example:policy":"x"}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := tt.token(t)
+			c, err := v.Verify(token)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("Verify() error = %v, want nil", err)
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Verify() claims = %+v, want nil", c)
+			}
+			checkRejected(t, err, tt.wantMsg, token)
+		})
+	}
+}
+
 // testKeys are the identity provider's signing keys.
 type testKeys struct {
 	rsa      *rsa.PrivateKey

@@ -16,6 +16,9 @@ var timeClaims = []string{"exp", "nbf", "iat"}
 // checkStrict looks at a token's payload as JSON before jwt decodes it,
 // for what jwt's decoding lets through:
 //
+//   - a "crit" header (RFC 7515 §4.1.11): it lists extensions the
+//     recipient must understand or refuse the token, and we understand
+//     none, so any crit (even an empty or malformed one) refuses;
 //   - a time claim (exp, nbf, iat) that is not a JSON number: jwt's
 //     NumericDate also reads a string holding a number, and a null as
 //     absent.
@@ -25,6 +28,13 @@ func checkStrict(token string) error {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return unauthenticated("auth: malformed token", nil)
+	}
+	header, err := decodeObject(parts[0])
+	if err != nil {
+		return unauthenticated("auth: malformed token", err)
+	}
+	if _, ok := header["crit"]; ok {
+		return unauthenticated(`auth: token header has "crit": extensions we do not understand`, nil)
 	}
 	payload, err := decodeObject(parts[1])
 	if err != nil {
