@@ -514,6 +514,69 @@ func TestVerifyCritRefused(t *testing.T) {
 	}
 }
 
+// TestVerifyDuplicateKeysRefused: JSON with a key twice means what the
+// parser that reads it says; Go's keeps the last, others the first, so an
+// identity provider and we could read different roles or agencies from one
+// signed token. Go also fills a claim from any case of its name, so at the
+// top of the payload "ROLES" is a second "roles". Deeper (a claim we do not
+// read, like Keycloak's resource_access) names are compared exactly.
+func TestVerifyDuplicateKeysRefused(t *testing.T) {
+	k := genKeys(t)
+	v := newTestVerifier(t, Config{HS256Secret: testSecret, JWKS: writeJWKS(t, jwksJSON(t, jwk{kid: "rsa-1", alg: jwkset.AlgRS256, key: &k.rsa.PublicKey}))})
+	hs := func(header, extra string) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			return signRaw(t, jwt.SigningMethodHS256, testSecret, header, rawClaims("", extra))
+		}
+	}
+	tests := []struct {
+		name    string
+		token   func(t *testing.T) string
+		wantMsg string // "" means accepted
+	}{
+		{name: "same name in different objects", token: hs(hs256Header, `,"a":{"roles":1},"b":{"roles":1,"x":[{"roles":2}]}`)},
+		{name: "nested names differing in case", token: hs(hs256Header, `,"resource_access":{"Portal":{"roles":["x"]},"portal":{"roles":["y"]}}`)},
+		{name: "roles twice", token: hs(hs256Header, `,"roles":["ADMIN"]`), wantMsg: `auth: duplicate key "roles" in the token payload`},
+		{name: "agency twice", token: hs(hs256Header, `,"agency":"UBND-Q1"`), wantMsg: `auth: duplicate key "agency" in the token payload`},
+		{name: "sub twice", token: hs(hs256Header, `,"sub":"admin"`), wantMsg: `auth: duplicate key "sub" in the token payload`},
+		{name: "exp twice", token: hs(hs256Header, `,"exp":9999999999`), wantMsg: `auth: duplicate key "exp" in the token payload`},
+		{name: "ROLES beside roles", token: hs(hs256Header, `,"ROLES":["ADMIN"]`), wantMsg: `auth: duplicate key "ROLES" in the token payload`},
+		{name: "Agency beside agency", token: hs(hs256Header, `,"Agency":"UBND-Q1"`), wantMsg: `auth: duplicate key "Agency" in the token payload`},
+		{name: "roles escaped", token: hs(hs256Header, `,"rol\u0065s":["ADMIN"]`), wantMsg: `auth: duplicate key "roles" in the token payload`},
+		{name: "nested twice", token: hs(hs256Header, `,"realm_access":{"roles":["a"],"roles":["b"]}`), wantMsg: `auth: duplicate key "roles" in the token payload`},
+		{name: "in an array", token: hs(hs256Header, `,"x":[1,{"a":1,"a":2}]`), wantMsg: `auth: duplicate key "a" in the token payload`},
+		{name: "typ twice in the header", token: hs(`{"alg":"HS256","typ":"JWT","typ":"JWT"}`, ""), wantMsg: `auth: duplicate key "typ" in the token header`},
+		{name: "alg twice in the header", token: hs(`{"alg":"none","alg":"HS256"}`, ""), wantMsg: `auth: duplicate key "alg" in the token header`},
+		{
+			name: "kid twice in the header",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodRS256, k.rsa, `{"alg":"RS256","kid":"other","kid":"rsa-1"}`, rawClaims("", ""))
+			},
+			wantMsg: `auth: duplicate key "kid" in the token header`,
+		},
+		{
+			name:    "a long name is cut in the message",
+			token:   hs(hs256Header, fmt.Sprintf(`,"%[1]s":1,"%[1]s":2`, strings.Repeat("n", 1000))),
+			wantMsg: fmt.Sprintf(`auth: duplicate key "%s…" in the token payload`, strings.Repeat("n", 64)),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := tt.token(t)
+			c, err := v.Verify(token)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("Verify() error = %v, want nil", err)
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Verify() claims = %+v, want nil", c)
+			}
+			checkRejected(t, err, tt.wantMsg, token)
+		})
+	}
+}
+
 // testKeys are the identity provider's signing keys.
 type testKeys struct {
 	rsa      *rsa.PrivateKey

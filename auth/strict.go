@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -13,9 +14,14 @@ import (
 // §2): JSON numbers.
 var timeClaims = []string{"exp", "nbf", "iat"}
 
-// checkStrict looks at a token's payload as JSON before jwt decodes it,
-// for what jwt's decoding lets through:
+// checkStrict looks at a token's header and payload as JSON before jwt
+// decodes them, for what jwt's decoding lets through:
 //
+//   - a key twice in one object, at any depth, of the header or the
+//     payload: Go keeps the last, other parsers the first, so an identity
+//     provider and we could read different claims from one signed token.
+//     At the top of the payload, where Go fills a claim from any case of
+//     its name, names that differ only in case are the same key;
 //   - a "crit" header (RFC 7515 §4.1.11): it lists extensions the
 //     recipient must understand or refuse the token, and we understand
 //     none, so any crit (even an empty or malformed one) refuses;
@@ -29,16 +35,16 @@ func checkStrict(token string) error {
 	if len(parts) != 3 {
 		return unauthenticated("auth: malformed token", nil)
 	}
-	header, err := decodeObject(parts[0])
+	header, err := decodeObject(parts[0], "header", false)
 	if err != nil {
-		return unauthenticated("auth: malformed token", err)
+		return err
 	}
 	if _, ok := header["crit"]; ok {
 		return unauthenticated(`auth: token header has "crit": extensions we do not understand`, nil)
 	}
-	payload, err := decodeObject(parts[1])
+	payload, err := decodeObject(parts[1], "payload", true)
 	if err != nil {
-		return unauthenticated("auth: malformed token", err)
+		return err
 	}
 	for name, raw := range payload {
 		// Go's decoder matches claim names case-insensitively: "Exp" is
@@ -53,21 +59,90 @@ func checkStrict(token string) error {
 	return nil
 }
 
-// decodeObject decodes a base64url segment holding one JSON object into
-// its members.
-func decodeObject(seg string) (map[string]json.RawMessage, error) {
+// decodeObject decodes a base64url segment holding one JSON object, with
+// no key twice in any of its objects, into its members. where names the
+// segment in the error; foldTop compares its top-level names as Go's
+// decoder matches them to struct fields.
+func decodeObject(seg, where string, foldTop bool) (map[string]json.RawMessage, error) {
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(seg)
 	if err != nil {
-		return nil, err
+		return nil, unauthenticated("auth: malformed token", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := checkKeys(dec, foldTop); err != nil {
+		var dup duplicateKey
+		if errors.As(err, &dup) {
+			return nil, unauthenticated(fmt.Sprintf("auth: duplicate key %s in the token %s", quoteKey(string(dup)), where), nil)
+		}
+		return nil, unauthenticated("auth: malformed token", err)
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, err
+		return nil, unauthenticated("auth: malformed token", err)
 	}
 	if m == nil { // the segment was "null"
-		return nil, errors.New("auth: not a JSON object")
+		return nil, unauthenticated("auth: malformed token", nil)
 	}
 	return m, nil
+}
+
+// duplicateKey is the name of a key met twice in one object.
+type duplicateKey string
+
+func (d duplicateKey) Error() string { return "duplicate key " + string(d) }
+
+// checkKeys reads one JSON value from dec and fails on an object holding a
+// key twice, at any depth; fold compares the names of the value's own
+// members (not deeper ones) folded (see foldKey). A token is at most
+// maxTokenLen, and encoding/json bounds the nesting, so the walk is small.
+func checkKeys(dec *json.Decoder, fold bool) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := make(map[string]bool)
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			name, _ := tok.(string) // a key is always a string
+			key := name
+			if fold {
+				key = foldKey(name)
+			}
+			if seen[key] {
+				return duplicateKey(name)
+			}
+			seen[key] = true
+			if err := checkKeys(dec, false); err != nil {
+				return err
+			}
+		}
+	case json.Delim('['):
+		for dec.More() {
+			if err := checkKeys(dec, false); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
+}
+
+// quoteKey quotes a key (from the token: anything) for an error message,
+// cut to 64 bytes.
+func quoteKey(k string) string {
+	const maxShown = 64
+	if len(k) > maxShown {
+		return fmt.Sprintf("%q", k[:maxShown]+"…")
+	}
+	return fmt.Sprintf("%q", k)
 }
 
 // isJSONNumber reports whether raw, a valid JSON value, is a number.
