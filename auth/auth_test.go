@@ -661,6 +661,46 @@ func writeJWKS(t *testing.T, raw []byte) string {
 	return path
 }
 
+// withMembers adds members (raw JSON values) to every key of a JWK Set.
+func withMembers(t *testing.T, set []byte, members map[string]string) []byte {
+	t.Helper()
+	var s struct {
+		Keys []map[string]json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(set, &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range s.Keys {
+		for name, v := range members {
+			k[name] = json.RawMessage(v)
+		}
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// privateJWKS is a JWK Set holding key with its private half, as jwkset
+// writes it.
+func privateJWKS(t *testing.T, kid string, key any) []byte {
+	t.Helper()
+	store := jwkset.NewMemoryStorage()
+	j, err := jwkset.NewJWKFromKey(key, jwkset.JWKOptions{Metadata: jwkset.JWKMetadataOptions{KID: kid}, Marshal: jwkset.JWKMarshalOptions{Private: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.KeyWrite(t.Context(), j); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := store.JSONPrivate(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
 func TestVerifyJWKSFile(t *testing.T) {
 	k := genKeys(t)
 	path := writeJWKS(t, jwksJSON(t,
@@ -878,6 +918,18 @@ func TestNewVerifierConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	private := writeJWKS(t, privRaw)
+	// The private exponent alone (no p, q, dp, dq, qi): jwkset reads such
+	// a key as a public key and forgets d, so a check of what it parsed
+	// misses it; so do keys of other types with d, a symmetric key, and
+	// a private member in another case (Go's decoder reads "D" as d).
+	public := jwksJSON(t, jwk{kid: "rsa-1", alg: jwkset.AlgRS256, key: &k.rsa.PublicKey})
+	dOnly := withMembers(t, public, map[string]string{"d": `"` + base64.RawURLEncoding.EncodeToString(k.rsa.D.Bytes()) + `"`})
+	primesOnly := withMembers(t, public, map[string]string{"p": `"AQAB"`, "q": `"AQAB"`})
+	upperD := withMembers(t, public, map[string]string{"D": `"AQAB"`})
+	ecPrivate := privateJWKS(t, "ec-1", k.ec)
+	edPrivate := privateJWKS(t, "ed-1", k.ed)
+	symmetric := []byte(`{"keys":[{"kty":"oct","kid":"hs-1","alg":"HS256","k":"` + base64.RawURLEncoding.EncodeToString(testSecret) + `"}]}`)
+	jwksURL := func(body []byte) string { return newJWKSServer(t, body).URL + "/jwks.json" }
 	empty := writeJWKS(t, []byte(`{"keys":[]}`))
 	garbage := writeJWKS(t, []byte(`{"keys":[{"kty":"RSA","n":"!!"}]}`))
 	down := httptest.NewServer(http.NotFoundHandler())
@@ -897,6 +949,18 @@ func TestNewVerifierConfig(t *testing.T) {
 		{name: "negative leeway", cfg: Config{HS256Secret: testSecret, Issuer: testIssuer, Audience: testAudience, Leeway: -time.Second}, wantErr: "negative leeway"},
 		{name: "missing file", cfg: Config{JWKS: filepath.Join(t.TempDir(), "nope.json"), Issuer: testIssuer, Audience: testAudience}, wantErr: "read jwks"},
 		{name: "private key file", cfg: Config{JWKS: private, Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "RSA n, e, d file", cfg: Config{JWKS: writeJWKS(t, dOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: `key "rsa-1" holds private or symmetric key material ("d"): a JWKS must hold public keys only`},
+		{name: "RSA primes file", cfg: Config{JWKS: writeJWKS(t, primesOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "RSA D file", cfg: Config{JWKS: writeJWKS(t, upperD), Issuer: testIssuer, Audience: testAudience}, wantErr: `private or symmetric key material ("D")`},
+		{name: "EC private file", cfg: Config{JWKS: writeJWKS(t, ecPrivate), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "Ed25519 private file", cfg: Config{JWKS: writeJWKS(t, edPrivate), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "symmetric key file", cfg: Config{JWKS: writeJWKS(t, symmetric), Issuer: testIssuer, Audience: testAudience}, wantErr: `private or symmetric key material ("k")`},
+		{name: "jwks url", cfg: Config{JWKS: jwksURL(public), Issuer: testIssuer, Audience: testAudience}},
+		{name: "private key url", cfg: Config{JWKS: jwksURL(privRaw), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "RSA n, e, d url", cfg: Config{JWKS: jwksURL(dOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: `key "rsa-1" holds private or symmetric key material ("d"): a JWKS must hold public keys only`},
+		{name: "EC private url", cfg: Config{JWKS: jwksURL(ecPrivate), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "symmetric key url", cfg: Config{JWKS: jwksURL(symmetric), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "oversized url", cfg: Config{JWKS: jwksURL(withMembers(t, public, map[string]string{"x-pad": `"` + strings.Repeat("a", maxJWKSFileLen) + `"`})), Issuer: testIssuer, Audience: testAudience}, wantErr: "larger than"},
 		{name: "empty file", cfg: Config{JWKS: empty, Issuer: testIssuer, Audience: testAudience}, wantErr: "holds no keys"},
 		{name: "invalid file", cfg: Config{JWKS: garbage, Issuer: testIssuer, Audience: testAudience}, wantErr: "parse jwks"},
 		{name: "unreachable url", cfg: Config{JWKS: down.URL + "/jwks.json", Issuer: testIssuer, Audience: testAudience}, wantErr: "fetch jwks"},
@@ -1000,6 +1064,23 @@ func TestVerifyJWKSURLRotation(t *testing.T) {
 		}
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("rejecting unknown kids took %s, want well under the refresh wait", d)
+		}
+	})
+
+	t.Run("private key material published after start", func(t *testing.T) {
+		srv := newJWKSServer(t, jwksJSON(t, oldKey))
+		v := newTestVerifier(t, Config{JWKS: srv.URL + "/jwks.json"})
+		// The identity provider publishes the new key with its private
+		// exponent: the refresh the unknown kid triggers refuses the set
+		// and keeps the last one.
+		srv.set(withMembers(t, jwksJSON(t, oldKey, newKey), map[string]string{"d": `"AQAB"`}))
+		_, err := v.Verify(newToken)
+		checkRejected(t, err, "auth: unknown key id", newToken)
+		if got := srv.fetches.Load(); got != 2 {
+			t.Errorf("JWKS fetches = %d, want 2 (start, unknown kid)", got)
+		}
+		if _, err := v.Verify(oldToken); err != nil {
+			t.Errorf("Verify(old key token) after a refused set error = %v, want nil", err)
 		}
 	})
 }

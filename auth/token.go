@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -9,10 +10,12 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -216,12 +219,17 @@ func jwksFromURL(ctx context.Context, rawURL string) (jwkset.Storage, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	noErrorOnFirstFetch := false
 	kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{rawURL}, keyfunc.Override{
+		Client:                    &http.Client{Transport: publicJWKSTransport{base: http.DefaultTransport}},
 		HTTPTimeout:               jwksHTTPTimeout,
 		NoErrorReturnFirstHTTPReq: &noErrorOnFirstFetch,
 		RateLimitWaitMax:          jwksUnknownKIDWait,
 		RefreshErrorHandlerFunc: func(string) func(context.Context, error) {
 			return func(ctx context.Context, err error) {
-				slog.WarnContext(ctx, "auth: refresh jwks", slog.String("url", shown), slog.Any("error", err))
+				level := slog.LevelWarn
+				if errors.Is(err, errPrivateKeyMaterial) {
+					level = slog.LevelError // the identity provider leaks its signing key
+				}
+				slog.Log(ctx, level, "auth: refresh jwks: the last set stays", slog.String("url", shown), slog.Any("error", err))
 			}
 		},
 	})
@@ -248,6 +256,9 @@ func jwksFromFile(ctx context.Context, path string) (jwkset.Storage, error) {
 	if len(raw) > maxJWKSFileLen {
 		return nil, fmt.Errorf("auth: jwks %s is larger than %d bytes", path, maxJWKSFileLen)
 	}
+	if err := checkPublicJWKS(raw); err != nil {
+		return nil, fmt.Errorf("auth: jwks %s: %w", path, err)
+	}
 	kf, err := keyfunc.NewJWKSetJSON(raw)
 	if err != nil {
 		return nil, fmt.Errorf("auth: parse jwks %s: %w", path, err)
@@ -267,6 +278,73 @@ func jwksFromFile(ctx context.Context, path string) (jwkset.Storage, error) {
 		}
 	}
 	return kf.Storage(), nil
+}
+
+// errPrivateKeyMaterial is wrapped by the error of a JWK Set refused for
+// holding private or symmetric key material.
+var errPrivateKeyMaterial = errors.New("private or symmetric key material")
+
+// privateMembers are the JWK members of private or symmetric key material:
+// RSA's (RFC 7518 §6.3.2), EC's and OKP's d (§6.2.2, RFC 8037 §2) and a
+// symmetric key's k (§6.4.1).
+var privateMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
+
+// checkPublicJWKS fails when raw, a JWK Set, holds private or symmetric key
+// material. It reads the JSON itself: jwkset parses an RSA key with d but
+// without its primes as a public key and forgets d, so a check of what
+// jwkset parsed would miss it. Member names are folded as Go's decoder
+// (and so jwkset's) matches them: "D" is d.
+func checkPublicJWKS(raw []byte) error {
+	var set struct {
+		Keys []map[string]json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return fmt.Errorf("not a JWK Set: %w", err)
+	}
+	for i, key := range set.Keys {
+		for name := range key {
+			if !slices.Contains(privateMembers, foldKey(name)) {
+				continue
+			}
+			var kid string
+			_ = json.Unmarshal(key["kid"], &kid)
+			which := fmt.Sprintf("number %d", i+1)
+			if kid != "" {
+				which = quoteKey(kid)
+			}
+			return fmt.Errorf("key %s holds %w (%q): a JWKS must hold public keys only", which, errPrivateKeyMaterial, name)
+		}
+	}
+	return nil
+}
+
+// publicJWKSTransport reads every JWK Set keyfunc fetches, the first and
+// each refresh, and refuses one larger than maxJWKSFileLen or holding
+// private or symmetric key material (checkPublicJWKS): at start that is
+// NewVerifier's error, later the refresh fails and the last set stays.
+type publicJWKSTransport struct {
+	base http.RoundTripper
+}
+
+func (t publicJWKSTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSFileLen+1))
+	if err != nil {
+		return nil, fmt.Errorf("auth: read jwks: %w", err)
+	}
+	if len(raw) > maxJWKSFileLen {
+		return nil, fmt.Errorf("auth: jwks is larger than %d bytes", maxJWKSFileLen)
+	}
+	if err := checkPublicJWKS(raw); err != nil {
+		return nil, fmt.Errorf("auth: jwks: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	resp.ContentLength = int64(len(raw))
+	return resp, nil
 }
 
 // Verify checks token and returns its claims. It is VerifyContext with a
