@@ -947,6 +947,7 @@ func TestNewVerifierConfig(t *testing.T) {
 		{name: "no issuer", cfg: Config{HS256Secret: testSecret, Audience: testAudience}, wantErr: "issuer is required"},
 		{name: "no audience", cfg: Config{HS256Secret: testSecret, Issuer: testIssuer}, wantErr: "audience is required"},
 		{name: "negative leeway", cfg: Config{HS256Secret: testSecret, Issuer: testIssuer, Audience: testAudience, Leeway: -time.Second}, wantErr: "negative leeway"},
+		{name: "negative jwks refresh", cfg: Config{JWKS: good, Issuer: testIssuer, Audience: testAudience, JWKSRefresh: -time.Second}, wantErr: "negative jwks refresh"},
 		{name: "missing file", cfg: Config{JWKS: filepath.Join(t.TempDir(), "nope.json"), Issuer: testIssuer, Audience: testAudience}, wantErr: "read jwks"},
 		{name: "private key file", cfg: Config{JWKS: private, Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
 		{name: "RSA n, e, d file", cfg: Config{JWKS: writeJWKS(t, dOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: `key "rsa-1" holds private or symmetric key material ("d"): a JWKS must hold public keys only`},
@@ -1064,6 +1065,41 @@ func TestVerifyJWKSURLRotation(t *testing.T) {
 		}
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("rejecting unknown kids took %s, want well under the refresh wait", d)
+		}
+	})
+
+	t.Run("key withdrawn", func(t *testing.T) {
+		srv := newJWKSServer(t, jwksJSON(t, oldKey, newKey))
+		now := testNow
+		v := newTestVerifier(t, Config{JWKS: srv.URL + "/jwks.json", JWKSRefresh: 100 * time.Millisecond, Now: func() time.Time { return now }})
+		if _, err := v.Verify(oldToken); err != nil {
+			t.Fatalf("Verify(old key token) error = %v, want nil", err)
+		}
+		// The identity provider withdraws the old key: at the next
+		// scheduled refresh, new tokens signed with it stop verifying.
+		srv.set(jwksJSON(t, newKey))
+		withdrawn := time.Now()
+		for i := 0; ; i++ {
+			fresh := sign(t, jwt.SigningMethodRS256, k.rsa, "2024", testClaims(func(c *Claims) { c.ID = fmt.Sprintf("fresh-%d", i) }))
+			_, err := v.Verify(fresh)
+			if err != nil {
+				checkRejected(t, err, "auth: unknown key id", fresh)
+				break
+			}
+			if time.Since(withdrawn) > 5*time.Second {
+				t.Fatal("a new token signed with the withdrawn key still verifies 5s after the set was changed, refreshing every 100ms")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// A token verified before is remembered, at most verifiedFor.
+		if _, err := v.Verify(oldToken); err != nil {
+			t.Errorf("Verify(remembered old key token) error = %v, want nil until verifiedFor has passed", err)
+		}
+		now = now.Add(verifiedFor)
+		_, err := v.Verify(oldToken)
+		checkRejected(t, err, "auth: unknown key id", oldToken)
+		if _, err := v.Verify(newToken); err != nil {
+			t.Errorf("Verify(new key token) error = %v, want nil", err)
 		}
 	})
 

@@ -73,6 +73,9 @@ const (
 	verifiedFor    = time.Minute
 
 	jwksHTTPTimeout = 10 * time.Second
+	// defaultJWKSRefresh is how often a JWKS URL is read again when
+	// Config.JWKSRefresh is 0.
+	defaultJWKSRefresh = 5 * time.Minute
 	// jwksUnknownKIDWait bounds how long a request with an unknown kid may
 	// wait for (and spend on) the rate-limited JWKS refresh.
 	jwksUnknownKIDWait = 5 * time.Second
@@ -96,6 +99,12 @@ type Config struct {
 	// or EdDSA keys (an identity provider's keys). A URL is refreshed in the
 	// background; a file is read once.
 	JWKS string
+	// JWKSRefresh is how often a JWKS URL is read again; 0 means 5
+	// minutes. A key withdrawn from the set stops verifying at the next
+	// read, and tokens verified with it before at most verifiedFor (a
+	// minute) later. A token naming an unknown kid also makes the set be
+	// read, at most once every 5 minutes.
+	JWKSRefresh time.Duration
 	// Issuer and Audience must match the token's "iss" and "aud".
 	Issuer   string
 	Audience string
@@ -136,8 +145,8 @@ type verifiedToken struct {
 }
 
 // NewVerifier builds a Verifier from cfg. When cfg.JWKS is a URL it is fetched
-// now (an unreachable URL is an error) and then refreshed hourly, and early
-// when a token names an unknown kid (rate limited), until ctx ends.
+// now (an unreachable URL is an error) and then every cfg.JWKSRefresh, and
+// early when a token names an unknown kid (rate limited), until ctx ends.
 func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	switch {
 	case len(cfg.HS256Secret) == 0 && cfg.JWKS == "":
@@ -150,6 +159,8 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 		return nil, errors.New("auth: audience is required")
 	case cfg.Leeway < 0:
 		return nil, fmt.Errorf("auth: negative leeway %s", cfg.Leeway)
+	case cfg.JWKSRefresh < 0:
+		return nil, fmt.Errorf("auth: negative jwks refresh %s", cfg.JWKSRefresh)
 	}
 	v := &Verifier{now: time.Now}
 	if cfg.Now != nil {
@@ -173,7 +184,11 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if cfg.JWKS != "" {
 		var err error
 		if isURL(cfg.JWKS) {
-			v.keys, err = jwksFromURL(ctx, cfg.JWKS)
+			refresh := cfg.JWKSRefresh
+			if refresh == 0 {
+				refresh = defaultJWKSRefresh
+			}
+			v.keys, err = jwksFromURL(ctx, cfg.JWKS, refresh)
 		} else {
 			v.keys, err = jwksFromFile(ctx, cfg.JWKS)
 		}
@@ -208,7 +223,7 @@ func isURL(s string) bool {
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }
 
-func jwksFromURL(ctx context.Context, rawURL string) (jwkset.Storage, error) {
+func jwksFromURL(ctx context.Context, rawURL string, refresh time.Duration) (jwkset.Storage, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, errors.New("auth: jwks url is not a valid url")
@@ -223,6 +238,7 @@ func jwksFromURL(ctx context.Context, rawURL string) (jwkset.Storage, error) {
 		HTTPTimeout:               jwksHTTPTimeout,
 		NoErrorReturnFirstHTTPReq: &noErrorOnFirstFetch,
 		RateLimitWaitMax:          jwksUnknownKIDWait,
+		RefreshInterval:           refresh,
 		RefreshErrorHandlerFunc: func(string) func(context.Context, error) {
 			return func(ctx context.Context, err error) {
 				level := slog.LevelWarn

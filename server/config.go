@@ -18,6 +18,9 @@ type Config struct {
 	ListenAddr  string
 	HS256Secret string
 	JWKS        string
+	// JWKSRefresh is how often a JWKS URL is read again: at least
+	// minJWKSRefresh.
+	JWKSRefresh time.Duration
 	Issuer      string
 	Audience    string
 	Dev         bool
@@ -45,6 +48,7 @@ func FromEnv() Config {
 		ListenAddr:  getenv("LISTEN_ADDR", "127.0.0.1:8080"),
 		HS256Secret: os.Getenv("AUTH_HS256_SECRET"),
 		JWKS:        os.Getenv("AUTH_JWKS"),
+		JWKSRefresh: durationEnv("AUTH_JWKS_REFRESH", 5*time.Minute),
 		Issuer:      getenv("AUTH_ISSUER", "lienthong"),
 		Audience:    getenv("AUTH_AUDIENCE", "lienthong"),
 		Dev:         os.Getenv("LIENTHONG_DEV") == "1",
@@ -64,6 +68,10 @@ func FromEnv() Config {
 	}
 	return c
 }
+
+// minJWKSRefresh bounds how often one instance reads the identity
+// provider's JWKS, so that a typo (5ms) does not flood it.
+const minJWKSRefresh = time.Second
 
 // originHosts turns CORS origins (scheme://host[:port], with * patterns)
 // into the host patterns the websocket origin check takes.
