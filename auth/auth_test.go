@@ -982,6 +982,58 @@ func TestNewVerifierConfig(t *testing.T) {
 	}
 }
 
+// TestWeakSecrets: beyond 32 bytes, an HS256 secret must not be a short
+// pattern repeated (fewer than 16 bytes) nor use fewer than 8 distinct
+// bytes. Both NewVerifier and Sign refuse it. A hex secret (16 symbols)
+// passes: 64 random hex digits hold 8 distinct ones all but never, 16
+// only three times in four, so "16 distinct" would refuse good secrets.
+func TestWeakSecrets(t *testing.T) {
+	hexSecret := make([]byte, 32)
+	if _, err := rand.Read(hexSecret); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		secret  string
+		wantErr string // "" means accepted
+	}{
+		{name: "the tests' own", secret: string(testSecret)},
+		{name: "hex of 32 random bytes", secret: fmt.Sprintf("%x", hexSecret)},
+		{name: "base64 of 32 random bytes", secret: base64.StdEncoding.EncodeToString(hexSecret)},
+		{name: "a passphrase", secret: "correct horse battery staple lienthong"},
+		{name: "all a", secret: strings.Repeat("a", 32), wantErr: "repeats a pattern of 1 byte"},
+		{name: "all a, longer", secret: strings.Repeat("a", 64), wantErr: "repeats a pattern of 1 byte"},
+		{name: "all zero bytes", secret: strings.Repeat("\x00", 32), wantErr: "repeats a pattern of 1 byte"},
+		{name: "ab repeated", secret: strings.Repeat("ab", 16), wantErr: "repeats a pattern of 2 bytes"},
+		{name: "a word repeated, cut", secret: strings.Repeat("secret", 6), wantErr: "repeats a pattern of 6 bytes"},
+		{name: "15 bytes repeated", secret: strings.Repeat("0123456789abcde", 3), wantErr: "repeats a pattern of 15 bytes"},
+		{name: "one different byte", secret: strings.Repeat("a", 31) + "b", wantErr: "has 2 distinct bytes, want at least 8"},
+		{name: "runs of 4", secret: "aaaaaaaabbbbbbbbccccccccdddddddd", wantErr: "has 4 distinct bytes, want at least 8"},
+		{name: "short and weak", secret: "aaaa", wantErr: "at least 32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewVerifier(t.Context(), Config{HS256Secret: []byte(tt.secret), Issuer: testIssuer, Audience: testAudience})
+			_, signErr := Sign([]byte(tt.secret), SignInput{Issuer: testIssuer, Audience: testAudience, Subject: "s", Agency: "A", Roles: []Role{RoleAnalyst}, TTL: time.Minute})
+			if tt.wantErr == "" {
+				if err != nil || signErr != nil {
+					t.Errorf("NewVerifier() error = %v, Sign() error = %v, want nil", err, signErr)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "auth: hs256 secret ") {
+				t.Errorf("NewVerifier() error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if signErr == nil || !strings.Contains(signErr.Error(), tt.wantErr) {
+				t.Errorf("Sign() error = %v, want it to contain %q", signErr, tt.wantErr)
+			}
+			if err != nil && len(tt.secret) >= 8 && strings.Contains(err.Error(), tt.secret[:8]) {
+				t.Errorf("NewVerifier() error = %v repeats the secret", err)
+			}
+		})
+	}
+}
+
 // jwksServer serves a JWK Set that the test can replace, like an identity
 // provider rotating keys.
 type jwksServer struct {

@@ -50,6 +50,11 @@ const (
 	// minSecretLen follows RFC 7518 §3.2: an HS256 key at least as long as
 	// the hash output.
 	minSecretLen = 32
+	// A secret must not repeat a pattern shorter than minSecretPeriod
+	// bytes, and must use at least minSecretDistinct distinct bytes (see
+	// checkSecret).
+	minSecretPeriod   = 16
+	minSecretDistinct = 8
 	// minRSABits refuses keys that are too weak to trust.
 	minRSABits = 2048
 	// maxTokenLen caps the work an unauthenticated caller can cause; real
@@ -93,7 +98,8 @@ type Claims struct {
 // required, and so are Issuer and Audience.
 type Config struct {
 	// HS256Secret verifies tokens without a "kid" header (tokens minted by
-	// Sign, e.g. for development and tests). At least 32 bytes.
+	// Sign, e.g. for development and tests). At least 32 bytes, and not
+	// obviously weak (see checkSecret).
 	HS256Secret []byte
 	// JWKS is a file path or an http(s) URL of a JWK Set with RS256, ES256
 	// or EdDSA keys (an identity provider's keys). A URL is refreshed in the
@@ -151,8 +157,6 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	switch {
 	case len(cfg.HS256Secret) == 0 && cfg.JWKS == "":
 		return nil, errors.New("auth: neither an hs256 secret nor a jwks is configured")
-	case len(cfg.HS256Secret) > 0 && len(cfg.HS256Secret) < minSecretLen:
-		return nil, fmt.Errorf("auth: hs256 secret is %d bytes, want at least %d", len(cfg.HS256Secret), minSecretLen)
 	case cfg.Issuer == "":
 		return nil, errors.New("auth: issuer is required")
 	case cfg.Audience == "":
@@ -161,6 +165,11 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 		return nil, fmt.Errorf("auth: negative leeway %s", cfg.Leeway)
 	case cfg.JWKSRefresh < 0:
 		return nil, fmt.Errorf("auth: negative jwks refresh %s", cfg.JWKSRefresh)
+	}
+	if len(cfg.HS256Secret) > 0 {
+		if err := checkSecret(cfg.HS256Secret); err != nil {
+			return nil, fmt.Errorf("auth: %w", err)
+		}
 	}
 	v := &Verifier{now: time.Now}
 	if cfg.Now != nil {
@@ -590,6 +599,50 @@ func (c *Claims) Viewer() (*Viewer, error) {
 	}, nil
 }
 
+// checkSecret refuses an HS256 secret that is shorter than minSecretLen or
+// obviously weak: a pattern shorter than minSecretPeriod repeated ("aaaa…",
+// "secretsecret…"), or fewer than minSecretDistinct distinct bytes. It is
+// a floor, not a measure of strength: a good secret is random, e.g.
+// `openssl rand -base64 32` or `-hex 32` (a hex secret has at most 16
+// distinct bytes, so the floor asks for 8).
+func checkSecret(secret []byte) error {
+	if len(secret) < minSecretLen {
+		return fmt.Errorf("hs256 secret is %d bytes, want at least %d", len(secret), minSecretLen)
+	}
+	for p := 1; p < minSecretPeriod; p++ {
+		if repeats(secret, p) {
+			unit := "bytes"
+			if p == 1 {
+				unit = "byte"
+			}
+			return fmt.Errorf("hs256 secret repeats a pattern of %d %s, want none shorter than %d bytes: generate one with `openssl rand -base64 32`", p, unit, minSecretPeriod)
+		}
+	}
+	var seen [256]bool
+	distinct := 0
+	for _, b := range secret {
+		if !seen[b] {
+			seen[b] = true
+			distinct++
+		}
+	}
+	if distinct < minSecretDistinct {
+		return fmt.Errorf("hs256 secret has %d distinct bytes, want at least %d: generate one with `openssl rand -base64 32`", distinct, minSecretDistinct)
+	}
+	return nil
+}
+
+// repeats reports whether s is its first p bytes repeated (the last time
+// perhaps cut short).
+func repeats(s []byte, p int) bool {
+	for i := p; i < len(s); i++ {
+		if s[i] != s[i-p] {
+			return false
+		}
+	}
+	return true
+}
+
 // SignInput describes a token for Sign.
 type SignInput struct {
 	Issuer   string
@@ -607,9 +660,10 @@ type SignInput struct {
 // tests and internal tooling; production officers get tokens from the
 // identity provider.
 func Sign(secret []byte, in SignInput) (string, error) {
+	if err := checkSecret(secret); err != nil {
+		return "", fmt.Errorf("auth: sign: %w", err)
+	}
 	switch {
-	case len(secret) < minSecretLen:
-		return "", fmt.Errorf("auth: sign: secret is %d bytes, want at least %d", len(secret), minSecretLen)
 	case in.Issuer == "":
 		return "", errors.New("auth: sign: issuer is required")
 	case in.Audience == "":
