@@ -41,6 +41,9 @@ type Config struct {
 	WebhookKeys string
 	// PprofAddr, when set, serves net/http/pprof on this separate address.
 	PprofAddr string
+	// MetricsAddr, when set, serves /metrics on this separate address,
+	// and the main listener does not serve it.
+	MetricsAddr string
 }
 
 // FromEnv reads the configuration from the environment (README,
@@ -59,6 +62,7 @@ func FromEnv() Config {
 		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
 		WebhookKeys: os.Getenv("WEBHOOK_KEYS"),
 		PprofAddr:   os.Getenv("PPROF_ADDR"),
+		MetricsAddr: os.Getenv("METRICS_ADDR"),
 	}
 	c.TrackingURL = getenv("TRACKING_BASE_URL", "http://"+c.ListenAddr+"/tra-cuu")
 	for _, o := range strings.Split(os.Getenv("CORS_ORIGINS"), ",") {
