@@ -378,8 +378,9 @@ func (v *Verifier) Verify(token string) (*Claims, error) {
 	return v.VerifyContext(context.Background(), token)
 }
 
-// VerifyContext checks token's signature, algorithm, issuer, audience, times
-// and the service's own claims (sub, agency, roles) and returns its claims.
+// VerifyContext checks token's JSON (checkStrict), signature, algorithm,
+// issuer, audience, times and the service's own claims (sub, agency, roles)
+// and returns its claims.
 // ctx bounds the JWKS refresh an unknown kid may trigger. Every error wraps
 // ErrUnauthenticated and its message never repeats the token.
 func (v *Verifier) VerifyContext(ctx context.Context, token string) (*Claims, error) {
