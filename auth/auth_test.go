@@ -91,6 +91,32 @@ func unsigned(t *testing.T, header string, sigLen int) string {
 	return enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString(claims) + "." + enc.EncodeToString(make([]byte, sigLen))
 }
 
+// signRaw signs header and payload exactly as given (JSON that jwt's own
+// marshalling would never write) with method and key.
+func signRaw(t *testing.T, method jwt.SigningMethod, key any, header, payload string) string {
+	t.Helper()
+	enc := base64.RawURLEncoding
+	signing := enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload))
+	sig, err := method.Sign(signing, key)
+	if err != nil {
+		t.Fatalf("Sign(%s) error = %v", method.Alg(), err)
+	}
+	return signing + "." + enc.EncodeToString(sig)
+}
+
+// rawClaims is a valid payload at testNow, as JSON, with extra members
+// (a leading comma included) inserted before the closing brace, and the
+// times replaced when given (e.g. `"exp":"9999999999"`).
+func rawClaims(times, extra string) string {
+	if times == "" {
+		times = fmt.Sprintf(`"iat":%d,"nbf":%d,"exp":%d`, testNow.Add(-time.Minute).Unix(), testNow.Add(-time.Minute).Unix(), testNow.Add(time.Hour).Unix())
+	}
+	return fmt.Sprintf(`{"iss":%q,"sub":"officer-42","aud":[%q],%s,"jti":"jti-1","name":"Nguyễn Văn An","agency":"SO-TNMT-HN","roles":["SPECIALIST","DESK_OFFICER"]%s}`,
+		testIssuer, testAudience, times, extra)
+}
+
+const hs256Header = `{"alg":"HS256","typ":"JWT"}`
+
 func hs256(t *testing.T, edit func(*Claims)) string {
 	return sign(t, jwt.SigningMethodHS256, testSecret, "", testClaims(edit))
 }
@@ -357,6 +383,200 @@ func TestVerifyHS256Rejections(t *testing.T) {
 	}
 }
 
+// TestVerifyTimeClaimsAreNumbers: exp, nbf and iat are NumericDates (RFC
+// 7519 §2), JSON numbers. jwt's NumericDate also reads a string holding a
+// number, so "exp":"9999999999" passed as a token valid for centuries.
+// Go matches claim names case-insensitively, so "Exp" is exp too.
+func TestVerifyTimeClaimsAreNumbers(t *testing.T) {
+	v := newTestVerifier(t, Config{HS256Secret: testSecret})
+	iat, exp := testNow.Add(-time.Minute).Unix(), testNow.Add(time.Hour).Unix()
+	tests := []struct {
+		name    string
+		times   string
+		wantMsg string // "" means accepted
+	}{
+		{name: "numbers", times: fmt.Sprintf(`"iat":%d,"nbf":%d,"exp":%d`, iat, iat, exp)},
+		{name: "fractions and exponents are numbers", times: fmt.Sprintf(`"iat":%d.5,"exp":%de0`, iat, exp)},
+		{name: "exp a string", times: fmt.Sprintf(`"iat":%d,"exp":"9999999999"`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "exp a string of the right time", times: fmt.Sprintf(`"iat":%d,"exp":"%d"`, iat, exp), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "nbf a string", times: fmt.Sprintf(`"iat":%d,"nbf":"0","exp":%d`, iat, exp), wantMsg: `auth: time claim "nbf" is not a number`},
+		{name: "iat a string", times: fmt.Sprintf(`"iat":"%d","exp":%d`, iat, exp), wantMsg: `auth: time claim "iat" is not a number`},
+		{name: "Exp a string", times: fmt.Sprintf(`"iat":%d,"Exp":"9999999999"`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "exp null", times: fmt.Sprintf(`"iat":%d,"exp":null`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "nbf null", times: fmt.Sprintf(`"iat":%d,"nbf":null,"exp":%d`, iat, exp), wantMsg: `auth: time claim "nbf" is not a number`},
+		{name: "exp true", times: fmt.Sprintf(`"iat":%d,"exp":true`, iat), wantMsg: `auth: time claim "exp" is not a number`},
+		{name: "exp an array", times: fmt.Sprintf(`"iat":%d,"exp":[%d]`, iat, exp), wantMsg: `auth: time claim "exp" is not a number`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := signRaw(t, jwt.SigningMethodHS256, testSecret, hs256Header, rawClaims(tt.times, ""))
+			c, err := v.Verify(token)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("Verify() error = %v, want nil", err)
+				}
+				if c.ExpiresAt == nil || c.ExpiresAt.Unix() != exp {
+					t.Errorf("Verify().ExpiresAt = %v, want %d", c.ExpiresAt, exp)
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Verify() claims = %+v, want nil", c)
+			}
+			checkRejected(t, err, tt.wantMsg, token)
+		})
+	}
+}
+
+// TestVerifyCritRefused: a "crit" header lists extensions the recipient
+// must understand or refuse the token (RFC 7515 §4.1.11). We understand
+// none, so any "crit" refuses, whatever it lists, on either path.
+func TestVerifyCritRefused(t *testing.T) {
+	k := genKeys(t)
+	v := newTestVerifier(t, Config{HS256Secret: testSecret, JWKS: writeJWKS(t, jwksJSON(t, jwk{kid: "rsa-1", alg: jwkset.AlgRS256, key: &k.rsa.PublicKey}))})
+	const want = `auth: token header has "crit"`
+	tests := []struct {
+		name    string
+		token   func(t *testing.T) string
+		wantMsg string // "" means accepted
+	}{
+		{
+			name: "no crit",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, hs256Header, rawClaims("", ""))
+			},
+		},
+		{
+			name: "unknown extension",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","typ":"JWT","crit":["http://example.invalid/ext"],"http://example.invalid/ext":true}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "b64, which jwt does not implement",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","b64":false,"crit":["b64"]}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "a registered claim name",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":["exp"]}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "empty list",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":[]}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "not a list",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":"b64"}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "null",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodHS256, testSecret, `{"alg":"HS256","crit":null}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+		{
+			name: "RS256 with a kid",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodRS256, k.rsa, `{"alg":"RS256","kid":"rsa-1","crit":["urn:example:policy"],"urn:example:policy":"x"}`, rawClaims("", ""))
+			},
+			wantMsg: want,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := tt.token(t)
+			c, err := v.Verify(token)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("Verify() error = %v, want nil", err)
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Verify() claims = %+v, want nil", c)
+			}
+			checkRejected(t, err, tt.wantMsg, token)
+		})
+	}
+}
+
+// TestVerifyDuplicateKeysRefused: JSON with a key twice means what the
+// parser that reads it says; Go's keeps the last, others the first, so an
+// identity provider and we could read different roles or agencies from one
+// signed token. Go also fills a claim from any case of its name, so at the
+// top of the payload "ROLES" is a second "roles". Deeper (a claim we do not
+// read, like Keycloak's resource_access) names are compared exactly.
+func TestVerifyDuplicateKeysRefused(t *testing.T) {
+	k := genKeys(t)
+	v := newTestVerifier(t, Config{HS256Secret: testSecret, JWKS: writeJWKS(t, jwksJSON(t, jwk{kid: "rsa-1", alg: jwkset.AlgRS256, key: &k.rsa.PublicKey}))})
+	hs := func(header, extra string) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			return signRaw(t, jwt.SigningMethodHS256, testSecret, header, rawClaims("", extra))
+		}
+	}
+	tests := []struct {
+		name    string
+		token   func(t *testing.T) string
+		wantMsg string // "" means accepted
+	}{
+		{name: "same name in different objects", token: hs(hs256Header, `,"a":{"roles":1},"b":{"roles":1,"x":[{"roles":2}]}`)},
+		{name: "nested names differing in case", token: hs(hs256Header, `,"resource_access":{"Portal":{"roles":["x"]},"portal":{"roles":["y"]}}`)},
+		{name: "roles twice", token: hs(hs256Header, `,"roles":["ADMIN"]`), wantMsg: `auth: duplicate key "roles" in the token payload`},
+		{name: "agency twice", token: hs(hs256Header, `,"agency":"UBND-Q1"`), wantMsg: `auth: duplicate key "agency" in the token payload`},
+		{name: "sub twice", token: hs(hs256Header, `,"sub":"admin"`), wantMsg: `auth: duplicate key "sub" in the token payload`},
+		{name: "exp twice", token: hs(hs256Header, `,"exp":9999999999`), wantMsg: `auth: duplicate key "exp" in the token payload`},
+		{name: "ROLES beside roles", token: hs(hs256Header, `,"ROLES":["ADMIN"]`), wantMsg: `auth: duplicate key "ROLES" in the token payload`},
+		{name: "Agency beside agency", token: hs(hs256Header, `,"Agency":"UBND-Q1"`), wantMsg: `auth: duplicate key "Agency" in the token payload`},
+		{name: "roles escaped", token: hs(hs256Header, `,"rol\u0065s":["ADMIN"]`), wantMsg: `auth: duplicate key "roles" in the token payload`},
+		{name: "nested twice", token: hs(hs256Header, `,"realm_access":{"roles":["a"],"roles":["b"]}`), wantMsg: `auth: duplicate key "roles" in the token payload`},
+		{name: "in an array", token: hs(hs256Header, `,"x":[1,{"a":1,"a":2}]`), wantMsg: `auth: duplicate key "a" in the token payload`},
+		{name: "typ twice in the header", token: hs(`{"alg":"HS256","typ":"JWT","typ":"JWT"}`, ""), wantMsg: `auth: duplicate key "typ" in the token header`},
+		{name: "alg twice in the header", token: hs(`{"alg":"none","alg":"HS256"}`, ""), wantMsg: `auth: duplicate key "alg" in the token header`},
+		{
+			name: "kid twice in the header",
+			token: func(t *testing.T) string {
+				return signRaw(t, jwt.SigningMethodRS256, k.rsa, `{"alg":"RS256","kid":"other","kid":"rsa-1"}`, rawClaims("", ""))
+			},
+			wantMsg: `auth: duplicate key "kid" in the token header`,
+		},
+		{
+			name:    "a long name is cut in the message",
+			token:   hs(hs256Header, fmt.Sprintf(`,"%[1]s":1,"%[1]s":2`, strings.Repeat("n", 1000))),
+			wantMsg: fmt.Sprintf(`auth: duplicate key "%s…" in the token payload`, strings.Repeat("n", 64)),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := tt.token(t)
+			c, err := v.Verify(token)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("Verify() error = %v, want nil", err)
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Verify() claims = %+v, want nil", c)
+			}
+			checkRejected(t, err, tt.wantMsg, token)
+		})
+	}
+}
+
 // testKeys are the identity provider's signing keys.
 type testKeys struct {
 	rsa      *rsa.PrivateKey
@@ -439,6 +659,46 @@ func writeJWKS(t *testing.T, raw []byte) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// withMembers adds members (raw JSON values) to every key of a JWK Set.
+func withMembers(t *testing.T, set []byte, members map[string]string) []byte {
+	t.Helper()
+	var s struct {
+		Keys []map[string]json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(set, &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range s.Keys {
+		for name, v := range members {
+			k[name] = json.RawMessage(v)
+		}
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// privateJWKS is a JWK Set holding key with its private half, as jwkset
+// writes it.
+func privateJWKS(t *testing.T, kid string, key any) []byte {
+	t.Helper()
+	store := jwkset.NewMemoryStorage()
+	j, err := jwkset.NewJWKFromKey(key, jwkset.JWKOptions{Metadata: jwkset.JWKMetadataOptions{KID: kid}, Marshal: jwkset.JWKMarshalOptions{Private: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.KeyWrite(t.Context(), j); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := store.JSONPrivate(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 func TestVerifyJWKSFile(t *testing.T) {
@@ -658,6 +918,18 @@ func TestNewVerifierConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	private := writeJWKS(t, privRaw)
+	// The private exponent alone (no p, q, dp, dq, qi): jwkset reads such
+	// a key as a public key and forgets d, so a check of what it parsed
+	// misses it; so do keys of other types with d, a symmetric key, and
+	// a private member in another case (Go's decoder reads "D" as d).
+	public := jwksJSON(t, jwk{kid: "rsa-1", alg: jwkset.AlgRS256, key: &k.rsa.PublicKey})
+	dOnly := withMembers(t, public, map[string]string{"d": `"` + base64.RawURLEncoding.EncodeToString(k.rsa.D.Bytes()) + `"`})
+	primesOnly := withMembers(t, public, map[string]string{"p": `"AQAB"`, "q": `"AQAB"`})
+	upperD := withMembers(t, public, map[string]string{"D": `"AQAB"`})
+	ecPrivate := privateJWKS(t, "ec-1", k.ec)
+	edPrivate := privateJWKS(t, "ed-1", k.ed)
+	symmetric := []byte(`{"keys":[{"kty":"oct","kid":"hs-1","alg":"HS256","k":"` + base64.RawURLEncoding.EncodeToString(testSecret) + `"}]}`)
+	jwksURL := func(body []byte) string { return newJWKSServer(t, body).URL + "/jwks.json" }
 	empty := writeJWKS(t, []byte(`{"keys":[]}`))
 	garbage := writeJWKS(t, []byte(`{"keys":[{"kty":"RSA","n":"!!"}]}`))
 	down := httptest.NewServer(http.NotFoundHandler())
@@ -675,8 +947,21 @@ func TestNewVerifierConfig(t *testing.T) {
 		{name: "no issuer", cfg: Config{HS256Secret: testSecret, Audience: testAudience}, wantErr: "issuer is required"},
 		{name: "no audience", cfg: Config{HS256Secret: testSecret, Issuer: testIssuer}, wantErr: "audience is required"},
 		{name: "negative leeway", cfg: Config{HS256Secret: testSecret, Issuer: testIssuer, Audience: testAudience, Leeway: -time.Second}, wantErr: "negative leeway"},
+		{name: "negative jwks refresh", cfg: Config{JWKS: good, Issuer: testIssuer, Audience: testAudience, JWKSRefresh: -time.Second}, wantErr: "negative jwks refresh"},
 		{name: "missing file", cfg: Config{JWKS: filepath.Join(t.TempDir(), "nope.json"), Issuer: testIssuer, Audience: testAudience}, wantErr: "read jwks"},
 		{name: "private key file", cfg: Config{JWKS: private, Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "RSA n, e, d file", cfg: Config{JWKS: writeJWKS(t, dOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: `key "rsa-1" holds private or symmetric key material ("d"): a JWKS must hold public keys only`},
+		{name: "RSA primes file", cfg: Config{JWKS: writeJWKS(t, primesOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "RSA D file", cfg: Config{JWKS: writeJWKS(t, upperD), Issuer: testIssuer, Audience: testAudience}, wantErr: `private or symmetric key material ("D")`},
+		{name: "EC private file", cfg: Config{JWKS: writeJWKS(t, ecPrivate), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "Ed25519 private file", cfg: Config{JWKS: writeJWKS(t, edPrivate), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "symmetric key file", cfg: Config{JWKS: writeJWKS(t, symmetric), Issuer: testIssuer, Audience: testAudience}, wantErr: `private or symmetric key material ("k")`},
+		{name: "jwks url", cfg: Config{JWKS: jwksURL(public), Issuer: testIssuer, Audience: testAudience}},
+		{name: "private key url", cfg: Config{JWKS: jwksURL(privRaw), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "RSA n, e, d url", cfg: Config{JWKS: jwksURL(dOnly), Issuer: testIssuer, Audience: testAudience}, wantErr: `key "rsa-1" holds private or symmetric key material ("d"): a JWKS must hold public keys only`},
+		{name: "EC private url", cfg: Config{JWKS: jwksURL(ecPrivate), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "symmetric key url", cfg: Config{JWKS: jwksURL(symmetric), Issuer: testIssuer, Audience: testAudience}, wantErr: "private or symmetric key material"},
+		{name: "oversized url", cfg: Config{JWKS: jwksURL(withMembers(t, public, map[string]string{"x-pad": `"` + strings.Repeat("a", maxJWKSFileLen) + `"`})), Issuer: testIssuer, Audience: testAudience}, wantErr: "larger than"},
 		{name: "empty file", cfg: Config{JWKS: empty, Issuer: testIssuer, Audience: testAudience}, wantErr: "holds no keys"},
 		{name: "invalid file", cfg: Config{JWKS: garbage, Issuer: testIssuer, Audience: testAudience}, wantErr: "parse jwks"},
 		{name: "unreachable url", cfg: Config{JWKS: down.URL + "/jwks.json", Issuer: testIssuer, Audience: testAudience}, wantErr: "fetch jwks"},
@@ -692,6 +977,58 @@ func TestNewVerifierConfig(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("NewVerifier() error = %v, want it to contain %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestWeakSecrets: beyond 32 bytes, an HS256 secret must not be a short
+// pattern repeated (fewer than 16 bytes) nor use fewer than 8 distinct
+// bytes. Both NewVerifier and Sign refuse it. A hex secret (16 symbols)
+// passes: 64 random hex digits hold 8 distinct ones all but never, 16
+// only three times in four, so "16 distinct" would refuse good secrets.
+func TestWeakSecrets(t *testing.T) {
+	hexSecret := make([]byte, 32)
+	if _, err := rand.Read(hexSecret); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		secret  string
+		wantErr string // "" means accepted
+	}{
+		{name: "the tests' own", secret: string(testSecret)},
+		{name: "hex of 32 random bytes", secret: fmt.Sprintf("%x", hexSecret)},
+		{name: "base64 of 32 random bytes", secret: base64.StdEncoding.EncodeToString(hexSecret)},
+		{name: "a passphrase", secret: "correct horse battery staple lienthong"},
+		{name: "all a", secret: strings.Repeat("a", 32), wantErr: "repeats a pattern of 1 byte"},
+		{name: "all a, longer", secret: strings.Repeat("a", 64), wantErr: "repeats a pattern of 1 byte"},
+		{name: "all zero bytes", secret: strings.Repeat("\x00", 32), wantErr: "repeats a pattern of 1 byte"},
+		{name: "ab repeated", secret: strings.Repeat("ab", 16), wantErr: "repeats a pattern of 2 bytes"},
+		{name: "a word repeated, cut", secret: strings.Repeat("secret", 6), wantErr: "repeats a pattern of 6 bytes"},
+		{name: "15 bytes repeated", secret: strings.Repeat("0123456789abcde", 3), wantErr: "repeats a pattern of 15 bytes"},
+		{name: "one different byte", secret: strings.Repeat("a", 31) + "b", wantErr: "has 2 distinct bytes, want at least 8"},
+		{name: "runs of 4", secret: "aaaaaaaabbbbbbbbccccccccdddddddd", wantErr: "has 4 distinct bytes, want at least 8"},
+		{name: "short and weak", secret: "aaaa", wantErr: "at least 32"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewVerifier(t.Context(), Config{HS256Secret: []byte(tt.secret), Issuer: testIssuer, Audience: testAudience})
+			_, signErr := Sign([]byte(tt.secret), SignInput{Issuer: testIssuer, Audience: testAudience, Subject: "s", Agency: "A", Roles: []Role{RoleAnalyst}, TTL: time.Minute})
+			if tt.wantErr == "" {
+				if err != nil || signErr != nil {
+					t.Errorf("NewVerifier() error = %v, Sign() error = %v, want nil", err, signErr)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "auth: hs256 secret ") {
+				t.Errorf("NewVerifier() error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if signErr == nil || !strings.Contains(signErr.Error(), tt.wantErr) {
+				t.Errorf("Sign() error = %v, want it to contain %q", signErr, tt.wantErr)
+			}
+			if err != nil && len(tt.secret) >= 8 && strings.Contains(err.Error(), tt.secret[:8]) {
+				t.Errorf("NewVerifier() error = %v repeats the secret", err)
 			}
 		})
 	}
@@ -780,6 +1117,58 @@ func TestVerifyJWKSURLRotation(t *testing.T) {
 		}
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("rejecting unknown kids took %s, want well under the refresh wait", d)
+		}
+	})
+
+	t.Run("key withdrawn", func(t *testing.T) {
+		srv := newJWKSServer(t, jwksJSON(t, oldKey, newKey))
+		now := testNow
+		v := newTestVerifier(t, Config{JWKS: srv.URL + "/jwks.json", JWKSRefresh: 100 * time.Millisecond, Now: func() time.Time { return now }})
+		if _, err := v.Verify(oldToken); err != nil {
+			t.Fatalf("Verify(old key token) error = %v, want nil", err)
+		}
+		// The identity provider withdraws the old key: at the next
+		// scheduled refresh, new tokens signed with it stop verifying.
+		srv.set(jwksJSON(t, newKey))
+		withdrawn := time.Now()
+		for i := 0; ; i++ {
+			fresh := sign(t, jwt.SigningMethodRS256, k.rsa, "2024", testClaims(func(c *Claims) { c.ID = fmt.Sprintf("fresh-%d", i) }))
+			_, err := v.Verify(fresh)
+			if err != nil {
+				checkRejected(t, err, "auth: unknown key id", fresh)
+				break
+			}
+			if time.Since(withdrawn) > 5*time.Second {
+				t.Fatal("a new token signed with the withdrawn key still verifies 5s after the set was changed, refreshing every 100ms")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// A token verified before is remembered, at most verifiedFor.
+		if _, err := v.Verify(oldToken); err != nil {
+			t.Errorf("Verify(remembered old key token) error = %v, want nil until verifiedFor has passed", err)
+		}
+		now = now.Add(verifiedFor)
+		_, err := v.Verify(oldToken)
+		checkRejected(t, err, "auth: unknown key id", oldToken)
+		if _, err := v.Verify(newToken); err != nil {
+			t.Errorf("Verify(new key token) error = %v, want nil", err)
+		}
+	})
+
+	t.Run("private key material published after start", func(t *testing.T) {
+		srv := newJWKSServer(t, jwksJSON(t, oldKey))
+		v := newTestVerifier(t, Config{JWKS: srv.URL + "/jwks.json"})
+		// The identity provider publishes the new key with its private
+		// exponent: the refresh the unknown kid triggers refuses the set
+		// and keeps the last one.
+		srv.set(withMembers(t, jwksJSON(t, oldKey, newKey), map[string]string{"d": `"AQAB"`}))
+		_, err := v.Verify(newToken)
+		checkRejected(t, err, "auth: unknown key id", newToken)
+		if got := srv.fetches.Load(); got != 2 {
+			t.Errorf("JWKS fetches = %d, want 2 (start, unknown kid)", got)
+		}
+		if _, err := v.Verify(oldToken); err != nil {
+			t.Errorf("Verify(old key token) after a refused set error = %v, want nil", err)
 		}
 	})
 }

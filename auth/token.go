@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -9,10 +10,12 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -47,6 +50,11 @@ const (
 	// minSecretLen follows RFC 7518 §3.2: an HS256 key at least as long as
 	// the hash output.
 	minSecretLen = 32
+	// A secret must not repeat a pattern shorter than minSecretPeriod
+	// bytes, and must use at least minSecretDistinct distinct bytes (see
+	// checkSecret).
+	minSecretPeriod   = 16
+	minSecretDistinct = 8
 	// minRSABits refuses keys that are too weak to trust.
 	minRSABits = 2048
 	// maxTokenLen caps the work an unauthenticated caller can cause; real
@@ -70,6 +78,9 @@ const (
 	verifiedFor    = time.Minute
 
 	jwksHTTPTimeout = 10 * time.Second
+	// defaultJWKSRefresh is how often a JWKS URL is read again when
+	// Config.JWKSRefresh is 0.
+	defaultJWKSRefresh = 5 * time.Minute
 	// jwksUnknownKIDWait bounds how long a request with an unknown kid may
 	// wait for (and spend on) the rate-limited JWKS refresh.
 	jwksUnknownKIDWait = 5 * time.Second
@@ -87,12 +98,19 @@ type Claims struct {
 // required, and so are Issuer and Audience.
 type Config struct {
 	// HS256Secret verifies tokens without a "kid" header (tokens minted by
-	// Sign, e.g. for development and tests). At least 32 bytes.
+	// Sign, e.g. for development and tests). At least 32 bytes, and not
+	// obviously weak (see checkSecret).
 	HS256Secret []byte
 	// JWKS is a file path or an http(s) URL of a JWK Set with RS256, ES256
 	// or EdDSA keys (an identity provider's keys). A URL is refreshed in the
 	// background; a file is read once.
 	JWKS string
+	// JWKSRefresh is how often a JWKS URL is read again; 0 means 5
+	// minutes. A key withdrawn from the set stops verifying at the next
+	// read, and tokens verified with it before at most verifiedFor (a
+	// minute) later. A token naming an unknown kid also makes the set be
+	// read, at most once every 5 minutes.
+	JWKSRefresh time.Duration
 	// Issuer and Audience must match the token's "iss" and "aud".
 	Issuer   string
 	Audience string
@@ -133,20 +151,25 @@ type verifiedToken struct {
 }
 
 // NewVerifier builds a Verifier from cfg. When cfg.JWKS is a URL it is fetched
-// now (an unreachable URL is an error) and then refreshed hourly, and early
-// when a token names an unknown kid (rate limited), until ctx ends.
+// now (an unreachable URL is an error) and then every cfg.JWKSRefresh, and
+// early when a token names an unknown kid (rate limited), until ctx ends.
 func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	switch {
 	case len(cfg.HS256Secret) == 0 && cfg.JWKS == "":
 		return nil, errors.New("auth: neither an hs256 secret nor a jwks is configured")
-	case len(cfg.HS256Secret) > 0 && len(cfg.HS256Secret) < minSecretLen:
-		return nil, fmt.Errorf("auth: hs256 secret is %d bytes, want at least %d", len(cfg.HS256Secret), minSecretLen)
 	case cfg.Issuer == "":
 		return nil, errors.New("auth: issuer is required")
 	case cfg.Audience == "":
 		return nil, errors.New("auth: audience is required")
 	case cfg.Leeway < 0:
 		return nil, fmt.Errorf("auth: negative leeway %s", cfg.Leeway)
+	case cfg.JWKSRefresh < 0:
+		return nil, fmt.Errorf("auth: negative jwks refresh %s", cfg.JWKSRefresh)
+	}
+	if len(cfg.HS256Secret) > 0 {
+		if err := checkSecret(cfg.HS256Secret); err != nil {
+			return nil, fmt.Errorf("auth: %w", err)
+		}
 	}
 	v := &Verifier{now: time.Now}
 	if cfg.Now != nil {
@@ -170,7 +193,11 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if cfg.JWKS != "" {
 		var err error
 		if isURL(cfg.JWKS) {
-			v.keys, err = jwksFromURL(ctx, cfg.JWKS)
+			refresh := cfg.JWKSRefresh
+			if refresh == 0 {
+				refresh = defaultJWKSRefresh
+			}
+			v.keys, err = jwksFromURL(ctx, cfg.JWKS, refresh)
 		} else {
 			v.keys, err = jwksFromFile(ctx, cfg.JWKS)
 		}
@@ -205,7 +232,7 @@ func isURL(s string) bool {
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }
 
-func jwksFromURL(ctx context.Context, rawURL string) (jwkset.Storage, error) {
+func jwksFromURL(ctx context.Context, rawURL string, refresh time.Duration) (jwkset.Storage, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, errors.New("auth: jwks url is not a valid url")
@@ -216,12 +243,18 @@ func jwksFromURL(ctx context.Context, rawURL string) (jwkset.Storage, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	noErrorOnFirstFetch := false
 	kf, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{rawURL}, keyfunc.Override{
+		Client:                    &http.Client{Transport: publicJWKSTransport{base: http.DefaultTransport}},
 		HTTPTimeout:               jwksHTTPTimeout,
 		NoErrorReturnFirstHTTPReq: &noErrorOnFirstFetch,
 		RateLimitWaitMax:          jwksUnknownKIDWait,
+		RefreshInterval:           refresh,
 		RefreshErrorHandlerFunc: func(string) func(context.Context, error) {
 			return func(ctx context.Context, err error) {
-				slog.WarnContext(ctx, "auth: refresh jwks", slog.String("url", shown), slog.Any("error", err))
+				level := slog.LevelWarn
+				if errors.Is(err, errPrivateKeyMaterial) {
+					level = slog.LevelError // the identity provider leaks its signing key
+				}
+				slog.Log(ctx, level, "auth: refresh jwks: the last set stays", slog.String("url", shown), slog.Any("error", err))
 			}
 		},
 	})
@@ -248,6 +281,9 @@ func jwksFromFile(ctx context.Context, path string) (jwkset.Storage, error) {
 	if len(raw) > maxJWKSFileLen {
 		return nil, fmt.Errorf("auth: jwks %s is larger than %d bytes", path, maxJWKSFileLen)
 	}
+	if err := checkPublicJWKS(raw); err != nil {
+		return nil, fmt.Errorf("auth: jwks %s: %w", path, err)
+	}
 	kf, err := keyfunc.NewJWKSetJSON(raw)
 	if err != nil {
 		return nil, fmt.Errorf("auth: parse jwks %s: %w", path, err)
@@ -269,14 +305,82 @@ func jwksFromFile(ctx context.Context, path string) (jwkset.Storage, error) {
 	return kf.Storage(), nil
 }
 
+// errPrivateKeyMaterial is wrapped by the error of a JWK Set refused for
+// holding private or symmetric key material.
+var errPrivateKeyMaterial = errors.New("private or symmetric key material")
+
+// privateMembers are the JWK members of private or symmetric key material:
+// RSA's (RFC 7518 §6.3.2), EC's and OKP's d (§6.2.2, RFC 8037 §2) and a
+// symmetric key's k (§6.4.1).
+var privateMembers = []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
+
+// checkPublicJWKS fails when raw, a JWK Set, holds private or symmetric key
+// material. It reads the JSON itself: jwkset parses an RSA key with d but
+// without its primes as a public key and forgets d, so a check of what
+// jwkset parsed would miss it. Member names are folded as Go's decoder
+// (and so jwkset's) matches them: "D" is d.
+func checkPublicJWKS(raw []byte) error {
+	var set struct {
+		Keys []map[string]json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return fmt.Errorf("not a JWK Set: %w", err)
+	}
+	for i, key := range set.Keys {
+		for name := range key {
+			if !slices.Contains(privateMembers, foldKey(name)) {
+				continue
+			}
+			var kid string
+			_ = json.Unmarshal(key["kid"], &kid)
+			which := fmt.Sprintf("number %d", i+1)
+			if kid != "" {
+				which = quoteKey(kid)
+			}
+			return fmt.Errorf("key %s holds %w (%q): a JWKS must hold public keys only", which, errPrivateKeyMaterial, name)
+		}
+	}
+	return nil
+}
+
+// publicJWKSTransport reads every JWK Set keyfunc fetches, the first and
+// each refresh, and refuses one larger than maxJWKSFileLen or holding
+// private or symmetric key material (checkPublicJWKS): at start that is
+// NewVerifier's error, later the refresh fails and the last set stays.
+type publicJWKSTransport struct {
+	base http.RoundTripper
+}
+
+func (t publicJWKSTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSFileLen+1))
+	if err != nil {
+		return nil, fmt.Errorf("auth: read jwks: %w", err)
+	}
+	if len(raw) > maxJWKSFileLen {
+		return nil, fmt.Errorf("auth: jwks is larger than %d bytes", maxJWKSFileLen)
+	}
+	if err := checkPublicJWKS(raw); err != nil {
+		return nil, fmt.Errorf("auth: jwks: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	resp.ContentLength = int64(len(raw))
+	return resp, nil
+}
+
 // Verify checks token and returns its claims. It is VerifyContext with a
 // background context.
 func (v *Verifier) Verify(token string) (*Claims, error) {
 	return v.VerifyContext(context.Background(), token)
 }
 
-// VerifyContext checks token's signature, algorithm, issuer, audience, times
-// and the service's own claims (sub, agency, roles) and returns its claims.
+// VerifyContext checks token's JSON (checkStrict), signature, algorithm,
+// issuer, audience, times and the service's own claims (sub, agency, roles)
+// and returns its claims.
 // ctx bounds the JWKS refresh an unknown kid may trigger. Every error wraps
 // ErrUnauthenticated and its message never repeats the token.
 func (v *Verifier) VerifyContext(ctx context.Context, token string) (*Claims, error) {
@@ -288,6 +392,9 @@ func (v *Verifier) VerifyContext(ctx context.Context, token string) (*Claims, er
 	}
 	if c, ok := v.cached(token); ok {
 		return c, nil
+	}
+	if err := checkStrict(token); err != nil {
+		return nil, err
 	}
 	c := &Claims{}
 	t, err := v.parser.ParseWithClaims(token, c, v.keyfunc(ctx))
@@ -493,6 +600,50 @@ func (c *Claims) Viewer() (*Viewer, error) {
 	}, nil
 }
 
+// checkSecret refuses an HS256 secret that is shorter than minSecretLen or
+// obviously weak: a pattern shorter than minSecretPeriod repeated ("aaaa…",
+// "secretsecret…"), or fewer than minSecretDistinct distinct bytes. It is
+// a floor, not a measure of strength: a good secret is random, e.g.
+// `openssl rand -base64 32` or `-hex 32` (a hex secret has at most 16
+// distinct bytes, so the floor asks for 8).
+func checkSecret(secret []byte) error {
+	if len(secret) < minSecretLen {
+		return fmt.Errorf("hs256 secret is %d bytes, want at least %d", len(secret), minSecretLen)
+	}
+	for p := 1; p < minSecretPeriod; p++ {
+		if repeats(secret, p) {
+			unit := "bytes"
+			if p == 1 {
+				unit = "byte"
+			}
+			return fmt.Errorf("hs256 secret repeats a pattern of %d %s, want none shorter than %d bytes: generate one with `openssl rand -base64 32`", p, unit, minSecretPeriod)
+		}
+	}
+	var seen [256]bool
+	distinct := 0
+	for _, b := range secret {
+		if !seen[b] {
+			seen[b] = true
+			distinct++
+		}
+	}
+	if distinct < minSecretDistinct {
+		return fmt.Errorf("hs256 secret has %d distinct bytes, want at least %d: generate one with `openssl rand -base64 32`", distinct, minSecretDistinct)
+	}
+	return nil
+}
+
+// repeats reports whether s is its first p bytes repeated (the last time
+// perhaps cut short).
+func repeats(s []byte, p int) bool {
+	for i := p; i < len(s); i++ {
+		if s[i] != s[i-p] {
+			return false
+		}
+	}
+	return true
+}
+
 // SignInput describes a token for Sign.
 type SignInput struct {
 	Issuer   string
@@ -510,9 +661,10 @@ type SignInput struct {
 // tests and internal tooling; production officers get tokens from the
 // identity provider.
 func Sign(secret []byte, in SignInput) (string, error) {
+	if err := checkSecret(secret); err != nil {
+		return "", fmt.Errorf("auth: sign: %w", err)
+	}
 	switch {
-	case len(secret) < minSecretLen:
-		return "", fmt.Errorf("auth: sign: secret is %d bytes, want at least %d", len(secret), minSecretLen)
 	case in.Issuer == "":
 		return "", errors.New("auth: sign: issuer is required")
 	case in.Audience == "":

@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -151,8 +153,12 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 func (a *App) Close() error { return a.DB.Close() }
 
 // Verifier builds the token verifier the configuration asks for: the
-// HS256 secret (generated in dev mode) or the identity provider's JWKS.
+// HS256 secret (generated in dev mode) or the identity provider's JWKS,
+// a URL of which is read again every JWKSRefresh.
 func (c Config) Verifier(ctx context.Context) (*auth.Verifier, error) {
+	if c.JWKS != "" && c.JWKSRefresh < minJWKSRefresh && isURL(c.JWKS) {
+		return nil, fmt.Errorf("AUTH_JWKS_REFRESH is %s: want at least %s", c.JWKSRefresh, minJWKSRefresh)
+	}
 	secret, err := c.Secret()
 	if err != nil {
 		return nil, err
@@ -160,7 +166,15 @@ func (c Config) Verifier(ctx context.Context) (*auth.Verifier, error) {
 	return auth.NewVerifier(ctx, auth.Config{
 		HS256Secret: secret,
 		JWKS:        c.JWKS,
+		JWKSRefresh: c.JWKSRefresh,
 		Issuer:      c.Issuer,
 		Audience:    c.Audience,
 	})
+}
+
+// isURL reports whether a JWKS setting is an http(s) URL rather than a
+// file, as auth tells them apart.
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }

@@ -1,11 +1,18 @@
 package server_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"lienthong/auth"
 	"lienthong/demo"
+	"lienthong/server"
 	"lienthong/server/servertest"
 )
 
@@ -38,5 +45,49 @@ func TestTokensRejected(t *testing.T) {
 	}
 	if r := e.Do("", `{ dossiers { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
 		t.Errorf("anonymous dossiers: code = %q, want UNAUTHENTICATED", r.Code())
+	}
+}
+
+// AUTH_JWKS_REFRESH (default 5m) sets how often the identity provider's
+// JWKS is read again, so that a withdrawn key stops verifying soon.
+func TestJWKSRefreshSetting(t *testing.T) {
+	t.Setenv("AUTH_JWKS_REFRESH", "")
+	if got := server.FromEnv().JWKSRefresh; got != 5*time.Minute {
+		t.Errorf("JWKSRefresh unset = %s, want 5m", got)
+	}
+	t.Setenv("AUTH_JWKS_REFRESH", "90s")
+	if got := server.FromEnv().JWKSRefresh; got != 90*time.Second {
+		t.Errorf("AUTH_JWKS_REFRESH=90s: JWKSRefresh = %s, want 1m30s", got)
+	}
+
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks := identityProvider(t, key)
+	var fetches atomic.Int32
+	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		http.Redirect(w, r, jwks, http.StatusFound)
+	}))
+	t.Cleanup(counting.Close)
+	cfg := server.Config{JWKS: counting.URL, Issuer: "lienthong", Audience: "lienthong"}
+	for _, d := range []time.Duration{0, 999 * time.Millisecond} {
+		cfg.JWKSRefresh = d
+		if _, err := cfg.Verifier(t.Context()); err == nil || !strings.Contains(err.Error(), "AUTH_JWKS_REFRESH") {
+			t.Errorf("JWKSRefresh %s: Verifier() error = %v, want one naming AUTH_JWKS_REFRESH", d, err)
+		}
+	}
+	if n := fetches.Load(); n != 0 {
+		t.Errorf("refused settings fetched the JWKS %d times, want 0", n)
+	}
+	cfg.JWKSRefresh = time.Second
+	if _, err := cfg.Verifier(t.Context()); err != nil {
+		t.Fatalf("Verifier() error = %v", err)
+	}
+	for end := time.Now().Add(5 * time.Second); fetches.Load() < 2; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("JWKS fetched %d times in 5s refreshing every 1s, want 2 or more", fetches.Load())
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -19,6 +22,9 @@ type Config struct {
 	ListenAddr  string
 	HS256Secret string
 	JWKS        string
+	// JWKSRefresh is how often a JWKS URL is read again: at least
+	// minJWKSRefresh.
+	JWKSRefresh time.Duration
 	Issuer      string
 	Audience    string
 	Dev         bool
@@ -43,6 +49,9 @@ type Config struct {
 	// MaxConnections bounds the connections served at once; more wait to
 	// be accepted.
 	MaxConnections int
+	// MetricsAddr, when set, serves /metrics on this separate address,
+	// and the main listener does not serve it.
+	MetricsAddr string
 }
 
 // FromEnv reads the configuration from the environment (README,
@@ -53,6 +62,7 @@ func FromEnv() Config {
 		ListenAddr:  getenv("LISTEN_ADDR", "127.0.0.1:8080"),
 		HS256Secret: os.Getenv("AUTH_HS256_SECRET"),
 		JWKS:        os.Getenv("AUTH_JWKS"),
+		JWKSRefresh: durationEnv("AUTH_JWKS_REFRESH", 5*time.Minute),
 		Issuer:      getenv("AUTH_ISSUER", "lienthong"),
 		Audience:    getenv("AUTH_AUDIENCE", "lienthong"),
 		Dev:         os.Getenv("LIENTHONG_DEV") == "1",
@@ -60,6 +70,7 @@ func FromEnv() Config {
 		WebhookPoll: durationEnv("WEBHOOK_POLL_INTERVAL", time.Second),
 		WebhookKeys: os.Getenv("WEBHOOK_KEYS"),
 		PprofAddr:   os.Getenv("PPROF_ADDR"),
+		MetricsAddr: os.Getenv("METRICS_ADDR"),
 
 		WebhookAllowNetworks: os.Getenv("WEBHOOK_ALLOW_NETWORKS"),
 	}
@@ -78,6 +89,10 @@ func FromEnv() Config {
 	}
 	return c
 }
+
+// minJWKSRefresh bounds how often one instance reads the identity
+// provider's JWKS, so that a typo (5ms) does not flood it.
+const minJWKSRefresh = time.Second
 
 // originHosts turns CORS origins (scheme://host[:port], with * patterns)
 // into the host patterns the websocket origin check takes.
@@ -114,12 +129,32 @@ func getenv(key, def string) string {
 	return def
 }
 
-// devSecretFile keeps the generated development secret beside the SQLite
-// file, so that `seed`, `token` and `serve` agree on it.
+// devSecretFile keeps dev mode's generated HS256 secret beside the SQLite
+// database, so that `make run`, `seed`, `token` and `serve` agree on it
+// from any working directory, as they do on the database.
 const devSecretFile = ".lienthong-dev-secret"
 
+// devSecretPath is where dev mode keeps its secret: devSecretFile in the
+// SQLite database's directory, or, for PostgreSQL (no file of ours) and
+// an in-memory SQLite, lienthong/dev-secret in the user's configuration
+// directory ($XDG_CONFIG_HOME or ~/.config on Linux).
+func (c Config) devSecretPath() (string, error) {
+	if db, ok := strings.CutPrefix(c.DatabaseURL, "sqlite://"); ok {
+		db, _, _ = strings.Cut(db, "?") // as store.Open reads it
+		if db != "" && !strings.Contains(db, ":memory:") {
+			return filepath.Join(filepath.Dir(db), devSecretFile), nil
+		}
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("dev secret: %w (or set AUTH_HS256_SECRET)", err)
+	}
+	return filepath.Join(dir, "lienthong", "dev-secret"), nil
+}
+
 // Secret returns the HS256 secret: the configured one, or in dev mode a
-// generated one kept in devSecretFile; nil when neither applies.
+// generated one kept in a file only its owner reads (devSecretPath); nil
+// when neither applies. The secret is never logged, the file's path is.
 func (c Config) Secret() ([]byte, error) {
 	if c.HS256Secret != "" {
 		return []byte(c.HS256Secret), nil
@@ -127,18 +162,40 @@ func (c Config) Secret() ([]byte, error) {
 	if !c.Dev {
 		return nil, nil
 	}
-	if b, err := os.ReadFile(devSecretFile); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
-		return []byte(strings.TrimSpace(string(b))), nil
+	path, err := c.devSecretPath()
+	if err != nil {
+		return nil, err
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil && len(bytes.TrimSpace(b)) >= 32:
+		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(path, 0o600); err != nil {
+				return nil, fmt.Errorf("dev secret: %w", err)
+			}
+			slog.Warn("dev mode: the HS256 secret file was readable by others: made it 0600", "file", path)
+		}
+		return bytes.TrimSpace(b), nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("read dev secret: %w", err)
 	}
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
 		return nil, err
 	}
 	s := hex.EncodeToString(buf)
-	if err := os.WriteFile(devSecretFile, []byte(s+"\n"), 0o600); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("write dev secret: %w", err)
 	}
-	abs, _ := filepath.Abs(devSecretFile)
-	slog.Warn("dev mode: generated an HS256 secret", "file", abs, "secret", s)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write dev secret: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil { // WriteFile keeps an existing file's mode
+		return nil, fmt.Errorf("write dev secret: %w", err)
+	}
+	slog.Warn("dev mode: generated an HS256 secret", "file", path)
 	return []byte(s), nil
 }

@@ -19,7 +19,8 @@ import (
 )
 
 // Handler is the HTTP surface: GraphQL behind authentication, CORS, body and
-// time limits; health, readiness and metrics.
+// time limits; health, readiness and, unless Config.MetricsAddr serves them
+// apart (see MetricsHandler), metrics.
 func (a *App) Handler(verifier *auth.Verifier) http.Handler {
 	cfg := a.Config
 	metrics := newHTTPMetrics(a.Registry)
@@ -77,12 +78,20 @@ func (a *App) Handler(verifier *auth.Verifier) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", a.MetricsHandler())
+	}
 	if cfg.Dev {
 		mux.Handle("GET /{$}", playground.Handler("lienthong", "/graphql"))
 	}
 
 	return mux
+}
+
+// MetricsHandler serves the process's metrics as Prometheus scrapes them:
+// on the main listener, or alone on Config.MetricsAddr.
+func (a *App) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})
 }
 
 // httpMetrics counts requests and their latency per handler.

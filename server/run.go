@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,10 +53,21 @@ func Serve(ctx context.Context, cfg Config) error {
 	return a.Run(ctx, a.Handler(verifier))
 }
 
-// Run serves h on the configured address and runs the background work
-// until ctx ends.
+// Run serves h on the configured address, and the metrics on
+// Config.MetricsAddr when set, and runs the background work until ctx ends.
 func (a *App) Run(ctx context.Context, h http.Handler) error {
 	cfg := a.Config
+	if cfg.MetricsAddr != "" {
+		// Listening comes first: an address that cannot be listened on
+		// stops serve rather than leave it unscraped.
+		stop, err := a.serveMetrics(cfg.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		// On any return, after the API's graceful shutdown below: scrapes
+		// go on while requests drain.
+		defer stop()
+	}
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           h,
@@ -97,6 +109,35 @@ func (a *App) Run(ctx context.Context, h http.Handler) error {
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves the metrics, and nothing else, on addr until stop.
+func (a *App) serveMetrics(addr string) (stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.MetricsHandler())
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	go func() {
+		if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("metrics", "addr", addr, "err", err)
+		}
+	}()
+	slog.Info("metrics", "addr", "http://"+addr+"/metrics")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
 }
 
 // servePprof serves the profiler on a separate, local listener.
