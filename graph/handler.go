@@ -98,6 +98,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
 	srv.AroundOperations(limitShape)
+	srv.AroundOperations(limitStrings)
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
 	log := opts.Logger

@@ -14,12 +14,38 @@ import (
 	"lienthong/problem"
 )
 
-var agencyCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{1,31}$`)
+var (
+	agencyCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.\-]{1,31}$`)
+	agencyKindRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+)
 
 // ValidAgencyCode reports whether code can be an agency's code: 2–32
 // letters, digits, dots or dashes (the national list's codes, e.g.
 // 000.00.13.H15, are).
 func ValidAgencyCode(code string) bool { return agencyCodeRE.MatchString(code) }
+
+// ValidAgencyKind reports whether kind can be an agency's kind: a
+// lower-case word of letters, digits, _ or -, at most 32 long.
+func ValidAgencyKind(kind string) bool { return agencyKindRE.MatchString(kind) }
+
+// checkAgencyText holds an agency's name and kind to their rules; nil
+// ones are not being set.
+func checkAgencyText(name, kind *string) error {
+	if name != nil {
+		n, err := problem.NameText.Check("input.name", *name)
+		if err != nil {
+			return err
+		}
+		if n == "" {
+			return problem.BadInput("input.name", "name is required")
+		}
+		*name = n
+	}
+	if kind != nil && *kind != "" && !ValidAgencyKind(*kind) {
+		return problem.BadInput("input.kind", "kind %q must be a lower-case word of letters, digits, _ or -, at most 32 long (tax, police, commune …)", problem.Clip(*kind, 40))
+	}
+	return nil
+}
 
 // CreateAgency adds an agency (ADMIN).
 func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*ent.Agency, error) {
@@ -30,8 +56,8 @@ func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*e
 	if !agencyCodeRE.MatchString(in.Code) {
 		return nil, problem.BadInput("input.code", "agency code must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15")
 	}
-	if strings.TrimSpace(in.Name) == "" {
-		return nil, problem.BadInput("input.name", "name is required")
+	if err := checkAgencyText(&in.Name, in.Kind); err != nil {
+		return nil, err
 	}
 	var a *ent.Agency
 	err := e.inTx(ctx, func(tx *ent.Tx) error {
@@ -58,6 +84,9 @@ func (e *Engine) CreateAgency(ctx context.Context, in ent.CreateAgencyInput) (*e
 // codes embed it.
 func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyInput) (*ent.Agency, error) {
 	if _, err := auth.RequireRole(ctx, auth.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if err := checkAgencyText(in.Name, in.Kind); err != nil {
 		return nil, err
 	}
 	if in.ParentID != nil && *in.ParentID == id {

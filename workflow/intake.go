@@ -146,6 +146,9 @@ type intake struct {
 // prepare checks an intake before anything is written. It returns the
 // dossier already received for the same external code and content, if any.
 func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, seen *lookups) (*intake, *ent.Dossier, error) {
+	if err := checkReceiveText(in); err != nil {
+		return nil, nil, err
+	}
 	in = normalizeReceive(in)
 	if err := validateApplicant(in.Applicant); err != nil {
 		return nil, nil, err
@@ -652,21 +655,54 @@ func normalizeReceive(in ReceiveInput) ReceiveInput {
 	return in
 }
 
+// checkReceiveText holds an intake's free text to its rules (problem.Text)
+// as given, before normalizeReceive joins a name's words: a line break in
+// a name or an address is refused, not printed.
+func checkReceiveText(in ReceiveInput) error {
+	a := in.Applicant
+	texts := []struct {
+		field string
+		rule  problem.Text
+		s     *string
+	}{
+		{"input.procedureCode", problem.CodeText, &in.ProcedureCode},
+		{"input.applicant.name", problem.NameText, &a.Name},
+		{"input.applicant.idNumber", problem.CodeText, &a.IDNumber},
+		{"input.applicant.phone", problem.PhoneText, &a.Phone},
+		{"input.applicant.email", problem.EmailText, &a.Email},
+		{"input.applicant.address", problem.AddressText, &a.Address},
+		{"input.deskAgencyCode", problem.CodeText, in.DeskAgencyCode},
+		{"input.externalCode", problem.ExternalCodeText, in.ExternalCode},
+		{"input.source", problem.SourceText, in.Source},
+	}
+	for _, t := range texts {
+		if t.s == nil {
+			continue
+		}
+		if _, err := t.rule.Check(t.field, *t.s); err != nil {
+			return err
+		}
+	}
+	if err := problem.Count("input.components", len(in.Components), problem.MaxComponents); err != nil {
+		return err
+	}
+	for i, c := range in.Components {
+		if _, err := problem.NameText.Check(fmt.Sprintf("input.components[%d].name", i), c.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func validateApplicant(a ApplicantInput) error {
 	switch {
 	case a.Name == "":
 		return problem.BadInput("input.applicant.name", "applicant name is required")
-	case len(a.Name) > 255:
-		return problem.BadInput("input.applicant.name", "applicant name is too long")
 	case !idNumberRE.MatchString(a.IDNumber):
 		return problem.BadInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
-	case len(a.Phone) > 32:
-		return problem.BadInput("input.applicant.phone", "phone number is too long")
-	case len(a.Address) > 512:
-		return problem.BadInput("input.applicant.address", "address is too long")
 	}
 	if a.Email != "" {
-		if _, err := mail.ParseAddress(a.Email); err != nil || len(a.Email) > 255 {
+		if _, err := mail.ParseAddress(a.Email); err != nil {
 			return problem.BadInput("input.applicant.email", "e-mail address is not valid")
 		}
 	}

@@ -25,11 +25,11 @@ func (Officer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("subject").
 			NotEmpty().
-			MaxLen(255).
+			MaxRuneLen(255).
 			Unique().
 			Comment("Subject (sub) of the officer's tokens."),
 		field.String("name").
-			MaxLen(255).
+			MaxRuneLen(255).
 			Default("").
 			Comment("Display name.").
 			Annotations(entgql.OrderField("NAME")),
