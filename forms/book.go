@@ -59,6 +59,10 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 	if len(ds) > MaxBookRows {
 		return nil, problem.BadInput("to", "more than %d dossiers: print a shorter period", MaxBookRows)
 	}
+	a.Name = printable(a.Name)
+	for _, d := range ds {
+		printableDossier(d)
+	}
 	now := s.cfg.Clock.Now().In(s.loc)
 	doc, err := newDoc(true, titles[formrecord.FormTrackingBook]+" "+a.Name)
 	if err != nil {
