@@ -48,6 +48,16 @@ func (r *Resolver) Resolve(ctx context.Context, c *auth.Claims) (*auth.Viewer, e
 	if known, ok := r.known.Get(key); ok {
 		return known, nil
 	}
+	// The claims are free text from the identity provider: the officer's
+	// name prints on forms, and none of them may reach a query unchecked.
+	for _, t := range []struct {
+		claim, s string
+		rule     problem.Text
+	}{{"sub", c.Subject, problem.NameText}, {"name", c.Name, problem.NameText}, {"agency", c.Agency, problem.CodeText}} {
+		if _, err := t.rule.Check(t.claim, t.s); err != nil {
+			return nil, fmt.Errorf("%w: claim %s: %s", auth.ErrUnauthenticated, t.claim, err.Error())
+		}
+	}
 	ctx = auth.SystemContext(ctx)
 	ag, err := r.client.Agency.Query().Where(agency.Code(c.Agency)).Only(ctx)
 	if ent.IsNotFound(err) {

@@ -16,9 +16,11 @@ import (
 	"lienthong/ent/delegation"
 	"lienthong/ent/dossier"
 	"lienthong/ent/dossierevent"
+	"lienthong/ent/formrecord"
 	"lienthong/ent/intercept"
 	"lienthong/ent/leg"
 	"lienthong/ent/officer"
+	"lienthong/ent/parindex"
 	"lienthong/ent/predicate"
 )
 
@@ -89,6 +91,17 @@ func receivedOrRouted(deskCol, idCol string, agencyID int) *entsql.Predicate {
 	)
 }
 
+// visibleDossier is the rule as SQL for the dossier whose id is in
+// column idCol: it exists and the viewer's agency received it or was
+// routed it.
+func visibleDossier(idCol string, agencyID int) *entsql.Predicate {
+	d := entsql.Table(dossier.Table).As("scope_d")
+	return entsql.Exists(entsql.Select(d.C(dossier.FieldID)).From(d).Where(entsql.And(
+		entsql.ColumnsEQ(d.C(dossier.FieldID), idCol),
+		receivedOrRouted(d.C(dossier.FieldDeskAgencyID), d.C(dossier.FieldID), agencyID),
+	)))
+}
+
 // ofVisibleDossier scopes rows carrying a dossier id column (legs, events)
 // to the dossiers the viewer may read.
 func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) string) (func(*entsql.Selector), error) {
@@ -96,26 +109,80 @@ func ofVisibleDossier(ctx context.Context, dossierIDCol func(*entsql.Selector) s
 	if v == nil {
 		return nil, err
 	}
-	return func(s *entsql.Selector) {
-		d := entsql.Table(dossier.Table).As("scope_d")
-		s.Where(entsql.Exists(entsql.Select(d.C(dossier.FieldID)).From(d).Where(entsql.And(
-			entsql.ColumnsEQ(d.C(dossier.FieldID), dossierIDCol(s)),
-			receivedOrRouted(d.C(dossier.FieldDeskAgencyID), d.C(dossier.FieldID), v.AgencyID),
-		))))
-	}, nil
+	return func(s *entsql.Selector) { s.Where(visibleDossier(dossierIDCol(s), v.AgencyID)) }, nil
 }
 
 // Install installs the row-level rules as query interceptors, so that every
 // read — connections, node(id), nodes(ids), edges — is scoped the same way.
+// Every entity the GraphQL schema reaches has its rule here or is public
+// (TestNodeScope walks them all): agencies, officers, procedures and their
+// route steps, and the calendar are the province's directory, read by
+// every signed-in caller.
 func Install(client *ent.Client) {
 	client.Dossier.Intercept(intercept.TraverseDossier(scoped(DossierScope, (*ent.DossierQuery).Where)))
-	client.Leg.Intercept(intercept.TraverseLeg(scoped(func(ctx context.Context) (predicate.Leg, error) {
-		return ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(leg.FieldDossierID) })
-	}, (*ent.LegQuery).Where)))
+	client.Leg.Intercept(intercept.TraverseLeg(scoped(legScope, (*ent.LegQuery).Where)))
 	client.Delegation.Intercept(intercept.TraverseDelegation(scoped(delegationScope, (*ent.DelegationQuery).Where)))
-	client.DossierEvent.Intercept(intercept.TraverseDossierEvent(scoped(func(ctx context.Context) (predicate.DossierEvent, error) {
-		return ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(dossierevent.FieldDossierID) })
-	}, (*ent.DossierEventQuery).Where)))
+	client.DossierEvent.Intercept(intercept.TraverseDossierEvent(scoped(eventScope, (*ent.DossierEventQuery).Where)))
+	client.FormRecord.Intercept(intercept.TraverseFormRecord(scoped(formRecordScope, (*ent.FormRecordQuery).Where)))
+	client.ParIndex.Intercept(intercept.TraverseParIndex(scoped(parIndexScope, (*ent.ParIndexQuery).Where)))
+	client.Webhook.Intercept(intercept.TraverseWebhook(scoped(adminOnly[predicate.Webhook], (*ent.WebhookQuery).Where)))
+	client.WebhookDelivery.Intercept(intercept.TraverseWebhookDelivery(scoped(adminOnly[predicate.WebhookDelivery], (*ent.WebhookDeliveryQuery).Where)))
+}
+
+func legScope(ctx context.Context) (predicate.Leg, error) {
+	return ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(leg.FieldDossierID) })
+}
+
+func eventScope(ctx context.Context) (predicate.DossierEvent, error) {
+	return ofVisibleDossier(ctx, func(s *entsql.Selector) string { return s.C(dossierevent.FieldDossierID) })
+}
+
+// formRecordScope: the record of a dossier's form follows the dossier's
+// scope; the record of a tracking book is read by the officers of the
+// agency whose book it is (and by those who read all).
+func formRecordScope(ctx context.Context) (predicate.FormRecord, error) {
+	v, err := restricted(ctx)
+	if v == nil {
+		return nil, err
+	}
+	return func(s *entsql.Selector) {
+		s.Where(entsql.Or(
+			entsql.And(entsql.NotNull(s.C(formrecord.FieldDossierID)), visibleDossier(s.C(formrecord.FieldDossierID), v.AgencyID)),
+			entsql.And(entsql.IsNull(s.C(formrecord.FieldDossierID)), entsql.EQ(s.C(formrecord.FieldAgencyID), v.AgencyID)),
+		))
+	}, nil
+}
+
+// parIndexScope reads as the reports do: analysts and administrators read
+// every agency's PAR score, an agency head their own agency's, others none.
+func parIndexScope(ctx context.Context) (predicate.ParIndex, error) {
+	if auth.IsSystem(ctx) {
+		return nil, nil
+	}
+	v, err := auth.Require(ctx)
+	switch {
+	case err != nil:
+		return nil, err
+	case v.HasRole(auth.RoleAnalyst, auth.RoleAdmin):
+		return nil, nil
+	case v.HasRole(auth.RoleAgencyHead):
+		return parindex.AgencyID(v.AgencyID), nil
+	}
+	return func(s *entsql.Selector) { s.Where(entsql.False()) }, nil
+}
+
+// adminOnly: webhooks and their deliveries (URLs that may carry a token in
+// their query string, other agencies' dossier codes and receivers' errors)
+// are read by administrators only.
+func adminOnly[P ~func(*entsql.Selector)](ctx context.Context) (P, error) {
+	if auth.IsSystem(ctx) {
+		return nil, nil
+	}
+	v, err := auth.Require(ctx)
+	if err != nil || v.HasRole(auth.RoleAdmin) {
+		return nil, err
+	}
+	return func(s *entsql.Selector) { s.Where(entsql.False()) }, nil
 }
 
 // scoped is an interceptor that narrows a query of any entity by its rule;

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -31,7 +30,13 @@ type knownAgency struct {
 	inFile bool
 }
 
-var kindRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+// textProblem is the message of a text refused by its rule, or missing.
+func textProblem(err error, missing string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return missing
+}
 
 // check checks the whole file against itself and the database, and
 // returns every problem found; nothing is written.
@@ -62,13 +67,13 @@ func (s *Source) check(ctx context.Context, client *ent.Client) (Problems, error
 		if !workflow.ValidAgencyCode(a.Code) {
 			add(fmt.Sprintf("agency code %q must be 2–32 letters, digits, dots or dashes, e.g. 000.00.13.H15", problem.Clip(a.Code, 40)), "agencies", i, "code")
 		}
-		if strings.TrimSpace(a.Name) == "" || len(a.Name) > 255 {
-			add("name is required, at most 255 bytes", "agencies", i, "name")
+		if n, err := problem.NameText.Check("name", a.Name); err != nil || n == "" {
+			add(textProblem(err, "name is required"), "agencies", i, "name")
 		}
 		if agency.LevelValidator(agency.Level(a.Level)) != nil {
 			add(fmt.Sprintf("level %q is not one of CENTRAL, PROVINCE, DEPARTMENT, DISTRICT, COMMUNE", problem.Clip(a.Level, 20)), "agencies", i, "level")
 		}
-		if a.Kind != "" && !kindRE.MatchString(a.Kind) {
+		if a.Kind != "" && !workflow.ValidAgencyKind(a.Kind) {
 			add(fmt.Sprintf("kind %q must be a lower-case word (letters, digits, _ or -)", problem.Clip(a.Kind, 40)), "agencies", i, "kind")
 		}
 		if a.Parent != "" {
@@ -108,8 +113,8 @@ func (s *Source) check(ctx context.Context, client *ent.Client) (Problems, error
 		if strings.TrimSpace(o.Subject) == "" || len(o.Subject) > 255 {
 			add("subject is required: the subject of the officer's token", "officers", i, "subject")
 		}
-		if strings.TrimSpace(o.Name) == "" {
-			add("name is required", "officers", i, "name")
+		if n, err := problem.NameText.Check("name", o.Name); err != nil || n == "" {
+			add(textProblem(err, "name is required"), "officers", i, "name")
 		}
 		if _, ok := k.agencies[o.Agency]; !ok {
 			add(fmt.Sprintf("no agency %s in the file or the database", problem.Clip(o.Agency, 40)), "officers", i, "agency")

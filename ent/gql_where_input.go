@@ -3916,14 +3916,6 @@ type OfficerWhereInput struct {
 	// "agency" edge predicates.
 	HasAgency     *bool               `json:"hasAgency,omitempty"`
 	HasAgencyWith []*AgencyWhereInput `json:"hasAgencyWith,omitempty"`
-
-	// "delegations" edge predicates.
-	HasDelegations     *bool                   `json:"hasDelegations,omitempty"`
-	HasDelegationsWith []*DelegationWhereInput `json:"hasDelegationsWith,omitempty"`
-
-	// "substitutions" edge predicates.
-	HasSubstitutions     *bool                   `json:"hasSubstitutions,omitempty"`
-	HasSubstitutionsWith []*DelegationWhereInput `json:"hasSubstitutionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4177,42 +4169,6 @@ func (i *OfficerWhereInput) P() (predicate.Officer, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, officer.HasAgencyWith(with...))
-	}
-	if i.HasDelegations != nil {
-		p := officer.HasDelegations()
-		if !*i.HasDelegations {
-			p = officer.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasDelegationsWith) > 0 {
-		with := make([]predicate.Delegation, 0, len(i.HasDelegationsWith))
-		for _, w := range i.HasDelegationsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasDelegationsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, officer.HasDelegationsWith(with...))
-	}
-	if i.HasSubstitutions != nil {
-		p := officer.HasSubstitutions()
-		if !*i.HasSubstitutions {
-			p = officer.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasSubstitutionsWith) > 0 {
-		with := make([]predicate.Delegation, 0, len(i.HasSubstitutionsWith))
-		for _, w := range i.HasSubstitutionsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasSubstitutionsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, officer.HasSubstitutionsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

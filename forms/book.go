@@ -64,6 +64,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 	if total > MaxBookRows {
 		return nil, problem.BadInput("to", "more than %d dossiers: print a shorter period", MaxBookRows)
 	}
+	a.Name = printable(a.Name)
 	now := s.cfg.Clock.Now().In(s.loc)
 	doc, err := newDoc(true, titles[formrecord.FormTrackingBook]+" "+a.Name)
 	if err != nil {
@@ -104,6 +105,7 @@ func (s *Service) TrackingBook(ctx context.Context, agencyCode string, from, to 
 				return nil, err
 			}
 			n++
+			printableDossier(d)
 			table.row(s.bookRow(n, d, now))
 		}
 		if len(ds) < bookPage {

@@ -48,7 +48,8 @@ func newDoc(landscape bool, title string) (*doc, error) {
 		data  []byte
 		style int
 	}{{fontRegular, gopdf.Regular}, {fontBold, gopdf.Bold}, {fontItalic, gopdf.Italic}} {
-		if err := pdf.AddTTFFontDataWithOption(family, f.data, gopdf.TtfOption{Style: f.style}); err != nil {
+		opt := gopdf.TtfOption{Style: f.style, OnGlyphNotFoundSubstitute: func(rune) rune { return missingGlyph }}
+		if err := pdf.AddTTFFontDataWithOption(family, f.data, opt); err != nil {
 			return nil, fmt.Errorf("forms: font: %w", err)
 		}
 	}

@@ -154,6 +154,7 @@ func (s *Service) load(ctx context.Context, code string) (*ent.Dossier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("forms: load %s: %w", code, err)
 	}
+	printableDossier(d)
 	return d, nil
 }
 

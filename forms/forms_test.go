@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -302,6 +303,64 @@ func TestTrackingBookPagesAndTurns(t *testing.T) {
 		other()
 		if _, status := e.GetPDF(desk, book); status != http.StatusOK {
 			t.Errorf("after the turns were given back: %d", status)
+		}
+	})
+}
+
+// pdfLines is the text of every page of a PDF, line by line as pdfium
+// reads them, each with its runs of spaces collapsed.
+func pdfLines(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	p := pdfiumInstance(t)
+	doc := openPDF(t, p, pdf)
+	n, err := p.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc})
+	if err != nil {
+		t.Fatalf("pdfium: %v", err)
+	}
+	var lines []string
+	for i := range n.PageCount {
+		page, err := p.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}})
+		if err != nil {
+			t.Fatalf("pdfium: page %d: %v", i+1, err)
+		}
+		for _, l := range strings.FieldsFunc(page.Text, func(r rune) bool { return r == '\n' || r == '\r' }) {
+			if l = strings.Join(strings.Fields(l), " "); l != "" {
+				lines = append(lines, l)
+			}
+		}
+	}
+	return lines
+}
+
+// TestFormsPrintWhatTheyCannotShow: a character the form's font lacks (a
+// Chinese character, an emoji) prints as "?", not as a blank where it
+// silently vanishes; a line break stored before the inputs' rules (an
+// address with a line of its own) prints as a space within its line.
+func TestFormsPrintWhatTheyCannotShow(t *testing.T) {
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		desk := e.As("desk.giolinh")
+		d := e.MustDo(desk, servertest.Receive, map[string]any{"in": servertest.BirthInput("Trần 陳 Văn 😀 An")})
+		id, code := servertest.Str(d, "receiveDossier", "id"), servertest.Str(d, "receiveDossier", "code")
+		rid, err := strconv.Atoi(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As a row written before the rules could hold it.
+		err = e.App.DB.Client.Dossier.UpdateOneID(rid).SetApplicantAddress("Gio Linh\nLệ phí: đã miễn\u202e").Exec(auth.SystemContext(t.Context()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, status := e.GetPDF(desk, "/dossiers/"+code+"/forms/receipt.pdf")
+		if status != http.StatusOK {
+			t.Fatalf("receipt: %d %s", status, pdf)
+		}
+		lines := pdfLines(t, pdf)
+		text := strings.Join(lines, "\n")
+		wantText(t, "receipt", text, "Họ và tên: Trần ? Văn ? An", "Địa chỉ: Gio Linh Lệ phí: đã miễn?", "NGƯỜI NỘP HỒ SƠ")
+		for _, l := range lines {
+			if strings.HasPrefix(l, "Lệ phí") {
+				t.Errorf("the stored address printed a line of its own: %q\n%s", l, text)
+			}
 		}
 	})
 }

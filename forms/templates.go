@@ -142,6 +142,9 @@ func eventItems(e *ent.DossierEvent) []string {
 			out = append(out, fmt.Sprint(x))
 		}
 	}
+	for i := range out {
+		out[i] = printable(out[i])
+	}
 	return out
 }
 

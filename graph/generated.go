@@ -23429,7 +23429,7 @@ func (ec *executionContext) unmarshalInputOfficerWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectEqualFold", "subjectContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "hasAgency", "hasAgencyWith", "hasDelegations", "hasDelegationsWith", "hasSubstitutions", "hasSubstitutionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectEqualFold", "subjectContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "hasAgency", "hasAgencyWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23849,34 +23849,6 @@ func (ec *executionContext) unmarshalInputOfficerWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasAgencyWith = data
-		case "hasDelegations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDelegations"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDelegations = data
-		case "hasDelegationsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDelegationsWith"))
-			data, err := ec.unmarshalODelegationWhereInput2ᚕᚖlienthongᚋentᚐDelegationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDelegationsWith = data
-		case "hasSubstitutions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSubstitutions"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSubstitutions = data
-		case "hasSubstitutionsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSubstitutionsWith"))
-			data, err := ec.unmarshalODelegationWhereInput2ᚕᚖlienthongᚋentᚐDelegationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSubstitutionsWith = data
 		}
 	}
 	return it, nil

@@ -99,6 +99,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// validates the document.
 	srv.Use(shapeLimits{introspection: opts.Dev, cache: docs})
 	srv.Use(&costLimit{limit: opts.ComplexityLimit})
+	srv.AroundOperations(limitStrings)
 	srv.AroundRootFields(requireViewer)
 	srv.AroundFields(pageSize)
 	log := opts.Logger

@@ -156,6 +156,9 @@ func scope(ctx context.Context, agencyIDs []int) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := problem.Count("agencyIDs", len(agencyIDs), problem.MaxIDs); err != nil {
+		return nil, err
+	}
 	switch {
 	case v.HasRole(auth.RoleAnalyst, auth.RoleAdmin):
 		return agencyIDs, nil

@@ -71,12 +71,21 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.URL, err = problem.URLText.Check("url", in.URL); err != nil {
+		return nil, err
+	}
 	if err := s.checkURL(ctx, in.URL); err != nil {
+		return nil, err
+	}
+	if err := problem.Count("eventTypes", len(in.EventTypes), problem.MaxEventTypes); err != nil {
+		return nil, err
+	}
+	if err := problem.Count("agencyIDs", len(in.AgencyIDs), problem.MaxIDs); err != nil {
 		return nil, err
 	}
 	for _, t := range in.EventTypes {
 		if !slices.Contains(schematype.DossierEventType("").Values(), t) {
-			return nil, problem.BadInput("eventTypes", "unknown event type %q", t)
+			return nil, problem.BadInput("eventTypes", "unknown event type %q", problem.Clip(t, 32))
 		}
 	}
 	slices.Sort(in.EventTypes)

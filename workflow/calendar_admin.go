@@ -34,9 +34,17 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 	if err != nil {
 		return nil, err
 	}
+	if err := problem.Count("days", len(days), problem.MaxCalendarDay); err != nil {
+		return nil, err
+	}
 	weeklyOff := cal.WeeklyOff()
 	seen := map[string]bool{}
 	for i, d := range days {
+		name, err := problem.NameText.Check(fmt.Sprintf("days[%d].name", i), d.Name)
+		if err != nil {
+			return nil, err
+		}
+		d.Name = name
 		field := fmt.Sprintf("days[%d].date", i)
 		date, err := calendar.ParseDate(d.Date)
 		if err != nil {
@@ -66,7 +74,7 @@ func (e *Engine) SetCalendarDays(ctx context.Context, year int, days []*Calendar
 		creates := make([]*ent.CalendarDayCreate, len(days))
 		for i, d := range days {
 			date, _ := calendar.ParseDate(d.Date)
-			creates[i] = tx.CalendarDay.Create().SetDate(date.String()).SetWorking(d.Working).SetName(strings.TrimSpace(d.Name))
+			creates[i] = tx.CalendarDay.Create().SetDate(date.String()).SetWorking(d.Working).SetName(d.Name)
 		}
 		var err error
 		out, err = tx.CalendarDay.CreateBulk(creates...).Save(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"lienthong/auth"
 	"lienthong/calendar"
@@ -136,9 +137,25 @@ func apologyDue(_ context.Context, t *transition) error {
 	return nil
 }
 
+// minApologyWindow is how far from now a new appointment may be set at
+// least, whatever the procedure's limit: the time a verification takes
+// (a one-day procedure apologized for still gets a week).
+const minApologyWindow = 5 * calendar.MinutesPerWorkingDay
+
+// newAppointment: after the current appointment and after now, and no
+// later than the procedure's limit again from now (at least
+// minApologyWindow), in working time.
 func newAppointment(_ context.Context, t *transition) error {
 	if t.d.AppointmentAt == nil || t.in.NewAppointment == nil || !t.in.NewAppointment.After(*t.d.AppointmentAt) {
 		return problem.BadInput("newAppointmentAt", "the new appointment must be after the current one")
+	}
+	if !t.in.NewAppointment.After(t.now) {
+		return problem.BadInput("newAppointmentAt", "the new appointment must be in the future")
+	}
+	window := max(t.d.Edges.Procedure.LimitMinutes, minApologyWindow)
+	if latest := t.cal.Add(t.now, int64(window)); t.in.NewAppointment.After(latest) {
+		return problem.BadInput("newAppointmentAt", "the new appointment must be within %s from now (the procedure's limit, at least 5 working days): at the latest %s",
+			fmtMinutes(window), latest.In(t.cal.Location()).Format(time.RFC3339))
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"strings"
 
 	"lienthong/auth"
 	"lienthong/ent"
@@ -19,7 +18,9 @@ func (e *Engine) RecordComplaint(ctx context.Context, id int, note string) (*ent
 	if err != nil {
 		return nil, err
 	}
-	note = strings.TrimSpace(note)
+	if note, err = problem.NoteText.Check("note", note); err != nil {
+		return nil, err
+	}
 	if note == "" {
 		return nil, problem.BadInput("note", "write down what the applicant complained about")
 	}

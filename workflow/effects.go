@@ -132,8 +132,8 @@ func coordinate(ctx context.Context, t *transition, _ *ent.DossierUpdate) error 
 		}
 		var ids []int
 		for i, a := range t.in.Agencies {
-			if a.AllottedMinutes <= 0 {
-				return problem.BadInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive")
+			if limit := t.d.Edges.Procedure.LimitMinutes; a.AllottedMinutes <= 0 || a.AllottedMinutes > limit {
+				return problem.BadInput(fmt.Sprintf("input.agencies[%d].allottedMinutes", i), "allotted time must be positive and at most the procedure's limit, %s", fmtMinutes(limit))
 			}
 			if !active[a.AgencyID] || a.AgencyID == t.v.AgencyID || slices.Contains(ids, a.AgencyID) {
 				return problem.BadInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)

@@ -146,9 +146,18 @@ type intake struct {
 // prepare checks an intake before anything is written. It returns the
 // dossier already received for the same external code and content, if any.
 func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, seen *lookups) (*intake, *ent.Dossier, error) {
+	if err := checkReceiveText(in); err != nil {
+		return nil, nil, err
+	}
 	in = normalizeReceive(in)
 	if err := validateApplicant(in.Applicant); err != nil {
 		return nil, nil, err
+	}
+	if (in.ExternalCode != nil || in.Source != nil) && !v.HasRole(auth.RoleIntegration) {
+		// A source's codes are its own: a desk that took one could make the
+		// source's own intake of that dossier fail.
+		return nil, nil, &problem.Error{Code: problem.CodeForbidden, Field: "input.source",
+			Message: "source and externalCode are given by the integration clients whose systems the codes come from"}
 	}
 	if (in.ExternalCode == nil) != (in.Source == nil) {
 		return nil, nil, problem.BadInput("input.externalCode", "externalCode and source go together")
@@ -187,10 +196,10 @@ func (e *Engine) prepare(ctx context.Context, v *auth.Viewer, in ReceiveInput, s
 		var d *ent.Dossier
 		if seen != nil && seen.intakes != nil {
 			if known := seen.intakes[[2]string{*in.Source, *in.ExternalCode}]; known != nil {
-				d, err = checkIntake(known, in, hash)
+				d, err = e.checkIntake(ctx, known, in, hash)
 			}
 		} else {
-			d, err = e.existingIntake(sys, in, hash)
+			d, err = e.existingIntake(ctx, in, hash)
 		}
 		if d != nil || err != nil {
 			return nil, d, err
@@ -206,7 +215,6 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 	if err != nil || existing != nil {
 		return existing, false, err
 	}
-	sys := auth.SystemContext(ctx)
 	var created *ent.Dossier
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		var err error
@@ -216,7 +224,7 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 	if err != nil {
 		if p.in.ExternalCode != nil && ent.IsConstraintError(err) {
 			// Lost a race with the same intake on another connection.
-			if d, lookupErr := e.existingIntake(sys, p.in, p.hash); d != nil || lookupErr != nil {
+			if d, lookupErr := e.existingIntake(ctx, p.in, p.hash); d != nil || lookupErr != nil {
 				return d, false, lookupErr
 			}
 		}
@@ -227,26 +235,36 @@ func (e *Engine) receive(ctx context.Context, v *auth.Viewer, in ReceiveInput) (
 	return created, true, nil
 }
 
+// existingIntake is the dossier received before under in's external
+// code and source, if any, as checkIntake answers for it.
 func (e *Engine) existingIntake(ctx context.Context, in ReceiveInput, hash string) (*ent.Dossier, error) {
 	d, err := e.client.Dossier.Query().
 		Where(dossier.Source(*in.Source), dossier.ExternalCode(*in.ExternalCode)).
-		Only(ctx)
+		Only(auth.SystemContext(ctx))
 	switch {
 	case ent.IsNotFound(err):
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("workflow: look up external code: %w", err)
 	}
-	return checkIntake(d, in, hash)
+	return e.checkIntake(ctx, d, in, hash)
 }
 
 // checkIntake answers an intake received before as d: d itself for the
-// same content, CONFLICT for different content.
-func checkIntake(d *ent.Dossier, in ReceiveInput, hash string) (*ent.Dossier, error) {
-	if d.IntakeHash != hash {
-		return nil, problem.Conflict(problem.DetailIdempotency, "dossier %s from %s was received already (as %s) with different content", problem.Clip(*in.ExternalCode, 64), problem.Clip(*in.Source, 32), d.Code)
+// same content, CONFLICT for different content, naming d only to a
+// caller who may read it.
+func (e *Engine) checkIntake(ctx context.Context, d *ent.Dossier, in ReceiveInput, hash string) (*ent.Dossier, error) {
+	if d.IntakeHash == hash {
+		return d, nil
 	}
-	return d, nil
+	as := ""
+	if readable, err := e.client.Dossier.Query().Where(dossier.ID(d.ID)).Exist(ctx); err != nil {
+		return nil, fmt.Errorf("workflow: look up external code: %w", err)
+	} else if readable {
+		as = " (as " + d.Code + ")"
+	}
+	return nil, problem.Conflict(problem.DetailIdempotency, "dossier %s from %s was received already%s with different content",
+		problem.Clip(*in.ExternalCode, 64), problem.Clip(*in.Source, 32), as)
 }
 
 // createDossier writes a checked intake: the dossier, its desk leg, its
@@ -637,21 +655,54 @@ func normalizeReceive(in ReceiveInput) ReceiveInput {
 	return in
 }
 
+// checkReceiveText holds an intake's free text to its rules (problem.Text)
+// as given, before normalizeReceive joins a name's words: a line break in
+// a name or an address is refused, not printed.
+func checkReceiveText(in ReceiveInput) error {
+	a := in.Applicant
+	texts := []struct {
+		field string
+		rule  problem.Text
+		s     *string
+	}{
+		{"input.procedureCode", problem.CodeText, &in.ProcedureCode},
+		{"input.applicant.name", problem.NameText, &a.Name},
+		{"input.applicant.idNumber", problem.CodeText, &a.IDNumber},
+		{"input.applicant.phone", problem.PhoneText, &a.Phone},
+		{"input.applicant.email", problem.EmailText, &a.Email},
+		{"input.applicant.address", problem.AddressText, &a.Address},
+		{"input.deskAgencyCode", problem.CodeText, in.DeskAgencyCode},
+		{"input.externalCode", problem.ExternalCodeText, in.ExternalCode},
+		{"input.source", problem.SourceText, in.Source},
+	}
+	for _, t := range texts {
+		if t.s == nil {
+			continue
+		}
+		if _, err := t.rule.Check(t.field, *t.s); err != nil {
+			return err
+		}
+	}
+	if err := problem.Count("input.components", len(in.Components), problem.MaxComponents); err != nil {
+		return err
+	}
+	for i, c := range in.Components {
+		if _, err := problem.NameText.Check(fmt.Sprintf("input.components[%d].name", i), c.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func validateApplicant(a ApplicantInput) error {
 	switch {
 	case a.Name == "":
 		return problem.BadInput("input.applicant.name", "applicant name is required")
-	case len(a.Name) > 255:
-		return problem.BadInput("input.applicant.name", "applicant name is too long")
 	case !idNumberRE.MatchString(a.IDNumber):
 		return problem.BadInput("input.applicant.idNumber", "identification number must be 6–20 letters, digits or dashes")
-	case len(a.Phone) > 32:
-		return problem.BadInput("input.applicant.phone", "phone number is too long")
-	case len(a.Address) > 512:
-		return problem.BadInput("input.applicant.address", "address is too long")
 	}
 	if a.Email != "" {
-		if _, err := mail.ParseAddress(a.Email); err != nil || len(a.Email) > 255 {
+		if _, err := mail.ParseAddress(a.Email); err != nil {
 			return problem.BadInput("input.applicant.email", "e-mail address is not valid")
 		}
 	}

@@ -232,3 +232,32 @@ func TestCodeDayInVietnam(t *testing.T) {
 		t.Errorf("code = %s, want prefix %s", code, want)
 	}
 }
+
+// TestIntakeKeysReserved: a desk officer cannot take the national
+// portal's code for a dossier (the portal's own intake of it would then
+// fail naming another desk's dossier); the portal's intake goes through.
+func TestIntakeKeysReserved(t *testing.T) {
+	servertest.Each(t, servertest.Seeded, func(t *testing.T, e *servertest.Env) {
+		squat := servertest.BirthInput("Chiếm Mã")
+		squat["source"], squat["externalCode"] = "dvc-quoc-gia", "PORTAL-778"
+		for name, in := range map[string]map[string]any{
+			"source and code": squat,
+			"code alone":      {"procedureCode": "1.001193", "channel": "DIRECT", "applicant": squat["applicant"], "components": squat["components"], "externalCode": "PORTAL-778"},
+			"source alone":    {"procedureCode": "1.001193", "channel": "DIRECT", "applicant": squat["applicant"], "components": squat["components"], "source": "dvc-quoc-gia"},
+		} {
+			if r := e.Do(e.As("desk.dongha"), servertest.Receive, map[string]any{"in": in}); r.Code() != "FORBIDDEN" || r.Errors[0].Extensions["field"] != "input.source" {
+				t.Errorf("a desk officer giving %s: %s, want FORBIDDEN on input.source", name, r.Raw)
+			}
+		}
+		portal := servertest.BirthInput("Nguyễn Văn Cổng")
+		portal["source"], portal["externalCode"], portal["deskAgencyCode"] = "dvc-quoc-gia", "PORTAL-778", demo.CommuneA
+		const m = `mutation($in: [ReceiveDossierInput!]!) { importDossiers(inputs: $in) { status error { code message } } }`
+		res := servertest.Get(e.MustDo(e.As("motcua.system"), m, map[string]any{"in": []any{portal}}), "importDossiers").([]any)
+		if servertest.Str(res[0], "status") != "CREATED" {
+			t.Errorf("the portal's own intake of PORTAL-778: %v, want CREATED", res[0])
+		}
+		if n := servertest.Num(e.MustDo(e.As("admin"), `{ dossiers(where: {externalCode: "PORTAL-778"}) { totalCount } }`, nil), "dossiers", "totalCount"); n != 1 {
+			t.Errorf("dossiers with external code PORTAL-778: %d, want 1", n)
+		}
+	})
+}

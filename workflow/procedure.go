@@ -85,6 +85,10 @@ func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise b
 	if err := ValidateProcedure(in); err != nil {
 		return nil, err
 	}
+	in.Components = slices.Clone(in.Components)
+	for i := range in.Components {
+		in.Components[i].Name = strings.TrimSpace(in.Components[i].Name)
+	}
 	if err := checkStepAgencies(ctx, tx, in.Steps); err != nil {
 		return nil, err
 	}
@@ -138,7 +142,7 @@ func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise b
 			SetNillableAgencyID(s.AgencyID).
 			SetAllottedMinutes(s.AllottedMinutes).
 			SetParallelGroup(s.ParallelGroup).
-			SetTask(s.Task)
+			SetTask(strings.TrimSpace(s.Task))
 	}
 	if err := tx.RouteStep.CreateBulk(steps...).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("workflow: create route of %s: %w", in.Code, err)
@@ -172,6 +176,9 @@ func checkStepAgencies(ctx context.Context, tx *ent.Tx, steps []RouteStepInput) 
 // the sequential budgets (a parallel group counts as its longest step) must
 // fit in the province's limit.
 func ValidateProcedure(in ProcedureInput) error {
+	if err := checkProcedureText(in); err != nil {
+		return err
+	}
 	switch {
 	case in.Code == "":
 		return problem.BadInput("input.code", "code is required")
@@ -181,6 +188,8 @@ func ValidateProcedure(in ProcedureInput) error {
 		return problem.BadInput("input.field", "field is required")
 	case in.LegalLimitMinutes <= 0:
 		return problem.BadInput("input.legalLimitMinutes", "legal limit must be positive")
+	case in.LegalLimitMinutes > MaxLimitMinutes:
+		return problem.BadInput("input.legalLimitMinutes", "legal limit %s is above %s, a year of working days", fmtMinutes(in.LegalLimitMinutes), fmtMinutes(MaxLimitMinutes))
 	case in.LimitMinutes <= 0:
 		return problem.BadInput("input.limitMinutes", "limit must be positive")
 	case in.LimitMinutes > in.LegalLimitMinutes:
@@ -273,6 +282,45 @@ func ValidateProcedure(in ProcedureInput) error {
 			Field:  "input.steps",
 			Message: fmt.Sprintf("the route needs %s but the limit is %s, over by %s: %s",
 				fmtMinutes(total), fmtMinutes(in.LimitMinutes), fmtMinutes(total-in.LimitMinutes), strings.Join(parts, " + ")),
+		}
+	}
+	return nil
+}
+
+// MaxLimitMinutes bounds a procedure's legal limit: a year of working
+// days (52 weeks of 5).
+const MaxLimitMinutes = 260 * calendar.MinutesPerWorkingDay
+
+// checkProcedureText holds a procedure's free text to its rules
+// (problem.Text), and how many components and steps it lists.
+func checkProcedureText(in ProcedureInput) error {
+	for _, t := range []struct {
+		field string
+		rule  problem.Text
+		s     string
+	}{
+		{"input.code", problem.CodeText, in.Code},
+		{"input.name", problem.TitleText, in.Name},
+		{"input.field", problem.NameText, in.Field},
+	} {
+		if _, err := t.rule.Check(t.field, t.s); err != nil {
+			return err
+		}
+	}
+	if err := problem.Count("input.components", len(in.Components), problem.MaxComponents); err != nil {
+		return err
+	}
+	for i, c := range in.Components {
+		if _, err := problem.NameText.Check(fmt.Sprintf("input.components[%d].name", i), c.Name); err != nil {
+			return err
+		}
+	}
+	if err := problem.Count("input.steps", len(in.Steps), problem.MaxSteps); err != nil {
+		return err
+	}
+	for i, st := range in.Steps {
+		if _, err := problem.TitleText.Check(fmt.Sprintf("input.steps[%d].task", i), st.Task); err != nil {
+			return err
 		}
 	}
 	return nil

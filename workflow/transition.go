@@ -1,11 +1,11 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/looplab/fsm"
@@ -76,7 +76,9 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 	if err != nil {
 		return nil, err
 	}
-	in.Reason, in.Note = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Note)
+	if err := checkInputText(ev, &in); err != nil {
+		return nil, err
+	}
 	cal, err := e.calendars.Get(ctx)
 	if err != nil {
 		return nil, err
@@ -93,6 +95,33 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 		e.log.InfoContext(ctx, "transition", "code", out.Code, "event", string(ev), "state", out.State, "actor", v.Subject)
 		return out, nil
 	}
+}
+
+// checkInputText holds a transition's free text to its rules (problem.Text),
+// trimmed, before anything is read: the reason, the note (an opinion, a
+// result), the documents asked for and how many agencies are consulted.
+func checkInputText(ev Event, in *Input) error {
+	var err error
+	if in.Reason, err = problem.ReasonText.Check("reason", in.Reason); err != nil {
+		return err
+	}
+	note := map[Event]string{EventReply: "opinion", EventReturn: "result", EventCoordinate: "input.note"}[ev]
+	if in.Note, err = problem.NoteText.Check(cmp.Or(note, "note"), in.Note); err != nil {
+		return err
+	}
+	if err := problem.Count("items", len(in.Items), problem.MaxItems); err != nil {
+		return err
+	}
+	for i, item := range in.Items {
+		field := fmt.Sprintf("items[%d]", i)
+		if in.Items[i], err = problem.TitleText.Check(field, item); err != nil {
+			return err
+		}
+		if in.Items[i] == "" {
+			return problem.BadInput(field, "%s is empty: name the document", field)
+		}
+	}
+	return problem.Count("input.agencies", len(in.Agencies), problem.MaxConsulted)
 }
 
 // maxStaleAttempts bounds how often Fire reads a dossier again that

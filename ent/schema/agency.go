@@ -32,7 +32,7 @@ func (Agency) Fields() []ent.Field {
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			NotEmpty().
-			MaxLen(255).
+			MaxRuneLen(255).
 			Comment("Official name in Vietnamese.").
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("level").

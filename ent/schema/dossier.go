@@ -41,13 +41,13 @@ func (Dossier) Fields() []ent.Field {
 		field.String("external_code").
 			Optional().
 			Nillable().
-			MaxLen(128).
+			MaxRuneLen(128).
 			Immutable().
 			Comment("Code of the dossier in the system it came from."),
 		field.String("source").
 			Optional().
 			Nillable().
-			MaxLen(64).
+			MaxRuneLen(64).
 			Immutable().
 			Comment("System the dossier came from (with externalCode, unique)."),
 		field.String("intake_hash").
@@ -68,7 +68,7 @@ func (Dossier) Fields() []ent.Field {
 			Comment("Agency responsible for the dossier: the route's first LEAD step (reports by dossier count it there)."),
 		field.String("applicant_name").
 			NotEmpty().
-			MaxLen(255).
+			MaxRuneLen(255).
 			Comment("Applicant's full name."),
 		field.String("applicant_id_number").
 			NotEmpty().
@@ -76,15 +76,15 @@ func (Dossier) Fields() []ent.Field {
 			Comment("Applicant's personal identification number (or enterprise code)."),
 		field.String("applicant_phone").
 			Default("").
-			MaxLen(32).
+			MaxRuneLen(32).
 			Comment("Applicant's phone number."),
 		field.String("applicant_email").
 			Default("").
-			MaxLen(255).
+			MaxRuneLen(255).
 			Comment("Applicant's e-mail address."),
 		field.String("applicant_address").
 			Default("").
-			MaxLen(512).
+			MaxRuneLen(512).
 			Comment("Applicant's address."),
 		field.Enum("channel").
 			GoType(schematype.Channel("")).

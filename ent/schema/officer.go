@@ -25,11 +25,11 @@ func (Officer) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("subject").
 			NotEmpty().
-			MaxLen(255).
+			MaxRuneLen(255).
 			Unique().
 			Comment("Subject (sub) of the officer's tokens."),
 		field.String("name").
-			MaxLen(255).
+			MaxRuneLen(255).
 			Default("").
 			Comment("Display name.").
 			Annotations(entgql.OrderField("NAME")),
@@ -50,11 +50,16 @@ func (Officer) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Comment("Agency the officer works for."),
+		// No where-filters through these edges (hasDelegationsWith …): an
+		// edge filter is a plain SQL predicate, not a query the read rules
+		// intercept, and officers are read beyond the delegations' scope.
 		edge.From("delegations", Delegation.Type).
 			Ref("from_officer").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)).
 			Comment("Delegations this officer gave while absent."),
 		edge.From("substitutions", Delegation.Type).
 			Ref("to_officer").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)).
 			Comment("Delegations this officer holds as a substitute."),
 	}
 }

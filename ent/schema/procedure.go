@@ -29,7 +29,7 @@ func (Procedure) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
 			NotEmpty().
-			MaxLen(32).
+			MaxRuneLen(32).
 			Immutable().
 			Comment("National procedure code (mã TTHC), e.g. 1.001193.").
 			Annotations(entgql.OrderField("CODE")),
@@ -47,7 +47,7 @@ func (Procedure) Fields() []ent.Field {
 			Annotations(entgql.OrderField("NAME")),
 		field.String("field").
 			NotEmpty().
-			MaxLen(255).
+			MaxRuneLen(255).
 			Comment("Field (lĩnh vực), e.g. Hộ tịch.").
 			Annotations(entgql.OrderField("FIELD")),
 		field.Int("legal_limit_minutes").

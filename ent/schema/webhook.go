@@ -27,7 +27,7 @@ func (Webhook) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("url").
 			NotEmpty().
-			MaxLen(2048).
+			MaxRuneLen(2048).
 			Comment("Where events are POSTed (https, or http in dev mode)."),
 		field.String("secret").
 			Sensitive().
