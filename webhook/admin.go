@@ -74,9 +74,6 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 	if in.URL, err = problem.URLText.Check("url", in.URL); err != nil {
 		return nil, err
 	}
-	if err := s.checkURL(ctx, in.URL); err != nil {
-		return nil, err
-	}
 	if err := problem.Count("eventTypes", len(in.EventTypes), problem.MaxEventTypes); err != nil {
 		return nil, err
 	}
@@ -87,6 +84,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Secret, error) {
 		if !slices.Contains(schematype.DossierEventType("").Values(), t) {
 			return nil, problem.BadInput("eventTypes", "unknown event type %q", problem.Clip(t, 32))
 		}
+	}
+	// Last of the checks: it may ask DNS, so a request the cheap checks
+	// refuse never waits on the network.
+	if err := s.checkURL(ctx, in.URL); err != nil {
+		return nil, err
 	}
 	slices.Sort(in.EventTypes)
 	in.EventTypes = slices.Compact(in.EventTypes)
