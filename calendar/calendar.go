@@ -222,8 +222,8 @@ var vietnamLocation = sync.OnceValue(func() *time.Location {
 func VietnamLocation() *time.Location { return vietnamLocation() }
 
 var defaultCalendar = sync.OnceValue(func() *Calendar {
-	overrides := append(VietnamOverrides(2025), VietnamOverrides(2026)...)
-	c, err := New(VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, overrides)
+	notices := map[int][]Override{2025: VietnamOverrides(2025), 2026: VietnamOverrides(2026)}
+	c, err := New(VietnamLocation(), DefaultSessions(), []time.Weekday{time.Saturday, time.Sunday}, VietnamYears(notices))
 	if err != nil {
 		panic(err) // the built-in data is checked by the tests
 	}
@@ -231,10 +231,11 @@ var defaultCalendar = sync.OnceValue(func() *Calendar {
 })
 
 // DefaultCalendar returns the Vietnamese civil-service calendar: Asia/Ho_Chi_Minh,
-// DefaultSessions, Saturday and Sunday off, and the official overrides for
-// 2025 and 2026. It is built once and shared. Production loads the calendar
-// from the database (admins enter each year's notice); this is the fallback
-// and the fixture for tests and seeding.
+// DefaultSessions, Saturday and Sunday off, the official notices of 2025
+// and 2026 and the Labour Code's holidays of every other year (see
+// VietnamYears). It is built once and shared. Production loads the
+// notices from the database (admins enter each year's); this is the
+// fixture for tests and seeding.
 func DefaultCalendar() *Calendar { return defaultCalendar() }
 
 // Location returns the calendar's time zone.

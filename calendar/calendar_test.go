@@ -3,6 +3,7 @@ package calendar
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,7 +155,9 @@ func TestCalendarBetween(t *testing.T) {
 		{"Hùng Kings 2026 make-up day", "Fri 2026-04-24 17:00", "Tue 2026-04-28 07:30", 0},
 		{"all of 2025: 250 working days", "Wed 2025-01-01 00:00", "Thu 2026-01-01 00:00", 250 * 480},
 		{"all of 2026: 250 working days", "Thu 2026-01-01 00:00", "Fri 2027-01-01 00:00", 250 * 480},
-		{"all of 2024: no overrides, 262 weekdays", "Mon 2024-01-01 00:00", "Wed 2025-01-01 00:00", 262 * 480},
+		// No notice: the Labour Code's 11 weekdays off (provisional Tết
+		// 9–15 Feb with two make-up days) leave 251 of the 262 weekdays.
+		{"all of 2024: statutory, 251 working days", "Mon 2024-01-01 00:00", "Wed 2025-01-01 00:00", 251 * 480},
 		{"seconds are truncated", "Tue 2025-03-04 10:00:59", "Tue 2025-03-04 10:01:00", 1},
 		{"within one minute", "Tue 2025-03-04 10:00:01", "Tue 2025-03-04 10:00:59", 0},
 		{"equal", "Tue 2025-03-04 10:00", "Tue 2025-03-04 10:00", 0},
@@ -264,7 +267,8 @@ func TestCalendarIsWorkingDay(t *testing.T) {
 		{"2026-02-23", true},
 		{"2026-04-27", false}, // Hùng Kings make-up Monday
 		{"2026-09-01", false},
-		{"2027-01-01", true}, // no built-in data for 2027: weekly rule only
+		{"2027-01-01", false}, // no notice for 2027: the Labour Code's holiday, computed
+		{"2027-01-04", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.date, func(t *testing.T) {
@@ -388,8 +392,17 @@ func TestDefaultCalendar(t *testing.T) {
 		t.Errorf("WeeklyOff() = %s, want [Sunday Saturday]", got)
 	}
 	ov := cal.Overrides()
-	if len(ov) != 24 {
-		t.Errorf("len(Overrides()) = %d, want 24", len(ov))
+	var notices []Override
+	for _, o := range ov {
+		if o.Date.Year == 2025 || o.Date.Year == 2026 {
+			notices = append(notices, o)
+		}
+	}
+	if want := append(VietnamOverrides(2025), VietnamOverrides(2026)...); !slices.Equal(notices, want) {
+		t.Errorf("Overrides() of 2025–2026 = %v, want the notices %v", notices, want)
+	}
+	if n := len(ov) - len(notices); n < 11*(LastYear-FirstYear-1)*8/10 {
+		t.Errorf("len(Overrides()) outside 2025–2026 = %d, want the statutory days of every year %d–%d", n, FirstYear, LastYear)
 	}
 	for i := 1; i < len(ov); i++ {
 		if dayNumber(ov[i-1].Date) >= dayNumber(ov[i].Date) {

@@ -39,6 +39,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -361,3 +362,40 @@ func lunarDayVI(l LunarDate) string {
 	}
 	return day + " tháng " + month
 }
+
+// The years whose holidays Vietnam computes: the working calendar holds
+// their days off; a deadline past LastYear is counted without holidays.
+const (
+	FirstYear = 1900
+	LastYear  = 2199
+)
+
+// VietnamYears returns the days off and worked of every year from FirstYear
+// to LastYear: for a year in notices (CONFIRMED), the notice's days; for
+// every other year (PROVISIONAL), StatutoryOverrides. The statutory days
+// are computed once per process.
+func VietnamYears(notices map[int][]Override) []Override {
+	law := statutoryYears()
+	var out []Override
+	for y := FirstYear; y <= LastYear; y++ {
+		if days, ok := notices[y]; ok {
+			out = append(out, days...)
+		} else {
+			out = append(out, law[y-FirstYear]...)
+		}
+	}
+	for y, days := range notices {
+		if y < FirstYear || y > LastYear {
+			out = append(out, days...)
+		}
+	}
+	return out
+}
+
+var statutoryYears = sync.OnceValue(func() [][]Override {
+	out := make([][]Override, LastYear-FirstYear+1)
+	for y := FirstYear; y <= LastYear; y++ {
+		out[y-FirstYear] = StatutoryOverrides(y)
+	}
+	return out
+})

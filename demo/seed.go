@@ -82,16 +82,8 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) error {
 	if err := s.seedProvince(sys); err != nil {
 		return err
 	}
-	admin := auth.NewContext(ctx, s.officers["admin"])
-	for _, year := range []int{2025, 2026} {
-		var days []*workflow.CalendarDayInput
-		for _, o := range calendar.VietnamOverrides(year) {
-			days = append(days, &workflow.CalendarDayInput{Date: o.Date.String(), Working: o.Working, Name: o.Name})
-		}
-		if _, err := s.engine.SetCalendarDays(admin, year, days); err != nil {
-			return fmt.Errorf("demo: calendar %d: %w", year, err)
-		}
-	}
+	// The calendar is not the demo's: the 2025 and 2026 notices ship with
+	// the product (a migration), every other year is computed.
 	if opts.Dossiers < 0 {
 		return nil
 	}

@@ -122,8 +122,11 @@ func TestSocketLimitsAndOneReadPerEvent(t *testing.T) {
 		}
 		return e.Statements.Load() - before - intake
 	}
+	// The feed's idle polls (every 250 ms) land in the window or not: a
+	// statement or two either way. One read per follower would be four
+	// more at least.
 	one, five := statementsFor(socks[1:2]), statementsFor(socks)
-	if one == 0 || five != one {
-		t.Errorf("statements to hand one event to 1 follower: %d, to 5: %d; want the same, not one read each", one, five)
+	if one == 0 || five-one >= 4 {
+		t.Errorf("statements to hand one event to 1 follower: %d, to 5: %d; want the same give or take an idle poll, not one read each", one, five)
 	}
 }

@@ -106,6 +106,28 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CalendarNotice struct {
+		IssuedOn   func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		UpdateTime func(childComplexity int) int
+	}
+
+	CalendarYear struct {
+		Days        func(childComplexity int) int
+		Notice      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		WorkingDays func(childComplexity int) int
+		Year        func(childComplexity int) int
+	}
+
+	CalendarYearDay struct {
+		Date        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Provisional func(childComplexity int) int
+		Source      func(childComplexity int) int
+		Working     func(childComplexity int) int
+	}
+
 	ClockAdvance struct {
 		Now   func(childComplexity int) int
 		Sweep func(childComplexity int) int
@@ -129,53 +151,54 @@ type ComplexityRoot struct {
 	}
 
 	Dossier struct {
-		Apologized            func(childComplexity int) int
-		ApplicantAddress      func(childComplexity int) int
-		ApplicantEmail        func(childComplexity int) int
-		ApplicantIDNumber     func(childComplexity int) int
-		ApplicantName         func(childComplexity int) int
-		ApplicantPhone        func(childComplexity int) int
-		AppointmentAt         func(childComplexity int) int
-		AvailableActions      func(childComplexity int) int
-		Channel               func(childComplexity int) int
-		Code                  func(childComplexity int) int
-		Complained            func(childComplexity int) int
-		CompletedAt           func(childComplexity int) int
-		Components            func(childComplexity int) int
-		CreateTime            func(childComplexity int) int
-		CurrentAgencies       func(childComplexity int) int
-		DeskAgency            func(childComplexity int) int
-		DeskAgencyID          func(childComplexity int) int
-		Digitized             func(childComplexity int) int
-		DueSoon               func(childComplexity int) int
-		Events                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierEventOrder, where *ent.DossierEventWhereInput) int
-		ExternalCode          func(childComplexity int) int
-		FinishedAt            func(childComplexity int) int
-		FormRecords           func(childComplexity int) int
-		Forms                 func(childComplexity int) int
-		ID                    func(childComplexity int) int
-		Judgement             func(childComplexity int) int
-		LeadAgency            func(childComplexity int) int
-		LeadAgencyID          func(childComplexity int) int
-		Legs                  func(childComplexity int) int
-		OriginalAppointmentAt func(childComplexity int) int
-		Overdue               func(childComplexity int) int
-		OverdueAt             func(childComplexity int) int
-		PaidOnline            func(childComplexity int) int
-		PausedAt              func(childComplexity int) int
-		PausedMinutes         func(childComplexity int) int
-		PortalStatus          func(childComplexity int) int
-		Procedure             func(childComplexity int) int
-		ProcedureID           func(childComplexity int) int
-		ProcessingMinutes     func(childComplexity int) int
-		ReceivedAt            func(childComplexity int) int
-		SendBacks             func(childComplexity int) int
-		Source                func(childComplexity int) int
-		State                 func(childComplexity int) int
-		SubmittedAt           func(childComplexity int) int
-		SupplementRounds      func(childComplexity int) int
-		UpdateTime            func(childComplexity int) int
-		Version               func(childComplexity int) int
+		Apologized             func(childComplexity int) int
+		ApplicantAddress       func(childComplexity int) int
+		ApplicantEmail         func(childComplexity int) int
+		ApplicantIDNumber      func(childComplexity int) int
+		ApplicantName          func(childComplexity int) int
+		ApplicantPhone         func(childComplexity int) int
+		AppointmentAt          func(childComplexity int) int
+		AppointmentProvisional func(childComplexity int) int
+		AvailableActions       func(childComplexity int) int
+		Channel                func(childComplexity int) int
+		Code                   func(childComplexity int) int
+		Complained             func(childComplexity int) int
+		CompletedAt            func(childComplexity int) int
+		Components             func(childComplexity int) int
+		CreateTime             func(childComplexity int) int
+		CurrentAgencies        func(childComplexity int) int
+		DeskAgency             func(childComplexity int) int
+		DeskAgencyID           func(childComplexity int) int
+		Digitized              func(childComplexity int) int
+		DueSoon                func(childComplexity int) int
+		Events                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierEventOrder, where *ent.DossierEventWhereInput) int
+		ExternalCode           func(childComplexity int) int
+		FinishedAt             func(childComplexity int) int
+		FormRecords            func(childComplexity int) int
+		Forms                  func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Judgement              func(childComplexity int) int
+		LeadAgency             func(childComplexity int) int
+		LeadAgencyID           func(childComplexity int) int
+		Legs                   func(childComplexity int) int
+		OriginalAppointmentAt  func(childComplexity int) int
+		Overdue                func(childComplexity int) int
+		OverdueAt              func(childComplexity int) int
+		PaidOnline             func(childComplexity int) int
+		PausedAt               func(childComplexity int) int
+		PausedMinutes          func(childComplexity int) int
+		PortalStatus           func(childComplexity int) int
+		Procedure              func(childComplexity int) int
+		ProcedureID            func(childComplexity int) int
+		ProcessingMinutes      func(childComplexity int) int
+		ReceivedAt             func(childComplexity int) int
+		SendBacks              func(childComplexity int) int
+		Source                 func(childComplexity int) int
+		State                  func(childComplexity int) int
+		SubmittedAt            func(childComplexity int) int
+		SupplementRounds       func(childComplexity int) int
+		UpdateTime             func(childComplexity int) int
+		Version                func(childComplexity int) int
 	}
 
 	DossierConnection struct {
@@ -272,6 +295,7 @@ type ComplexityRoot struct {
 		Dossier         func(childComplexity int) int
 		DossierID       func(childComplexity int) int
 		DueAt           func(childComplexity int) int
+		DueProvisional  func(childComplexity int) int
 		FinishedAt      func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Judgement       func(childComplexity int) int
@@ -314,6 +338,7 @@ type ComplexityRoot struct {
 		RotateWebhookSecret      func(childComplexity int, id int) int
 		SendBackDossier          func(childComplexity int, id int, reason string) int
 		SetCalendarDays          func(childComplexity int, year int, days []*workflow.CalendarDayInput) int
+		SetCalendarNotice        func(childComplexity int, input workflow.CalendarNoticeInput) int
 		SetParIndex              func(childComplexity int, agencyID int, year int, score float64) int
 		StopDossier              func(childComplexity int, id int, reason string) int
 		SupplementDossier        func(childComplexity int, id int, note string) int
@@ -429,6 +454,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Agencies              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgencyOrder, where *ent.AgencyWhereInput) int
 		CalendarDays          func(childComplexity int, year int) int
+		CalendarYear          func(childComplexity int, year int) int
 		DossierByCode         func(childComplexity int, code string) int
 		Dossiers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierOrder, where *ent.DossierWhereInput) int
 		HeadRating            func(childComplexity int, year int) int
@@ -595,18 +621,21 @@ type DossierResolver interface {
 	DueSoon(ctx context.Context, obj *ent.Dossier) (bool, error)
 	CurrentAgencies(ctx context.Context, obj *ent.Dossier) ([]*ent.Agency, error)
 	AvailableActions(ctx context.Context, obj *ent.Dossier) ([]string, error)
+	AppointmentProvisional(ctx context.Context, obj *ent.Dossier) (bool, error)
 }
 type ImportErrorResolver interface {
 	Code(ctx context.Context, obj *problem.Error) (string, error)
 }
 type LegResolver interface {
 	Overdue(ctx context.Context, obj *ent.Leg) (bool, error)
+	DueProvisional(ctx context.Context, obj *ent.Leg) (bool, error)
 }
 type MutationResolver interface {
 	CreateAgency(ctx context.Context, input ent.CreateAgencyInput) (*ent.Agency, error)
 	UpdateAgency(ctx context.Context, id int, input ent.UpdateAgencyInput) (*ent.Agency, error)
 	CreateProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
 	ReviseProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
+	SetCalendarNotice(ctx context.Context, input workflow.CalendarNoticeInput) (*workflow.CalendarYear, error)
 	SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error)
 	ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error)
 	CreateWebhook(ctx context.Context, url string, eventTypes []schematype.DossierEventType, agencyIDs []int) (*webhook.Secret, error)
@@ -649,6 +678,7 @@ type QueryResolver interface {
 	WorkingDeadline(ctx context.Context, from time.Time, workingDays float64) (*time.Time, error)
 	WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time) (int, error)
 	CalendarDays(ctx context.Context, year int) ([]*ent.CalendarDay, error)
+	CalendarYear(ctx context.Context, year int) (*workflow.CalendarYear, error)
 	ProcedureByCode(ctx context.Context, code string) (*ent.Procedure, error)
 	DossierByCode(ctx context.Context, code string) (*ent.Dossier, error)
 	Performance(ctx context.Context, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) (*report.PerformanceReport, error)
@@ -872,6 +902,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CalendarDayEdge.Node(childComplexity), true
 
+	case "CalendarNotice.issuedOn":
+		if e.ComplexityRoot.CalendarNotice.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarNotice.IssuedOn(childComplexity), true
+	case "CalendarNotice.reference":
+		if e.ComplexityRoot.CalendarNotice.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarNotice.Reference(childComplexity), true
+	case "CalendarNotice.updateTime":
+		if e.ComplexityRoot.CalendarNotice.UpdateTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarNotice.UpdateTime(childComplexity), true
+
+	case "CalendarYear.days":
+		if e.ComplexityRoot.CalendarYear.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Days(childComplexity), true
+	case "CalendarYear.notice":
+		if e.ComplexityRoot.CalendarYear.Notice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Notice(childComplexity), true
+	case "CalendarYear.status":
+		if e.ComplexityRoot.CalendarYear.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Status(childComplexity), true
+	case "CalendarYear.workingDays":
+		if e.ComplexityRoot.CalendarYear.WorkingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.WorkingDays(childComplexity), true
+	case "CalendarYear.year":
+		if e.ComplexityRoot.CalendarYear.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Year(childComplexity), true
+
+	case "CalendarYearDay.date":
+		if e.ComplexityRoot.CalendarYearDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearDay.Date(childComplexity), true
+	case "CalendarYearDay.name":
+		if e.ComplexityRoot.CalendarYearDay.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearDay.Name(childComplexity), true
+	case "CalendarYearDay.provisional":
+		if e.ComplexityRoot.CalendarYearDay.Provisional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearDay.Provisional(childComplexity), true
+	case "CalendarYearDay.source":
+		if e.ComplexityRoot.CalendarYearDay.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearDay.Source(childComplexity), true
+	case "CalendarYearDay.working":
+		if e.ComplexityRoot.CalendarYearDay.Working == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearDay.Working(childComplexity), true
+
 	case "ClockAdvance.now":
 		if e.ComplexityRoot.ClockAdvance.Now == nil {
 			break
@@ -995,6 +1106,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.AppointmentAt(childComplexity), true
+	case "Dossier.appointmentProvisional":
+		if e.ComplexityRoot.Dossier.AppointmentProvisional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.AppointmentProvisional(childComplexity), true
 	case "Dossier.availableActions":
 		if e.ComplexityRoot.Dossier.AvailableActions == nil {
 			break
@@ -1629,6 +1746,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Leg.DueAt(childComplexity), true
+	case "Leg.dueProvisional":
+		if e.ComplexityRoot.Leg.DueProvisional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Leg.DueProvisional(childComplexity), true
 	case "Leg.finishedAt":
 		if e.ComplexityRoot.Leg.FinishedAt == nil {
 			break
@@ -1994,6 +2117,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetCalendarDays(childComplexity, args["year"].(int), args["days"].([]*workflow.CalendarDayInput)), true
+	case "Mutation.setCalendarNotice":
+		if e.ComplexityRoot.Mutation.SetCalendarNotice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCalendarNotice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCalendarNotice(childComplexity, args["input"].(workflow.CalendarNoticeInput)), true
 	case "Mutation.setParIndex":
 		if e.ComplexityRoot.Mutation.SetParIndex == nil {
 			break
@@ -2537,6 +2671,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CalendarDays(childComplexity, args["year"].(int)), true
+	case "Query.calendarYear":
+		if e.ComplexityRoot.Query.CalendarYear == nil {
+			break
+		}
+
+		args, err := ec.field_Query_calendarYear_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CalendarYear(childComplexity, args["year"].(int)), true
 	case "Query.dossierByCode":
 		if e.ComplexityRoot.Query.DossierByCode == nil {
 			break
@@ -3295,6 +3440,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCalendarDayInput,
 		ec.unmarshalInputCalendarDayOrder,
 		ec.unmarshalInputCalendarDayWhereInput,
+		ec.unmarshalInputCalendarNoticeInput,
 		ec.unmarshalInputComponentInput,
 		ec.unmarshalInputCoordinateInput,
 		ec.unmarshalInputCoordinationInput,
@@ -3515,6 +3661,50 @@ func (ec *executionContext) childFields_CalendarDayEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CalendarDayEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CalendarNotice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reference":
+		return ec.fieldContext_CalendarNotice_reference(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_CalendarNotice_issuedOn(ctx, field)
+	case "updateTime":
+		return ec.fieldContext_CalendarNotice_updateTime(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarNotice", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarYear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_CalendarYear_year(ctx, field)
+	case "status":
+		return ec.fieldContext_CalendarYear_status(ctx, field)
+	case "notice":
+		return ec.fieldContext_CalendarYear_notice(ctx, field)
+	case "days":
+		return ec.fieldContext_CalendarYear_days(ctx, field)
+	case "workingDays":
+		return ec.fieldContext_CalendarYear_workingDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarYear", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarYearDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_CalendarYearDay_date(ctx, field)
+	case "working":
+		return ec.fieldContext_CalendarYearDay_working(ctx, field)
+	case "name":
+		return ec.fieldContext_CalendarYearDay_name(ctx, field)
+	case "source":
+		return ec.fieldContext_CalendarYearDay_source(ctx, field)
+	case "provisional":
+		return ec.fieldContext_CalendarYearDay_provisional(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarYearDay", field.Name)
+}
+
 func (ec *executionContext) childFields_ClockAdvance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "now":
@@ -3655,6 +3845,8 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_currentAgencies(ctx, field)
 	case "availableActions":
 		return ec.fieldContext_Dossier_availableActions(ctx, field)
+	case "appointmentProvisional":
+		return ec.fieldContext_Dossier_appointmentProvisional(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dossier", field.Name)
 }
@@ -3873,6 +4065,8 @@ func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.C
 		return ec.fieldContext_Leg_officer(ctx, field)
 	case "overdue":
 		return ec.fieldContext_Leg_overdue(ctx, field)
+	case "dueProvisional":
+		return ec.fieldContext_Leg_dueProvisional(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Leg", field.Name)
 }
@@ -5119,6 +5313,20 @@ func (ec *executionContext) field_Mutation_setCalendarDays_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setCalendarNotice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (workflow.CalendarNoticeInput, error) {
+			return ec.unmarshalNCalendarNoticeInput2lienthongᚋworkflowᚐCalendarNoticeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setParIndex_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5328,6 +5536,20 @@ func (ec *executionContext) field_Query_agencies_args(ctx context.Context, rawAr
 }
 
 func (ec *executionContext) field_Query_calendarDays_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_calendarYear_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
@@ -6705,6 +6927,323 @@ func (ec *executionContext) _CalendarDayEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CalendarDayEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CalendarDayEdge", field, false, false, errors.New("field of type Cursor does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarNotice_reference(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarNotice_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarNotice_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarNotice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarNotice_issuedOn(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarNotice_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarNotice_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarNotice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarNotice_updateTime(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarNotice_updateTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdateTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarNotice_updateTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarNotice", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYear_year(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYear_status(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.CalendarYearStatus) graphql.Marshaler {
+			return ec.marshalNCalendarYearStatus2lienthongᚋworkflowᚐCalendarYearStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, errors.New("field of type CalendarYearStatus does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYear_notice(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_notice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CalendarNotice) graphql.Marshaler {
+			return ec.marshalOCalendarNotice2ᚖlienthongᚋentᚐCalendarNotice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_notice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarYear",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarNotice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarYear_days(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.CalendarYearDay) graphql.Marshaler {
+			return ec.marshalNCalendarYearDay2ᚕᚖlienthongᚋworkflowᚐCalendarYearDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarYear",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarYearDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarYear_workingDays(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_workingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkingDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_workingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYearDay_date(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYearDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearDay", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYearDay_working(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYearDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearDay_working(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Working, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearDay_working(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearDay", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYearDay_name(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYearDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearDay_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearDay_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearDay", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYearDay_source(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYearDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearDay_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v workflow.CalendarDaySource) graphql.Marshaler {
+			return ec.marshalNCalendarDaySource2lienthongᚋworkflowᚐCalendarDaySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearDay_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearDay", field, false, false, errors.New("field of type CalendarDaySource does not have child fields"))
+}
+
+func (ec *executionContext) _CalendarYearDay_provisional(ctx context.Context, field graphql.CollectedField, obj *workflow.CalendarYearDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearDay_provisional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provisional, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearDay_provisional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearDay", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ClockAdvance_now(ctx context.Context, field graphql.CollectedField, obj *workflow.ClockAdvance) (ret graphql.Marshaler) {
@@ -8205,6 +8744,29 @@ func (ec *executionContext) _Dossier_availableActions(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Dossier_availableActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dossier", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dossier_appointmentProvisional(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_appointmentProvisional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dossier().AppointmentProvisional(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_appointmentProvisional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _DossierConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DossierConnection) (ret graphql.Marshaler) {
@@ -10135,6 +10697,29 @@ func (ec *executionContext) fieldContext_Leg_overdue(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Leg", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Leg_dueProvisional(ctx context.Context, field graphql.CollectedField, obj *ent.Leg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Leg_dueProvisional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Leg().DueProvisional(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Leg_dueProvisional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Leg", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Mutation_createAgency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10305,6 +10890,50 @@ func (ec *executionContext) fieldContext_Mutation_reviseProcedure(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reviseProcedure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCalendarNotice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCalendarNotice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCalendarNotice(ctx, fc.Args["input"].(workflow.CalendarNoticeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.CalendarYear) graphql.Marshaler {
+			return ec.marshalNCalendarYear2ᚖlienthongᚋworkflowᚐCalendarYear(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCalendarNotice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarYear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCalendarNotice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13887,6 +14516,50 @@ func (ec *executionContext) fieldContext_Query_calendarDays(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_calendarDays_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_calendarYear(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_calendarYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CalendarYear(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *workflow.CalendarYear) graphql.Marshaler {
+			return ec.marshalNCalendarYear2ᚖlienthongᚋworkflowᚐCalendarYear(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_calendarYear(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarYear(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_calendarYear_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18805,6 +19478,57 @@ func (ec *executionContext) unmarshalInputCalendarDayWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.NameContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCalendarNoticeInput(ctx context.Context, obj any) (workflow.CalendarNoticeInput, error) {
+	var it workflow.CalendarNoticeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"year", "reference", "issuedOn", "days"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "issuedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedOn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedOn = data
+		case "days":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("days"))
+			data, err := ec.unmarshalNCalendarDayInput2ᚕᚖlienthongᚋworkflowᚐCalendarDayInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Days = data
 		}
 	}
 	return it, nil
@@ -26824,6 +27548,170 @@ func (ec *executionContext) _CalendarDayEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var calendarNoticeImplementors = []string{"CalendarNotice"}
+
+func (ec *executionContext) _CalendarNotice(ctx context.Context, sel ast.SelectionSet, obj *ent.CalendarNotice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarNoticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarNotice")
+		case "reference":
+			out.Values[i] = ec._CalendarNotice_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedOn":
+			out.Values[i] = ec._CalendarNotice_issuedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTime":
+			out.Values[i] = ec._CalendarNotice_updateTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var calendarYearImplementors = []string{"CalendarYear"}
+
+func (ec *executionContext) _CalendarYear(ctx context.Context, sel ast.SelectionSet, obj *workflow.CalendarYear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarYearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarYear")
+		case "year":
+			out.Values[i] = ec._CalendarYear_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._CalendarYear_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notice":
+			out.Values[i] = ec._CalendarYear_notice(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._CalendarYear_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workingDays":
+			out.Values[i] = ec._CalendarYear_workingDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var calendarYearDayImplementors = []string{"CalendarYearDay"}
+
+func (ec *executionContext) _CalendarYearDay(ctx context.Context, sel ast.SelectionSet, obj *workflow.CalendarYearDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarYearDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarYearDay")
+		case "date":
+			out.Values[i] = ec._CalendarYearDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "working":
+			out.Values[i] = ec._CalendarYearDay_working(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CalendarYearDay_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._CalendarYearDay_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provisional":
+			out.Values[i] = ec._CalendarYearDay_provisional(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var clockAdvanceImplementors = []string{"ClockAdvance"}
 
 func (ec *executionContext) _ClockAdvance(ctx context.Context, sel ast.SelectionSet, obj *workflow.ClockAdvance) graphql.Marshaler {
@@ -27669,6 +28557,44 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Dossier_availableActions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "appointmentProvisional":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Dossier_appointmentProvisional(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -28869,6 +29795,44 @@ func (ec *executionContext) _Leg(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "dueProvisional":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Leg_dueProvisional(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28934,6 +29898,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reviseProcedure":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reviseProcedure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCalendarNotice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCalendarNotice(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -30325,6 +31296,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_calendarDays(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "calendarYear":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_calendarYear(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -32144,9 +33137,84 @@ func (ec *executionContext) marshalNCalendarDayOrderField2ᚖlienthongᚋentᚐC
 	return v
 }
 
+func (ec *executionContext) unmarshalNCalendarDaySource2lienthongᚋworkflowᚐCalendarDaySource(ctx context.Context, v any) (workflow.CalendarDaySource, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := workflow.CalendarDaySource(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCalendarDaySource2lienthongᚋworkflowᚐCalendarDaySource(ctx context.Context, sel ast.SelectionSet, v workflow.CalendarDaySource) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNCalendarDayWhereInput2ᚖlienthongᚋentᚐCalendarDayWhereInput(ctx context.Context, v any) (*ent.CalendarDayWhereInput, error) {
 	res, err := ec.unmarshalInputCalendarDayWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCalendarNoticeInput2lienthongᚋworkflowᚐCalendarNoticeInput(ctx context.Context, v any) (workflow.CalendarNoticeInput, error) {
+	res, err := ec.unmarshalInputCalendarNoticeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCalendarYear2ᚖlienthongᚋworkflowᚐCalendarYear(ctx context.Context, sel ast.SelectionSet, v *workflow.CalendarYear) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CalendarYear(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCalendarYearDay2ᚕᚖlienthongᚋworkflowᚐCalendarYearDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*workflow.CalendarYearDay) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCalendarYearDay2ᚖlienthongᚋworkflowᚐCalendarYearDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCalendarYearDay2ᚖlienthongᚋworkflowᚐCalendarYearDay(ctx context.Context, sel ast.SelectionSet, v *workflow.CalendarYearDay) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CalendarYearDay(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCalendarYearStatus2lienthongᚋworkflowᚐCalendarYearStatus(ctx context.Context, v any) (workflow.CalendarYearStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := workflow.CalendarYearStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCalendarYearStatus2lienthongᚋworkflowᚐCalendarYearStatus(ctx context.Context, sel ast.SelectionSet, v workflow.CalendarYearStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNChannel2lienthongᚋentᚋschemaᚋschematypeᚐChannel(ctx context.Context, v any) (schematype.Channel, error) {
@@ -33590,6 +34658,13 @@ func (ec *executionContext) unmarshalOCalendarDayWhereInput2ᚖlienthongᚋent�
 	}
 	res, err := ec.unmarshalInputCalendarDayWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCalendarNotice2ᚖlienthongᚋentᚐCalendarNotice(ctx context.Context, sel ast.SelectionSet, v *ent.CalendarNotice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CalendarNotice(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOChannel2ᚕlienthongᚋentᚋschemaᚋschematypeᚐChannelᚄ(ctx context.Context, v any) ([]schematype.Channel, error) {

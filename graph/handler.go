@@ -44,8 +44,9 @@ type Options struct {
 	Websocket *Websocket
 }
 
-// publicFields may be queried without a token.
-var publicFields = map[string]bool{"__schema": true, "__type": true, "__typename": true, "trackDossier": true}
+// publicFields may be queried without a token: tracking by code, and the
+// working calendar (public as GET /calendar/{year}.ics is).
+var publicFields = map[string]bool{"__schema": true, "__type": true, "__typename": true, "trackDossier": true, "calendarYear": true}
 
 // NewHandler returns the GraphQL handler with its limits, error presenter
 // and authentication gate.

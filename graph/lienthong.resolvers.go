@@ -38,6 +38,11 @@ func (r *mutationResolver) ReviseProcedure(ctx context.Context, input workflow.P
 	return r.engine.ReviseProcedure(ctx, input)
 }
 
+// SetCalendarNotice is the resolver for the setCalendarNotice field.
+func (r *mutationResolver) SetCalendarNotice(ctx context.Context, input workflow.CalendarNoticeInput) (*workflow.CalendarYear, error) {
+	return r.engine.SetCalendarNotice(ctx, input)
+}
+
 // SetCalendarDays is the resolver for the setCalendarDays field.
 func (r *mutationResolver) SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error) {
 	return r.engine.SetCalendarDays(ctx, year, days)
@@ -71,6 +76,11 @@ func (r *queryResolver) WorkingMinutesBetween(ctx context.Context, from time.Tim
 // CalendarDays is the resolver for the calendarDays field.
 func (r *queryResolver) CalendarDays(ctx context.Context, year int) ([]*ent.CalendarDay, error) {
 	return r.engine.CalendarDays(ctx, year)
+}
+
+// CalendarYear is the resolver for the calendarYear field.
+func (r *queryResolver) CalendarYear(ctx context.Context, year int) (*workflow.CalendarYear, error) {
+	return r.engine.CalendarYear(ctx, year)
 }
 
 // ProcedureByCode is the resolver for the procedureByCode field.

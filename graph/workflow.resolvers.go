@@ -38,9 +38,26 @@ func (r *dossierResolver) AvailableActions(ctx context.Context, obj *ent.Dossier
 	return r.engine.AvailableActions(ctx, obj)
 }
 
+// AppointmentProvisional is the resolver for the appointmentProvisional field.
+func (r *dossierResolver) AppointmentProvisional(ctx context.Context, obj *ent.Dossier) (bool, error) {
+	var from, to time.Time
+	if obj.ReceivedAt != nil {
+		from = *obj.ReceivedAt
+	}
+	if obj.AppointmentAt != nil {
+		to = *obj.AppointmentAt
+	}
+	return r.engine.ProvisionalBetween(ctx, from, to)
+}
+
 // Overdue is the resolver for the overdue field.
 func (r *legResolver) Overdue(ctx context.Context, obj *ent.Leg) (bool, error) {
 	return r.engine.LegOverdue(obj), nil
+}
+
+// DueProvisional is the resolver for the dueProvisional field.
+func (r *legResolver) DueProvisional(ctx context.Context, obj *ent.Leg) (bool, error) {
+	return r.engine.ProvisionalBetween(ctx, obj.StartedAt, obj.DueAt)
 }
 
 // AcceptDossier is the resolver for the acceptDossier field.

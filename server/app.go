@@ -132,7 +132,7 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		Dialect: db.Dialect, Clock: clock, Logger: logger, OnSweep: newSweepMetrics(reg),
 		CheckWrites: opts.CheckWrites, CacheTTL: opts.CacheTTL, Fanout: hooks,
 	})
-	return &App{
+	a := &App{
 		Config:   cfg,
 		DB:       db,
 		Clock:    clock,
@@ -145,7 +145,9 @@ func Open(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		Registry: reg,
 
 		socketRecheck: opts.SocketRecheck,
-	}, nil
+	}
+	reg.MustRegister(newCalendarCollector(a))
+	return a, nil
 }
 
 // Close closes the database.

@@ -62,6 +62,7 @@ func (a *App) Handler(verifier *auth.Verifier) http.Handler {
 		h = crossOrigin(cfg.CORSOrigins)(withDeadline(time.Minute, authn(h)))
 		return metrics.wrap("forms", h)
 	}, slog.Default())
+	mux.Handle("GET /calendar/{file}", metrics.wrap("calendar", crossOrigin(cfg.CORSOrigins)(withDeadline(10*time.Second, a.calendarICS()))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})

@@ -36,6 +36,7 @@ func Serve(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer a.Close()
+	a.logCalendar(ctx)
 	verifier, err := cfg.Verifier(ctx)
 	if err != nil {
 		return err

@@ -14,24 +14,6 @@ import (
 // instance may have changed.
 const calendarTTL = 30 * time.Second
 
-// The years the working calendar covers: the Labour Code's holidays are
-// computed for each (the lunar calendar reaches far beyond); a deadline
-// past 2199 is counted without holidays.
-const (
-	firstCalendarYear = 1900
-	lastCalendarYear  = 2199
-)
-
-// statutory are the Labour Code's days off of every covered year, computed
-// once: they depend on no data.
-var statutory = sync.OnceValue(func() map[int][]calendar.Override {
-	out := make(map[int][]calendar.Override, lastCalendarYear-firstCalendarYear+1)
-	for y := firstCalendarYear; y <= lastCalendarYear; y++ {
-		out[y] = calendar.StatutoryOverrides(y)
-	}
-	return out
-})
-
 // Calendars loads the working calendar and caches it: office hours and
 // weekly days off from configuration; for each year with a notice
 // (CONFIRMED), the notice's days; for every other year (PROVISIONAL), the
@@ -85,22 +67,20 @@ func (s *Calendars) load(ctx context.Context) (*calendar.Calendar, map[int]bool,
 	if err != nil {
 		return nil, nil, fmt.Errorf("workflow: load calendar: %w", err)
 	}
-	var overrides []calendar.Override
+	years := make(map[int][]calendar.Override, len(confirmed))
+	for y := range confirmed {
+		years[y] = []calendar.Override{}
+	}
 	for _, d := range days {
 		date, err := calendar.ParseDate(d.Date)
 		if err != nil {
 			return nil, nil, fmt.Errorf("workflow: calendar day %d: %w", d.ID, err)
 		}
 		if confirmed[date.Year] {
-			overrides = append(overrides, calendar.Override{Date: date, Working: d.Working, Name: d.Name})
+			years[date.Year] = append(years[date.Year], calendar.Override{Date: date, Working: d.Working, Name: d.Name})
 		}
 	}
-	for y, ov := range statutory() {
-		if !confirmed[y] {
-			overrides = append(overrides, ov...)
-		}
-	}
-	cal, err := calendar.New(s.loc, s.sessions, s.weeklyOff, overrides)
+	cal, err := calendar.New(s.loc, s.sessions, s.weeklyOff, calendar.VietnamYears(years))
 	if err != nil {
 		return nil, nil, err
 	}
