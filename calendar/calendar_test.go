@@ -813,6 +813,20 @@ func BenchmarkCalendarBetween(b *testing.B) {
 	_ = n
 }
 
+// BenchmarkVietnamCalendar builds the working calendar as an instance
+// does when its cached one expires: two notices and the statutory days of
+// every other year 1900–2199.
+func BenchmarkVietnamCalendar(b *testing.B) {
+	notices := map[int][]Override{2025: VietnamOverrides(2025), 2026: VietnamOverrides(2026)}
+	weekend := []time.Weekday{time.Saturday, time.Sunday}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(VietnamLocation(), DefaultSessions(), weekend, VietnamYears(notices)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func ExampleCalendar_Add() {
 	cal := DefaultCalendar()
 	// Received on the Friday before Tết 2025, due in one working day.
