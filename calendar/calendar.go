@@ -89,11 +89,19 @@ type Override struct {
 	Name    string
 }
 
-// Calendar is an immutable working-day calendar. Build it with New
-// or take DefaultCalendar.
+// Hours are the office sessions in force from a date on, until the next
+// Hours of the calendar: summer and winter hours, or a change of the
+// province's working hours. A zero From means from the beginning.
+type Hours struct {
+	From     Date
+	Sessions []Session
+}
+
+// Calendar is an immutable working-day calendar. Build it with New or
+// NewSchedule, or take DefaultCalendar.
 type Calendar struct {
 	loc       *time.Location
-	sessions  []Session
+	hours     []Hours
 	weeklyOff []time.Weekday // sorted, unique
 	overrides []Override     // sorted by date
 
@@ -104,47 +112,78 @@ type Calendar struct {
 	// of hashing a Date per day.
 	ovDays    []int64
 	ovWorking []bool
-	// adj[i] is the working-minute correction that overrides[0:i] make to
-	// the weekly rule; it lets Between count any span in O(log overrides).
+	// adj[i] is the working-day correction that overrides[0:i] make to the
+	// weekly rule; it lets Between count any span in O(log overrides).
 	adj []int64
+	// eras are the hours as the arithmetic uses them, eraStart their first
+	// days (the first era's is math.MinInt64).
+	eras     []era
+	eraStart []int64
 
-	off         [7]bool  // indexed by time.Weekday
-	weekPrefix  [8]int64 // working weekdays among days [0, r) counted from day 0 (a Thursday)
-	dayMinutes  int64    // working minutes in one working day
-	weekMinutes int64    // working minutes in a week without overrides
-	firstStart  int      // Start of the first session
-	lastEnd     int      // End of the last session
+	off        [7]bool  // indexed by time.Weekday
+	weekPrefix [8]int64 // working weekdays among days [0, r) counted from day 0 (a Thursday)
 }
 
-// New validates its arguments and builds a calendar. loc must not be
-// nil; there must be at least one session, each with
-// 0 <= Start < End <= 1440, sorted and non-overlapping (touching is allowed);
-// weeklyOff must leave at least one working weekday; no two overrides may
-// share a date. The arguments are copied.
+// era is one Hours: its sessions and what the arithmetic derives from them.
+type era struct {
+	sessions    []Session
+	dayMinutes  int64 // working minutes in one working day
+	weekMinutes int64 // working minutes in a week without overrides
+	firstStart  int   // Start of the first session
+	lastEnd     int   // End of the last session
+	// base makes the cumulative working minutes continuous across eras:
+	// before minute mod of day, base + workingDays(day)*dayMinutes +
+	// minutesInto(mod), workingDays counted from day 0.
+	base int64
+}
+
+// New validates its arguments and builds a calendar with the same
+// sessions every day. loc must not be nil; there must be at least one
+// session, each with 0 <= Start < End <= 1440, sorted and non-overlapping
+// (touching is allowed); weeklyOff must leave at least one working weekday;
+// no two overrides may share a date. The arguments are copied.
 func New(loc *time.Location, sessions []Session, weeklyOff []time.Weekday, overrides []Override) (*Calendar, error) {
+	return NewSchedule(loc, []Hours{{Sessions: sessions}}, weeklyOff, overrides)
+}
+
+// NewSchedule is New with office hours that change by date: hours[0] has a
+// zero From (in force from the beginning), each later one a valid date
+// after the one before; each one's sessions are checked as New checks
+// them. The arguments are copied.
+func NewSchedule(loc *time.Location, hours []Hours, weeklyOff []time.Weekday, overrides []Override) (*Calendar, error) {
 	if loc == nil {
 		return nil, errors.New("workflow: calendar location is nil")
 	}
-	if len(sessions) == 0 {
-		return nil, errors.New("workflow: calendar needs at least one office session")
+	if len(hours) == 0 || hours[0].From != (Date{}) {
+		return nil, errors.New("workflow: calendar needs office hours from the beginning (a first Hours with a zero From)")
 	}
 	c := &Calendar{
-		loc:      loc,
-		sessions: slices.Clone(sessions),
-		byDate:   make(map[Date]bool, len(overrides)),
+		loc:    loc,
+		byDate: make(map[Date]bool, len(overrides)),
 	}
-	for i, s := range sessions {
-		if s.Start < 0 || s.End > minutesPerDay || s.Start >= s.End {
-			return nil, fmt.Errorf("workflow: session %d %s is invalid: need 0 <= start < end <= 24:00", i, fmtSession(s))
+	for k, h := range hours {
+		if k > 0 {
+			if civilFromDays(dayNumber(h.From)) != h.From {
+				return nil, fmt.Errorf("workflow: office hours from %d-%02d-%02d: not a valid date", h.From.Year, int(h.From.Month), h.From.Day)
+			}
+			if k > 1 && dayNumber(h.From) <= dayNumber(hours[k-1].From) {
+				return nil, fmt.Errorf("workflow: office hours from %s come after those from %s: sort them by date, one change a day", h.From, hours[k-1].From)
+			}
 		}
-		if i > 0 && s.Start < sessions[i-1].End {
-			return nil, fmt.Errorf("workflow: session %d %s starts before session %d %s ends: sessions must be sorted and must not overlap",
-				i, fmtSession(s), i-1, fmtSession(sessions[i-1]))
+		e, err := newEra(h.Sessions)
+		if err != nil {
+			if k > 0 {
+				return nil, fmt.Errorf("%w (office hours from %s)", err, h.From)
+			}
+			return nil, err
 		}
-		c.dayMinutes += int64(s.End - s.Start)
+		c.hours = append(c.hours, Hours{From: h.From, Sessions: slices.Clone(h.Sessions)})
+		c.eras = append(c.eras, e)
+		c.eraStart = append(c.eraStart, math.MinInt64)
+		if k > 0 {
+			c.eraStart[k] = dayNumber(h.From)
+		}
 	}
-	c.firstStart = sessions[0].Start
-	c.lastEnd = sessions[len(sessions)-1].End
 
 	for _, w := range weeklyOff {
 		if w < time.Sunday || w > time.Saturday {
@@ -163,7 +202,9 @@ func New(loc *time.Location, sessions []Session, weeklyOff []time.Weekday, overr
 	if workdays == 0 {
 		return nil, errors.New("workflow: weekly days off leave no working weekday")
 	}
-	c.weekMinutes = workdays * c.dayMinutes
+	for k := range c.eras {
+		c.eras[k].weekMinutes = workdays * c.eras[k].dayMinutes
+	}
 	for r := int64(0); r < 7; r++ {
 		c.weekPrefix[r+1] = c.weekPrefix[r]
 		if !c.off[weekdayOf(r)] {
@@ -194,13 +235,39 @@ func New(loc *time.Location, sessions []Session, weeklyOff []time.Weekday, overr
 		delta := int64(0)
 		switch weekly := !c.off[weekdayOf(day)]; {
 		case o.Working && !weekly:
-			delta = c.dayMinutes
+			delta = 1
 		case !o.Working && weekly:
-			delta = -c.dayMinutes
+			delta = -1
 		}
 		c.adj[i+1] = c.adj[i] + delta
 	}
+	// Each era's base continues the count where the one before it stops.
+	for k := 1; k < len(c.eras); k++ {
+		w := c.workingDaysBefore(c.eraStart[k])
+		c.eras[k].base = c.eras[k-1].base + w*(c.eras[k-1].dayMinutes-c.eras[k].dayMinutes)
+	}
 	return c, nil
+}
+
+// newEra checks one day's sessions.
+func newEra(sessions []Session) (era, error) {
+	if len(sessions) == 0 {
+		return era{}, errors.New("workflow: calendar needs at least one office session")
+	}
+	e := era{sessions: slices.Clone(sessions)}
+	for i, s := range sessions {
+		if s.Start < 0 || s.End > minutesPerDay || s.Start >= s.End {
+			return era{}, fmt.Errorf("workflow: session %d %s is invalid: need 0 <= start < end <= 24:00", i, fmtSession(s))
+		}
+		if i > 0 && s.Start < sessions[i-1].End {
+			return era{}, fmt.Errorf("workflow: session %d %s starts before session %d %s ends: sessions must be sorted and must not overlap",
+				i, fmtSession(s), i-1, fmtSession(sessions[i-1]))
+		}
+		e.dayMinutes += int64(s.End - s.Start)
+	}
+	e.firstStart = sessions[0].Start
+	e.lastEnd = sessions[len(sessions)-1].End
+	return e, nil
 }
 
 // DefaultSessions returns the common office hours: 07:30–11:30 and
@@ -241,8 +308,23 @@ func DefaultCalendar() *Calendar { return defaultCalendar() }
 // Location returns the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
-// Sessions returns a copy of the office sessions.
-func (c *Calendar) Sessions() []Session { return slices.Clone(c.sessions) }
+// Sessions returns a copy of the office sessions in force from the
+// beginning (the first Hours).
+func (c *Calendar) Sessions() []Session { return slices.Clone(c.hours[0].Sessions) }
+
+// SessionsOn returns a copy of the office sessions in force on d.
+func (c *Calendar) SessionsOn(d Date) []Session {
+	return slices.Clone(c.eras[c.eraOf(dayNumber(d))].sessions)
+}
+
+// Hours returns a copy of the office hours by date.
+func (c *Calendar) Hours() []Hours {
+	out := slices.Clone(c.hours)
+	for i := range out {
+		out[i].Sessions = slices.Clone(out[i].Sessions)
+	}
+	return out
+}
 
 // WeeklyOff returns the weekly days off, sorted from Sunday.
 func (c *Calendar) WeeklyOff() []time.Weekday { return slices.Clone(c.weeklyOff) }
@@ -272,7 +354,7 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 func (c *Calendar) InOfficeHours(t time.Time) bool {
 	day, mod := c.split(t)
 	if c.workingDay(day) {
-		for _, s := range c.sessions {
+		for _, s := range c.era(day).sessions {
 			if mod < s.Start {
 				break
 			}
@@ -282,7 +364,7 @@ func (c *Calendar) InOfficeHours(t time.Time) bool {
 		}
 	}
 	// Midnight is also the closing instant of a session that ends at 24:00.
-	return mod == 0 && c.lastEnd == minutesPerDay && c.workingDay(day-1)
+	return mod == 0 && c.era(day-1).lastEnd == minutesPerDay && c.workingDay(day-1)
 }
 
 // NextOpening returns t itself (truncated to the minute, in Location()) when t
@@ -293,14 +375,14 @@ func (c *Calendar) NextOpening(t time.Time) time.Time {
 	day, mod := c.split(t)
 	i := c.searchOverride(day)
 	if c.workingAt(day, i) {
-		for _, s := range c.sessions {
+		for _, s := range c.era(day).sessions {
 			if mod < s.End {
 				return c.at(day, max(mod, s.Start))
 			}
 		}
 	}
 	day, _ = c.nextWorkingDay(day, i)
-	return c.at(day, c.firstStart)
+	return c.at(day, c.era(day).firstStart)
 }
 
 // NextWorkingDayStart returns the first session start of the first working
@@ -309,7 +391,7 @@ func (c *Calendar) NextOpening(t time.Time) time.Time {
 func (c *Calendar) NextWorkingDayStart(t time.Time) time.Time {
 	day, _ := c.split(t)
 	day, _ = c.nextWorkingDay(day, c.searchOverride(day))
-	return c.at(day, c.firstStart)
+	return c.at(day, c.era(day).firstStart)
 }
 
 // Add returns the earliest instant at which minutes working minutes, counted
@@ -326,12 +408,14 @@ func (c *Calendar) Add(from time.Time, minutes int64) time.Time {
 	rem := min(minutes, maxAddMinutes)
 	day, mod := c.split(from)
 	i := c.searchOverride(day)
+	k := c.eraOf(day)
+	e := &c.eras[k]
 	if c.workingAt(day, i) {
-		k := c.minutesInto(mod) + rem
-		if k <= c.dayMinutes {
-			return c.at(day, c.position(k))
+		n := e.minutesInto(mod) + rem
+		if n <= e.dayMinutes {
+			return c.at(day, e.position(n))
 		}
-		rem = k - c.dayMinutes
+		rem = n - e.dayMinutes
 	}
 	// rem > 0 working minutes remain to be counted from the start of day+1.
 	for {
@@ -339,22 +423,30 @@ func (c *Calendar) Add(from time.Time, minutes int64) time.Time {
 			i++
 		}
 		day++
-		// Skip whole weeks that hold no override: each is worth weekMinutes.
-		// Keep at least one minute for the day-by-day walk so the result
-		// lands inside its day rather than at the next week's start.
-		if rem > c.weekMinutes {
-			n := (rem - 1) / c.weekMinutes
+		for k+1 < len(c.eras) && day >= c.eraStart[k+1] {
+			k++
+			e = &c.eras[k]
+		}
+		// Skip whole weeks that hold no override and no change of hours:
+		// each is worth weekMinutes. Keep at least one minute for the
+		// day-by-day walk so the result lands inside its day rather than at
+		// the next week's start.
+		if rem > e.weekMinutes {
+			n := (rem - 1) / e.weekMinutes
 			if i < len(c.ovDays) {
 				n = min(n, (c.ovDays[i]-day)/7)
 			}
-			rem -= n * c.weekMinutes
+			if k+1 < len(c.eras) {
+				n = min(n, (c.eraStart[k+1]-day)/7)
+			}
+			rem -= n * e.weekMinutes
 			day += 7 * n
 		}
 		if c.workingAt(day, i) {
-			if rem <= c.dayMinutes {
-				return c.at(day, c.position(rem))
+			if rem <= e.dayMinutes {
+				return c.at(day, e.position(rem))
 			}
-			rem -= c.dayMinutes
+			rem -= e.dayMinutes
 		}
 	}
 }
@@ -428,10 +520,24 @@ func (c *Calendar) nextWorkingDay(day int64, i int) (int64, int) {
 	}
 }
 
+// eraOf returns the index of the hours in force on day.
+func (c *Calendar) eraOf(day int64) int {
+	if len(c.eraStart) == 1 {
+		return 0
+	}
+	k, found := slices.BinarySearch(c.eraStart, day)
+	if !found {
+		k--
+	}
+	return k
+}
+
+func (c *Calendar) era(day int64) *era { return &c.eras[c.eraOf(day)] }
+
 // minutesInto returns the working minutes of a working day before minute mod.
-func (c *Calendar) minutesInto(mod int) int64 {
+func (e *era) minutesInto(mod int) int64 {
 	n := 0
-	for _, s := range c.sessions {
+	for _, s := range e.sessions {
 		if mod <= s.Start {
 			break
 		}
@@ -442,25 +548,36 @@ func (c *Calendar) minutesInto(mod int) int64 {
 
 // position returns the earliest minute of a working day by which k working
 // minutes (0 < k <= dayMinutes) of that day are used up.
-func (c *Calendar) position(k int64) int {
-	for _, s := range c.sessions {
+func (e *era) position(k int64) int {
+	for _, s := range e.sessions {
 		if n := int64(s.End - s.Start); k > n {
 			k -= n
 		} else {
 			return s.Start + int(k)
 		}
 	}
-	return c.lastEnd // unreachable for k <= dayMinutes
+	return e.lastEnd // unreachable for k <= dayMinutes
+}
+
+// workingDaysBefore returns the working days from day 0 (1970-01-01) to
+// day, not counting day; negative before day 0.
+func (c *Calendar) workingDaysBefore(day int64) int64 {
+	return c.workingDaysBeforeAt(day, c.searchOverride(day))
+}
+
+// workingDaysBeforeAt is workingDaysBefore given i = searchOverride(day).
+func (c *Calendar) workingDaysBeforeAt(day int64, i int) int64 {
+	weeks := floorDiv(day, 7)
+	return weeks*c.weekPrefix[7] + c.weekPrefix[day-weeks*7] + c.adj[i]
 }
 
 // cumulative returns the working minutes from the start of day 0 (1970-01-01)
 // to minute mod of day; negative before it. Differences of it are Between.
 func (c *Calendar) cumulative(day int64, mod int) int64 {
-	i := c.searchOverride(day)
-	weeks := floorDiv(day, 7)
-	n := (weeks*c.weekPrefix[7]+c.weekPrefix[day-weeks*7])*c.dayMinutes + c.adj[i]
+	e, i := c.era(day), c.searchOverride(day)
+	n := e.base + c.workingDaysBeforeAt(day, i)*e.dayMinutes
 	if c.workingAt(day, i) {
-		n += c.minutesInto(mod)
+		n += e.minutesInto(mod)
 	}
 	return n
 }

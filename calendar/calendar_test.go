@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -525,6 +526,30 @@ func TestDayNumber(t *testing.T) {
 
 // midnightCalendar has sessions touching both midnights, Wednesday off, a
 // Saturday worked and a holiday, to exercise the day boundaries.
+// seasonalCalendar has summer hours (07:00–11:30, 13:30–17:00, 8 hours)
+// from 1 April and shorter winter hours (07:30–11:30, 13:00–16:30, 7½
+// hours, so that a change of day length is tested too) from 1 October,
+// every year 2000–2100, and the holidays of every year.
+var seasonal = sync.OnceValues(func() (*Calendar, error) {
+	hours := []Hours{{Sessions: DefaultSessions()}}
+	summer := []Session{{7 * 60, 11*60 + 30}, {13*60 + 30, 17 * 60}}
+	winter := []Session{{7*60 + 30, 11*60 + 30}, {13 * 60, 16*60 + 30}}
+	for y := 2000; y <= 2100; y++ {
+		hours = append(hours, Hours{From: Date{y, time.April, 1}, Sessions: summer}, Hours{From: Date{y, time.October, 1}, Sessions: winter})
+	}
+	notices := map[int][]Override{2025: VietnamOverrides(2025), 2026: VietnamOverrides(2026)}
+	return NewSchedule(VietnamLocation(), hours, []time.Weekday{time.Saturday, time.Sunday}, VietnamYears(notices))
+})
+
+func seasonalCalendar(tb testing.TB) *Calendar {
+	tb.Helper()
+	cal, err := seasonal()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
+
 func midnightCalendar(tb testing.TB) *Calendar {
 	tb.Helper()
 	cal, err := New(VietnamLocation(),
@@ -605,7 +630,14 @@ func refAdd(cal *Calendar, from time.Time, minutes int64) time.Time {
 	for _, w := range cal.WeeklyOff() {
 		off[w] = true
 	}
-	sessions := cal.Sessions()
+	byDate := map[Date][]Session{}
+	sessionsOn := func(d Date) []Session {
+		if s, ok := byDate[d]; ok {
+			return s
+		}
+		byDate[d] = cal.SessionsOn(d)
+		return byDate[d]
+	}
 	working := func(t time.Time) bool {
 		if w, ok := overrides[DateOf(t)]; ok {
 			return w
@@ -622,7 +654,7 @@ func refAdd(cal *Calendar, from time.Time, minutes int64) time.Time {
 		}
 		m := t.Hour()*60 + t.Minute()
 		inside := false
-		for _, s := range sessions {
+		for _, s := range sessionsOn(DateOf(t)) {
 			inside = inside || s.Start <= m && m < s.End
 		}
 		if inside {
@@ -639,7 +671,7 @@ func refAdd(cal *Calendar, from time.Time, minutes int64) time.Time {
 }
 
 func TestCalendarAddMatchesReference(t *testing.T) {
-	calendars := map[string]*Calendar{"default": DefaultCalendar(), "midnight": midnightCalendar(t)}
+	calendars := map[string]*Calendar{"default": DefaultCalendar(), "midnight": midnightCalendar(t), "seasonal": seasonalCalendar(t)}
 	starts := []string{
 		"Fri 2025-01-24 10:00", "Fri 2025-04-25 16:00", "Tue 2025-04-29 11:29", "Sun 2026-04-26 06:00",
 		"Mon 2025-03-03 23:59", "Tue 2025-03-11 12:00", "Wed 2025-12-31 17:00", "Fri 2026-02-13 00:00",
@@ -699,7 +731,7 @@ func FuzzCalendarAdd(f *testing.F) {
 	} {
 		f.Add(seed.unix, seed.minutes)
 	}
-	calendars := []*Calendar{DefaultCalendar(), midnightCalendar(f)}
+	calendars := []*Calendar{DefaultCalendar(), midnightCalendar(f), seasonalCalendar(f)}
 	f.Fuzz(func(t *testing.T, unix, minutes int64) {
 		from := clampUnix(unix)
 		m := clampMinutes(minutes)
@@ -745,7 +777,7 @@ func FuzzCalendarBetween(f *testing.F) {
 	} {
 		f.Add(wall(f, seed[0]).Unix(), wall(f, seed[1]).Unix(), wall(f, seed[2]).Unix())
 	}
-	calendars := []*Calendar{DefaultCalendar(), midnightCalendar(f)}
+	calendars := []*Calendar{DefaultCalendar(), midnightCalendar(f), seasonalCalendar(f)}
 	f.Fuzz(func(t *testing.T, ua, ub, uc int64) {
 		a, b, c := clampUnix(ua), clampUnix(ub), clampUnix(uc)
 		// Keep spans within about a year so the fuzzer spends its time near
@@ -781,6 +813,72 @@ func FuzzCalendarBetween(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOfficeHoursByDate counts across changes of office hours, by hand:
+// winter hours (07:30–11:30, 13:00–16:30) until 31 March 2027, summer hours
+// from 1 April (07:00–11:30, 13:30–17:00), winter hours again from
+// 1 October.
+func TestOfficeHoursByDate(t *testing.T) {
+	cal := seasonalCalendar(t)
+	for _, tc := range []struct {
+		from    string
+		minutes int64
+		want    string
+	}{
+		// Wed 31 Mar (winter): 15:00–16:30 is 90; Thu 1 Apr (summer)
+		// 07:00–11:30 is 270, then 120 from 13:30.
+		{"Wed 2027-03-31 15:00", 480, "Thu 2027-04-01 15:30"},
+		// Thu 30 Sep (summer) 16:00–17:00 is 60; Fri 1 Oct (winter) is 450:
+		// 510 end at its closing, 16:30, and one more minute is Monday's.
+		{"Thu 2027-09-30 16:00", 510, "Fri 2027-10-01 16:30"},
+		{"Thu 2027-09-30 16:00", 511, "Mon 2027-10-04 07:31"},
+		// Before the summer opening, the clock starts at 07:00, not 07:30.
+		{"Thu 2027-04-01 06:00", 30, "Thu 2027-04-01 07:30"},
+		{"Wed 2027-03-31 06:00", 30, "Wed 2027-03-31 08:00"},
+	} {
+		from := wall(t, tc.from)
+		got := cal.Add(from, tc.minutes)
+		if want := wall(t, tc.want); !got.Equal(want) {
+			t.Errorf("Add(%s, %d) = %s, want %s", tc.from, tc.minutes, fmtWall(got), tc.want)
+		}
+		if n := cal.Between(cal.NextOpening(from), got); n != tc.minutes {
+			t.Errorf("Between(%s, Add(%s, %d)) = %d, want %d", tc.from, tc.from, tc.minutes, n, tc.minutes)
+		}
+	}
+	for _, tc := range []struct {
+		at     string
+		inside bool
+	}{
+		{"Wed 2027-03-31 13:15", true},  // winter: the afternoon opens at 13:00
+		{"Thu 2027-04-01 13:15", false}, // summer: lunch until 13:30
+		{"Fri 2027-10-01 16:45", false}, // winter closes at 16:30
+		{"Thu 2027-09-30 16:45", true},
+	} {
+		if got := cal.InOfficeHours(wall(t, tc.at)); got != tc.inside {
+			t.Errorf("InOfficeHours(%s) = %t, want %t", tc.at, got, tc.inside)
+		}
+	}
+	if got := fmt.Sprint(cal.SessionsOn(Date{2027, time.April, 1})); got != "[{420 690} {810 1020}]" {
+		t.Errorf("SessionsOn(2027-04-01) = %s, want the summer hours", got)
+	}
+
+	bad := []struct {
+		name  string
+		hours []Hours
+		want  string
+	}{
+		{"none", nil, "from the beginning"},
+		{"first dated", []Hours{{From: Date{2027, time.April, 1}, Sessions: DefaultSessions()}}, "from the beginning"},
+		{"unsorted", []Hours{{Sessions: DefaultSessions()}, {From: Date{2027, time.October, 1}, Sessions: DefaultSessions()}, {From: Date{2027, time.April, 1}, Sessions: DefaultSessions()}}, "sort them"},
+		{"bad session later", []Hours{{Sessions: DefaultSessions()}, {From: Date{2027, time.April, 1}, Sessions: []Session{{600, 500}}}}, "2027-04-01"},
+		{"bad date", []Hours{{Sessions: DefaultSessions()}, {From: Date{2027, time.February, 30}, Sessions: DefaultSessions()}}, "not a valid date"},
+	}
+	for _, tc := range bad {
+		if _, err := NewSchedule(VietnamLocation(), tc.hours, []time.Weekday{time.Sunday}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("NewSchedule(%s): %v, want an error saying %q", tc.name, err, tc.want)
+		}
+	}
 }
 
 func BenchmarkCalendarAdd(b *testing.B) {
