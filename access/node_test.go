@@ -101,6 +101,7 @@ var nodeCases = map[string]nodeCase{
 	}, hidden: []string{"desk.giolinh", "ld.giolinh", "analyst", "motcua.system"}},
 	// Tables the GraphQL schema does not reach.
 	"calendar_notices": {},
+	"office_hours":     {},
 	"dossier_counters": {},
 	"outbox_messages":  {},
 	"rollups":          {},

@@ -643,3 +643,9 @@ func fmtMinute(m int) string {
 	}
 	return fmt.Sprintf("%02d:%02d", m/60, m%60)
 }
+
+// CheckSessions checks one day's sessions as New does.
+func CheckSessions(sessions []Session) error {
+	_, err := newEra(sessions)
+	return err
+}

@@ -20,6 +20,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
 	"lienthong/ent/parindex"
@@ -60,6 +61,8 @@ type Client struct {
 	FormRecord *FormRecordClient
 	// Leg is the client for interacting with the Leg builders.
 	Leg *LegClient
+	// OfficeHours is the client for interacting with the OfficeHours builders.
+	OfficeHours *OfficeHoursClient
 	// Officer is the client for interacting with the Officer builders.
 	Officer *OfficerClient
 	// OutboxMessage is the client for interacting with the OutboxMessage builders.
@@ -96,6 +99,7 @@ func (c *Client) init() {
 	c.DossierEvent = NewDossierEventClient(c.config)
 	c.FormRecord = NewFormRecordClient(c.config)
 	c.Leg = NewLegClient(c.config)
+	c.OfficeHours = NewOfficeHoursClient(c.config)
 	c.Officer = NewOfficerClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.ParIndex = NewParIndexClient(c.config)
@@ -205,6 +209,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DossierEvent:    NewDossierEventClient(cfg),
 		FormRecord:      NewFormRecordClient(cfg),
 		Leg:             NewLegClient(cfg),
+		OfficeHours:     NewOfficeHoursClient(cfg),
 		Officer:         NewOfficerClient(cfg),
 		OutboxMessage:   NewOutboxMessageClient(cfg),
 		ParIndex:        NewParIndexClient(cfg),
@@ -241,6 +246,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DossierEvent:    NewDossierEventClient(cfg),
 		FormRecord:      NewFormRecordClient(cfg),
 		Leg:             NewLegClient(cfg),
+		OfficeHours:     NewOfficeHoursClient(cfg),
 		Officer:         NewOfficerClient(cfg),
 		OutboxMessage:   NewOutboxMessageClient(cfg),
 		ParIndex:        NewParIndexClient(cfg),
@@ -279,9 +285,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.CalendarDay, c.CalendarNotice, c.Delegation, c.Dossier,
-		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.Officer,
-		c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep, c.Webhook,
-		c.WebhookDelivery,
+		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.OfficeHours,
+		c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep,
+		c.Webhook, c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -292,9 +298,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.CalendarDay, c.CalendarNotice, c.Delegation, c.Dossier,
-		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.Officer,
-		c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep, c.Webhook,
-		c.WebhookDelivery,
+		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.OfficeHours,
+		c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep,
+		c.Webhook, c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -321,6 +327,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FormRecord.mutate(ctx, m)
 	case *LegMutation:
 		return c.Leg.mutate(ctx, m)
+	case *OfficeHoursMutation:
+		return c.OfficeHours.mutate(ctx, m)
 	case *OfficerMutation:
 		return c.Officer.mutate(ctx, m)
 	case *OutboxMessageMutation:
@@ -1891,6 +1899,155 @@ func (c *LegClient) mutate(ctx context.Context, m *LegMutation) (Value, error) {
 	}
 }
 
+// OfficeHoursClient is a client for the OfficeHours schema.
+type OfficeHoursClient struct {
+	config
+}
+
+// NewOfficeHoursClient returns a client for the OfficeHours from the given config.
+func NewOfficeHoursClient(c config) *OfficeHoursClient {
+	return &OfficeHoursClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `officehours.Hooks(f(g(h())))`.
+func (c *OfficeHoursClient) Use(hooks ...Hook) {
+	c.hooks.OfficeHours = append(c.hooks.OfficeHours, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `officehours.Intercept(f(g(h())))`.
+func (c *OfficeHoursClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OfficeHours = append(c.inters.OfficeHours, interceptors...)
+}
+
+// Create returns a builder for creating a OfficeHours entity.
+func (c *OfficeHoursClient) Create() *OfficeHoursCreate {
+	mutation := newOfficeHoursMutation(c.config, OpCreate)
+	return &OfficeHoursCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OfficeHours entities.
+func (c *OfficeHoursClient) CreateBulk(builders ...*OfficeHoursCreate) *OfficeHoursCreateBulk {
+	return &OfficeHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OfficeHoursClient) MapCreateBulk(slice any, setFunc func(*OfficeHoursCreate, int)) *OfficeHoursCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OfficeHoursCreateBulk{err: fmt.Errorf("calling to OfficeHoursClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OfficeHoursCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OfficeHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OfficeHours.
+func (c *OfficeHoursClient) Update() *OfficeHoursUpdate {
+	mutation := newOfficeHoursMutation(c.config, OpUpdate)
+	return &OfficeHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OfficeHoursClient) UpdateOne(_m *OfficeHours) *OfficeHoursUpdateOne {
+	mutation := newOfficeHoursMutation(c.config, OpUpdateOne, withOfficeHours(_m))
+	return &OfficeHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OfficeHoursClient) UpdateOneID(id int) *OfficeHoursUpdateOne {
+	mutation := newOfficeHoursMutation(c.config, OpUpdateOne, withOfficeHoursID(id))
+	return &OfficeHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OfficeHours.
+func (c *OfficeHoursClient) Delete() *OfficeHoursDelete {
+	mutation := newOfficeHoursMutation(c.config, OpDelete)
+	return &OfficeHoursDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OfficeHoursClient) DeleteOne(_m *OfficeHours) *OfficeHoursDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OfficeHoursClient) DeleteOneID(id int) *OfficeHoursDeleteOne {
+	builder := c.Delete().Where(officehours.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OfficeHoursDeleteOne{builder}
+}
+
+// Query returns a query builder for OfficeHours.
+func (c *OfficeHoursClient) Query() *OfficeHoursQuery {
+	return &OfficeHoursQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOfficeHours},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OfficeHours entity by its id.
+func (c *OfficeHoursClient) Get(ctx context.Context, id int) (*OfficeHours, error) {
+	return c.Query().Where(officehours.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OfficeHoursClient) GetX(ctx context.Context, id int) *OfficeHours {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a OfficeHours.
+func (c *OfficeHoursClient) QueryAgency(_m *OfficeHours) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(officehours.Table, officehours.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, officehours.AgencyTable, officehours.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OfficeHoursClient) Hooks() []Hook {
+	return c.hooks.OfficeHours
+}
+
+// Interceptors returns the client interceptors.
+func (c *OfficeHoursClient) Interceptors() []Interceptor {
+	return c.inters.OfficeHours
+}
+
+func (c *OfficeHoursClient) mutate(ctx context.Context, m *OfficeHoursMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OfficeHoursCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OfficeHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OfficeHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OfficeHoursDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OfficeHours mutation op: %q", m.Op())
+	}
+}
+
 // OfficerClient is a client for the Officer schema.
 type OfficerClient struct {
 	config
@@ -3167,13 +3324,13 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 type (
 	hooks struct {
 		Agency, CalendarDay, CalendarNotice, Delegation, Dossier, DossierCounter,
-		DossierEvent, FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure,
-		Rollup, RouteStep, Webhook, WebhookDelivery []ent.Hook
+		DossierEvent, FormRecord, Leg, OfficeHours, Officer, OutboxMessage, ParIndex,
+		Procedure, Rollup, RouteStep, Webhook, WebhookDelivery []ent.Hook
 	}
 	inters struct {
 		Agency, CalendarDay, CalendarNotice, Delegation, Dossier, DossierCounter,
-		DossierEvent, FormRecord, Leg, Officer, OutboxMessage, ParIndex, Procedure,
-		Rollup, RouteStep, Webhook, WebhookDelivery []ent.Interceptor
+		DossierEvent, FormRecord, Leg, OfficeHours, Officer, OutboxMessage, ParIndex,
+		Procedure, Rollup, RouteStep, Webhook, WebhookDelivery []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
 	"lienthong/ent/parindex"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			dossierevent.Table:    dossierevent.ValidColumn,
 			formrecord.Table:      formrecord.ValidColumn,
 			leg.Table:             leg.ValidColumn,
+			officehours.Table:     officehours.ValidColumn,
 			officer.Table:         officer.ValidColumn,
 			outboxmessage.Table:   outboxmessage.ValidColumn,
 			parindex.Table:        parindex.ValidColumn,

@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
 	"lienthong/ent/parindex"
@@ -51,6 +52,7 @@ const (
 	TypeDossierEvent    = "DossierEvent"
 	TypeFormRecord      = "FormRecord"
 	TypeLeg             = "Leg"
+	TypeOfficeHours     = "OfficeHours"
 	TypeOfficer         = "Officer"
 	TypeOutboxMessage   = "OutboxMessage"
 	TypeParIndex        = "ParIndex"
@@ -10485,6 +10487,750 @@ func (m *LegMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Leg edge %s", name)
+}
+
+// OfficeHoursMutation represents an operation that mutates the OfficeHours nodes in the graph.
+type OfficeHoursMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	create_time      *time.Time
+	update_time      *time.Time
+	from             *string
+	sessions         *[]schematype.Session
+	appendsessions   []schematype.Session
+	entered_by_id    *int
+	addentered_by_id *int
+	clearedFields    map[string]struct{}
+	agency           *int
+	clearedagency    bool
+	done             bool
+	oldValue         func(context.Context) (*OfficeHours, error)
+	predicates       []predicate.OfficeHours
+}
+
+var _ ent.Mutation = (*OfficeHoursMutation)(nil)
+
+// officehoursOption allows management of the mutation configuration using functional options.
+type officehoursOption func(*OfficeHoursMutation)
+
+// newOfficeHoursMutation creates new mutation for the OfficeHours entity.
+func newOfficeHoursMutation(c config, op Op, opts ...officehoursOption) *OfficeHoursMutation {
+	m := &OfficeHoursMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOfficeHours,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOfficeHoursID sets the ID field of the mutation.
+func withOfficeHoursID(id int) officehoursOption {
+	return func(m *OfficeHoursMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OfficeHours
+		)
+		m.oldValue = func(ctx context.Context) (*OfficeHours, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OfficeHours.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOfficeHours sets the old OfficeHours of the mutation.
+func withOfficeHours(node *OfficeHours) officehoursOption {
+	return func(m *OfficeHoursMutation) {
+		m.oldValue = func(context.Context) (*OfficeHours, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OfficeHoursMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OfficeHoursMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OfficeHoursMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OfficeHoursMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OfficeHours.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *OfficeHoursMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *OfficeHoursMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the OfficeHours entity.
+// If the OfficeHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfficeHoursMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *OfficeHoursMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *OfficeHoursMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *OfficeHoursMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the OfficeHours entity.
+// If the OfficeHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfficeHoursMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *OfficeHoursMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *OfficeHoursMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *OfficeHoursMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the OfficeHours entity.
+// If the OfficeHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfficeHoursMutation) OldAgencyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *OfficeHoursMutation) ClearAgencyID() {
+	m.agency = nil
+	m.clearedFields[officehours.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *OfficeHoursMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[officehours.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *OfficeHoursMutation) ResetAgencyID() {
+	m.agency = nil
+	delete(m.clearedFields, officehours.FieldAgencyID)
+}
+
+// SetFrom sets the "from" field.
+func (m *OfficeHoursMutation) SetFrom(s string) {
+	m.from = &s
+}
+
+// From returns the value of the "from" field in the mutation.
+func (m *OfficeHoursMutation) From() (r string, exists bool) {
+	v := m.from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrom returns the old "from" field's value of the OfficeHours entity.
+// If the OfficeHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfficeHoursMutation) OldFrom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrom: %w", err)
+	}
+	return oldValue.From, nil
+}
+
+// ResetFrom resets all changes to the "from" field.
+func (m *OfficeHoursMutation) ResetFrom() {
+	m.from = nil
+}
+
+// SetSessions sets the "sessions" field.
+func (m *OfficeHoursMutation) SetSessions(s []schematype.Session) {
+	m.sessions = &s
+	m.appendsessions = nil
+}
+
+// Sessions returns the value of the "sessions" field in the mutation.
+func (m *OfficeHoursMutation) Sessions() (r []schematype.Session, exists bool) {
+	v := m.sessions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessions returns the old "sessions" field's value of the OfficeHours entity.
+// If the OfficeHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfficeHoursMutation) OldSessions(ctx context.Context) (v []schematype.Session, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessions: %w", err)
+	}
+	return oldValue.Sessions, nil
+}
+
+// AppendSessions adds s to the "sessions" field.
+func (m *OfficeHoursMutation) AppendSessions(s []schematype.Session) {
+	m.appendsessions = append(m.appendsessions, s...)
+}
+
+// AppendedSessions returns the list of values that were appended to the "sessions" field in this mutation.
+func (m *OfficeHoursMutation) AppendedSessions() ([]schematype.Session, bool) {
+	if len(m.appendsessions) == 0 {
+		return nil, false
+	}
+	return m.appendsessions, true
+}
+
+// ResetSessions resets all changes to the "sessions" field.
+func (m *OfficeHoursMutation) ResetSessions() {
+	m.sessions = nil
+	m.appendsessions = nil
+}
+
+// SetEnteredByID sets the "entered_by_id" field.
+func (m *OfficeHoursMutation) SetEnteredByID(i int) {
+	m.entered_by_id = &i
+	m.addentered_by_id = nil
+}
+
+// EnteredByID returns the value of the "entered_by_id" field in the mutation.
+func (m *OfficeHoursMutation) EnteredByID() (r int, exists bool) {
+	v := m.entered_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnteredByID returns the old "entered_by_id" field's value of the OfficeHours entity.
+// If the OfficeHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfficeHoursMutation) OldEnteredByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnteredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnteredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnteredByID: %w", err)
+	}
+	return oldValue.EnteredByID, nil
+}
+
+// AddEnteredByID adds i to the "entered_by_id" field.
+func (m *OfficeHoursMutation) AddEnteredByID(i int) {
+	if m.addentered_by_id != nil {
+		*m.addentered_by_id += i
+	} else {
+		m.addentered_by_id = &i
+	}
+}
+
+// AddedEnteredByID returns the value that was added to the "entered_by_id" field in this mutation.
+func (m *OfficeHoursMutation) AddedEnteredByID() (r int, exists bool) {
+	v := m.addentered_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEnteredByID clears the value of the "entered_by_id" field.
+func (m *OfficeHoursMutation) ClearEnteredByID() {
+	m.entered_by_id = nil
+	m.addentered_by_id = nil
+	m.clearedFields[officehours.FieldEnteredByID] = struct{}{}
+}
+
+// EnteredByIDCleared returns if the "entered_by_id" field was cleared in this mutation.
+func (m *OfficeHoursMutation) EnteredByIDCleared() bool {
+	_, ok := m.clearedFields[officehours.FieldEnteredByID]
+	return ok
+}
+
+// ResetEnteredByID resets all changes to the "entered_by_id" field.
+func (m *OfficeHoursMutation) ResetEnteredByID() {
+	m.entered_by_id = nil
+	m.addentered_by_id = nil
+	delete(m.clearedFields, officehours.FieldEnteredByID)
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *OfficeHoursMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[officehours.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *OfficeHoursMutation) AgencyCleared() bool {
+	return m.AgencyIDCleared() || m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *OfficeHoursMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *OfficeHoursMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// Where appends a list predicates to the OfficeHoursMutation builder.
+func (m *OfficeHoursMutation) Where(ps ...predicate.OfficeHours) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OfficeHoursMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OfficeHoursMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OfficeHours, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OfficeHoursMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OfficeHoursMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OfficeHours).
+func (m *OfficeHoursMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OfficeHoursMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.create_time != nil {
+		fields = append(fields, officehours.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, officehours.FieldUpdateTime)
+	}
+	if m.agency != nil {
+		fields = append(fields, officehours.FieldAgencyID)
+	}
+	if m.from != nil {
+		fields = append(fields, officehours.FieldFrom)
+	}
+	if m.sessions != nil {
+		fields = append(fields, officehours.FieldSessions)
+	}
+	if m.entered_by_id != nil {
+		fields = append(fields, officehours.FieldEnteredByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OfficeHoursMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case officehours.FieldCreateTime:
+		return m.CreateTime()
+	case officehours.FieldUpdateTime:
+		return m.UpdateTime()
+	case officehours.FieldAgencyID:
+		return m.AgencyID()
+	case officehours.FieldFrom:
+		return m.From()
+	case officehours.FieldSessions:
+		return m.Sessions()
+	case officehours.FieldEnteredByID:
+		return m.EnteredByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OfficeHoursMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case officehours.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case officehours.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case officehours.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case officehours.FieldFrom:
+		return m.OldFrom(ctx)
+	case officehours.FieldSessions:
+		return m.OldSessions(ctx)
+	case officehours.FieldEnteredByID:
+		return m.OldEnteredByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown OfficeHours field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfficeHoursMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case officehours.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case officehours.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case officehours.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case officehours.FieldFrom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrom(v)
+		return nil
+	case officehours.FieldSessions:
+		v, ok := value.([]schematype.Session)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessions(v)
+		return nil
+	case officehours.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnteredByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OfficeHours field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OfficeHoursMutation) AddedFields() []string {
+	var fields []string
+	if m.addentered_by_id != nil {
+		fields = append(fields, officehours.FieldEnteredByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OfficeHoursMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case officehours.FieldEnteredByID:
+		return m.AddedEnteredByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfficeHoursMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case officehours.FieldEnteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEnteredByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OfficeHours numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OfficeHoursMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(officehours.FieldAgencyID) {
+		fields = append(fields, officehours.FieldAgencyID)
+	}
+	if m.FieldCleared(officehours.FieldEnteredByID) {
+		fields = append(fields, officehours.FieldEnteredByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OfficeHoursMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OfficeHoursMutation) ClearField(name string) error {
+	switch name {
+	case officehours.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
+	case officehours.FieldEnteredByID:
+		m.ClearEnteredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown OfficeHours nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OfficeHoursMutation) ResetField(name string) error {
+	switch name {
+	case officehours.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case officehours.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case officehours.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case officehours.FieldFrom:
+		m.ResetFrom()
+		return nil
+	case officehours.FieldSessions:
+		m.ResetSessions()
+		return nil
+	case officehours.FieldEnteredByID:
+		m.ResetEnteredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown OfficeHours field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OfficeHoursMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.agency != nil {
+		edges = append(edges, officehours.EdgeAgency)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OfficeHoursMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case officehours.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OfficeHoursMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OfficeHoursMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OfficeHoursMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedagency {
+		edges = append(edges, officehours.EdgeAgency)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OfficeHoursMutation) EdgeCleared(name string) bool {
+	switch name {
+	case officehours.EdgeAgency:
+		return m.clearedagency
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OfficeHoursMutation) ClearEdge(name string) error {
+	switch name {
+	case officehours.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	}
+	return fmt.Errorf("unknown OfficeHours unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OfficeHoursMutation) ResetEdge(name string) error {
+	switch name {
+	case officehours.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	}
+	return fmt.Errorf("unknown OfficeHours edge %s", name)
 }
 
 // OfficerMutation represents an operation that mutates the Officer nodes in the graph.

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
+	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/parindex"
 	"lienthong/ent/procedure"
@@ -333,6 +334,39 @@ func init() {
 	legDescPausedMinutes := legFields[9].Descriptor()
 	// leg.DefaultPausedMinutes holds the default value on creation for the paused_minutes field.
 	leg.DefaultPausedMinutes = legDescPausedMinutes.Default.(int)
+	officehoursMixin := schema.OfficeHours{}.Mixin()
+	officehoursMixinFields0 := officehoursMixin[0].Fields()
+	_ = officehoursMixinFields0
+	officehoursFields := schema.OfficeHours{}.Fields()
+	_ = officehoursFields
+	// officehoursDescCreateTime is the schema descriptor for create_time field.
+	officehoursDescCreateTime := officehoursMixinFields0[0].Descriptor()
+	// officehours.DefaultCreateTime holds the default value on creation for the create_time field.
+	officehours.DefaultCreateTime = officehoursDescCreateTime.Default.(func() time.Time)
+	// officehoursDescUpdateTime is the schema descriptor for update_time field.
+	officehoursDescUpdateTime := officehoursMixinFields0[1].Descriptor()
+	// officehours.DefaultUpdateTime holds the default value on creation for the update_time field.
+	officehours.DefaultUpdateTime = officehoursDescUpdateTime.Default.(func() time.Time)
+	// officehours.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	officehours.UpdateDefaultUpdateTime = officehoursDescUpdateTime.UpdateDefault.(func() time.Time)
+	// officehoursDescFrom is the schema descriptor for from field.
+	officehoursDescFrom := officehoursFields[1].Descriptor()
+	// officehours.FromValidator is a validator for the "from" field. It is called by the builders before save.
+	officehours.FromValidator = func() func(string) error {
+		validators := officehoursDescFrom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(from string) error {
+			for _, fn := range fns {
+				if err := fn(from); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	officerMixin := schema.Officer{}.Mixin()
 	officerMixinFields0 := officerMixin[0].Fields()
 	_ = officerMixinFields0

@@ -331,6 +331,7 @@ type ComplexityRoot struct {
 		RecordComplaint          func(childComplexity int, id int, note string) int
 		RedeliverWebhookDelivery func(childComplexity int, id int) int
 		RefuseDossier            func(childComplexity int, id int, reason string) int
+		RemoveOfficeHours        func(childComplexity int, agencyID *int, from string) int
 		ReplyCoordination        func(childComplexity int, id int, agree bool, opinion string) int
 		RequestSupplement        func(childComplexity int, id int, reason string, items []string) int
 		ReturnDossier            func(childComplexity int, id int, result string) int
@@ -339,12 +340,24 @@ type ComplexityRoot struct {
 		SendBackDossier          func(childComplexity int, id int, reason string) int
 		SetCalendarDays          func(childComplexity int, year int, days []*workflow.CalendarDayInput) int
 		SetCalendarNotice        func(childComplexity int, input workflow.CalendarNoticeInput) int
+		SetOfficeHours           func(childComplexity int, input workflow.OfficeHoursInput) int
 		SetParIndex              func(childComplexity int, agencyID int, year int, score float64) int
 		StopDossier              func(childComplexity int, id int, reason string) int
 		SupplementDossier        func(childComplexity int, id int, note string) int
 		TransferDossier          func(childComplexity int, id int, note string) int
 		UpdateAgency             func(childComplexity int, id int, input ent.UpdateAgencyInput) int
 		WithdrawDossier          func(childComplexity int, id int, reason string) int
+	}
+
+	OfficeHoursPeriod struct {
+		AgencyID func(childComplexity int) int
+		From     func(childComplexity int) int
+		Sessions func(childComplexity int) int
+	}
+
+	OfficeSession struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
 	}
 
 	Officer struct {
@@ -462,6 +475,7 @@ type ComplexityRoot struct {
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		Now                   func(childComplexity int) int
+		OfficeHours           func(childComplexity int, agencyID *int) int
 		Performance           func(childComplexity int, period report.PeriodInput, groupBy report.GroupBy, view report.View, agencyIDs []int) int
 		PerformanceTrend      func(childComplexity int, period report.PeriodInput, interval report.Interval, view report.View, agencyID *int) int
 		ProcedureByCode       func(childComplexity int, code string) int
@@ -473,8 +487,8 @@ type ComplexityRoot struct {
 		TrackDossier          func(childComplexity int, code string, idNumber string) int
 		WebhookDeliveries     func(childComplexity int, webhookID *int, state *webhookdelivery.State, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		Webhooks              func(childComplexity int) int
-		WorkingDeadline       func(childComplexity int, from time.Time, workingDays float64) int
-		WorkingMinutesBetween func(childComplexity int, from time.Time, to time.Time) int
+		WorkingDeadline       func(childComplexity int, from time.Time, workingDays float64, agencyID *int) int
+		WorkingMinutesBetween func(childComplexity int, from time.Time, to time.Time, agencyID *int) int
 	}
 
 	ReportPeriod struct {
@@ -636,6 +650,8 @@ type MutationResolver interface {
 	CreateProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
 	ReviseProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
 	SetCalendarNotice(ctx context.Context, input workflow.CalendarNoticeInput) (*workflow.CalendarYear, error)
+	SetOfficeHours(ctx context.Context, input workflow.OfficeHoursInput) ([]*workflow.OfficeHoursPeriod, error)
+	RemoveOfficeHours(ctx context.Context, agencyID *int, from string) ([]*workflow.OfficeHoursPeriod, error)
 	SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error)
 	ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error)
 	CreateWebhook(ctx context.Context, url string, eventTypes []schematype.DossierEventType, agencyIDs []int) (*webhook.Secret, error)
@@ -675,8 +691,9 @@ type QueryResolver interface {
 	WebhookDeliveries(ctx context.Context, webhookID *int, state *webhookdelivery.State, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.WebhookDeliveryConnection, error)
 	TrackDossier(ctx context.Context, code string, idNumber string) (*workflow.Tracking, error)
 	Me(ctx context.Context) (*model.Viewer, error)
-	WorkingDeadline(ctx context.Context, from time.Time, workingDays float64) (*time.Time, error)
-	WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time) (int, error)
+	WorkingDeadline(ctx context.Context, from time.Time, workingDays float64, agencyID *int) (*time.Time, error)
+	WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time, agencyID *int) (int, error)
+	OfficeHours(ctx context.Context, agencyID *int) ([]*workflow.OfficeHoursPeriod, error)
 	CalendarDays(ctx context.Context, year int) ([]*ent.CalendarDay, error)
 	CalendarYear(ctx context.Context, year int) (*workflow.CalendarYear, error)
 	ProcedureByCode(ctx context.Context, code string) (*ent.Procedure, error)
@@ -2040,6 +2057,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefuseDossier(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.removeOfficeHours":
+		if e.ComplexityRoot.Mutation.RemoveOfficeHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeOfficeHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveOfficeHours(childComplexity, args["agencyID"].(*int), args["from"].(string)), true
 	case "Mutation.replyCoordination":
 		if e.ComplexityRoot.Mutation.ReplyCoordination == nil {
 			break
@@ -2128,6 +2156,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetCalendarNotice(childComplexity, args["input"].(workflow.CalendarNoticeInput)), true
+	case "Mutation.setOfficeHours":
+		if e.ComplexityRoot.Mutation.SetOfficeHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setOfficeHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetOfficeHours(childComplexity, args["input"].(workflow.OfficeHoursInput)), true
 	case "Mutation.setParIndex":
 		if e.ComplexityRoot.Mutation.SetParIndex == nil {
 			break
@@ -2194,6 +2233,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawDossier(childComplexity, args["id"].(int), args["reason"].(string)), true
+
+	case "OfficeHoursPeriod.agencyID":
+		if e.ComplexityRoot.OfficeHoursPeriod.AgencyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeHoursPeriod.AgencyID(childComplexity), true
+	case "OfficeHoursPeriod.from":
+		if e.ComplexityRoot.OfficeHoursPeriod.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeHoursPeriod.From(childComplexity), true
+	case "OfficeHoursPeriod.sessions":
+		if e.ComplexityRoot.OfficeHoursPeriod.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeHoursPeriod.Sessions(childComplexity), true
+
+	case "OfficeSession.end":
+		if e.ComplexityRoot.OfficeSession.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeSession.End(childComplexity), true
+	case "OfficeSession.start":
+		if e.ComplexityRoot.OfficeSession.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfficeSession.Start(childComplexity), true
 
 	case "Officer.agency":
 		if e.ComplexityRoot.Officer.Agency == nil {
@@ -2750,6 +2821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Now(childComplexity), true
+	case "Query.officeHours":
+		if e.ComplexityRoot.Query.OfficeHours == nil {
+			break
+		}
+
+		args, err := ec.field_Query_officeHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OfficeHours(childComplexity, args["agencyID"].(*int)), true
 	case "Query.performance":
 		if e.ComplexityRoot.Query.Performance == nil {
 			break
@@ -2871,7 +2953,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WorkingDeadline(childComplexity, args["from"].(time.Time), args["workingDays"].(float64)), true
+		return e.ComplexityRoot.Query.WorkingDeadline(childComplexity, args["from"].(time.Time), args["workingDays"].(float64), args["agencyID"].(*int)), true
 	case "Query.workingMinutesBetween":
 		if e.ComplexityRoot.Query.WorkingMinutesBetween == nil {
 			break
@@ -2882,7 +2964,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WorkingMinutesBetween(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Query.WorkingMinutesBetween(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["agencyID"].(*int)), true
 
 	case "ReportPeriod.from":
 		if e.ComplexityRoot.ReportPeriod.From == nil {
@@ -3452,6 +3534,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDossierOrder,
 		ec.unmarshalInputDossierWhereInput,
 		ec.unmarshalInputLegWhereInput,
+		ec.unmarshalInputOfficeHoursInput,
+		ec.unmarshalInputOfficeSessionInput,
 		ec.unmarshalInputOfficerOrder,
 		ec.unmarshalInputOfficerWhereInput,
 		ec.unmarshalInputParIndexWhereInput,
@@ -4069,6 +4153,28 @@ func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.C
 		return ec.fieldContext_Leg_dueProvisional(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Leg", field.Name)
+}
+
+func (ec *executionContext) childFields_OfficeHoursPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agencyID":
+		return ec.fieldContext_OfficeHoursPeriod_agencyID(ctx, field)
+	case "from":
+		return ec.fieldContext_OfficeHoursPeriod_from(ctx, field)
+	case "sessions":
+		return ec.fieldContext_OfficeHoursPeriod_sessions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfficeHoursPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_OfficeSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_OfficeSession_start(ctx, field)
+	case "end":
+		return ec.fieldContext_OfficeSession_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfficeSession", field.Name)
 }
 
 func (ec *executionContext) childFields_Officer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5159,6 +5265,28 @@ func (ec *executionContext) field_Mutation_refuseDossier_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeOfficeHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_replyCoordination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5319,6 +5447,20 @@ func (ec *executionContext) field_Mutation_setCalendarNotice_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (workflow.CalendarNoticeInput, error) {
 			return ec.unmarshalNCalendarNoticeInput2lienthongᚋworkflowᚐCalendarNoticeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setOfficeHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (workflow.OfficeHoursInput, error) {
+			return ec.unmarshalNOfficeHoursInput2lienthongᚋworkflowᚐOfficeHoursInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5670,6 +5812,20 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_officeHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg0
 	return args, nil
 }
 
@@ -6058,6 +6214,14 @@ func (ec *executionContext) field_Query_workingDeadline_args(ctx context.Context
 		return nil, err
 	}
 	args["workingDays"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg2
 	return args, nil
 }
 
@@ -6080,6 +6244,14 @@ func (ec *executionContext) field_Query_workingMinutesBetween_args(ctx context.C
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "agencyID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agencyID"] = arg2
 	return args, nil
 }
 
@@ -10940,6 +11112,94 @@ func (ec *executionContext) fieldContext_Mutation_setCalendarNotice(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setOfficeHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setOfficeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetOfficeHours(ctx, fc.Args["input"].(workflow.OfficeHoursInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.OfficeHoursPeriod) graphql.Marshaler {
+			return ec.marshalNOfficeHoursPeriod2ᚕᚖlienthongᚋworkflowᚐOfficeHoursPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setOfficeHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfficeHoursPeriod(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setOfficeHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeOfficeHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeOfficeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveOfficeHours(ctx, fc.Args["agencyID"].(*int), fc.Args["from"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.OfficeHoursPeriod) graphql.Marshaler {
+			return ec.marshalNOfficeHoursPeriod2ᚕᚖlienthongᚋworkflowᚐOfficeHoursPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeOfficeHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfficeHoursPeriod(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeOfficeHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setCalendarDays(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12170,6 +12430,130 @@ func (ec *executionContext) fieldContext_Mutation_advanceClock(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OfficeHoursPeriod_agencyID(ctx context.Context, field graphql.CollectedField, obj *workflow.OfficeHoursPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfficeHoursPeriod_agencyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfficeHoursPeriod_agencyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfficeHoursPeriod", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _OfficeHoursPeriod_from(ctx context.Context, field graphql.CollectedField, obj *workflow.OfficeHoursPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfficeHoursPeriod_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfficeHoursPeriod_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfficeHoursPeriod", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OfficeHoursPeriod_sessions(ctx context.Context, field graphql.CollectedField, obj *workflow.OfficeHoursPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfficeHoursPeriod_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.OfficeSession) graphql.Marshaler {
+			return ec.marshalNOfficeSession2ᚕᚖlienthongᚋworkflowᚐOfficeSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfficeHoursPeriod_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfficeHoursPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfficeSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfficeSession_start(ctx context.Context, field graphql.CollectedField, obj *workflow.OfficeSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfficeSession_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfficeSession_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfficeSession", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OfficeSession_end(ctx context.Context, field graphql.CollectedField, obj *workflow.OfficeSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfficeSession_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfficeSession_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfficeSession", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Officer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Officer) (ret graphql.Marshaler) {
@@ -14400,7 +14784,7 @@ func (ec *executionContext) _Query_workingDeadline(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WorkingDeadline(ctx, fc.Args["from"].(time.Time), fc.Args["workingDays"].(float64))
+			return ec.Resolvers.Query().WorkingDeadline(ctx, fc.Args["from"].(time.Time), fc.Args["workingDays"].(float64), fc.Args["agencyID"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -14444,7 +14828,7 @@ func (ec *executionContext) _Query_workingMinutesBetween(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WorkingMinutesBetween(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Query().WorkingMinutesBetween(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["agencyID"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -14472,6 +14856,50 @@ func (ec *executionContext) fieldContext_Query_workingMinutesBetween(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_workingMinutesBetween_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_officeHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_officeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OfficeHours(ctx, fc.Args["agencyID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*workflow.OfficeHoursPeriod) graphql.Marshaler {
+			return ec.marshalNOfficeHoursPeriod2ᚕᚖlienthongᚋworkflowᚐOfficeHoursPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_officeHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfficeHoursPeriod(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_officeHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24101,6 +24529,87 @@ func (ec *executionContext) unmarshalInputLegWhereInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputOfficeHoursInput(ctx context.Context, obj any) (workflow.OfficeHoursInput, error) {
+	var it workflow.OfficeHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"agencyID", "from", "sessions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "agencyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencyID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencyID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "sessions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessions"))
+			data, err := ec.unmarshalNOfficeSessionInput2ᚕᚖlienthongᚋworkflowᚐOfficeSessionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sessions = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOfficeSessionInput(ctx context.Context, obj any) (workflow.OfficeSession, error) {
+	var it workflow.OfficeSession
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOfficerOrder(ctx context.Context, obj any) (ent.OfficerOrder, error) {
 	var it ent.OfficerOrder
 	if obj == nil {
@@ -29909,6 +30418,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setOfficeHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setOfficeHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeOfficeHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeOfficeHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setCalendarDays":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setCalendarDays(ctx, field)
@@ -30102,6 +30625,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_advanceClock(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var officeHoursPeriodImplementors = []string{"OfficeHoursPeriod"}
+
+func (ec *executionContext) _OfficeHoursPeriod(ctx context.Context, sel ast.SelectionSet, obj *workflow.OfficeHoursPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, officeHoursPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfficeHoursPeriod")
+		case "agencyID":
+			out.Values[i] = ec._OfficeHoursPeriod_agencyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._OfficeHoursPeriod_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._OfficeHoursPeriod_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var officeSessionImplementors = []string{"OfficeSession"}
+
+func (ec *executionContext) _OfficeSession(ctx context.Context, sel ast.SelectionSet, obj *workflow.OfficeSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, officeSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfficeSession")
+		case "start":
+			out.Values[i] = ec._OfficeSession_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._OfficeSession_end(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31274,6 +31888,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_workingMinutesBetween(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "officeHours":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_officeHours(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -33714,6 +34350,82 @@ func (ec *executionContext) marshalNNode2ᚕlienthongᚋentᚐNoder(ctx context.
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOfficeHoursInput2lienthongᚋworkflowᚐOfficeHoursInput(ctx context.Context, v any) (workflow.OfficeHoursInput, error) {
+	res, err := ec.unmarshalInputOfficeHoursInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOfficeHoursPeriod2ᚕᚖlienthongᚋworkflowᚐOfficeHoursPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*workflow.OfficeHoursPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfficeHoursPeriod2ᚖlienthongᚋworkflowᚐOfficeHoursPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfficeHoursPeriod2ᚖlienthongᚋworkflowᚐOfficeHoursPeriod(ctx context.Context, sel ast.SelectionSet, v *workflow.OfficeHoursPeriod) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OfficeHoursPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfficeSession2ᚕᚖlienthongᚋworkflowᚐOfficeSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*workflow.OfficeSession) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOfficeSession2ᚖlienthongᚋworkflowᚐOfficeSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOfficeSession2ᚖlienthongᚋworkflowᚐOfficeSession(ctx context.Context, sel ast.SelectionSet, v *workflow.OfficeSession) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OfficeSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOfficeSessionInput2ᚕᚖlienthongᚋworkflowᚐOfficeSessionᚄ(ctx context.Context, v any) ([]*workflow.OfficeSession, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*workflow.OfficeSession, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOfficeSessionInput2ᚖlienthongᚋworkflowᚐOfficeSession(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNOfficeSessionInput2ᚖlienthongᚋworkflowᚐOfficeSession(ctx context.Context, v any) (*workflow.OfficeSession, error) {
+	res, err := ec.unmarshalInputOfficeSessionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOfficer2ᚖlienthongᚋentᚐOfficer(ctx context.Context, sel ast.SelectionSet, v *ent.Officer) graphql.Marshaler {

@@ -43,6 +43,16 @@ func (r *mutationResolver) SetCalendarNotice(ctx context.Context, input workflow
 	return r.engine.SetCalendarNotice(ctx, input)
 }
 
+// SetOfficeHours is the resolver for the setOfficeHours field.
+func (r *mutationResolver) SetOfficeHours(ctx context.Context, input workflow.OfficeHoursInput) ([]*workflow.OfficeHoursPeriod, error) {
+	return r.engine.SetOfficeHours(ctx, input)
+}
+
+// RemoveOfficeHours is the resolver for the removeOfficeHours field.
+func (r *mutationResolver) RemoveOfficeHours(ctx context.Context, agencyID *int, from string) ([]*workflow.OfficeHoursPeriod, error) {
+	return r.engine.RemoveOfficeHours(ctx, agencyID, from)
+}
+
 // SetCalendarDays is the resolver for the setCalendarDays field.
 func (r *mutationResolver) SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error) {
 	return r.engine.SetCalendarDays(ctx, year, days)
@@ -63,14 +73,19 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Viewer, error) {
 }
 
 // WorkingDeadline is the resolver for the workingDeadline field.
-func (r *queryResolver) WorkingDeadline(ctx context.Context, from time.Time, workingDays float64) (*time.Time, error) {
-	t, err := r.engine.WorkingDeadline(ctx, from, workingDays)
+func (r *queryResolver) WorkingDeadline(ctx context.Context, from time.Time, workingDays float64, agencyID *int) (*time.Time, error) {
+	t, err := r.engine.WorkingDeadline(ctx, from, workingDays, agencyID)
 	return &t, err
 }
 
 // WorkingMinutesBetween is the resolver for the workingMinutesBetween field.
-func (r *queryResolver) WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time) (int, error) {
-	return r.engine.WorkingMinutesBetween(ctx, from, to)
+func (r *queryResolver) WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time, agencyID *int) (int, error) {
+	return r.engine.WorkingMinutesBetween(ctx, from, to, agencyID)
+}
+
+// OfficeHours is the resolver for the officeHours field.
+func (r *queryResolver) OfficeHours(ctx context.Context, agencyID *int) ([]*workflow.OfficeHoursPeriod, error) {
+	return r.engine.OfficeHours(ctx, agencyID)
 }
 
 // CalendarDays is the resolver for the calendarDays field.

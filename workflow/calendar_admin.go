@@ -268,10 +268,11 @@ func (e *Engine) CalendarYear(ctx context.Context, year int) (*CalendarYear, err
 		return nil, problem.BadInput("year", "year must be between %d and %d", calendar.FirstYear, calendar.LastYear)
 	}
 	sys := auth.SystemContext(ctx)
-	cal, confirmed, err := e.calendars.load(sys)
+	set, err := e.calendars.Set(sys)
 	if err != nil {
 		return nil, err
 	}
+	cal, confirmed := set.province, set.confirmed
 	out := &CalendarYear{Year: year, Status: YearProvisional}
 	law := calendar.StatutoryHolidays(year)
 	if confirmed[year] {
@@ -331,10 +332,11 @@ func (e *Engine) ProvisionalBetween(ctx context.Context, from, to time.Time) (bo
 	if to.IsZero() {
 		return false, nil
 	}
-	cal, confirmed, err := e.calendars.load(auth.SystemContext(ctx))
+	set, err := e.calendars.Set(auth.SystemContext(ctx))
 	if err != nil {
 		return false, err
 	}
+	cal, confirmed := set.province, set.confirmed
 	first, last := from.In(cal.Location()).Year(), to.In(cal.Location()).Year()
 	if from.IsZero() || first > last {
 		first = last
@@ -350,13 +352,13 @@ func (e *Engine) ProvisionalBetween(ctx context.Context, from, to time.Time) (bo
 // ProvisionalYears returns which of the given years are PROVISIONAL, for
 // the start-up log and the metrics.
 func (e *Engine) ProvisionalYears(ctx context.Context, years ...int) ([]int, error) {
-	_, confirmed, err := e.calendars.load(auth.SystemContext(ctx))
+	set, err := e.calendars.Set(auth.SystemContext(ctx))
 	if err != nil {
 		return nil, err
 	}
 	var out []int
 	for _, y := range years {
-		if !confirmed[y] {
+		if !set.confirmed[y] {
 			out = append(out, y)
 		}
 	}

@@ -228,7 +228,7 @@ func TestCalendarFreshDatabase(t *testing.T) {
 			{"2026-12-30T16:00:00+07:00", 2, "2027-01-04T16:00:00+07:00"}, // 1 Jan 2027, the law's
 		} {
 			from, _ := time.Parse(time.RFC3339, tc.from)
-			got, err := e.App.Engine.WorkingDeadline(ctx, from, tc.days)
+			got, err := e.App.Engine.WorkingDeadline(ctx, from, tc.days, nil)
 			if err != nil || got.In(calendar.VietnamLocation()).Format(time.RFC3339) != tc.want {
 				t.Errorf("fresh database: %v working days from %s = %s (%v), want %s", tc.days, tc.from, got.In(calendar.VietnamLocation()).Format(time.RFC3339), err, tc.want)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/calendar"
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/leg"
@@ -194,9 +195,12 @@ func resume(_ context.Context, t *transition, upd *ent.DossierUpdate) error {
 		}
 	}
 	for _, l := range t.open {
-		due := t.cal.Add(l.DueAt, paused)
+		// Each leg's pause in its agency's own working time.
+		lc := t.calOf(l.AgencyID)
+		paused := lc.Between(*t.d.PausedAt, t.now)
+		due := lc.Add(l.DueAt, paused)
 		if restart {
-			due = t.cal.Add(t.now, int64(l.AllottedMinutes))
+			due = lc.Add(t.now, int64(l.AllottedMinutes))
 		}
 		a := t.afterLeg(l)
 		a.DueAt, a.PausedMinutes = due, a.PausedMinutes+int(paused)
@@ -271,7 +275,8 @@ func (t *transition) closeLeg(l *ent.Leg) {
 		end = *t.d.PausedAt // the leg's clock stopped with the dossier's
 	}
 	a := t.afterLeg(l)
-	now, judgement, minutes := t.now, rollup.Judge(t.cal, t.now, l.DueAt), rollup.Worked(t.cal, l.StartedAt, end, l.PausedMinutes)
+	lc := t.calOf(l.AgencyID)
+	now, judgement, minutes := t.now, rollup.Judge(lc, t.now, l.DueAt), rollup.Worked(lc, l.StartedAt, end, l.PausedMinutes)
 	a.FinishedAt, a.Judgement, a.WorkedMinutes = &now, judgement, &minutes
 	answered := t.in.Agree != nil && l.Role == leg.RoleCoordinate
 	if answered {
@@ -307,8 +312,16 @@ func (t *transition) afterLeg(l *ent.Leg) *ent.Leg {
 	return &c
 }
 
+// calOf is the calendar agency counts its legs by (CalendarSet.Of).
+func (t *transition) calOf(agency int) *calendar.Calendar {
+	if t.cals == nil {
+		return t.cal
+	}
+	return t.cals.Of(agency)
+}
+
 func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int) {
-	due := t.cal.Add(t.now, int64(minutes))
+	due := t.calOf(agencyID).Add(t.now, int64(minutes))
 	t.queue(func(ctx context.Context, tx *ent.Tx) error {
 		l, err := tx.Leg.Create().
 			SetDossierID(t.d.ID).

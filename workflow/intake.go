@@ -276,10 +276,11 @@ func (e *Engine) checkIntake(ctx context.Context, d *ent.Dossier, in ReceiveInpu
 // desk hold its lock for a moment rather than the whole transaction. Until
 // then the dossier carries a provisional code.
 func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, p *intake) (*ent.Dossier, error) {
-	cal, err := e.calendars.Get(ctx)
+	cals, err := e.calendars.Set(ctx)
 	if err != nil {
 		return nil, err
 	}
+	cal := cals.Of(p.desk.ID) // the desk's: the appointment is where the applicant comes back
 	now, sys := e.stamp(), auth.SystemContext(ctx)
 	d, err := newDossier(tx, cal, now, p, provisionalCode()).Save(ctx)
 	if err != nil {
@@ -359,7 +360,7 @@ RETURNING c.last, dossiers.code`, []any{desk.ID, now.Format("060102"), prefix, i
 // in one lock order), then the dossiers, their desk legs, roll-ups,
 // events and outbound messages.
 func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer, ps []*intake) ([]*ent.Dossier, error) {
-	cal, err := e.calendars.Get(ctx)
+	cals, err := e.calendars.Set(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +374,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	codes := make([]string, len(ps))
 	for _, desk := range desks {
 		ks := byDesk[desk]
-		cs, err := e.nextCodes(sys, tx, desk, now.In(cal.Location()), len(ks))
+		cs, err := e.nextCodes(sys, tx, desk, now.In(cals.Province().Location()), len(ks))
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +384,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	}
 	creates := make([]*ent.DossierCreate, len(ps))
 	for k, p := range ps {
-		creates[k] = newDossier(tx, cal, now, p, codes[k])
+		creates[k] = newDossier(tx, cals.Of(p.desk.ID), now, p, codes[k])
 	}
 	ds, err := tx.Dossier.CreateBulk(creates...).Save(ctx)
 	if err != nil {
@@ -406,7 +407,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	var received []*ent.Dossier
 	for _, d := range ds {
 		if d.State == schematype.StateReceived {
-			legCreates = append(legCreates, deskLeg(tx, cal, d, v, now))
+			legCreates = append(legCreates, deskLeg(tx, cals.Of(d.DeskAgencyID), d, v, now))
 			received = append(received, d)
 		}
 	}

@@ -62,11 +62,11 @@ func (e *Engine) DueSoon(ctx context.Context, d *ent.Dossier) (bool, error) {
 	if !isOpen(d.State) || d.AppointmentAt == nil || e.Overdue(d) {
 		return false, nil
 	}
-	cal, err := e.calendars.Get(ctx)
+	cals, err := e.calendars.Set(ctx)
 	if err != nil {
 		return false, err
 	}
-	return cal.Between(clockAt(d, e.clock.Now()), *d.AppointmentAt) <= e.dueSoon, nil
+	return cals.Of(d.DeskAgencyID).Between(clockAt(d, e.clock.Now()), *d.AppointmentAt) <= e.dueSoon, nil
 }
 
 // LegOverdue reports whether an open leg is past its due time.
@@ -88,7 +88,7 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 	if err != nil {
 		return nil, err
 	}
-	cal, err := e.calendars.Get(ctx)
+	cals, err := e.calendars.Set(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (e *Engine) AvailableActions(ctx context.Context, d *ent.Dossier) ([]string
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load legs: %w", err)
 	}
-	t := &transition{db: e.client, v: v, d: d, open: open, cal: cal, now: e.clock.Now()}
+	t := &transition{db: e.client, v: v, d: d, open: open, cal: cals.Of(d.DeskAgencyID), cals: cals, now: e.clock.Now()}
 	machine := machineAt(d.State)
 	defer machines.Put(machine)
 	out := []string{}

@@ -34,7 +34,7 @@ const sweepBatch = 500
 func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	ctx = auth.SystemContext(ctx)
 	var res SweepResult
-	cal, err := e.calendars.Get(ctx)
+	cals, err := e.calendars.Set(ctx)
 	if err != nil {
 		if e.onSweep != nil {
 			e.onSweep(res, err)
@@ -88,7 +88,12 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 
 	// A prefilter wide enough for appointments outside office hours; the
 	// exact test is in working minutes.
-	horizon := cal.Add(now, e.dueSoon).Add(24 * time.Hour)
+	horizon := now
+	for _, cal := range cals.All() {
+		if h := cal.Add(now, e.dueSoon).Add(24 * time.Hour); h.After(horizon) {
+			horizon = h
+		}
+	}
 	running := []st.DossierState{st.StateReceived, st.StateProcessing, st.StateCoordinating}
 	err = sweepPages(ctx, func(after int) ([]*ent.Dossier, error) {
 		return e.client.Dossier.Query().
@@ -98,14 +103,14 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	}, func(d *ent.Dossier) int { return d.ID }, func(d *ent.Dossier) error {
 		ok, err := e.systemEvent(ctx, d.ID, func(_ *ent.Tx, d *ent.Dossier) (*systemEvent, error) {
 			if d.DueSoonAt != nil || d.PausedAt != nil || !isOpen(d.State) || d.AppointmentAt == nil ||
-				now.After(*d.AppointmentAt) || cal.Between(now, *d.AppointmentAt) > e.dueSoon {
+				now.After(*d.AppointmentAt) || cals.Of(d.DeskAgencyID).Between(now, *d.AppointmentAt) > e.dueSoon {
 				return nil, nil
 			}
 			return &systemEvent{
 				typ: st.EventDueSoon,
 				data: map[string]any{
 					"appointmentAt":  d.AppointmentAt.Format(time.RFC3339),
-					"minutesLeft":    cal.Between(now, *d.AppointmentAt),
+					"minutesLeft":    cals.Of(d.DeskAgencyID).Between(now, *d.AppointmentAt),
 					"dueSoonMinutes": e.dueSoon,
 				},
 				apply: func(u *ent.DossierUpdate) { u.SetDueSoonAt(now) },

@@ -44,7 +44,8 @@ type transition struct {
 	v    *auth.Viewer
 	d    *ent.Dossier
 	open []*ent.Leg
-	cal  *calendar.Calendar
+	cal  *calendar.Calendar // the dossier's: its desk's (appointment, processing time)
+	cals *CalendarSet       // each leg counts by its agency's (cals.Of)
 	now  time.Time
 	in   Input
 	data map[string]any
@@ -79,12 +80,12 @@ func (e *Engine) Fire(ctx context.Context, id int, ev Event, in Input) (*ent.Dos
 	if err := checkInputText(ev, &in); err != nil {
 		return nil, err
 	}
-	cal, err := e.calendars.Get(ctx)
+	cals, err := e.calendars.Set(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
-		out, err := e.fireOnce(ctx, v, cal, id, ev, in)
+		out, err := e.fireOnce(ctx, v, cals, id, ev, in)
 		var de *problem.Error
 		if attempt < maxStaleAttempts && errors.As(err, &de) && de.Detail == problem.DetailStaleVersion {
 			continue
@@ -132,9 +133,9 @@ const maxStaleAttempts = 4
 // holds it (see dossierCache), else as read. The versioned update proves
 // a held dossier current; one that is not answers nothing: the event is
 // planned again on the dossier read.
-func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *calendar.Calendar, id int, ev Event, in Input) (*ent.Dossier, error) {
+func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cals *CalendarSet, id int, ev Event, in Input) (*ent.Dossier, error) {
 	if d, ok := e.dossiers.get(id); ok {
-		out, err := e.fireOn(ctx, v, cal, d, ev, in)
+		out, err := e.fireOn(ctx, v, cals, d, ev, in)
 		var de *problem.Error
 		if !errors.As(err, &de) {
 			return out, err // written, or failed in the database: nothing to plan again
@@ -151,11 +152,11 @@ func (e *Engine) fireOnce(ctx context.Context, v *auth.Viewer, cal *calendar.Cal
 	if err != nil {
 		return nil, fmt.Errorf("workflow: load dossier: %w", err)
 	}
-	return e.fireOn(ctx, v, cal, d, ev, in)
+	return e.fireOn(ctx, v, cals, d, ev, in)
 }
 
 // fireOn fires ev on dossier d as read or held, reading its legs.
-func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *calendar.Calendar, d *ent.Dossier, ev Event, in Input) (*ent.Dossier, error) {
+func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cals *CalendarSet, d *ent.Dossier, ev Event, in Input) (*ent.Dossier, error) {
 	sys := auth.SystemContext(ctx)
 	id := d.ID
 	legs, err := e.client.Leg.Query().Where(leg.DossierID(d.ID)).Order(ent.Asc(leg.FieldID)).All(sys)
@@ -171,7 +172,7 @@ func (e *Engine) fireOn(ctx context.Context, v *auth.Viewer, cal *calendar.Calen
 		return nil, err
 	}
 	open := slices.DeleteFunc(slices.Clone(legs), func(l *ent.Leg) bool { return l.FinishedAt != nil })
-	t := &transition{db: e.client, v: v, d: d, legs: legs, open: open, cal: cal, now: e.stamp(), in: in, data: map[string]any{}, verify: e.check}
+	t := &transition{db: e.client, v: v, d: d, legs: legs, open: open, cal: cals.Of(d.DeskAgencyID), cals: cals, now: e.stamp(), in: in, data: map[string]any{}, verify: e.check}
 	t.after = make([]*ent.Leg, len(legs))
 	for i, l := range legs {
 		c := *l

@@ -116,6 +116,18 @@ func (f LegFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LegMutation", m)
 }
 
+// The OfficeHoursFunc type is an adapter to allow the use of ordinary
+// function as OfficeHours mutator.
+type OfficeHoursFunc func(context.Context, *ent.OfficeHoursMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OfficeHoursFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OfficeHoursMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfficeHoursMutation", m)
+}
+
 // The OfficerFunc type is an adapter to allow the use of ordinary
 // function as Officer mutator.
 type OfficerFunc func(context.Context, *ent.OfficerMutation) (ent.Value, error)

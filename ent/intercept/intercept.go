@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
 	"lienthong/ent/parindex"
@@ -328,6 +329,33 @@ func (f TraverseLeg) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.LegQuery", q)
 }
 
+// The OfficeHoursFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OfficeHoursFunc func(context.Context, *ent.OfficeHoursQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OfficeHoursFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OfficeHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OfficeHoursQuery", q)
+}
+
+// The TraverseOfficeHours type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOfficeHours func(context.Context, *ent.OfficeHoursQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOfficeHours) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOfficeHours) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OfficeHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OfficeHoursQuery", q)
+}
+
 // The OfficerFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OfficerFunc func(context.Context, *ent.OfficerQuery) (ent.Value, error)
 
@@ -565,6 +593,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FormRecordQuery, predicate.FormRecord, formrecord.OrderOption]{typ: ent.TypeFormRecord, tq: q}, nil
 	case *ent.LegQuery:
 		return &query[*ent.LegQuery, predicate.Leg, leg.OrderOption]{typ: ent.TypeLeg, tq: q}, nil
+	case *ent.OfficeHoursQuery:
+		return &query[*ent.OfficeHoursQuery, predicate.OfficeHours, officehours.OrderOption]{typ: ent.TypeOfficeHours, tq: q}, nil
 	case *ent.OfficerQuery:
 		return &query[*ent.OfficerQuery, predicate.Officer, officer.OrderOption]{typ: ent.TypeOfficer, tq: q}, nil
 	case *ent.OutboxMessageQuery:

@@ -408,6 +408,37 @@ var (
 			},
 		},
 	}
+	// OfficeHoursColumns holds the columns for the "office_hours" table.
+	OfficeHoursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "create_time", Type: field.TypeTime},
+		{Name: "update_time", Type: field.TypeTime},
+		{Name: "from", Type: field.TypeString, Size: 10},
+		{Name: "sessions", Type: field.TypeJSON},
+		{Name: "entered_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "agency_id", Type: field.TypeInt, Nullable: true},
+	}
+	// OfficeHoursTable holds the schema information for the "office_hours" table.
+	OfficeHoursTable = &schema.Table{
+		Name:       "office_hours",
+		Columns:    OfficeHoursColumns,
+		PrimaryKey: []*schema.Column{OfficeHoursColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "office_hours_agencies_agency",
+				Columns:    []*schema.Column{OfficeHoursColumns[6]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "officehours_agency_id_from",
+				Unique:  true,
+				Columns: []*schema.Column{OfficeHoursColumns[6], OfficeHoursColumns[3]},
+			},
+		},
+	}
 	// OfficersColumns holds the columns for the "officers" table.
 	OfficersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -700,6 +731,7 @@ var (
 		DossierEventsTable,
 		FormRecordsTable,
 		LegsTable,
+		OfficeHoursTable,
 		OfficersTable,
 		OutboxMessagesTable,
 		ParIndexesTable,
@@ -755,6 +787,10 @@ func init() {
 	LegsTable.ForeignKeys[2].RefTable = OfficersTable
 	LegsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	OfficeHoursTable.ForeignKeys[0].RefTable = AgenciesTable
+	OfficeHoursTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	OfficersTable.ForeignKeys[0].RefTable = AgenciesTable
 	OfficersTable.Annotation = &entsql.Annotation{

@@ -24,6 +24,13 @@ type SubmittedComponent struct {
 	Digitized bool `json:"digitized"`
 }
 
+// Session is one office opening of a day, in minutes after local midnight,
+// [Start, End).
+type Session struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
 // DossierState is the state of a dossier in the one-stop workflow.
 type DossierState string
 
