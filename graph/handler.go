@@ -45,8 +45,12 @@ type Options struct {
 }
 
 // publicFields may be queried without a token: tracking by code, and the
-// working calendar (public as GET /calendar/{year}.ics is).
-var publicFields = map[string]bool{"__schema": true, "__type": true, "__typename": true, "trackDossier": true, "calendarYear": true}
+// working calendar and its arithmetic (public as GET /calendar/{year}.ics
+// is: an applicant may ask when a result filed today would be due).
+var publicFields = map[string]bool{
+	"__schema": true, "__type": true, "__typename": true, "trackDossier": true,
+	"calendarYear": true, "workingDeadline": true, "workingMinutesBetween": true,
+}
 
 // NewHandler returns the GraphQL handler with its limits, error presenter
 // and authentication gate.
