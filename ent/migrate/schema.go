@@ -437,6 +437,14 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{OfficeHoursColumns[6], OfficeHoursColumns[3]},
 			},
+			{
+				Name:    "officehours_from",
+				Unique:  true,
+				Columns: []*schema.Column{OfficeHoursColumns[3]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "agency_id IS NULL",
+				},
+			},
 		},
 	}
 	// OfficersColumns holds the columns for the "officers" table.

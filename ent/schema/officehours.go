@@ -66,6 +66,9 @@ func (OfficeHours) Edges() []ent.Edge {
 func (OfficeHours) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("agency_id", "from").Unique(),
+		// The province's rows have no agency, and NULLs never collide in a
+		// unique index: one province entry a day needs its own.
+		index.Fields("from").Unique().Annotations(entsql.IndexWhere("agency_id IS NULL")),
 	}
 }
 

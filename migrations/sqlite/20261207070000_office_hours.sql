@@ -5,8 +5,12 @@ CREATE TABLE `office_hours` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `c
 INSERT INTO sqlite_sequence (name, seq) VALUES ("office_hours", 73014444032);
 -- create index "officehours_agency_id_from" to table: "office_hours"
 CREATE UNIQUE INDEX `officehours_agency_id_from` ON `office_hours` (`agency_id`, `from`);
+-- create index "officehours_from" to table: "office_hours"
+CREATE UNIQUE INDEX `officehours_from` ON `office_hours` (`from`) WHERE agency_id IS NULL;
 
 -- +goose Down
+-- reverse: create index "officehours_from" to table: "office_hours"
+DROP INDEX `officehours_from`;
 -- reverse: create index "officehours_agency_id_from" to table: "office_hours"
 DROP INDEX `officehours_agency_id_from`;
 -- reverse: set sequence for "office_hours" table
