@@ -451,6 +451,32 @@ func (c *Calendar) Add(from time.Time, minutes int64) time.Time {
 	}
 }
 
+// DueInDays returns the end of a period of days counted from from as the
+// Civil Code counts one (art. 147–148) and the one-stop office keeps it:
+// the event is taken when the office next opens (a dossier received after
+// closing time, or on a day off, counts as received at the next opening);
+// the period starts on the day after; it ends with the office's closing on
+// its last day or, when that day is not a working day, on the next working
+// day (EndOfWorkingDay). The closing, not midnight: the applicant collects
+// the result in office hours, so that is the latest the appointment can
+// mean, the same moment a working-day limit that runs out at closing
+// time ends. Days below 1 count as 1.
+func (c *Calendar) DueInDays(from time.Time, days int) time.Time {
+	day, _ := c.split(c.NextOpening(from))
+	return c.endOfWorkingDay(day + int64(max(days, 1)))
+}
+
+// EndOfWorkingDay returns the office's closing on d when d is a working day,
+// else on the next working day after it.
+func (c *Calendar) EndOfWorkingDay(d Date) time.Time { return c.endOfWorkingDay(dayNumber(d)) }
+
+func (c *Calendar) endOfWorkingDay(day int64) time.Time {
+	if i := c.searchOverride(day); !c.workingAt(day, i) {
+		day, _ = c.nextWorkingDay(day, i)
+	}
+	return c.at(day, c.era(day).lastEnd)
+}
+
 // Between returns the working minutes in [from, to), or 0 when to <= from.
 // Both ends are truncated to their minute first.
 func (c *Calendar) Between(from, to time.Time) int64 {

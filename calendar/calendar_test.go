@@ -760,6 +760,14 @@ func FuzzCalendarAdd(f *testing.F) {
 			if later := cal.Add(from, m+k); later.Before(got) || later.Equal(got) {
 				t.Fatalf("Add(%s, %d) = %s, want after Add(%s, %d) = %s", from, m+k, later, from, m, got)
 			}
+			days := int(m%400) + 1
+			end := cal.DueInDays(from, days)
+			if !cal.InOfficeHours(end) || !end.After(from) {
+				t.Fatalf("DueInDays(%s, %d) = %s: want a working day's closing after the start", from, days, end)
+			}
+			if next := cal.DueInDays(from, days+1); next.Before(end) {
+				t.Fatalf("DueInDays(%s, %d) = %s before DueInDays(…, %d) = %s", from, days+1, next, days, end)
+			}
 			if m <= 720 {
 				if want := refAdd(cal, from, m); !got.Equal(want) {
 					t.Fatalf("Add(%s, %d) = %s, want %s (minute-by-minute reference)", from, m, got, want)
@@ -878,6 +886,45 @@ func TestOfficeHoursByDate(t *testing.T) {
 		if _, err := NewSchedule(VietnamLocation(), tc.hours, []time.Weekday{time.Sunday}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("NewSchedule(%s): %v, want an error saying %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestDueInDays counts periods in days as the Civil Code does (art.
+// 147–148), by hand, over the calendar of every year.
+func TestDueInDays(t *testing.T) {
+	cal := DefaultCalendar()
+	for _, tc := range []struct {
+		name, from string
+		days       int
+		want       string
+	}{
+		// The judicial record certificate, 10 days: day 10 is Sunday 3 Jan
+		// 2027, so the period ends with Monday's closing (1 Jan is off too).
+		{"judicial record", "Thu 2026-12-24 10:00", 10, "Mon 2027-01-04 17:00"},
+		{"after closing: received the next morning", "Thu 2026-12-24 18:00", 10, "Mon 2027-01-04 17:00"},
+		// Day 10 is Saturday 6 Feb 2027, the first day of Tết: the days off
+		// run to Thursday 11 (provisional), so Friday 12 closes it.
+		{"last day in Tết", "Wed 2027-01-27 09:00", 10, "Fri 2027-02-12 17:00"},
+		// Received at a Saturday-morning desk: counted from Monday's opening.
+		{"received on a Saturday", "Sat 2026-11-21 08:00", 10, "Thu 2026-12-03 17:00"},
+		{"a working last day", "Mon 2026-11-16 09:00", 10, "Thu 2026-11-26 17:00"},
+		{"one day", "Mon 2026-11-16 16:59", 1, "Tue 2026-11-17 17:00"},
+		{"at least one day", "Mon 2026-11-16 09:00", 0, "Tue 2026-11-17 17:00"},
+	} {
+		if got := cal.DueInDays(wall(t, tc.from), tc.days); !got.Equal(wall(t, tc.want)) {
+			t.Errorf("%s: DueInDays(%s, %d) = %s, want %s", tc.name, tc.from, tc.days, fmtWall(got), tc.want)
+		}
+	}
+	// A session to midnight ends the day at 24:00, the Civil Code's end.
+	late, err := New(VietnamLocation(), []Session{{8 * 60, 24 * 60}}, []time.Weekday{time.Sunday}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := late.DueInDays(wall(t, "Mon 2026-11-16 09:00"), 2), wall(t, "Thu 2026-11-19 00:00"); !got.Equal(want) {
+		t.Errorf("DueInDays with a session to 24:00 = %s, want %s", fmtWall(got), fmtWall(want))
+	}
+	if got, want := cal.EndOfWorkingDay(Date{2027, time.January, 1}), wall(t, "Mon 2027-01-04 17:00"); !got.Equal(want) {
+		t.Errorf("EndOfWorkingDay(New Year's Day 2027) = %s, want %s", fmtWall(got), fmtWall(want))
 	}
 }
 

@@ -190,9 +190,8 @@ func procedurePath(i int, field string) []any {
 	return path
 }
 
-// minutes converts an amount of unit to working minutes, as the engine
-// counts them (a working day is 480 working minutes; calendar days are
-// counted as working days until limits by calendar day are supported).
+// minutes converts an amount of a working-time unit to working minutes (a
+// working day is 480 working minutes).
 func minutes(v float64, unit procedure.LimitUnit) int {
 	if unit == procedure.LimitUnitHours {
 		return int(math.Round(v * 60))
@@ -228,6 +227,12 @@ func (s *Source) procedureInput(i int, k known) (workflow.ProcedureInput, Proble
 		LegalLimitMinutes: minutes(p.Limit.Legal, unit), LimitMinutes: minutes(p.Limit.Province, unit), LimitUnit: unit,
 		OnlineLevel: p.OnlineLevel, Fee: p.Fee, SupplementPolicy: policy, Submission: p.Submission,
 	}
+	if unit == procedure.LimitUnitDays {
+		if p.Limit.Legal != math.Trunc(p.Limit.Legal) || p.Limit.Province != math.Trunc(p.Limit.Province) {
+			add("a limit in DAYS is a whole number of days", "limit")
+		}
+		in.LegalLimitDays, in.LimitDays = int(p.Limit.Legal), int(p.Limit.Province)
+	}
 	if p.Cutoff != "" {
 		c := p.Cutoff
 		in.Cutoff = &c
@@ -247,9 +252,12 @@ func (s *Source) procedureInput(i int, k known) (workflow.ProcedureInput, Proble
 		if routestep.RoleValidator(step.Role) != nil {
 			add(fmt.Sprintf("role %q is not LEAD or COORDINATE", problem.Clip(st.Role, 20)), "route", j, "role")
 		}
-		switch given := b2i(st.Days != 0) + b2i(st.Hours != 0) + b2i(st.Minutes != 0); {
+		switch given := b2i(st.Days != 0) + b2i(st.Hours != 0) + b2i(st.Minutes != 0) + b2i(st.CalendarDays != 0); {
 		case given != 1:
-			add("give the step's time in one of days, hours or minutes", "route", j)
+			add("give the step's time in one of days, hours, minutes or calendarDays", "route", j)
+		case st.CalendarDays != 0:
+			step.AllottedDays = st.CalendarDays
+			step.AllottedMinutes = st.CalendarDays * calendar.MinutesPerWorkingDay
 		case st.Days != 0:
 			step.AllottedMinutes = minutes(st.Days, procedure.LimitUnitWorkingDays)
 		case st.Hours != 0:

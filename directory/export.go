@@ -76,8 +76,13 @@ func exportProcedure(p *ent.Procedure, code map[int]string) Procedure {
 		Limit:       Limit{Legal: float64(p.LegalLimitMinutes) / per, Province: float64(p.LimitMinutes) / per},
 		OnlineLevel: p.OnlineLevel, Fee: p.Fee, Submission: p.Submission,
 	}
-	if p.LimitUnit != procedure.LimitUnitWorkingDays {
+	switch {
+	case p.LimitUnit == procedure.LimitUnitDays && p.LimitDays > 0:
+		out.Limit = Limit{Legal: float64(p.LegalLimitDays), Province: float64(p.LimitDays), Unit: string(p.LimitUnit)}
+	case p.LimitUnit == procedure.LimitUnitHours:
 		out.Limit.Unit = string(p.LimitUnit)
+		// A version entered as DAYS before days were counted as days
+		// counts working days: it exports as what it counts.
 	}
 	if p.SupplementPolicy != procedure.SupplementPolicyPause {
 		out.Supplement = string(p.SupplementPolicy)
@@ -100,6 +105,8 @@ func exportProcedure(p *ent.Procedure, code map[int]string) Procedure {
 		}
 		// Days when they say it exactly to a tenth, else hours, else minutes.
 		switch m := s.AllottedMinutes; {
+		case s.AllottedDays > 0:
+			st.CalendarDays = s.AllottedDays
 		case m%48 == 0:
 			st.Days = float64(m) / calendar.MinutesPerWorkingDay
 		case m%6 == 0:

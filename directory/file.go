@@ -81,7 +81,10 @@ type Procedure struct {
 type Limit struct {
 	Legal    float64 `yaml:"legal"`
 	Province float64 `yaml:"province"`
-	// Unit is WORKING_DAYS (the default), DAYS or HOURS.
+	// Unit is WORKING_DAYS (the default), DAYS or HOURS (working hours).
+	// DAYS are days (ngày) as the Civil Code counts them (art. 147–148),
+	// a whole number: "10 ngày" is 10 DAYS, "10 ngày làm việc" 10
+	// WORKING_DAYS.
 	Unit string `yaml:"unit,omitempty"`
 }
 
@@ -100,11 +103,13 @@ type Step struct {
 	// whose desk received the dossier.
 	Agency string `yaml:"agency,omitempty"`
 	Kind   string `yaml:"kind,omitempty"`
-	// The time allotted, in one of working days, working hours or
-	// working minutes.
-	Days    float64 `yaml:"days,omitempty"`
-	Hours   float64 `yaml:"hours,omitempty"`
-	Minutes int     `yaml:"minutes,omitempty"`
+	// The time allotted, in one of working days, working hours, working
+	// minutes or days (calendarDays: ngày, as the Civil Code counts them,
+	// e.g. a consultation the law gives 12 ngày).
+	Days         float64 `yaml:"days,omitempty"`
+	Hours        float64 `yaml:"hours,omitempty"`
+	Minutes      int     `yaml:"minutes,omitempty"`
+	CalendarDays int     `yaml:"calendarDays,omitempty"`
 	// Parallel groups consecutive COORDINATE steps that run at once.
 	Parallel int    `yaml:"parallel,omitempty"`
 	Task     string `yaml:"task,omitempty"`

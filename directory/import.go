@@ -186,6 +186,7 @@ func (s *Source) applyProcedures(ctx context.Context, tx *ent.Tx, agencies map[s
 func sameProcedure(p *ent.Procedure, in workflow.ProcedureInput) bool {
 	if p.Name != strings.TrimSpace(in.Name) || p.Field != strings.TrimSpace(in.Field) ||
 		p.LegalLimitMinutes != in.LegalLimitMinutes || p.LimitMinutes != in.LimitMinutes || p.LimitUnit != in.LimitUnit ||
+		p.LegalLimitDays != in.LegalLimitDays || p.LimitDays != in.LimitDays ||
 		!slices.Equal(p.Channels, in.Channels) || p.OnlineLevel != in.OnlineLevel || p.Fee != in.Fee ||
 		!slices.Equal(p.Components, in.Components) || p.SupplementPolicy != in.SupplementPolicy ||
 		(p.Cutoff == nil) != (in.Cutoff == nil) || p.Cutoff != nil && *p.Cutoff != *in.Cutoff ||
@@ -197,7 +198,7 @@ func sameProcedure(p *ent.Procedure, in workflow.ProcedureInput) bool {
 	for i, s := range steps {
 		w := in.Steps[i]
 		if s.Position != w.Position || s.Role != w.Role || !sameID(s.AgencyID, w.AgencyID) ||
-			s.AllottedMinutes != w.AllottedMinutes || s.ParallelGroup != w.ParallelGroup || s.Task != w.Task {
+			s.AllottedMinutes != w.AllottedMinutes || s.AllottedDays != w.AllottedDays || s.ParallelGroup != w.ParallelGroup || s.Task != w.Task {
 			return false
 		}
 	}

@@ -19,7 +19,7 @@ const (
 	// "(tùy chọn)" at the end marks an optional one).
 	ProceduresSheet = "procedures"
 	// RouteSheet: procedure (its code), role, agency, kind, days, hours,
-	// minutes, parallel, task — the steps in order.
+	// minutes, calendarDays, parallel, task — the steps in order.
 	RouteSheet = "route"
 )
 
@@ -102,7 +102,8 @@ func ParseWorkbook(name string, data []byte) (*Source, error) {
 		p.Route = append(p.Route, Step{
 			Role: strings.ToUpper(r.get("role")), Agency: r.get("agency"), Kind: r.get("kind"),
 			Days: r.number("days", bad), Hours: r.number("hours", bad), Minutes: int(r.number("minutes", bad)),
-			Parallel: int(r.number("parallel", bad)), Task: r.get("task"),
+			CalendarDays: int(r.number("calendarDays", bad)),
+			Parallel:     int(r.number("parallel", bad)), Task: r.get("task"),
 		})
 	}
 	if len(ps) > 0 {

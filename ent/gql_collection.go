@@ -1441,6 +1441,11 @@ func (_q *LegQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				selectedFields = append(selectedFields, leg.FieldAllottedMinutes)
 				fieldSeen[leg.FieldAllottedMinutes] = struct{}{}
 			}
+		case "allottedDays":
+			if _, ok := fieldSeen[leg.FieldAllottedDays]; !ok {
+				selectedFields = append(selectedFields, leg.FieldAllottedDays)
+				fieldSeen[leg.FieldAllottedDays] = struct{}{}
+			}
 		case "dueAt":
 			if _, ok := fieldSeen[leg.FieldDueAt]; !ok {
 				selectedFields = append(selectedFields, leg.FieldDueAt)
@@ -1878,6 +1883,16 @@ func (_q *ProcedureQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, procedure.FieldLimitMinutes)
 				fieldSeen[procedure.FieldLimitMinutes] = struct{}{}
 			}
+		case "legalLimitDays":
+			if _, ok := fieldSeen[procedure.FieldLegalLimitDays]; !ok {
+				selectedFields = append(selectedFields, procedure.FieldLegalLimitDays)
+				fieldSeen[procedure.FieldLegalLimitDays] = struct{}{}
+			}
+		case "limitDays":
+			if _, ok := fieldSeen[procedure.FieldLimitDays]; !ok {
+				selectedFields = append(selectedFields, procedure.FieldLimitDays)
+				fieldSeen[procedure.FieldLimitDays] = struct{}{}
+			}
 		case "limitUnit":
 			if _, ok := fieldSeen[procedure.FieldLimitUnit]; !ok {
 				selectedFields = append(selectedFields, procedure.FieldLimitUnit)
@@ -2056,6 +2071,11 @@ func (_q *RouteStepQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[routestep.FieldAllottedMinutes]; !ok {
 				selectedFields = append(selectedFields, routestep.FieldAllottedMinutes)
 				fieldSeen[routestep.FieldAllottedMinutes] = struct{}{}
+			}
+		case "allottedDays":
+			if _, ok := fieldSeen[routestep.FieldAllottedDays]; !ok {
+				selectedFields = append(selectedFields, routestep.FieldAllottedDays)
+				fieldSeen[routestep.FieldAllottedDays] = struct{}{}
 			}
 		case "parallelGroup":
 			if _, ok := fieldSeen[routestep.FieldParallelGroup]; !ok {

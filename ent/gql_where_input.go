@@ -3249,6 +3249,16 @@ type LegWhereInput struct {
 	AllottedMinutesLT    *int  `json:"allottedMinutesLT,omitempty"`
 	AllottedMinutesLTE   *int  `json:"allottedMinutesLTE,omitempty"`
 
+	// "allotted_days" field predicates.
+	AllottedDays      *int  `json:"allottedDays,omitempty"`
+	AllottedDaysNEQ   *int  `json:"allottedDaysNEQ,omitempty"`
+	AllottedDaysIn    []int `json:"allottedDaysIn,omitempty"`
+	AllottedDaysNotIn []int `json:"allottedDaysNotIn,omitempty"`
+	AllottedDaysGT    *int  `json:"allottedDaysGT,omitempty"`
+	AllottedDaysGTE   *int  `json:"allottedDaysGTE,omitempty"`
+	AllottedDaysLT    *int  `json:"allottedDaysLT,omitempty"`
+	AllottedDaysLTE   *int  `json:"allottedDaysLTE,omitempty"`
+
 	// "due_at" field predicates.
 	DueAt      *time.Time  `json:"dueAt,omitempty"`
 	DueAtNEQ   *time.Time  `json:"dueAtNEQ,omitempty"`
@@ -3567,6 +3577,30 @@ func (i *LegWhereInput) P() (predicate.Leg, error) {
 	}
 	if i.AllottedMinutesLTE != nil {
 		predicates = append(predicates, leg.AllottedMinutesLTE(*i.AllottedMinutesLTE))
+	}
+	if i.AllottedDays != nil {
+		predicates = append(predicates, leg.AllottedDaysEQ(*i.AllottedDays))
+	}
+	if i.AllottedDaysNEQ != nil {
+		predicates = append(predicates, leg.AllottedDaysNEQ(*i.AllottedDaysNEQ))
+	}
+	if len(i.AllottedDaysIn) > 0 {
+		predicates = append(predicates, leg.AllottedDaysIn(i.AllottedDaysIn...))
+	}
+	if len(i.AllottedDaysNotIn) > 0 {
+		predicates = append(predicates, leg.AllottedDaysNotIn(i.AllottedDaysNotIn...))
+	}
+	if i.AllottedDaysGT != nil {
+		predicates = append(predicates, leg.AllottedDaysGT(*i.AllottedDaysGT))
+	}
+	if i.AllottedDaysGTE != nil {
+		predicates = append(predicates, leg.AllottedDaysGTE(*i.AllottedDaysGTE))
+	}
+	if i.AllottedDaysLT != nil {
+		predicates = append(predicates, leg.AllottedDaysLT(*i.AllottedDaysLT))
+	}
+	if i.AllottedDaysLTE != nil {
+		predicates = append(predicates, leg.AllottedDaysLTE(*i.AllottedDaysLTE))
 	}
 	if i.DueAt != nil {
 		predicates = append(predicates, leg.DueAtEQ(*i.DueAt))
@@ -4644,6 +4678,26 @@ type ProcedureWhereInput struct {
 	LimitMinutesLT    *int  `json:"limitMinutesLT,omitempty"`
 	LimitMinutesLTE   *int  `json:"limitMinutesLTE,omitempty"`
 
+	// "legal_limit_days" field predicates.
+	LegalLimitDays      *int  `json:"legalLimitDays,omitempty"`
+	LegalLimitDaysNEQ   *int  `json:"legalLimitDaysNEQ,omitempty"`
+	LegalLimitDaysIn    []int `json:"legalLimitDaysIn,omitempty"`
+	LegalLimitDaysNotIn []int `json:"legalLimitDaysNotIn,omitempty"`
+	LegalLimitDaysGT    *int  `json:"legalLimitDaysGT,omitempty"`
+	LegalLimitDaysGTE   *int  `json:"legalLimitDaysGTE,omitempty"`
+	LegalLimitDaysLT    *int  `json:"legalLimitDaysLT,omitempty"`
+	LegalLimitDaysLTE   *int  `json:"legalLimitDaysLTE,omitempty"`
+
+	// "limit_days" field predicates.
+	LimitDays      *int  `json:"limitDays,omitempty"`
+	LimitDaysNEQ   *int  `json:"limitDaysNEQ,omitempty"`
+	LimitDaysIn    []int `json:"limitDaysIn,omitempty"`
+	LimitDaysNotIn []int `json:"limitDaysNotIn,omitempty"`
+	LimitDaysGT    *int  `json:"limitDaysGT,omitempty"`
+	LimitDaysGTE   *int  `json:"limitDaysGTE,omitempty"`
+	LimitDaysLT    *int  `json:"limitDaysLT,omitempty"`
+	LimitDaysLTE   *int  `json:"limitDaysLTE,omitempty"`
+
 	// "limit_unit" field predicates.
 	LimitUnit      *procedure.LimitUnit  `json:"limitUnit,omitempty"`
 	LimitUnitNEQ   *procedure.LimitUnit  `json:"limitUnitNEQ,omitempty"`
@@ -5040,6 +5094,54 @@ func (i *ProcedureWhereInput) P() (predicate.Procedure, error) {
 	if i.LimitMinutesLTE != nil {
 		predicates = append(predicates, procedure.LimitMinutesLTE(*i.LimitMinutesLTE))
 	}
+	if i.LegalLimitDays != nil {
+		predicates = append(predicates, procedure.LegalLimitDaysEQ(*i.LegalLimitDays))
+	}
+	if i.LegalLimitDaysNEQ != nil {
+		predicates = append(predicates, procedure.LegalLimitDaysNEQ(*i.LegalLimitDaysNEQ))
+	}
+	if len(i.LegalLimitDaysIn) > 0 {
+		predicates = append(predicates, procedure.LegalLimitDaysIn(i.LegalLimitDaysIn...))
+	}
+	if len(i.LegalLimitDaysNotIn) > 0 {
+		predicates = append(predicates, procedure.LegalLimitDaysNotIn(i.LegalLimitDaysNotIn...))
+	}
+	if i.LegalLimitDaysGT != nil {
+		predicates = append(predicates, procedure.LegalLimitDaysGT(*i.LegalLimitDaysGT))
+	}
+	if i.LegalLimitDaysGTE != nil {
+		predicates = append(predicates, procedure.LegalLimitDaysGTE(*i.LegalLimitDaysGTE))
+	}
+	if i.LegalLimitDaysLT != nil {
+		predicates = append(predicates, procedure.LegalLimitDaysLT(*i.LegalLimitDaysLT))
+	}
+	if i.LegalLimitDaysLTE != nil {
+		predicates = append(predicates, procedure.LegalLimitDaysLTE(*i.LegalLimitDaysLTE))
+	}
+	if i.LimitDays != nil {
+		predicates = append(predicates, procedure.LimitDaysEQ(*i.LimitDays))
+	}
+	if i.LimitDaysNEQ != nil {
+		predicates = append(predicates, procedure.LimitDaysNEQ(*i.LimitDaysNEQ))
+	}
+	if len(i.LimitDaysIn) > 0 {
+		predicates = append(predicates, procedure.LimitDaysIn(i.LimitDaysIn...))
+	}
+	if len(i.LimitDaysNotIn) > 0 {
+		predicates = append(predicates, procedure.LimitDaysNotIn(i.LimitDaysNotIn...))
+	}
+	if i.LimitDaysGT != nil {
+		predicates = append(predicates, procedure.LimitDaysGT(*i.LimitDaysGT))
+	}
+	if i.LimitDaysGTE != nil {
+		predicates = append(predicates, procedure.LimitDaysGTE(*i.LimitDaysGTE))
+	}
+	if i.LimitDaysLT != nil {
+		predicates = append(predicates, procedure.LimitDaysLT(*i.LimitDaysLT))
+	}
+	if i.LimitDaysLTE != nil {
+		predicates = append(predicates, procedure.LimitDaysLTE(*i.LimitDaysLTE))
+	}
 	if i.LimitUnit != nil {
 		predicates = append(predicates, procedure.LimitUnitEQ(*i.LimitUnit))
 	}
@@ -5248,6 +5350,16 @@ type RouteStepWhereInput struct {
 	AllottedMinutesGTE   *int  `json:"allottedMinutesGTE,omitempty"`
 	AllottedMinutesLT    *int  `json:"allottedMinutesLT,omitempty"`
 	AllottedMinutesLTE   *int  `json:"allottedMinutesLTE,omitempty"`
+
+	// "allotted_days" field predicates.
+	AllottedDays      *int  `json:"allottedDays,omitempty"`
+	AllottedDaysNEQ   *int  `json:"allottedDaysNEQ,omitempty"`
+	AllottedDaysIn    []int `json:"allottedDaysIn,omitempty"`
+	AllottedDaysNotIn []int `json:"allottedDaysNotIn,omitempty"`
+	AllottedDaysGT    *int  `json:"allottedDaysGT,omitempty"`
+	AllottedDaysGTE   *int  `json:"allottedDaysGTE,omitempty"`
+	AllottedDaysLT    *int  `json:"allottedDaysLT,omitempty"`
+	AllottedDaysLTE   *int  `json:"allottedDaysLTE,omitempty"`
 
 	// "parallel_group" field predicates.
 	ParallelGroup      *int  `json:"parallelGroup,omitempty"`
@@ -5467,6 +5579,30 @@ func (i *RouteStepWhereInput) P() (predicate.RouteStep, error) {
 	}
 	if i.AllottedMinutesLTE != nil {
 		predicates = append(predicates, routestep.AllottedMinutesLTE(*i.AllottedMinutesLTE))
+	}
+	if i.AllottedDays != nil {
+		predicates = append(predicates, routestep.AllottedDaysEQ(*i.AllottedDays))
+	}
+	if i.AllottedDaysNEQ != nil {
+		predicates = append(predicates, routestep.AllottedDaysNEQ(*i.AllottedDaysNEQ))
+	}
+	if len(i.AllottedDaysIn) > 0 {
+		predicates = append(predicates, routestep.AllottedDaysIn(i.AllottedDaysIn...))
+	}
+	if len(i.AllottedDaysNotIn) > 0 {
+		predicates = append(predicates, routestep.AllottedDaysNotIn(i.AllottedDaysNotIn...))
+	}
+	if i.AllottedDaysGT != nil {
+		predicates = append(predicates, routestep.AllottedDaysGT(*i.AllottedDaysGT))
+	}
+	if i.AllottedDaysGTE != nil {
+		predicates = append(predicates, routestep.AllottedDaysGTE(*i.AllottedDaysGTE))
+	}
+	if i.AllottedDaysLT != nil {
+		predicates = append(predicates, routestep.AllottedDaysLT(*i.AllottedDaysLT))
+	}
+	if i.AllottedDaysLTE != nil {
+		predicates = append(predicates, routestep.AllottedDaysLTE(*i.AllottedDaysLTE))
 	}
 	if i.ParallelGroup != nil {
 		predicates = append(predicates, routestep.ParallelGroupEQ(*i.ParallelGroup))

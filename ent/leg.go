@@ -32,8 +32,10 @@ type Leg struct {
 	Position int `json:"position,omitempty"`
 	// When the agency received the dossier.
 	StartedAt time.Time `json:"started_at,omitempty"`
-	// Working minutes allotted to the leg.
+	// Working minutes allotted to the leg (for a leg allotted in days, the working minutes its period held when it opened).
 	AllottedMinutes int `json:"allotted_minutes,omitempty"`
+	// Days allotted to the leg when its step gives them in days (Civil Code art. 147–148); 0 when allotted in working minutes.
+	AllottedDays int `json:"allotted_days,omitempty"`
 	// When the leg is due (start plus allotted working time, extended by pauses).
 	DueAt time.Time `json:"due_at,omitempty"`
 	// When the agency handed the dossier on.
@@ -111,7 +113,7 @@ func (*Leg) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case leg.FieldAgree:
 			values[i] = new(sql.NullBool)
-		case leg.FieldID, leg.FieldDossierID, leg.FieldAgencyID, leg.FieldOfficerID, leg.FieldPosition, leg.FieldAllottedMinutes, leg.FieldPausedMinutes, leg.FieldWorkedMinutes:
+		case leg.FieldID, leg.FieldDossierID, leg.FieldAgencyID, leg.FieldOfficerID, leg.FieldPosition, leg.FieldAllottedMinutes, leg.FieldAllottedDays, leg.FieldPausedMinutes, leg.FieldWorkedMinutes:
 			values[i] = new(sql.NullInt64)
 		case leg.FieldRole, leg.FieldJudgement, leg.FieldOpinion:
 			values[i] = new(sql.NullString)
@@ -180,6 +182,12 @@ func (_m *Leg) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field allotted_minutes", values[i])
 			} else if value.Valid {
 				_m.AllottedMinutes = int(value.Int64)
+			}
+		case leg.FieldAllottedDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field allotted_days", values[i])
+			} else if value.Valid {
+				_m.AllottedDays = int(value.Int64)
 			}
 		case leg.FieldDueAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -307,6 +315,9 @@ func (_m *Leg) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("allotted_minutes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AllottedMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("allotted_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AllottedDays))
 	builder.WriteString(", ")
 	builder.WriteString("due_at=")
 	builder.WriteString(_m.DueAt.Format(time.ANSIC))

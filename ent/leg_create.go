@@ -83,6 +83,20 @@ func (_c *LegCreate) SetAllottedMinutes(v int) *LegCreate {
 	return _c
 }
 
+// SetAllottedDays sets the "allotted_days" field.
+func (_c *LegCreate) SetAllottedDays(v int) *LegCreate {
+	_c.mutation.SetAllottedDays(v)
+	return _c
+}
+
+// SetNillableAllottedDays sets the "allotted_days" field if the given value is not nil.
+func (_c *LegCreate) SetNillableAllottedDays(v *int) *LegCreate {
+	if v != nil {
+		_c.SetAllottedDays(*v)
+	}
+	return _c
+}
+
 // SetDueAt sets the "due_at" field.
 func (_c *LegCreate) SetDueAt(v time.Time) *LegCreate {
 	_c.mutation.SetDueAt(v)
@@ -241,6 +255,10 @@ func (_c *LegCreate) defaults() {
 		v := leg.DefaultPosition
 		_c.mutation.SetPosition(v)
 	}
+	if _, ok := _c.mutation.AllottedDays(); !ok {
+		v := leg.DefaultAllottedDays
+		_c.mutation.SetAllottedDays(v)
+	}
 	if _, ok := _c.mutation.PausedMinutes(); !ok {
 		v := leg.DefaultPausedMinutes
 		_c.mutation.SetPausedMinutes(v)
@@ -279,6 +297,14 @@ func (_c *LegCreate) check() error {
 	if v, ok := _c.mutation.AllottedMinutes(); ok {
 		if err := leg.AllottedMinutesValidator(v); err != nil {
 			return &ValidationError{Name: "allotted_minutes", err: fmt.Errorf(`ent: validator failed for field "Leg.allotted_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.AllottedDays(); !ok {
+		return &ValidationError{Name: "allotted_days", err: errors.New(`ent: missing required field "Leg.allotted_days"`)}
+	}
+	if v, ok := _c.mutation.AllottedDays(); ok {
+		if err := leg.AllottedDaysValidator(v); err != nil {
+			return &ValidationError{Name: "allotted_days", err: fmt.Errorf(`ent: validator failed for field "Leg.allotted_days": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.DueAt(); !ok {
@@ -343,6 +369,10 @@ func (_c *LegCreate) createSpec() (*Leg, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AllottedMinutes(); ok {
 		_spec.SetField(leg.FieldAllottedMinutes, field.TypeInt, value)
 		_node.AllottedMinutes = value
+	}
+	if value, ok := _c.mutation.AllottedDays(); ok {
+		_spec.SetField(leg.FieldAllottedDays, field.TypeInt, value)
+		_node.AllottedDays = value
 	}
 	if value, ok := _c.mutation.DueAt(); ok {
 		_spec.SetField(leg.FieldDueAt, field.TypeTime, value)
@@ -663,6 +693,9 @@ func (u *LegUpsertOne) UpdateNewValues() *LegUpsertOne {
 		}
 		if _, exists := u.create.mutation.AllottedMinutes(); exists {
 			s.SetIgnore(leg.FieldAllottedMinutes)
+		}
+		if _, exists := u.create.mutation.AllottedDays(); exists {
+			s.SetIgnore(leg.FieldAllottedDays)
 		}
 	}))
 	return u
@@ -1070,6 +1103,9 @@ func (u *LegUpsertBulk) UpdateNewValues() *LegUpsertBulk {
 			}
 			if _, exists := b.mutation.AllottedMinutes(); exists {
 				s.SetIgnore(leg.FieldAllottedMinutes)
+			}
+			if _, exists := b.mutation.AllottedDays(); exists {
+				s.SetIgnore(leg.FieldAllottedDays)
 			}
 		}
 	}))

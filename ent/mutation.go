@@ -9020,6 +9020,8 @@ type LegMutation struct {
 	started_at          *time.Time
 	allotted_minutes    *int
 	addallotted_minutes *int
+	allotted_days       *int
+	addallotted_days    *int
 	due_at              *time.Time
 	finished_at         *time.Time
 	paused_minutes      *int
@@ -9443,6 +9445,62 @@ func (m *LegMutation) AddedAllottedMinutes() (r int, exists bool) {
 func (m *LegMutation) ResetAllottedMinutes() {
 	m.allotted_minutes = nil
 	m.addallotted_minutes = nil
+}
+
+// SetAllottedDays sets the "allotted_days" field.
+func (m *LegMutation) SetAllottedDays(i int) {
+	m.allotted_days = &i
+	m.addallotted_days = nil
+}
+
+// AllottedDays returns the value of the "allotted_days" field in the mutation.
+func (m *LegMutation) AllottedDays() (r int, exists bool) {
+	v := m.allotted_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAllottedDays returns the old "allotted_days" field's value of the Leg entity.
+// If the Leg object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegMutation) OldAllottedDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAllottedDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAllottedDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAllottedDays: %w", err)
+	}
+	return oldValue.AllottedDays, nil
+}
+
+// AddAllottedDays adds i to the "allotted_days" field.
+func (m *LegMutation) AddAllottedDays(i int) {
+	if m.addallotted_days != nil {
+		*m.addallotted_days += i
+	} else {
+		m.addallotted_days = &i
+	}
+}
+
+// AddedAllottedDays returns the value that was added to the "allotted_days" field in this mutation.
+func (m *LegMutation) AddedAllottedDays() (r int, exists bool) {
+	v := m.addallotted_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAllottedDays resets all changes to the "allotted_days" field.
+func (m *LegMutation) ResetAllottedDays() {
+	m.allotted_days = nil
+	m.addallotted_days = nil
 }
 
 // SetDueAt sets the "due_at" field.
@@ -9954,7 +10012,7 @@ func (m *LegMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LegMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.dossier != nil {
 		fields = append(fields, leg.FieldDossierID)
 	}
@@ -9975,6 +10033,9 @@ func (m *LegMutation) Fields() []string {
 	}
 	if m.allotted_minutes != nil {
 		fields = append(fields, leg.FieldAllottedMinutes)
+	}
+	if m.allotted_days != nil {
+		fields = append(fields, leg.FieldAllottedDays)
 	}
 	if m.due_at != nil {
 		fields = append(fields, leg.FieldDueAt)
@@ -10022,6 +10083,8 @@ func (m *LegMutation) Field(name string) (ent.Value, bool) {
 		return m.StartedAt()
 	case leg.FieldAllottedMinutes:
 		return m.AllottedMinutes()
+	case leg.FieldAllottedDays:
+		return m.AllottedDays()
 	case leg.FieldDueAt:
 		return m.DueAt()
 	case leg.FieldFinishedAt:
@@ -10061,6 +10124,8 @@ func (m *LegMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldStartedAt(ctx)
 	case leg.FieldAllottedMinutes:
 		return m.OldAllottedMinutes(ctx)
+	case leg.FieldAllottedDays:
+		return m.OldAllottedDays(ctx)
 	case leg.FieldDueAt:
 		return m.OldDueAt(ctx)
 	case leg.FieldFinishedAt:
@@ -10135,6 +10200,13 @@ func (m *LegMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAllottedMinutes(v)
 		return nil
+	case leg.FieldAllottedDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAllottedDays(v)
+		return nil
 	case leg.FieldDueAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -10205,6 +10277,9 @@ func (m *LegMutation) AddedFields() []string {
 	if m.addallotted_minutes != nil {
 		fields = append(fields, leg.FieldAllottedMinutes)
 	}
+	if m.addallotted_days != nil {
+		fields = append(fields, leg.FieldAllottedDays)
+	}
 	if m.addpaused_minutes != nil {
 		fields = append(fields, leg.FieldPausedMinutes)
 	}
@@ -10223,6 +10298,8 @@ func (m *LegMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPosition()
 	case leg.FieldAllottedMinutes:
 		return m.AddedAllottedMinutes()
+	case leg.FieldAllottedDays:
+		return m.AddedAllottedDays()
 	case leg.FieldPausedMinutes:
 		return m.AddedPausedMinutes()
 	case leg.FieldWorkedMinutes:
@@ -10249,6 +10326,13 @@ func (m *LegMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAllottedMinutes(v)
+		return nil
+	case leg.FieldAllottedDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAllottedDays(v)
 		return nil
 	case leg.FieldPausedMinutes:
 		v, ok := value.(int)
@@ -10350,6 +10434,9 @@ func (m *LegMutation) ResetField(name string) error {
 		return nil
 	case leg.FieldAllottedMinutes:
 		m.ResetAllottedMinutes()
+		return nil
+	case leg.FieldAllottedDays:
+		m.ResetAllottedDays()
 		return nil
 	case leg.FieldDueAt:
 		m.ResetDueAt()
@@ -13659,6 +13746,10 @@ type ProcedureMutation struct {
 	addlegal_limit_minutes *int
 	limit_minutes          *int
 	addlimit_minutes       *int
+	legal_limit_days       *int
+	addlegal_limit_days    *int
+	limit_days             *int
+	addlimit_days          *int
 	limit_unit             *procedure.LimitUnit
 	channels               *[]schematype.Channel
 	appendchannels         []schematype.Channel
@@ -14163,6 +14254,118 @@ func (m *ProcedureMutation) AddedLimitMinutes() (r int, exists bool) {
 func (m *ProcedureMutation) ResetLimitMinutes() {
 	m.limit_minutes = nil
 	m.addlimit_minutes = nil
+}
+
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (m *ProcedureMutation) SetLegalLimitDays(i int) {
+	m.legal_limit_days = &i
+	m.addlegal_limit_days = nil
+}
+
+// LegalLimitDays returns the value of the "legal_limit_days" field in the mutation.
+func (m *ProcedureMutation) LegalLimitDays() (r int, exists bool) {
+	v := m.legal_limit_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalLimitDays returns the old "legal_limit_days" field's value of the Procedure entity.
+// If the Procedure object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcedureMutation) OldLegalLimitDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalLimitDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalLimitDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalLimitDays: %w", err)
+	}
+	return oldValue.LegalLimitDays, nil
+}
+
+// AddLegalLimitDays adds i to the "legal_limit_days" field.
+func (m *ProcedureMutation) AddLegalLimitDays(i int) {
+	if m.addlegal_limit_days != nil {
+		*m.addlegal_limit_days += i
+	} else {
+		m.addlegal_limit_days = &i
+	}
+}
+
+// AddedLegalLimitDays returns the value that was added to the "legal_limit_days" field in this mutation.
+func (m *ProcedureMutation) AddedLegalLimitDays() (r int, exists bool) {
+	v := m.addlegal_limit_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLegalLimitDays resets all changes to the "legal_limit_days" field.
+func (m *ProcedureMutation) ResetLegalLimitDays() {
+	m.legal_limit_days = nil
+	m.addlegal_limit_days = nil
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (m *ProcedureMutation) SetLimitDays(i int) {
+	m.limit_days = &i
+	m.addlimit_days = nil
+}
+
+// LimitDays returns the value of the "limit_days" field in the mutation.
+func (m *ProcedureMutation) LimitDays() (r int, exists bool) {
+	v := m.limit_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLimitDays returns the old "limit_days" field's value of the Procedure entity.
+// If the Procedure object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcedureMutation) OldLimitDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLimitDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLimitDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLimitDays: %w", err)
+	}
+	return oldValue.LimitDays, nil
+}
+
+// AddLimitDays adds i to the "limit_days" field.
+func (m *ProcedureMutation) AddLimitDays(i int) {
+	if m.addlimit_days != nil {
+		*m.addlimit_days += i
+	} else {
+		m.addlimit_days = &i
+	}
+}
+
+// AddedLimitDays returns the value that was added to the "limit_days" field in this mutation.
+func (m *ProcedureMutation) AddedLimitDays() (r int, exists bool) {
+	v := m.addlimit_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLimitDays resets all changes to the "limit_days" field.
+func (m *ProcedureMutation) ResetLimitDays() {
+	m.limit_days = nil
+	m.addlimit_days = nil
 }
 
 // SetLimitUnit sets the "limit_unit" field.
@@ -14678,7 +14881,7 @@ func (m *ProcedureMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProcedureMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 19)
 	if m.create_time != nil {
 		fields = append(fields, procedure.FieldCreateTime)
 	}
@@ -14705,6 +14908,12 @@ func (m *ProcedureMutation) Fields() []string {
 	}
 	if m.limit_minutes != nil {
 		fields = append(fields, procedure.FieldLimitMinutes)
+	}
+	if m.legal_limit_days != nil {
+		fields = append(fields, procedure.FieldLegalLimitDays)
+	}
+	if m.limit_days != nil {
+		fields = append(fields, procedure.FieldLimitDays)
 	}
 	if m.limit_unit != nil {
 		fields = append(fields, procedure.FieldLimitUnit)
@@ -14756,6 +14965,10 @@ func (m *ProcedureMutation) Field(name string) (ent.Value, bool) {
 		return m.LegalLimitMinutes()
 	case procedure.FieldLimitMinutes:
 		return m.LimitMinutes()
+	case procedure.FieldLegalLimitDays:
+		return m.LegalLimitDays()
+	case procedure.FieldLimitDays:
+		return m.LimitDays()
 	case procedure.FieldLimitUnit:
 		return m.LimitUnit()
 	case procedure.FieldChannels:
@@ -14799,6 +15012,10 @@ func (m *ProcedureMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldLegalLimitMinutes(ctx)
 	case procedure.FieldLimitMinutes:
 		return m.OldLimitMinutes(ctx)
+	case procedure.FieldLegalLimitDays:
+		return m.OldLegalLimitDays(ctx)
+	case procedure.FieldLimitDays:
+		return m.OldLimitDays(ctx)
 	case procedure.FieldLimitUnit:
 		return m.OldLimitUnit(ctx)
 	case procedure.FieldChannels:
@@ -14887,6 +15104,20 @@ func (m *ProcedureMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLimitMinutes(v)
 		return nil
+	case procedure.FieldLegalLimitDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalLimitDays(v)
+		return nil
+	case procedure.FieldLimitDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLimitDays(v)
+		return nil
 	case procedure.FieldLimitUnit:
 		v, ok := value.(procedure.LimitUnit)
 		if !ok {
@@ -14960,6 +15191,12 @@ func (m *ProcedureMutation) AddedFields() []string {
 	if m.addlimit_minutes != nil {
 		fields = append(fields, procedure.FieldLimitMinutes)
 	}
+	if m.addlegal_limit_days != nil {
+		fields = append(fields, procedure.FieldLegalLimitDays)
+	}
+	if m.addlimit_days != nil {
+		fields = append(fields, procedure.FieldLimitDays)
+	}
 	if m.addonline_level != nil {
 		fields = append(fields, procedure.FieldOnlineLevel)
 	}
@@ -14980,6 +15217,10 @@ func (m *ProcedureMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedLegalLimitMinutes()
 	case procedure.FieldLimitMinutes:
 		return m.AddedLimitMinutes()
+	case procedure.FieldLegalLimitDays:
+		return m.AddedLegalLimitDays()
+	case procedure.FieldLimitDays:
+		return m.AddedLimitDays()
 	case procedure.FieldOnlineLevel:
 		return m.AddedOnlineLevel()
 	case procedure.FieldFee:
@@ -15013,6 +15254,20 @@ func (m *ProcedureMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddLimitMinutes(v)
+		return nil
+	case procedure.FieldLegalLimitDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLegalLimitDays(v)
+		return nil
+	case procedure.FieldLimitDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLimitDays(v)
 		return nil
 	case procedure.FieldOnlineLevel:
 		v, ok := value.(int)
@@ -15090,6 +15345,12 @@ func (m *ProcedureMutation) ResetField(name string) error {
 		return nil
 	case procedure.FieldLimitMinutes:
 		m.ResetLimitMinutes()
+		return nil
+	case procedure.FieldLegalLimitDays:
+		m.ResetLegalLimitDays()
+		return nil
+	case procedure.FieldLimitDays:
+		m.ResetLimitDays()
 		return nil
 	case procedure.FieldLimitUnit:
 		m.ResetLimitUnit()
@@ -17048,6 +17309,8 @@ type RouteStepMutation struct {
 	role                *routestep.Role
 	allotted_minutes    *int
 	addallotted_minutes *int
+	allotted_days       *int
+	addallotted_days    *int
 	parallel_group      *int
 	addparallel_group   *int
 	task                *string
@@ -17392,6 +17655,62 @@ func (m *RouteStepMutation) ResetAllottedMinutes() {
 	m.addallotted_minutes = nil
 }
 
+// SetAllottedDays sets the "allotted_days" field.
+func (m *RouteStepMutation) SetAllottedDays(i int) {
+	m.allotted_days = &i
+	m.addallotted_days = nil
+}
+
+// AllottedDays returns the value of the "allotted_days" field in the mutation.
+func (m *RouteStepMutation) AllottedDays() (r int, exists bool) {
+	v := m.allotted_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAllottedDays returns the old "allotted_days" field's value of the RouteStep entity.
+// If the RouteStep object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RouteStepMutation) OldAllottedDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAllottedDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAllottedDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAllottedDays: %w", err)
+	}
+	return oldValue.AllottedDays, nil
+}
+
+// AddAllottedDays adds i to the "allotted_days" field.
+func (m *RouteStepMutation) AddAllottedDays(i int) {
+	if m.addallotted_days != nil {
+		*m.addallotted_days += i
+	} else {
+		m.addallotted_days = &i
+	}
+}
+
+// AddedAllottedDays returns the value that was added to the "allotted_days" field in this mutation.
+func (m *RouteStepMutation) AddedAllottedDays() (r int, exists bool) {
+	v := m.addallotted_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAllottedDays resets all changes to the "allotted_days" field.
+func (m *RouteStepMutation) ResetAllottedDays() {
+	m.allotted_days = nil
+	m.addallotted_days = nil
+}
+
 // SetParallelGroup sets the "parallel_group" field.
 func (m *RouteStepMutation) SetParallelGroup(i int) {
 	m.parallel_group = &i
@@ -17572,7 +17891,7 @@ func (m *RouteStepMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RouteStepMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.procedure != nil {
 		fields = append(fields, routestep.FieldProcedureID)
 	}
@@ -17587,6 +17906,9 @@ func (m *RouteStepMutation) Fields() []string {
 	}
 	if m.allotted_minutes != nil {
 		fields = append(fields, routestep.FieldAllottedMinutes)
+	}
+	if m.allotted_days != nil {
+		fields = append(fields, routestep.FieldAllottedDays)
 	}
 	if m.parallel_group != nil {
 		fields = append(fields, routestep.FieldParallelGroup)
@@ -17612,6 +17934,8 @@ func (m *RouteStepMutation) Field(name string) (ent.Value, bool) {
 		return m.AgencyID()
 	case routestep.FieldAllottedMinutes:
 		return m.AllottedMinutes()
+	case routestep.FieldAllottedDays:
+		return m.AllottedDays()
 	case routestep.FieldParallelGroup:
 		return m.ParallelGroup()
 	case routestep.FieldTask:
@@ -17635,6 +17959,8 @@ func (m *RouteStepMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldAgencyID(ctx)
 	case routestep.FieldAllottedMinutes:
 		return m.OldAllottedMinutes(ctx)
+	case routestep.FieldAllottedDays:
+		return m.OldAllottedDays(ctx)
 	case routestep.FieldParallelGroup:
 		return m.OldParallelGroup(ctx)
 	case routestep.FieldTask:
@@ -17683,6 +18009,13 @@ func (m *RouteStepMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAllottedMinutes(v)
 		return nil
+	case routestep.FieldAllottedDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAllottedDays(v)
+		return nil
 	case routestep.FieldParallelGroup:
 		v, ok := value.(int)
 		if !ok {
@@ -17711,6 +18044,9 @@ func (m *RouteStepMutation) AddedFields() []string {
 	if m.addallotted_minutes != nil {
 		fields = append(fields, routestep.FieldAllottedMinutes)
 	}
+	if m.addallotted_days != nil {
+		fields = append(fields, routestep.FieldAllottedDays)
+	}
 	if m.addparallel_group != nil {
 		fields = append(fields, routestep.FieldParallelGroup)
 	}
@@ -17726,6 +18062,8 @@ func (m *RouteStepMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPosition()
 	case routestep.FieldAllottedMinutes:
 		return m.AddedAllottedMinutes()
+	case routestep.FieldAllottedDays:
+		return m.AddedAllottedDays()
 	case routestep.FieldParallelGroup:
 		return m.AddedParallelGroup()
 	}
@@ -17750,6 +18088,13 @@ func (m *RouteStepMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAllottedMinutes(v)
+		return nil
+	case routestep.FieldAllottedDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAllottedDays(v)
 		return nil
 	case routestep.FieldParallelGroup:
 		v, ok := value.(int)
@@ -17808,6 +18153,9 @@ func (m *RouteStepMutation) ResetField(name string) error {
 		return nil
 	case routestep.FieldAllottedMinutes:
 		m.ResetAllottedMinutes()
+		return nil
+	case routestep.FieldAllottedDays:
+		m.ResetAllottedDays()
 		return nil
 	case routestep.FieldParallelGroup:
 		m.ResetParallelGroup()

@@ -37,7 +37,11 @@ type Procedure struct {
 	LegalLimitMinutes int `json:"legal_limit_minutes,omitempty"`
 	// The province's (possibly reduced) limit, in working minutes; appointments are computed from it.
 	LimitMinutes int `json:"limit_minutes,omitempty"`
-	// Unit in which the limits are displayed.
+	// Time limit set by law in days (ngày, counted as the Civil Code counts them, art. 147–148) when limit_unit is DAYS; 0 otherwise. legal_limit_minutes then holds as many working days, for what compares limits in working time.
+	LegalLimitDays int `json:"legal_limit_days,omitempty"`
+	// The province's limit in days when limit_unit is DAYS; 0 otherwise. The appointment ends with the office's closing on its last day, the next working day when that one is off.
+	LimitDays int `json:"limit_days,omitempty"`
+	// Unit the law writes the limits in: WORKING_DAYS and HOURS (working hours) count working minutes; DAYS counts days (limit_days).
 	LimitUnit procedure.LimitUnit `json:"limit_unit,omitempty"`
 	// Channels the procedure is offered on: DIRECT, ONLINE, POSTAL.
 	Channels []schematype.Channel `json:"channels,omitempty"`
@@ -102,7 +106,7 @@ func (*Procedure) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case procedure.FieldCurrent, procedure.FieldSubmission:
 			values[i] = new(sql.NullBool)
-		case procedure.FieldID, procedure.FieldVersion, procedure.FieldLegalLimitMinutes, procedure.FieldLimitMinutes, procedure.FieldOnlineLevel, procedure.FieldFee:
+		case procedure.FieldID, procedure.FieldVersion, procedure.FieldLegalLimitMinutes, procedure.FieldLimitMinutes, procedure.FieldLegalLimitDays, procedure.FieldLimitDays, procedure.FieldOnlineLevel, procedure.FieldFee:
 			values[i] = new(sql.NullInt64)
 		case procedure.FieldCode, procedure.FieldName, procedure.FieldField, procedure.FieldLimitUnit, procedure.FieldSupplementPolicy, procedure.FieldCutoff:
 			values[i] = new(sql.NullString)
@@ -182,6 +186,18 @@ func (_m *Procedure) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field limit_minutes", values[i])
 			} else if value.Valid {
 				_m.LimitMinutes = int(value.Int64)
+			}
+		case procedure.FieldLegalLimitDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field legal_limit_days", values[i])
+			} else if value.Valid {
+				_m.LegalLimitDays = int(value.Int64)
+			}
+		case procedure.FieldLimitDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field limit_days", values[i])
+			} else if value.Valid {
+				_m.LimitDays = int(value.Int64)
 			}
 		case procedure.FieldLimitUnit:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -308,6 +324,12 @@ func (_m *Procedure) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("limit_minutes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LimitMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("legal_limit_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LegalLimitDays))
+	builder.WriteString(", ")
+	builder.WriteString("limit_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LimitDays))
 	builder.WriteString(", ")
 	builder.WriteString("limit_unit=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LimitUnit))

@@ -103,6 +103,34 @@ func (_c *ProcedureCreate) SetLimitMinutes(v int) *ProcedureCreate {
 	return _c
 }
 
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (_c *ProcedureCreate) SetLegalLimitDays(v int) *ProcedureCreate {
+	_c.mutation.SetLegalLimitDays(v)
+	return _c
+}
+
+// SetNillableLegalLimitDays sets the "legal_limit_days" field if the given value is not nil.
+func (_c *ProcedureCreate) SetNillableLegalLimitDays(v *int) *ProcedureCreate {
+	if v != nil {
+		_c.SetLegalLimitDays(*v)
+	}
+	return _c
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (_c *ProcedureCreate) SetLimitDays(v int) *ProcedureCreate {
+	_c.mutation.SetLimitDays(v)
+	return _c
+}
+
+// SetNillableLimitDays sets the "limit_days" field if the given value is not nil.
+func (_c *ProcedureCreate) SetNillableLimitDays(v *int) *ProcedureCreate {
+	if v != nil {
+		_c.SetLimitDays(*v)
+	}
+	return _c
+}
+
 // SetLimitUnit sets the "limit_unit" field.
 func (_c *ProcedureCreate) SetLimitUnit(v procedure.LimitUnit) *ProcedureCreate {
 	_c.mutation.SetLimitUnit(v)
@@ -276,6 +304,14 @@ func (_c *ProcedureCreate) defaults() {
 		v := procedure.DefaultCurrent
 		_c.mutation.SetCurrent(v)
 	}
+	if _, ok := _c.mutation.LegalLimitDays(); !ok {
+		v := procedure.DefaultLegalLimitDays
+		_c.mutation.SetLegalLimitDays(v)
+	}
+	if _, ok := _c.mutation.LimitDays(); !ok {
+		v := procedure.DefaultLimitDays
+		_c.mutation.SetLimitDays(v)
+	}
 	if _, ok := _c.mutation.LimitUnit(); !ok {
 		v := procedure.DefaultLimitUnit
 		_c.mutation.SetLimitUnit(v)
@@ -355,6 +391,22 @@ func (_c *ProcedureCreate) check() error {
 	if v, ok := _c.mutation.LimitMinutes(); ok {
 		if err := procedure.LimitMinutesValidator(v); err != nil {
 			return &ValidationError{Name: "limit_minutes", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.LegalLimitDays(); !ok {
+		return &ValidationError{Name: "legal_limit_days", err: errors.New(`ent: missing required field "Procedure.legal_limit_days"`)}
+	}
+	if v, ok := _c.mutation.LegalLimitDays(); ok {
+		if err := procedure.LegalLimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "legal_limit_days", err: fmt.Errorf(`ent: validator failed for field "Procedure.legal_limit_days": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.LimitDays(); !ok {
+		return &ValidationError{Name: "limit_days", err: errors.New(`ent: missing required field "Procedure.limit_days"`)}
+	}
+	if v, ok := _c.mutation.LimitDays(); ok {
+		if err := procedure.LimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "limit_days", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_days": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.LimitUnit(); !ok {
@@ -465,6 +517,14 @@ func (_c *ProcedureCreate) createSpec() (*Procedure, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LimitMinutes(); ok {
 		_spec.SetField(procedure.FieldLimitMinutes, field.TypeInt, value)
 		_node.LimitMinutes = value
+	}
+	if value, ok := _c.mutation.LegalLimitDays(); ok {
+		_spec.SetField(procedure.FieldLegalLimitDays, field.TypeInt, value)
+		_node.LegalLimitDays = value
+	}
+	if value, ok := _c.mutation.LimitDays(); ok {
+		_spec.SetField(procedure.FieldLimitDays, field.TypeInt, value)
+		_node.LimitDays = value
 	}
 	if value, ok := _c.mutation.LimitUnit(); ok {
 		_spec.SetField(procedure.FieldLimitUnit, field.TypeEnum, value)
@@ -663,6 +723,42 @@ func (u *ProcedureUpsert) UpdateLimitMinutes() *ProcedureUpsert {
 // AddLimitMinutes adds v to the "limit_minutes" field.
 func (u *ProcedureUpsert) AddLimitMinutes(v int) *ProcedureUpsert {
 	u.Add(procedure.FieldLimitMinutes, v)
+	return u
+}
+
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (u *ProcedureUpsert) SetLegalLimitDays(v int) *ProcedureUpsert {
+	u.Set(procedure.FieldLegalLimitDays, v)
+	return u
+}
+
+// UpdateLegalLimitDays sets the "legal_limit_days" field to the value that was provided on create.
+func (u *ProcedureUpsert) UpdateLegalLimitDays() *ProcedureUpsert {
+	u.SetExcluded(procedure.FieldLegalLimitDays)
+	return u
+}
+
+// AddLegalLimitDays adds v to the "legal_limit_days" field.
+func (u *ProcedureUpsert) AddLegalLimitDays(v int) *ProcedureUpsert {
+	u.Add(procedure.FieldLegalLimitDays, v)
+	return u
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (u *ProcedureUpsert) SetLimitDays(v int) *ProcedureUpsert {
+	u.Set(procedure.FieldLimitDays, v)
+	return u
+}
+
+// UpdateLimitDays sets the "limit_days" field to the value that was provided on create.
+func (u *ProcedureUpsert) UpdateLimitDays() *ProcedureUpsert {
+	u.SetExcluded(procedure.FieldLimitDays)
+	return u
+}
+
+// AddLimitDays adds v to the "limit_days" field.
+func (u *ProcedureUpsert) AddLimitDays(v int) *ProcedureUpsert {
+	u.Add(procedure.FieldLimitDays, v)
 	return u
 }
 
@@ -926,6 +1022,48 @@ func (u *ProcedureUpsertOne) AddLimitMinutes(v int) *ProcedureUpsertOne {
 func (u *ProcedureUpsertOne) UpdateLimitMinutes() *ProcedureUpsertOne {
 	return u.Update(func(s *ProcedureUpsert) {
 		s.UpdateLimitMinutes()
+	})
+}
+
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (u *ProcedureUpsertOne) SetLegalLimitDays(v int) *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetLegalLimitDays(v)
+	})
+}
+
+// AddLegalLimitDays adds v to the "legal_limit_days" field.
+func (u *ProcedureUpsertOne) AddLegalLimitDays(v int) *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.AddLegalLimitDays(v)
+	})
+}
+
+// UpdateLegalLimitDays sets the "legal_limit_days" field to the value that was provided on create.
+func (u *ProcedureUpsertOne) UpdateLegalLimitDays() *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateLegalLimitDays()
+	})
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (u *ProcedureUpsertOne) SetLimitDays(v int) *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetLimitDays(v)
+	})
+}
+
+// AddLimitDays adds v to the "limit_days" field.
+func (u *ProcedureUpsertOne) AddLimitDays(v int) *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.AddLimitDays(v)
+	})
+}
+
+// UpdateLimitDays sets the "limit_days" field to the value that was provided on create.
+func (u *ProcedureUpsertOne) UpdateLimitDays() *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateLimitDays()
 	})
 }
 
@@ -1374,6 +1512,48 @@ func (u *ProcedureUpsertBulk) AddLimitMinutes(v int) *ProcedureUpsertBulk {
 func (u *ProcedureUpsertBulk) UpdateLimitMinutes() *ProcedureUpsertBulk {
 	return u.Update(func(s *ProcedureUpsert) {
 		s.UpdateLimitMinutes()
+	})
+}
+
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (u *ProcedureUpsertBulk) SetLegalLimitDays(v int) *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetLegalLimitDays(v)
+	})
+}
+
+// AddLegalLimitDays adds v to the "legal_limit_days" field.
+func (u *ProcedureUpsertBulk) AddLegalLimitDays(v int) *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.AddLegalLimitDays(v)
+	})
+}
+
+// UpdateLegalLimitDays sets the "legal_limit_days" field to the value that was provided on create.
+func (u *ProcedureUpsertBulk) UpdateLegalLimitDays() *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateLegalLimitDays()
+	})
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (u *ProcedureUpsertBulk) SetLimitDays(v int) *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetLimitDays(v)
+	})
+}
+
+// AddLimitDays adds v to the "limit_days" field.
+func (u *ProcedureUpsertBulk) AddLimitDays(v int) *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.AddLimitDays(v)
+	})
+}
+
+// UpdateLimitDays sets the "limit_days" field to the value that was provided on create.
+func (u *ProcedureUpsertBulk) UpdateLimitDays() *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateLimitDays()
 	})
 }
 

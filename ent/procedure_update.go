@@ -123,6 +123,48 @@ func (_u *ProcedureUpdate) AddLimitMinutes(v int) *ProcedureUpdate {
 	return _u
 }
 
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (_u *ProcedureUpdate) SetLegalLimitDays(v int) *ProcedureUpdate {
+	_u.mutation.ResetLegalLimitDays()
+	_u.mutation.SetLegalLimitDays(v)
+	return _u
+}
+
+// SetNillableLegalLimitDays sets the "legal_limit_days" field if the given value is not nil.
+func (_u *ProcedureUpdate) SetNillableLegalLimitDays(v *int) *ProcedureUpdate {
+	if v != nil {
+		_u.SetLegalLimitDays(*v)
+	}
+	return _u
+}
+
+// AddLegalLimitDays adds value to the "legal_limit_days" field.
+func (_u *ProcedureUpdate) AddLegalLimitDays(v int) *ProcedureUpdate {
+	_u.mutation.AddLegalLimitDays(v)
+	return _u
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (_u *ProcedureUpdate) SetLimitDays(v int) *ProcedureUpdate {
+	_u.mutation.ResetLimitDays()
+	_u.mutation.SetLimitDays(v)
+	return _u
+}
+
+// SetNillableLimitDays sets the "limit_days" field if the given value is not nil.
+func (_u *ProcedureUpdate) SetNillableLimitDays(v *int) *ProcedureUpdate {
+	if v != nil {
+		_u.SetLimitDays(*v)
+	}
+	return _u
+}
+
+// AddLimitDays adds value to the "limit_days" field.
+func (_u *ProcedureUpdate) AddLimitDays(v int) *ProcedureUpdate {
+	_u.mutation.AddLimitDays(v)
+	return _u
+}
+
 // SetLimitUnit sets the "limit_unit" field.
 func (_u *ProcedureUpdate) SetLimitUnit(v procedure.LimitUnit) *ProcedureUpdate {
 	_u.mutation.SetLimitUnit(v)
@@ -386,6 +428,16 @@ func (_u *ProcedureUpdate) check() error {
 			return &ValidationError{Name: "limit_minutes", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_minutes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LegalLimitDays(); ok {
+		if err := procedure.LegalLimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "legal_limit_days", err: fmt.Errorf(`ent: validator failed for field "Procedure.legal_limit_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LimitDays(); ok {
+		if err := procedure.LimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "limit_days", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_days": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.LimitUnit(); ok {
 		if err := procedure.LimitUnitValidator(v); err != nil {
 			return &ValidationError{Name: "limit_unit", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_unit": %w`, err)}
@@ -455,6 +507,18 @@ func (_u *ProcedureUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedLimitMinutes(); ok {
 		_spec.AddField(procedure.FieldLimitMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LegalLimitDays(); ok {
+		_spec.SetField(procedure.FieldLegalLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLegalLimitDays(); ok {
+		_spec.AddField(procedure.FieldLegalLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LimitDays(); ok {
+		_spec.SetField(procedure.FieldLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLimitDays(); ok {
+		_spec.AddField(procedure.FieldLimitDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.LimitUnit(); ok {
 		_spec.SetField(procedure.FieldLimitUnit, field.TypeEnum, value)
@@ -698,6 +762,48 @@ func (_u *ProcedureUpdateOne) SetNillableLimitMinutes(v *int) *ProcedureUpdateOn
 // AddLimitMinutes adds value to the "limit_minutes" field.
 func (_u *ProcedureUpdateOne) AddLimitMinutes(v int) *ProcedureUpdateOne {
 	_u.mutation.AddLimitMinutes(v)
+	return _u
+}
+
+// SetLegalLimitDays sets the "legal_limit_days" field.
+func (_u *ProcedureUpdateOne) SetLegalLimitDays(v int) *ProcedureUpdateOne {
+	_u.mutation.ResetLegalLimitDays()
+	_u.mutation.SetLegalLimitDays(v)
+	return _u
+}
+
+// SetNillableLegalLimitDays sets the "legal_limit_days" field if the given value is not nil.
+func (_u *ProcedureUpdateOne) SetNillableLegalLimitDays(v *int) *ProcedureUpdateOne {
+	if v != nil {
+		_u.SetLegalLimitDays(*v)
+	}
+	return _u
+}
+
+// AddLegalLimitDays adds value to the "legal_limit_days" field.
+func (_u *ProcedureUpdateOne) AddLegalLimitDays(v int) *ProcedureUpdateOne {
+	_u.mutation.AddLegalLimitDays(v)
+	return _u
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (_u *ProcedureUpdateOne) SetLimitDays(v int) *ProcedureUpdateOne {
+	_u.mutation.ResetLimitDays()
+	_u.mutation.SetLimitDays(v)
+	return _u
+}
+
+// SetNillableLimitDays sets the "limit_days" field if the given value is not nil.
+func (_u *ProcedureUpdateOne) SetNillableLimitDays(v *int) *ProcedureUpdateOne {
+	if v != nil {
+		_u.SetLimitDays(*v)
+	}
+	return _u
+}
+
+// AddLimitDays adds value to the "limit_days" field.
+func (_u *ProcedureUpdateOne) AddLimitDays(v int) *ProcedureUpdateOne {
+	_u.mutation.AddLimitDays(v)
 	return _u
 }
 
@@ -977,6 +1083,16 @@ func (_u *ProcedureUpdateOne) check() error {
 			return &ValidationError{Name: "limit_minutes", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_minutes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LegalLimitDays(); ok {
+		if err := procedure.LegalLimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "legal_limit_days", err: fmt.Errorf(`ent: validator failed for field "Procedure.legal_limit_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LimitDays(); ok {
+		if err := procedure.LimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "limit_days", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_days": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.LimitUnit(); ok {
 		if err := procedure.LimitUnitValidator(v); err != nil {
 			return &ValidationError{Name: "limit_unit", err: fmt.Errorf(`ent: validator failed for field "Procedure.limit_unit": %w`, err)}
@@ -1063,6 +1179,18 @@ func (_u *ProcedureUpdateOne) sqlSave(ctx context.Context) (_node *Procedure, er
 	}
 	if value, ok := _u.mutation.AddedLimitMinutes(); ok {
 		_spec.AddField(procedure.FieldLimitMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LegalLimitDays(); ok {
+		_spec.SetField(procedure.FieldLegalLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLegalLimitDays(); ok {
+		_spec.AddField(procedure.FieldLegalLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LimitDays(); ok {
+		_spec.SetField(procedure.FieldLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedLimitDays(); ok {
+		_spec.AddField(procedure.FieldLimitDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.LimitUnit(); ok {
 		_spec.SetField(procedure.FieldLimitUnit, field.TypeEnum, value)

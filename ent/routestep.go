@@ -28,6 +28,8 @@ type RouteStep struct {
 	AgencyID *int `json:"agency_id,omitempty"`
 	// Working minutes allotted to the step.
 	AllottedMinutes int `json:"allotted_minutes,omitempty"`
+	// Days allotted to the step (counted as the Civil Code counts them) when the law gives it in days, e.g. a consultation of 12 ngày; 0 when allotted in working minutes. allotted_minutes then holds as many working days.
+	AllottedDays int `json:"allotted_days,omitempty"`
 	// COORDINATE steps sharing a non-zero group run in parallel; 0 means the step stands alone.
 	ParallelGroup int `json:"parallel_group,omitempty"`
 	// What the agency does in this step.
@@ -78,7 +80,7 @@ func (*RouteStep) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case routestep.FieldID, routestep.FieldProcedureID, routestep.FieldPosition, routestep.FieldAgencyID, routestep.FieldAllottedMinutes, routestep.FieldParallelGroup:
+		case routestep.FieldID, routestep.FieldProcedureID, routestep.FieldPosition, routestep.FieldAgencyID, routestep.FieldAllottedMinutes, routestep.FieldAllottedDays, routestep.FieldParallelGroup:
 			values[i] = new(sql.NullInt64)
 		case routestep.FieldRole, routestep.FieldTask:
 			values[i] = new(sql.NullString)
@@ -133,6 +135,12 @@ func (_m *RouteStep) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field allotted_minutes", values[i])
 			} else if value.Valid {
 				_m.AllottedMinutes = int(value.Int64)
+			}
+		case routestep.FieldAllottedDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field allotted_days", values[i])
+			} else if value.Valid {
+				_m.AllottedDays = int(value.Int64)
 			}
 		case routestep.FieldParallelGroup:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -208,6 +216,9 @@ func (_m *RouteStep) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("allotted_minutes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AllottedMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("allotted_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AllottedDays))
 	builder.WriteString(", ")
 	builder.WriteString("parallel_group=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ParallelGroup))

@@ -61,6 +61,20 @@ func (_c *RouteStepCreate) SetAllottedMinutes(v int) *RouteStepCreate {
 	return _c
 }
 
+// SetAllottedDays sets the "allotted_days" field.
+func (_c *RouteStepCreate) SetAllottedDays(v int) *RouteStepCreate {
+	_c.mutation.SetAllottedDays(v)
+	return _c
+}
+
+// SetNillableAllottedDays sets the "allotted_days" field if the given value is not nil.
+func (_c *RouteStepCreate) SetNillableAllottedDays(v *int) *RouteStepCreate {
+	if v != nil {
+		_c.SetAllottedDays(*v)
+	}
+	return _c
+}
+
 // SetParallelGroup sets the "parallel_group" field.
 func (_c *RouteStepCreate) SetParallelGroup(v int) *RouteStepCreate {
 	_c.mutation.SetParallelGroup(v)
@@ -134,6 +148,10 @@ func (_c *RouteStepCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *RouteStepCreate) defaults() {
+	if _, ok := _c.mutation.AllottedDays(); !ok {
+		v := routestep.DefaultAllottedDays
+		_c.mutation.SetAllottedDays(v)
+	}
 	if _, ok := _c.mutation.ParallelGroup(); !ok {
 		v := routestep.DefaultParallelGroup
 		_c.mutation.SetParallelGroup(v)
@@ -171,6 +189,14 @@ func (_c *RouteStepCreate) check() error {
 	if v, ok := _c.mutation.AllottedMinutes(); ok {
 		if err := routestep.AllottedMinutesValidator(v); err != nil {
 			return &ValidationError{Name: "allotted_minutes", err: fmt.Errorf(`ent: validator failed for field "RouteStep.allotted_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.AllottedDays(); !ok {
+		return &ValidationError{Name: "allotted_days", err: errors.New(`ent: missing required field "RouteStep.allotted_days"`)}
+	}
+	if v, ok := _c.mutation.AllottedDays(); ok {
+		if err := routestep.AllottedDaysValidator(v); err != nil {
+			return &ValidationError{Name: "allotted_days", err: fmt.Errorf(`ent: validator failed for field "RouteStep.allotted_days": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.ParallelGroup(); !ok {
@@ -220,6 +246,10 @@ func (_c *RouteStepCreate) createSpec() (*RouteStep, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AllottedMinutes(); ok {
 		_spec.SetField(routestep.FieldAllottedMinutes, field.TypeInt, value)
 		_node.AllottedMinutes = value
+	}
+	if value, ok := _c.mutation.AllottedDays(); ok {
+		_spec.SetField(routestep.FieldAllottedDays, field.TypeInt, value)
+		_node.AllottedDays = value
 	}
 	if value, ok := _c.mutation.ParallelGroup(); ok {
 		_spec.SetField(routestep.FieldParallelGroup, field.TypeInt, value)
@@ -315,6 +345,24 @@ type (
 	}
 )
 
+// SetAllottedDays sets the "allotted_days" field.
+func (u *RouteStepUpsert) SetAllottedDays(v int) *RouteStepUpsert {
+	u.Set(routestep.FieldAllottedDays, v)
+	return u
+}
+
+// UpdateAllottedDays sets the "allotted_days" field to the value that was provided on create.
+func (u *RouteStepUpsert) UpdateAllottedDays() *RouteStepUpsert {
+	u.SetExcluded(routestep.FieldAllottedDays)
+	return u
+}
+
+// AddAllottedDays adds v to the "allotted_days" field.
+func (u *RouteStepUpsert) AddAllottedDays(v int) *RouteStepUpsert {
+	u.Add(routestep.FieldAllottedDays, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -376,6 +424,27 @@ func (u *RouteStepUpsertOne) Update(set func(*RouteStepUpsert)) *RouteStepUpsert
 		set(&RouteStepUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetAllottedDays sets the "allotted_days" field.
+func (u *RouteStepUpsertOne) SetAllottedDays(v int) *RouteStepUpsertOne {
+	return u.Update(func(s *RouteStepUpsert) {
+		s.SetAllottedDays(v)
+	})
+}
+
+// AddAllottedDays adds v to the "allotted_days" field.
+func (u *RouteStepUpsertOne) AddAllottedDays(v int) *RouteStepUpsertOne {
+	return u.Update(func(s *RouteStepUpsert) {
+		s.AddAllottedDays(v)
+	})
+}
+
+// UpdateAllottedDays sets the "allotted_days" field to the value that was provided on create.
+func (u *RouteStepUpsertOne) UpdateAllottedDays() *RouteStepUpsertOne {
+	return u.Update(func(s *RouteStepUpsert) {
+		s.UpdateAllottedDays()
+	})
 }
 
 // Exec executes the query.
@@ -605,6 +674,27 @@ func (u *RouteStepUpsertBulk) Update(set func(*RouteStepUpsert)) *RouteStepUpser
 		set(&RouteStepUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetAllottedDays sets the "allotted_days" field.
+func (u *RouteStepUpsertBulk) SetAllottedDays(v int) *RouteStepUpsertBulk {
+	return u.Update(func(s *RouteStepUpsert) {
+		s.SetAllottedDays(v)
+	})
+}
+
+// AddAllottedDays adds v to the "allotted_days" field.
+func (u *RouteStepUpsertBulk) AddAllottedDays(v int) *RouteStepUpsertBulk {
+	return u.Update(func(s *RouteStepUpsert) {
+		s.AddAllottedDays(v)
+	})
+}
+
+// UpdateAllottedDays sets the "allotted_days" field to the value that was provided on create.
+func (u *RouteStepUpsertBulk) UpdateAllottedDays() *RouteStepUpsertBulk {
+	return u.Update(func(s *RouteStepUpsert) {
+		s.UpdateAllottedDays()
+	})
 }
 
 // Exec executes the query.

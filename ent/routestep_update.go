@@ -28,6 +28,27 @@ func (_u *RouteStepUpdate) Where(ps ...predicate.RouteStep) *RouteStepUpdate {
 	return _u
 }
 
+// SetAllottedDays sets the "allotted_days" field.
+func (_u *RouteStepUpdate) SetAllottedDays(v int) *RouteStepUpdate {
+	_u.mutation.ResetAllottedDays()
+	_u.mutation.SetAllottedDays(v)
+	return _u
+}
+
+// SetNillableAllottedDays sets the "allotted_days" field if the given value is not nil.
+func (_u *RouteStepUpdate) SetNillableAllottedDays(v *int) *RouteStepUpdate {
+	if v != nil {
+		_u.SetAllottedDays(*v)
+	}
+	return _u
+}
+
+// AddAllottedDays adds value to the "allotted_days" field.
+func (_u *RouteStepUpdate) AddAllottedDays(v int) *RouteStepUpdate {
+	_u.mutation.AddAllottedDays(v)
+	return _u
+}
+
 // Mutation returns the RouteStepMutation object of the builder.
 func (_u *RouteStepUpdate) Mutation() *RouteStepMutation {
 	return _u.mutation
@@ -62,6 +83,11 @@ func (_u *RouteStepUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RouteStepUpdate) check() error {
+	if v, ok := _u.mutation.AllottedDays(); ok {
+		if err := routestep.AllottedDaysValidator(v); err != nil {
+			return &ValidationError{Name: "allotted_days", err: fmt.Errorf(`ent: validator failed for field "RouteStep.allotted_days": %w`, err)}
+		}
+	}
 	if _u.mutation.ProcedureCleared() && len(_u.mutation.ProcedureIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "RouteStep.procedure"`)
 	}
@@ -86,6 +112,12 @@ func (_u *RouteStepUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if value, ok := _u.mutation.AllottedDays(); ok {
+		_spec.SetField(routestep.FieldAllottedDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAllottedDays(); ok {
+		_spec.AddField(routestep.FieldAllottedDays, field.TypeInt, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -106,6 +138,27 @@ type RouteStepUpdateOne struct {
 	hooks     []Hook
 	mutation  *RouteStepMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetAllottedDays sets the "allotted_days" field.
+func (_u *RouteStepUpdateOne) SetAllottedDays(v int) *RouteStepUpdateOne {
+	_u.mutation.ResetAllottedDays()
+	_u.mutation.SetAllottedDays(v)
+	return _u
+}
+
+// SetNillableAllottedDays sets the "allotted_days" field if the given value is not nil.
+func (_u *RouteStepUpdateOne) SetNillableAllottedDays(v *int) *RouteStepUpdateOne {
+	if v != nil {
+		_u.SetAllottedDays(*v)
+	}
+	return _u
+}
+
+// AddAllottedDays adds value to the "allotted_days" field.
+func (_u *RouteStepUpdateOne) AddAllottedDays(v int) *RouteStepUpdateOne {
+	_u.mutation.AddAllottedDays(v)
+	return _u
 }
 
 // Mutation returns the RouteStepMutation object of the builder.
@@ -155,6 +208,11 @@ func (_u *RouteStepUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *RouteStepUpdateOne) check() error {
+	if v, ok := _u.mutation.AllottedDays(); ok {
+		if err := routestep.AllottedDaysValidator(v); err != nil {
+			return &ValidationError{Name: "allotted_days", err: fmt.Errorf(`ent: validator failed for field "RouteStep.allotted_days": %w`, err)}
+		}
+	}
 	if _u.mutation.ProcedureCleared() && len(_u.mutation.ProcedureIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "RouteStep.procedure"`)
 	}
@@ -195,6 +253,12 @@ func (_u *RouteStepUpdateOne) sqlSave(ctx context.Context) (_node *RouteStep, er
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.AllottedDays(); ok {
+		_spec.SetField(routestep.FieldAllottedDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAllottedDays(); ok {
+		_spec.AddField(routestep.FieldAllottedDays, field.TypeInt, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &RouteStep{config: _u.config}

@@ -330,8 +330,14 @@ func init() {
 	legDescAllottedMinutes := legFields[6].Descriptor()
 	// leg.AllottedMinutesValidator is a validator for the "allotted_minutes" field. It is called by the builders before save.
 	leg.AllottedMinutesValidator = legDescAllottedMinutes.Validators[0].(func(int) error)
+	// legDescAllottedDays is the schema descriptor for allotted_days field.
+	legDescAllottedDays := legFields[7].Descriptor()
+	// leg.DefaultAllottedDays holds the default value on creation for the allotted_days field.
+	leg.DefaultAllottedDays = legDescAllottedDays.Default.(int)
+	// leg.AllottedDaysValidator is a validator for the "allotted_days" field. It is called by the builders before save.
+	leg.AllottedDaysValidator = legDescAllottedDays.Validators[0].(func(int) error)
 	// legDescPausedMinutes is the schema descriptor for paused_minutes field.
-	legDescPausedMinutes := legFields[9].Descriptor()
+	legDescPausedMinutes := legFields[10].Descriptor()
 	// leg.DefaultPausedMinutes holds the default value on creation for the paused_minutes field.
 	leg.DefaultPausedMinutes = legDescPausedMinutes.Default.(int)
 	officehoursMixin := schema.OfficeHours{}.Mixin()
@@ -514,8 +520,20 @@ func init() {
 	procedureDescLimitMinutes := procedureFields[6].Descriptor()
 	// procedure.LimitMinutesValidator is a validator for the "limit_minutes" field. It is called by the builders before save.
 	procedure.LimitMinutesValidator = procedureDescLimitMinutes.Validators[0].(func(int) error)
+	// procedureDescLegalLimitDays is the schema descriptor for legal_limit_days field.
+	procedureDescLegalLimitDays := procedureFields[7].Descriptor()
+	// procedure.DefaultLegalLimitDays holds the default value on creation for the legal_limit_days field.
+	procedure.DefaultLegalLimitDays = procedureDescLegalLimitDays.Default.(int)
+	// procedure.LegalLimitDaysValidator is a validator for the "legal_limit_days" field. It is called by the builders before save.
+	procedure.LegalLimitDaysValidator = procedureDescLegalLimitDays.Validators[0].(func(int) error)
+	// procedureDescLimitDays is the schema descriptor for limit_days field.
+	procedureDescLimitDays := procedureFields[8].Descriptor()
+	// procedure.DefaultLimitDays holds the default value on creation for the limit_days field.
+	procedure.DefaultLimitDays = procedureDescLimitDays.Default.(int)
+	// procedure.LimitDaysValidator is a validator for the "limit_days" field. It is called by the builders before save.
+	procedure.LimitDaysValidator = procedureDescLimitDays.Validators[0].(func(int) error)
 	// procedureDescOnlineLevel is the schema descriptor for online_level field.
-	procedureDescOnlineLevel := procedureFields[9].Descriptor()
+	procedureDescOnlineLevel := procedureFields[11].Descriptor()
 	// procedure.DefaultOnlineLevel holds the default value on creation for the online_level field.
 	procedure.DefaultOnlineLevel = procedureDescOnlineLevel.Default.(int)
 	// procedure.OnlineLevelValidator is a validator for the "online_level" field. It is called by the builders before save.
@@ -535,17 +553,17 @@ func init() {
 		}
 	}()
 	// procedureDescFee is the schema descriptor for fee field.
-	procedureDescFee := procedureFields[10].Descriptor()
+	procedureDescFee := procedureFields[12].Descriptor()
 	// procedure.DefaultFee holds the default value on creation for the fee field.
 	procedure.DefaultFee = procedureDescFee.Default.(int64)
 	// procedure.FeeValidator is a validator for the "fee" field. It is called by the builders before save.
 	procedure.FeeValidator = procedureDescFee.Validators[0].(func(int64) error)
 	// procedureDescSubmission is the schema descriptor for submission field.
-	procedureDescSubmission := procedureFields[13].Descriptor()
+	procedureDescSubmission := procedureFields[15].Descriptor()
 	// procedure.DefaultSubmission holds the default value on creation for the submission field.
 	procedure.DefaultSubmission = procedureDescSubmission.Default.(bool)
 	// procedureDescCutoff is the schema descriptor for cutoff field.
-	procedureDescCutoff := procedureFields[14].Descriptor()
+	procedureDescCutoff := procedureFields[16].Descriptor()
 	// procedure.CutoffValidator is a validator for the "cutoff" field. It is called by the builders before save.
 	procedure.CutoffValidator = procedureDescCutoff.Validators[0].(func(string) error)
 	rollupFields := schema.Rollup{}.Fields()
@@ -616,12 +634,18 @@ func init() {
 	routestepDescAllottedMinutes := routestepFields[4].Descriptor()
 	// routestep.AllottedMinutesValidator is a validator for the "allotted_minutes" field. It is called by the builders before save.
 	routestep.AllottedMinutesValidator = routestepDescAllottedMinutes.Validators[0].(func(int) error)
+	// routestepDescAllottedDays is the schema descriptor for allotted_days field.
+	routestepDescAllottedDays := routestepFields[5].Descriptor()
+	// routestep.DefaultAllottedDays holds the default value on creation for the allotted_days field.
+	routestep.DefaultAllottedDays = routestepDescAllottedDays.Default.(int)
+	// routestep.AllottedDaysValidator is a validator for the "allotted_days" field. It is called by the builders before save.
+	routestep.AllottedDaysValidator = routestepDescAllottedDays.Validators[0].(func(int) error)
 	// routestepDescParallelGroup is the schema descriptor for parallel_group field.
-	routestepDescParallelGroup := routestepFields[5].Descriptor()
+	routestepDescParallelGroup := routestepFields[6].Descriptor()
 	// routestep.DefaultParallelGroup holds the default value on creation for the parallel_group field.
 	routestep.DefaultParallelGroup = routestepDescParallelGroup.Default.(int)
 	// routestepDescTask is the schema descriptor for task field.
-	routestepDescTask := routestepFields[6].Descriptor()
+	routestepDescTask := routestepFields[7].Descriptor()
 	// routestep.DefaultTask holds the default value on creation for the task field.
 	routestep.DefaultTask = routestepDescTask.Default.(string)
 	webhookMixin := schema.Webhook{}.Mixin()

@@ -22,6 +22,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/procedure"
 	"lienthong/ent/schema/schematype"
 	"lienthong/problem"
 	"lienthong/workflow"
@@ -262,8 +263,15 @@ func (s *Service) trackingURL(code string) string {
 	return base + sep + "code=" + url.QueryEscape(code)
 }
 
-// limit is the procedure's time limit in words.
+// limit is the procedure's time limit in words, in the unit the law
+// writes it in: "10 ngày" (days), "3 ngày làm việc", "4 giờ làm việc".
 func limit(p *ent.Procedure) string {
+	switch {
+	case p.LimitUnit == procedure.LimitUnitDays && p.LimitDays > 0:
+		return fmt.Sprintf("%d ngày", p.LimitDays)
+	case p.LimitUnit == procedure.LimitUnitHours && p.LimitMinutes%60 == 0:
+		return fmt.Sprintf("%d giờ làm việc", p.LimitMinutes/60)
+	}
 	days := float64(p.LimitMinutes) / calendar.MinutesPerWorkingDay
 	if days == float64(int(days)) {
 		return fmt.Sprintf("%d ngày làm việc", int(days))

@@ -291,6 +291,7 @@ type ComplexityRoot struct {
 		Agency          func(childComplexity int) int
 		AgencyID        func(childComplexity int) int
 		Agree           func(childComplexity int) int
+		AllottedDays    func(childComplexity int) int
 		AllottedMinutes func(childComplexity int) int
 		Dossier         func(childComplexity int) int
 		DossierID       func(childComplexity int) int
@@ -441,7 +442,9 @@ type ComplexityRoot struct {
 		Fee               func(childComplexity int) int
 		Field             func(childComplexity int) int
 		ID                func(childComplexity int) int
+		LegalLimitDays    func(childComplexity int) int
 		LegalLimitMinutes func(childComplexity int) int
+		LimitDays         func(childComplexity int) int
 		LimitMinutes      func(childComplexity int) int
 		LimitUnit         func(childComplexity int) int
 		Name              func(childComplexity int) int
@@ -499,6 +502,7 @@ type ComplexityRoot struct {
 	RouteStep struct {
 		Agency          func(childComplexity int) int
 		AgencyID        func(childComplexity int) int
+		AllottedDays    func(childComplexity int) int
 		AllottedMinutes func(childComplexity int) int
 		ID              func(childComplexity int) int
 		ParallelGroup   func(childComplexity int) int
@@ -1739,6 +1743,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Leg.Agree(childComplexity), true
+	case "Leg.allottedDays":
+		if e.ComplexityRoot.Leg.AllottedDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Leg.AllottedDays(childComplexity), true
 	case "Leg.allottedMinutes":
 		if e.ComplexityRoot.Leg.AllottedMinutes == nil {
 			break
@@ -2627,12 +2637,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Procedure.ID(childComplexity), true
+	case "Procedure.legalLimitDays":
+		if e.ComplexityRoot.Procedure.LegalLimitDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Procedure.LegalLimitDays(childComplexity), true
 	case "Procedure.legalLimitMinutes":
 		if e.ComplexityRoot.Procedure.LegalLimitMinutes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Procedure.LegalLimitMinutes(childComplexity), true
+	case "Procedure.limitDays":
+		if e.ComplexityRoot.Procedure.LimitDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Procedure.LimitDays(childComplexity), true
 	case "Procedure.limitMinutes":
 		if e.ComplexityRoot.Procedure.LimitMinutes == nil {
 			break
@@ -2991,6 +3013,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RouteStep.AgencyID(childComplexity), true
+	case "RouteStep.allottedDays":
+		if e.ComplexityRoot.RouteStep.AllottedDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteStep.AllottedDays(childComplexity), true
 	case "RouteStep.allottedMinutes":
 		if e.ComplexityRoot.RouteStep.AllottedMinutes == nil {
 			break
@@ -4125,6 +4153,8 @@ func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.C
 		return ec.fieldContext_Leg_startedAt(ctx, field)
 	case "allottedMinutes":
 		return ec.fieldContext_Leg_allottedMinutes(ctx, field)
+	case "allottedDays":
+		return ec.fieldContext_Leg_allottedDays(ctx, field)
 	case "dueAt":
 		return ec.fieldContext_Leg_dueAt(ctx, field)
 	case "finishedAt":
@@ -4341,6 +4371,10 @@ func (ec *executionContext) childFields_Procedure(ctx context.Context, field gra
 		return ec.fieldContext_Procedure_legalLimitMinutes(ctx, field)
 	case "limitMinutes":
 		return ec.fieldContext_Procedure_limitMinutes(ctx, field)
+	case "legalLimitDays":
+		return ec.fieldContext_Procedure_legalLimitDays(ctx, field)
+	case "limitDays":
+		return ec.fieldContext_Procedure_limitDays(ctx, field)
 	case "limitUnit":
 		return ec.fieldContext_Procedure_limitUnit(ctx, field)
 	case "channels":
@@ -4409,6 +4443,8 @@ func (ec *executionContext) childFields_RouteStep(ctx context.Context, field gra
 		return ec.fieldContext_RouteStep_agencyID(ctx, field)
 	case "allottedMinutes":
 		return ec.fieldContext_RouteStep_allottedMinutes(ctx, field)
+	case "allottedDays":
+		return ec.fieldContext_RouteStep_allottedDays(ctx, field)
 	case "parallelGroup":
 		return ec.fieldContext_RouteStep_parallelGroup(ctx, field)
 	case "task":
@@ -10566,6 +10602,29 @@ func (ec *executionContext) fieldContext_Leg_allottedMinutes(_ context.Context, 
 	return graphql.NewScalarFieldContext("Leg", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Leg_allottedDays(ctx context.Context, field graphql.CollectedField, obj *ent.Leg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Leg_allottedDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllottedDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Leg_allottedDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Leg", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Leg_dueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Leg) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14035,6 +14094,52 @@ func (ec *executionContext) fieldContext_Procedure_limitMinutes(_ context.Contex
 	return graphql.NewScalarFieldContext("Procedure", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Procedure_legalLimitDays(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Procedure_legalLimitDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalLimitDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Procedure_legalLimitDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Procedure", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Procedure_limitDays(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Procedure_limitDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Procedure_limitDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Procedure", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Procedure_limitUnit(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15649,6 +15754,29 @@ func (ec *executionContext) _RouteStep_allottedMinutes(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_RouteStep_allottedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RouteStep", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RouteStep_allottedDays(ctx context.Context, field graphql.CollectedField, obj *ent.RouteStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouteStep_allottedDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllottedDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouteStep_allottedDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RouteStep", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -23621,7 +23749,7 @@ func (ec *executionContext) unmarshalInputLegWhereInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "dossierID", "dossierIDNEQ", "dossierIDIn", "dossierIDNotIn", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "officerID", "officerIDNEQ", "officerIDIn", "officerIDNotIn", "officerIDIsNil", "officerIDNotNil", "role", "roleNEQ", "roleIn", "roleNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "allottedMinutes", "allottedMinutesNEQ", "allottedMinutesIn", "allottedMinutesNotIn", "allottedMinutesGT", "allottedMinutesGTE", "allottedMinutesLT", "allottedMinutesLTE", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "workedMinutes", "workedMinutesNEQ", "workedMinutesIn", "workedMinutesNotIn", "workedMinutesGT", "workedMinutesGTE", "workedMinutesLT", "workedMinutesLTE", "workedMinutesIsNil", "workedMinutesNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "agree", "agreeNEQ", "agreeIsNil", "agreeNotNil", "opinion", "opinionNEQ", "opinionIn", "opinionNotIn", "opinionGT", "opinionGTE", "opinionLT", "opinionLTE", "opinionContains", "opinionHasPrefix", "opinionHasSuffix", "opinionIsNil", "opinionNotNil", "opinionEqualFold", "opinionContainsFold", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "hasDossier", "hasDossierWith", "hasAgency", "hasAgencyWith", "hasOfficer", "hasOfficerWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "dossierID", "dossierIDNEQ", "dossierIDIn", "dossierIDNotIn", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "officerID", "officerIDNEQ", "officerIDIn", "officerIDNotIn", "officerIDIsNil", "officerIDNotNil", "role", "roleNEQ", "roleIn", "roleNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "allottedMinutes", "allottedMinutesNEQ", "allottedMinutesIn", "allottedMinutesNotIn", "allottedMinutesGT", "allottedMinutesGTE", "allottedMinutesLT", "allottedMinutesLTE", "allottedDays", "allottedDaysNEQ", "allottedDaysIn", "allottedDaysNotIn", "allottedDaysGT", "allottedDaysGTE", "allottedDaysLT", "allottedDaysLTE", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "workedMinutes", "workedMinutesNEQ", "workedMinutesIn", "workedMinutesNotIn", "workedMinutesGT", "workedMinutesGTE", "workedMinutesLT", "workedMinutesLTE", "workedMinutesIsNil", "workedMinutesNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "agree", "agreeNEQ", "agreeIsNil", "agreeNotNil", "opinion", "opinionNEQ", "opinionIn", "opinionNotIn", "opinionGT", "opinionGTE", "opinionLT", "opinionLTE", "opinionContains", "opinionHasPrefix", "opinionHasSuffix", "opinionIsNil", "opinionNotNil", "opinionEqualFold", "opinionContainsFold", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "hasDossier", "hasDossierWith", "hasAgency", "hasAgencyWith", "hasOfficer", "hasOfficerWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23999,6 +24127,62 @@ func (ec *executionContext) unmarshalInputLegWhereInput(ctx context.Context, obj
 				return it, err
 			}
 			it.AllottedMinutesLTE = data
+		case "allottedDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDays = data
+		case "allottedDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysNEQ = data
+		case "allottedDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysIn = data
+		case "allottedDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysNotIn = data
+		case "allottedDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysGT = data
+		case "allottedDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysGTE = data
+		case "allottedDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysLT = data
+		case "allottedDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysLTE = data
 		case "dueAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -25585,6 +25769,18 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
+	if _, present := asMap["legalLimitMinutes"]; !present {
+		asMap["legalLimitMinutes"] = 0
+	}
+	if _, present := asMap["limitMinutes"]; !present {
+		asMap["limitMinutes"] = 0
+	}
+	if _, present := asMap["legalLimitDays"]; !present {
+		asMap["legalLimitDays"] = 0
+	}
+	if _, present := asMap["limitDays"]; !present {
+		asMap["limitDays"] = 0
+	}
 	if _, present := asMap["limitUnit"]; !present {
 		asMap["limitUnit"] = "WORKING_DAYS"
 	}
@@ -25601,7 +25797,7 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 		asMap["submission"] = false
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "field", "legalLimitMinutes", "limitMinutes", "limitUnit", "channels", "onlineLevel", "fee", "components", "supplementPolicy", "cutoff", "submission", "steps"}
+	fieldsInOrder := [...]string{"code", "name", "field", "legalLimitMinutes", "limitMinutes", "legalLimitDays", "limitDays", "limitUnit", "channels", "onlineLevel", "fee", "components", "supplementPolicy", "cutoff", "submission", "steps"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25643,6 +25839,20 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 				return it, err
 			}
 			it.LimitMinutes = data
+		case "legalLimitDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDays = data
+		case "limitDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDays = data
 		case "limitUnit":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitUnit"))
 			data, err := ec.unmarshalNProcedureLimitUnit2lienthongᚋentᚋprocedureᚐLimitUnit(ctx, v)
@@ -25763,7 +25973,7 @@ func (ec *executionContext) unmarshalInputProcedureWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "current", "currentNEQ", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "field", "fieldNEQ", "fieldIn", "fieldNotIn", "fieldGT", "fieldGTE", "fieldLT", "fieldLTE", "fieldContains", "fieldHasPrefix", "fieldHasSuffix", "fieldEqualFold", "fieldContainsFold", "legalLimitMinutes", "legalLimitMinutesNEQ", "legalLimitMinutesIn", "legalLimitMinutesNotIn", "legalLimitMinutesGT", "legalLimitMinutesGTE", "legalLimitMinutesLT", "legalLimitMinutesLTE", "limitMinutes", "limitMinutesNEQ", "limitMinutesIn", "limitMinutesNotIn", "limitMinutesGT", "limitMinutesGTE", "limitMinutesLT", "limitMinutesLTE", "limitUnit", "limitUnitNEQ", "limitUnitIn", "limitUnitNotIn", "onlineLevel", "onlineLevelNEQ", "onlineLevelIn", "onlineLevelNotIn", "onlineLevelGT", "onlineLevelGTE", "onlineLevelLT", "onlineLevelLTE", "fee", "feeNEQ", "feeIn", "feeNotIn", "feeGT", "feeGTE", "feeLT", "feeLTE", "supplementPolicy", "supplementPolicyNEQ", "supplementPolicyIn", "supplementPolicyNotIn", "submission", "submissionNEQ", "cutoff", "cutoffNEQ", "cutoffIn", "cutoffNotIn", "cutoffGT", "cutoffGTE", "cutoffLT", "cutoffLTE", "cutoffContains", "cutoffHasPrefix", "cutoffHasSuffix", "cutoffIsNil", "cutoffNotNil", "cutoffEqualFold", "cutoffContainsFold", "hasSteps", "hasStepsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "current", "currentNEQ", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "field", "fieldNEQ", "fieldIn", "fieldNotIn", "fieldGT", "fieldGTE", "fieldLT", "fieldLTE", "fieldContains", "fieldHasPrefix", "fieldHasSuffix", "fieldEqualFold", "fieldContainsFold", "legalLimitMinutes", "legalLimitMinutesNEQ", "legalLimitMinutesIn", "legalLimitMinutesNotIn", "legalLimitMinutesGT", "legalLimitMinutesGTE", "legalLimitMinutesLT", "legalLimitMinutesLTE", "limitMinutes", "limitMinutesNEQ", "limitMinutesIn", "limitMinutesNotIn", "limitMinutesGT", "limitMinutesGTE", "limitMinutesLT", "limitMinutesLTE", "legalLimitDays", "legalLimitDaysNEQ", "legalLimitDaysIn", "legalLimitDaysNotIn", "legalLimitDaysGT", "legalLimitDaysGTE", "legalLimitDaysLT", "legalLimitDaysLTE", "limitDays", "limitDaysNEQ", "limitDaysIn", "limitDaysNotIn", "limitDaysGT", "limitDaysGTE", "limitDaysLT", "limitDaysLTE", "limitUnit", "limitUnitNEQ", "limitUnitIn", "limitUnitNotIn", "onlineLevel", "onlineLevelNEQ", "onlineLevelIn", "onlineLevelNotIn", "onlineLevelGT", "onlineLevelGTE", "onlineLevelLT", "onlineLevelLTE", "fee", "feeNEQ", "feeIn", "feeNotIn", "feeGT", "feeGTE", "feeLT", "feeLTE", "supplementPolicy", "supplementPolicyNEQ", "supplementPolicyIn", "supplementPolicyNotIn", "submission", "submissionNEQ", "cutoff", "cutoffNEQ", "cutoffIn", "cutoffNotIn", "cutoffGT", "cutoffGTE", "cutoffLT", "cutoffLTE", "cutoffContains", "cutoffHasPrefix", "cutoffHasSuffix", "cutoffIsNil", "cutoffNotNil", "cutoffEqualFold", "cutoffContainsFold", "hasSteps", "hasStepsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26414,6 +26624,118 @@ func (ec *executionContext) unmarshalInputProcedureWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.LimitMinutesLTE = data
+		case "legalLimitDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDays = data
+		case "legalLimitDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysNEQ = data
+		case "legalLimitDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysIn = data
+		case "legalLimitDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysNotIn = data
+		case "legalLimitDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysGT = data
+		case "legalLimitDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysGTE = data
+		case "legalLimitDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysLT = data
+		case "legalLimitDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalLimitDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalLimitDaysLTE = data
+		case "limitDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDays = data
+		case "limitDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysNEQ = data
+		case "limitDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysIn = data
+		case "limitDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysNotIn = data
+		case "limitDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysGT = data
+		case "limitDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysGTE = data
+		case "limitDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysLT = data
+		case "limitDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysLTE = data
 		case "limitUnit":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitUnit"))
 			data, err := ec.unmarshalOProcedureLimitUnit2ᚖlienthongᚋentᚋprocedureᚐLimitUnit(ctx, v)
@@ -26814,6 +27136,12 @@ func (ec *executionContext) unmarshalInputRouteStepInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
+	if _, present := asMap["allottedMinutes"]; !present {
+		asMap["allottedMinutes"] = 0
+	}
+	if _, present := asMap["allottedDays"]; !present {
+		asMap["allottedDays"] = 0
+	}
 	if _, present := asMap["parallelGroup"]; !present {
 		asMap["parallelGroup"] = 0
 	}
@@ -26821,7 +27149,7 @@ func (ec *executionContext) unmarshalInputRouteStepInput(ctx context.Context, ob
 		asMap["task"] = ""
 	}
 
-	fieldsInOrder := [...]string{"position", "role", "agencyID", "allottedMinutes", "parallelGroup", "task"}
+	fieldsInOrder := [...]string{"position", "role", "agencyID", "allottedMinutes", "allottedDays", "parallelGroup", "task"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26856,6 +27184,13 @@ func (ec *executionContext) unmarshalInputRouteStepInput(ctx context.Context, ob
 				return it, err
 			}
 			it.AllottedMinutes = data
+		case "allottedDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDays = data
 		case "parallelGroup":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parallelGroup"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -26886,7 +27221,7 @@ func (ec *executionContext) unmarshalInputRouteStepWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "agencyIDIsNil", "agencyIDNotNil", "allottedMinutes", "allottedMinutesNEQ", "allottedMinutesIn", "allottedMinutesNotIn", "allottedMinutesGT", "allottedMinutesGTE", "allottedMinutesLT", "allottedMinutesLTE", "parallelGroup", "parallelGroupNEQ", "parallelGroupIn", "parallelGroupNotIn", "parallelGroupGT", "parallelGroupGTE", "parallelGroupLT", "parallelGroupLTE", "task", "taskNEQ", "taskIn", "taskNotIn", "taskGT", "taskGTE", "taskLT", "taskLTE", "taskContains", "taskHasPrefix", "taskHasSuffix", "taskEqualFold", "taskContainsFold", "hasProcedure", "hasProcedureWith", "hasAgency", "hasAgencyWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "agencyID", "agencyIDNEQ", "agencyIDIn", "agencyIDNotIn", "agencyIDIsNil", "agencyIDNotNil", "allottedMinutes", "allottedMinutesNEQ", "allottedMinutesIn", "allottedMinutesNotIn", "allottedMinutesGT", "allottedMinutesGTE", "allottedMinutesLT", "allottedMinutesLTE", "allottedDays", "allottedDaysNEQ", "allottedDaysIn", "allottedDaysNotIn", "allottedDaysGT", "allottedDaysGTE", "allottedDaysLT", "allottedDaysLTE", "parallelGroup", "parallelGroupNEQ", "parallelGroupIn", "parallelGroupNotIn", "parallelGroupGT", "parallelGroupGTE", "parallelGroupLT", "parallelGroupLTE", "task", "taskNEQ", "taskIn", "taskNotIn", "taskGT", "taskGTE", "taskLT", "taskLTE", "taskContains", "taskHasPrefix", "taskHasSuffix", "taskEqualFold", "taskContainsFold", "hasProcedure", "hasProcedureWith", "hasAgency", "hasAgencyWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27180,6 +27515,62 @@ func (ec *executionContext) unmarshalInputRouteStepWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.AllottedMinutesLTE = data
+		case "allottedDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDays = data
+		case "allottedDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysNEQ = data
+		case "allottedDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysIn = data
+		case "allottedDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysNotIn = data
+		case "allottedDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysGT = data
+		case "allottedDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysGTE = data
+		case "allottedDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysLT = data
+		case "allottedDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allottedDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllottedDaysLTE = data
 		case "parallelGroup":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parallelGroup"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -30112,6 +30503,11 @@ func (ec *executionContext) _Leg(ctx context.Context, sel ast.SelectionSet, obj 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "allottedDays":
+			out.Values[i] = ec._Leg_allottedDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dueAt":
 			out.Values[i] = ec._Leg_dueAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31448,6 +31844,16 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "legalLimitDays":
+			out.Values[i] = ec._Procedure_legalLimitDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limitDays":
+			out.Values[i] = ec._Procedure_limitDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "limitUnit":
 			out.Values[i] = ec._Procedure_limitUnit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32303,6 +32709,11 @@ func (ec *executionContext) _RouteStep(ctx context.Context, sel ast.SelectionSet
 			}
 		case "allottedMinutes":
 			out.Values[i] = ec._RouteStep_allottedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "allottedDays":
+			out.Values[i] = ec._RouteStep_allottedDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -140,7 +140,7 @@ func coordinate(ctx context.Context, t *transition, _ *ent.DossierUpdate) error 
 				return problem.BadInput(fmt.Sprintf("input.agencies[%d].agencyID", i), "agency %d cannot be consulted here", a.AgencyID)
 			}
 			ids = append(ids, a.AgencyID)
-			t.openLeg(a.AgencyID, leg.RoleCoordinate, 0, a.AllottedMinutes)
+			t.openLeg(a.AgencyID, leg.RoleCoordinate, 0, limit{minutes: a.AllottedMinutes})
 		}
 		t.data["agencyIDs"] = ids
 		return nil
@@ -168,7 +168,7 @@ func coordinate(ctx context.Context, t *transition, _ *ent.DossierUpdate) error 
 	var ids []int
 	for _, s := range group {
 		ids = append(ids, t.stepAgency(s))
-		t.openLeg(t.stepAgency(s), leg.RoleCoordinate, s.Position, s.AllottedMinutes)
+		t.openLeg(t.stepAgency(s), leg.RoleCoordinate, s.Position, stepLimit(s))
 	}
 	t.data["agencyIDs"] = ids
 	return nil
@@ -185,9 +185,10 @@ func resume(_ context.Context, t *transition, upd *ent.DossierUpdate) error {
 	upd.ClearPausedAt().ClearResumeState().AddPausedMinutes(int(paused))
 	restart := t.d.Edges.Procedure.SupplementPolicy == procedure.SupplementPolicyRestart
 	if t.d.AppointmentAt != nil {
-		a := t.cal.Add(*t.d.AppointmentAt, paused)
+		lim := procLimit(t.d.Edges.Procedure)
+		a := lim.extend(t.cal, *t.d.AppointmentAt, *t.d.PausedAt, t.now)
 		if restart {
-			a = t.cal.Add(t.now, int64(t.d.Edges.Procedure.LimitMinutes))
+			a = lim.due(t.cal, t.now)
 		}
 		upd.SetAppointmentAt(a)
 		if !t.d.Apologized {
@@ -198,9 +199,9 @@ func resume(_ context.Context, t *transition, upd *ent.DossierUpdate) error {
 		// Each leg's pause in its agency's own working time.
 		lc := t.calOf(l.AgencyID)
 		paused := lc.Between(*t.d.PausedAt, t.now)
-		due := lc.Add(l.DueAt, paused)
+		due := legLimit(l).extend(lc, l.DueAt, *t.d.PausedAt, t.now)
 		if restart {
-			due = lc.Add(t.now, int64(l.AllottedMinutes))
+			due = legLimit(l).due(lc, t.now)
 		}
 		a := t.afterLeg(l)
 		a.DueAt, a.PausedMinutes = due, a.PausedMinutes+int(paused)
@@ -258,7 +259,7 @@ func (t *transition) moveLead(upd *ent.DossierUpdate, step *ent.RouteStep, missi
 	upd.SetCurrentPosition(step.Position)
 	t.data["toAgencyID"] = t.stepAgency(step)
 	t.data["position"] = step.Position
-	t.openLeg(t.stepAgency(step), leg.RoleLead, step.Position, step.AllottedMinutes)
+	t.openLeg(t.stepAgency(step), leg.RoleLead, step.Position, stepLimit(step))
 	return nil
 }
 
@@ -320,8 +321,15 @@ func (t *transition) calOf(agency int) *calendar.Calendar {
 	return t.cals.Of(agency)
 }
 
-func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int) {
-	due := t.calOf(agencyID).Add(t.now, int64(minutes))
+// openLeg opens a leg at agencyID allotted lim from now, due by the
+// agency's calendar. A leg allotted days records, as its minutes, the
+// working time its period holds.
+func (t *transition) openLeg(agencyID int, role leg.Role, position int, lim limit) {
+	cal := t.calOf(agencyID)
+	due, minutes := lim.due(cal, t.now), lim.minutes
+	if lim.days > 0 {
+		minutes = int(cal.Between(t.now, due))
+	}
 	t.queue(func(ctx context.Context, tx *ent.Tx) error {
 		l, err := tx.Leg.Create().
 			SetDossierID(t.d.ID).
@@ -330,6 +338,7 @@ func (t *transition) openLeg(agencyID int, role leg.Role, position, minutes int)
 			SetPosition(position).
 			SetStartedAt(t.now).
 			SetAllottedMinutes(minutes).
+			SetAllottedDays(lim.days).
 			SetDueAt(due).
 			Save(ctx)
 		if err != nil {

@@ -558,7 +558,7 @@ func Appointment(cal *calendar.Calendar, proc *ent.Procedure, received time.Time
 
 // appointmentFrom is Appointment.
 func appointmentFrom(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
-	return cal.Add(clockStart(cal, proc, received), int64(proc.LimitMinutes))
+	return procLimit(proc).due(cal, clockStart(cal, proc, received))
 }
 
 // provisionalCode is a unique placeholder for a dossier's code inside its

@@ -22,6 +22,7 @@ type RouteStepInput struct {
 	Role            routestep.Role
 	AgencyID        *int // nil: the agency whose desk receives the dossier
 	AllottedMinutes int
+	AllottedDays    int // > 0: allotted in days (Civil Code), AllottedMinutes then set to as many working days
 	ParallelGroup   int
 	Task            string
 }
@@ -33,6 +34,8 @@ type ProcedureInput struct {
 	Field             string
 	LegalLimitMinutes int
 	LimitMinutes      int
+	LegalLimitDays    int // for LimitUnit DAYS: the limits in days
+	LimitDays         int
 	LimitUnit         procedure.LimitUnit
 	Channels          []schematype.Channel
 	OnlineLevel       int
@@ -85,6 +88,9 @@ func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise b
 	if err := ValidateProcedure(in); err != nil {
 		return nil, err
 	}
+	if err := normalizeLimits(&in); err != nil {
+		return nil, err
+	}
 	in.Components = slices.Clone(in.Components)
 	for i := range in.Components {
 		in.Components[i].Name = strings.TrimSpace(in.Components[i].Name)
@@ -121,6 +127,8 @@ func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise b
 		SetField(strings.TrimSpace(in.Field)).
 		SetLegalLimitMinutes(in.LegalLimitMinutes).
 		SetLimitMinutes(in.LimitMinutes).
+		SetLegalLimitDays(in.LegalLimitDays).
+		SetLimitDays(in.LimitDays).
 		SetLimitUnit(in.LimitUnit).
 		SetChannels(in.Channels).
 		SetOnlineLevel(in.OnlineLevel).
@@ -141,6 +149,7 @@ func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise b
 			SetRole(s.Role).
 			SetNillableAgencyID(s.AgencyID).
 			SetAllottedMinutes(s.AllottedMinutes).
+			SetAllottedDays(s.AllottedDays).
 			SetParallelGroup(s.ParallelGroup).
 			SetTask(strings.TrimSpace(s.Task))
 	}
@@ -179,6 +188,9 @@ func ValidateProcedure(in ProcedureInput) error {
 	if err := checkProcedureText(in); err != nil {
 		return err
 	}
+	if err := normalizeLimits(&in); err != nil {
+		return err
+	}
 	switch {
 	case in.Code == "":
 		return problem.BadInput("input.code", "code is required")
@@ -188,7 +200,7 @@ func ValidateProcedure(in ProcedureInput) error {
 		return problem.BadInput("input.field", "field is required")
 	case in.LegalLimitMinutes <= 0:
 		return problem.BadInput("input.legalLimitMinutes", "legal limit must be positive")
-	case in.LegalLimitMinutes > MaxLimitMinutes:
+	case in.LimitUnit != procedure.LimitUnitDays && in.LegalLimitMinutes > MaxLimitMinutes:
 		return problem.BadInput("input.legalLimitMinutes", "legal limit %s is above %s, a year of working days", fmtMinutes(in.LegalLimitMinutes), fmtMinutes(MaxLimitMinutes))
 	case in.LimitMinutes <= 0:
 		return problem.BadInput("input.limitMinutes", "limit must be positive")
@@ -236,6 +248,9 @@ func ValidateProcedure(in ProcedureInput) error {
 		if s.AllottedMinutes <= 0 {
 			return problem.BadInput(field+".allottedMinutes", "step %d: allotted time must be positive", s.Position)
 		}
+		if s.AllottedDays > MaxLimitDays {
+			return problem.BadInput(field+".allottedDays", "step %d: %d days is above %d", s.Position, s.AllottedDays, MaxLimitDays)
+		}
 		if s.Role != routestep.RoleLead && s.Role != routestep.RoleCoordinate {
 			return problem.BadInput(field+".role", "step %d: unknown role %q", s.Position, s.Role)
 		}
@@ -262,26 +277,112 @@ func ValidateProcedure(in ProcedureInput) error {
 			closed[s.ParallelGroup] = true
 		}
 	}
+	// The route's budget, in the procedure's unit: working minutes, or for
+	// a procedure in days, days. A step given in the other unit is
+	// converted so that only a route that cannot fit is refused: a step in
+	// days inside a working-time procedure counts as the working days of
+	// its days at five a week (rounded up), a step in working time inside
+	// a procedure in days as the fewest days its working days can span
+	// (five to a week, the weekend between).
+	inDays := in.LimitUnit == procedure.LimitUnitDays
+	cost := func(s RouteStepInput) int {
+		switch {
+		case inDays && s.AllottedDays > 0:
+			return s.AllottedDays
+		case inDays:
+			w := (s.AllottedMinutes + calendar.MinutesPerWorkingDay - 1) / calendar.MinutesPerWorkingDay
+			return w + 2*((w-1)/5)
+		case s.AllottedDays > 0:
+			return (s.AllottedDays*5 + 6) / 7 * calendar.MinutesPerWorkingDay
+		}
+		return s.AllottedMinutes
+	}
+	show := func(s RouteStepInput) string {
+		if s.AllottedDays > 0 {
+			return fmt.Sprintf("%d days", s.AllottedDays)
+		}
+		return fmtMinutes(s.AllottedMinutes)
+	}
+	amount := func(n int) string {
+		if inDays {
+			return fmt.Sprintf("%d days", n)
+		}
+		return fmtMinutes(n)
+	}
 	total, parts := 0, []string{}
 	for _, seg := range segments(steps) {
-		longest := 0
+		longest, which := 0, seg[0]
 		for _, s := range seg {
-			longest = max(longest, s.AllottedMinutes)
+			if c := cost(s); c > longest {
+				longest, which = c, s
+			}
 		}
 		total += longest
 		if len(seg) == 1 {
-			parts = append(parts, fmt.Sprintf("step %d (%s)", seg[0].Position, fmtMinutes(longest)))
+			parts = append(parts, fmt.Sprintf("step %d (%s)", seg[0].Position, show(which)))
 		} else {
-			parts = append(parts, fmt.Sprintf("steps %d–%d in parallel (%s)", seg[0].Position, seg[len(seg)-1].Position, fmtMinutes(longest)))
+			parts = append(parts, fmt.Sprintf("steps %d–%d in parallel (%s)", seg[0].Position, seg[len(seg)-1].Position, show(which)))
 		}
 	}
-	if total > in.LimitMinutes {
+	limit := in.LimitMinutes
+	if inDays {
+		limit = in.LimitDays
+	}
+	if total > limit {
 		return &problem.Error{
 			Code:   problem.CodeBadUserInput,
 			Detail: problem.DetailBudgetOverrun,
 			Field:  "input.steps",
 			Message: fmt.Sprintf("the route needs %s but the limit is %s, over by %s: %s",
-				fmtMinutes(total), fmtMinutes(in.LimitMinutes), fmtMinutes(total-in.LimitMinutes), strings.Join(parts, " + ")),
+				amount(total), amount(limit), amount(total-limit), strings.Join(parts, " + ")),
+		}
+	}
+	return nil
+}
+
+// MaxLimitDays bounds a limit in days: a year.
+const MaxLimitDays = 366
+
+// normalizeLimits settles a procedure's limits in their unit. In days
+// (DAYS), the days are given, or as many working days in minutes (the way
+// a limit in days was entered before days were counted as days); the
+// minutes are then set to as many working days. In working time, no days
+// are given. A step allotted days gets as many working days in minutes.
+func normalizeLimits(in *ProcedureInput) error {
+	if in.LimitUnit == procedure.LimitUnitDays {
+		for _, l := range []struct {
+			field   string
+			days    *int
+			minutes *int
+		}{{"input.legalLimitDays", &in.LegalLimitDays, &in.LegalLimitMinutes}, {"input.limitDays", &in.LimitDays, &in.LimitMinutes}} {
+			if *l.days == 0 {
+				if *l.minutes%calendar.MinutesPerWorkingDay != 0 {
+					return problem.BadInput(l.field, "a limit in days is a whole number of days: give %s", strings.TrimPrefix(l.field, "input."))
+				}
+				*l.days = *l.minutes / calendar.MinutesPerWorkingDay
+			}
+			if *l.days < 0 || *l.days > MaxLimitDays {
+				return problem.BadInput(l.field, "a limit in days is between 1 and %d days", MaxLimitDays)
+			}
+			*l.minutes = *l.days * calendar.MinutesPerWorkingDay
+		}
+		if in.LimitDays > in.LegalLimitDays {
+			return problem.BadInput("input.limitDays", "limit %d days exceeds the legal limit %d days", in.LimitDays, in.LegalLimitDays)
+		}
+	} else {
+		if in.LegalLimitDays != 0 {
+			return problem.BadInput("input.legalLimitDays", "days are for a limit in days (limitUnit DAYS): give legalLimitMinutes")
+		}
+		if in.LimitDays != 0 {
+			return problem.BadInput("input.limitDays", "days are for a limit in days (limitUnit DAYS): give limitMinutes")
+		}
+	}
+	in.Steps = slices.Clone(in.Steps)
+	for i := range in.Steps {
+		if d := in.Steps[i].AllottedDays; d > 0 {
+			in.Steps[i].AllottedMinutes = d * calendar.MinutesPerWorkingDay
+		} else if d < 0 {
+			return problem.BadInput(fmt.Sprintf("input.steps[%d].allottedDays", i), "allotted days must not be negative")
 		}
 	}
 	return nil

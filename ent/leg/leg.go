@@ -30,6 +30,8 @@ const (
 	FieldStartedAt = "started_at"
 	// FieldAllottedMinutes holds the string denoting the allotted_minutes field in the database.
 	FieldAllottedMinutes = "allotted_minutes"
+	// FieldAllottedDays holds the string denoting the allotted_days field in the database.
+	FieldAllottedDays = "allotted_days"
 	// FieldDueAt holds the string denoting the due_at field in the database.
 	FieldDueAt = "due_at"
 	// FieldFinishedAt holds the string denoting the finished_at field in the database.
@@ -87,6 +89,7 @@ var Columns = []string{
 	FieldPosition,
 	FieldStartedAt,
 	FieldAllottedMinutes,
+	FieldAllottedDays,
 	FieldDueAt,
 	FieldFinishedAt,
 	FieldPausedMinutes,
@@ -112,6 +115,10 @@ var (
 	DefaultPosition int
 	// AllottedMinutesValidator is a validator for the "allotted_minutes" field. It is called by the builders before save.
 	AllottedMinutesValidator func(int) error
+	// DefaultAllottedDays holds the default value on creation for the "allotted_days" field.
+	DefaultAllottedDays int
+	// AllottedDaysValidator is a validator for the "allotted_days" field. It is called by the builders before save.
+	AllottedDaysValidator func(int) error
 	// DefaultPausedMinutes holds the default value on creation for the "paused_minutes" field.
 	DefaultPausedMinutes int
 )
@@ -209,6 +216,11 @@ func ByStartedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAllottedMinutes orders the results by the allotted_minutes field.
 func ByAllottedMinutes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAllottedMinutes, opts...).ToFunc()
+}
+
+// ByAllottedDays orders the results by the allotted_days field.
+func ByAllottedDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAllottedDays, opts...).ToFunc()
 }
 
 // ByDueAt orders the results by the due_at field.

@@ -85,6 +85,11 @@ func AllottedMinutes(v int) predicate.Leg {
 	return predicate.Leg(sql.FieldEQ(FieldAllottedMinutes, v))
 }
 
+// AllottedDays applies equality check predicate on the "allotted_days" field. It's identical to AllottedDaysEQ.
+func AllottedDays(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldEQ(FieldAllottedDays, v))
+}
+
 // DueAt applies equality check predicate on the "due_at" field. It's identical to DueAtEQ.
 func DueAt(v time.Time) predicate.Leg {
 	return predicate.Leg(sql.FieldEQ(FieldDueAt, v))
@@ -328,6 +333,46 @@ func AllottedMinutesLT(v int) predicate.Leg {
 // AllottedMinutesLTE applies the LTE predicate on the "allotted_minutes" field.
 func AllottedMinutesLTE(v int) predicate.Leg {
 	return predicate.Leg(sql.FieldLTE(FieldAllottedMinutes, v))
+}
+
+// AllottedDaysEQ applies the EQ predicate on the "allotted_days" field.
+func AllottedDaysEQ(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldEQ(FieldAllottedDays, v))
+}
+
+// AllottedDaysNEQ applies the NEQ predicate on the "allotted_days" field.
+func AllottedDaysNEQ(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldNEQ(FieldAllottedDays, v))
+}
+
+// AllottedDaysIn applies the In predicate on the "allotted_days" field.
+func AllottedDaysIn(vs ...int) predicate.Leg {
+	return predicate.Leg(sql.FieldIn(FieldAllottedDays, vs...))
+}
+
+// AllottedDaysNotIn applies the NotIn predicate on the "allotted_days" field.
+func AllottedDaysNotIn(vs ...int) predicate.Leg {
+	return predicate.Leg(sql.FieldNotIn(FieldAllottedDays, vs...))
+}
+
+// AllottedDaysGT applies the GT predicate on the "allotted_days" field.
+func AllottedDaysGT(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldGT(FieldAllottedDays, v))
+}
+
+// AllottedDaysGTE applies the GTE predicate on the "allotted_days" field.
+func AllottedDaysGTE(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldGTE(FieldAllottedDays, v))
+}
+
+// AllottedDaysLT applies the LT predicate on the "allotted_days" field.
+func AllottedDaysLT(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldLT(FieldAllottedDays, v))
+}
+
+// AllottedDaysLTE applies the LTE predicate on the "allotted_days" field.
+func AllottedDaysLTE(v int) predicate.Leg {
+	return predicate.Leg(sql.FieldLTE(FieldAllottedDays, v))
 }
 
 // DueAtEQ applies the EQ predicate on the "due_at" field.

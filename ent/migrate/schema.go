@@ -343,6 +343,7 @@ var (
 		{Name: "position", Type: field.TypeInt, Default: 0},
 		{Name: "started_at", Type: field.TypeTime},
 		{Name: "allotted_minutes", Type: field.TypeInt},
+		{Name: "allotted_days", Type: field.TypeInt, Default: 0},
 		{Name: "due_at", Type: field.TypeTime},
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
 		{Name: "paused_minutes", Type: field.TypeInt, Default: 0},
@@ -363,19 +364,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "legs_dossiers_legs",
-				Columns:    []*schema.Column{LegsColumns[13]},
+				Columns:    []*schema.Column{LegsColumns[14]},
 				RefColumns: []*schema.Column{DossiersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "legs_agencies_agency",
-				Columns:    []*schema.Column{LegsColumns[14]},
+				Columns:    []*schema.Column{LegsColumns[15]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "legs_officers_officer",
-				Columns:    []*schema.Column{LegsColumns[15]},
+				Columns:    []*schema.Column{LegsColumns[16]},
 				RefColumns: []*schema.Column{OfficersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -384,17 +385,17 @@ var (
 			{
 				Name:    "leg_dossier_id_started_at",
 				Unique:  false,
-				Columns: []*schema.Column{LegsColumns[13], LegsColumns[3]},
+				Columns: []*schema.Column{LegsColumns[14], LegsColumns[3]},
 			},
 			{
 				Name:    "leg_agency_id_finished_at",
 				Unique:  false,
-				Columns: []*schema.Column{LegsColumns[14], LegsColumns[6]},
+				Columns: []*schema.Column{LegsColumns[15], LegsColumns[7]},
 			},
 			{
 				Name:    "leg_agency_id_started_at",
 				Unique:  false,
-				Columns: []*schema.Column{LegsColumns[14], LegsColumns[3]},
+				Columns: []*schema.Column{LegsColumns[15], LegsColumns[3]},
 			},
 			{
 				Name:    "leg_started_at",
@@ -404,7 +405,7 @@ var (
 			{
 				Name:    "leg_finished_at_due_at",
 				Unique:  false,
-				Columns: []*schema.Column{LegsColumns[6], LegsColumns[5]},
+				Columns: []*schema.Column{LegsColumns[7], LegsColumns[6]},
 			},
 		},
 	}
@@ -544,6 +545,8 @@ var (
 		{Name: "field", Type: field.TypeString, Size: 255},
 		{Name: "legal_limit_minutes", Type: field.TypeInt},
 		{Name: "limit_minutes", Type: field.TypeInt},
+		{Name: "legal_limit_days", Type: field.TypeInt, Default: 0},
+		{Name: "limit_days", Type: field.TypeInt, Default: 0},
 		{Name: "limit_unit", Type: field.TypeEnum, Enums: []string{"WORKING_DAYS", "DAYS", "HOURS"}, Default: "WORKING_DAYS"},
 		{Name: "channels", Type: field.TypeJSON},
 		{Name: "online_level", Type: field.TypeInt, Default: 0},
@@ -607,6 +610,7 @@ var (
 		{Name: "position", Type: field.TypeInt},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"LEAD", "COORDINATE"}},
 		{Name: "allotted_minutes", Type: field.TypeInt},
+		{Name: "allotted_days", Type: field.TypeInt, Default: 0},
 		{Name: "parallel_group", Type: field.TypeInt, Default: 0},
 		{Name: "task", Type: field.TypeString, Default: ""},
 		{Name: "procedure_id", Type: field.TypeInt},
@@ -620,13 +624,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "route_steps_procedures_steps",
-				Columns:    []*schema.Column{RouteStepsColumns[6]},
+				Columns:    []*schema.Column{RouteStepsColumns[7]},
 				RefColumns: []*schema.Column{ProceduresColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "route_steps_agencies_agency",
-				Columns:    []*schema.Column{RouteStepsColumns[7]},
+				Columns:    []*schema.Column{RouteStepsColumns[8]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -635,7 +639,7 @@ var (
 			{
 				Name:    "routestep_procedure_id_position",
 				Unique:  true,
-				Columns: []*schema.Column{RouteStepsColumns[6], RouteStepsColumns[1]},
+				Columns: []*schema.Column{RouteStepsColumns[7], RouteStepsColumns[1]},
 			},
 		},
 	}

@@ -35,6 +35,10 @@ const (
 	FieldLegalLimitMinutes = "legal_limit_minutes"
 	// FieldLimitMinutes holds the string denoting the limit_minutes field in the database.
 	FieldLimitMinutes = "limit_minutes"
+	// FieldLegalLimitDays holds the string denoting the legal_limit_days field in the database.
+	FieldLegalLimitDays = "legal_limit_days"
+	// FieldLimitDays holds the string denoting the limit_days field in the database.
+	FieldLimitDays = "limit_days"
 	// FieldLimitUnit holds the string denoting the limit_unit field in the database.
 	FieldLimitUnit = "limit_unit"
 	// FieldChannels holds the string denoting the channels field in the database.
@@ -85,6 +89,8 @@ var Columns = []string{
 	FieldField,
 	FieldLegalLimitMinutes,
 	FieldLimitMinutes,
+	FieldLegalLimitDays,
+	FieldLimitDays,
 	FieldLimitUnit,
 	FieldChannels,
 	FieldOnlineLevel,
@@ -126,6 +132,14 @@ var (
 	LegalLimitMinutesValidator func(int) error
 	// LimitMinutesValidator is a validator for the "limit_minutes" field. It is called by the builders before save.
 	LimitMinutesValidator func(int) error
+	// DefaultLegalLimitDays holds the default value on creation for the "legal_limit_days" field.
+	DefaultLegalLimitDays int
+	// LegalLimitDaysValidator is a validator for the "legal_limit_days" field. It is called by the builders before save.
+	LegalLimitDaysValidator func(int) error
+	// DefaultLimitDays holds the default value on creation for the "limit_days" field.
+	DefaultLimitDays int
+	// LimitDaysValidator is a validator for the "limit_days" field. It is called by the builders before save.
+	LimitDaysValidator func(int) error
 	// DefaultOnlineLevel holds the default value on creation for the "online_level" field.
 	DefaultOnlineLevel int
 	// OnlineLevelValidator is a validator for the "online_level" field. It is called by the builders before save.
@@ -244,6 +258,16 @@ func ByLegalLimitMinutes(opts ...sql.OrderTermOption) OrderOption {
 // ByLimitMinutes orders the results by the limit_minutes field.
 func ByLimitMinutes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLimitMinutes, opts...).ToFunc()
+}
+
+// ByLegalLimitDays orders the results by the legal_limit_days field.
+func ByLegalLimitDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLegalLimitDays, opts...).ToFunc()
+}
+
+// ByLimitDays orders the results by the limit_days field.
+func ByLimitDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLimitDays, opts...).ToFunc()
 }
 
 // ByLimitUnit orders the results by the limit_unit field.

@@ -100,6 +100,16 @@ func LimitMinutes(v int) predicate.Procedure {
 	return predicate.Procedure(sql.FieldEQ(FieldLimitMinutes, v))
 }
 
+// LegalLimitDays applies equality check predicate on the "legal_limit_days" field. It's identical to LegalLimitDaysEQ.
+func LegalLimitDays(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldEQ(FieldLegalLimitDays, v))
+}
+
+// LimitDays applies equality check predicate on the "limit_days" field. It's identical to LimitDaysEQ.
+func LimitDays(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldEQ(FieldLimitDays, v))
+}
+
 // OnlineLevel applies equality check predicate on the "online_level" field. It's identical to OnlineLevelEQ.
 func OnlineLevel(v int) predicate.Procedure {
 	return predicate.Procedure(sql.FieldEQ(FieldOnlineLevel, v))
@@ -523,6 +533,86 @@ func LimitMinutesLT(v int) predicate.Procedure {
 // LimitMinutesLTE applies the LTE predicate on the "limit_minutes" field.
 func LimitMinutesLTE(v int) predicate.Procedure {
 	return predicate.Procedure(sql.FieldLTE(FieldLimitMinutes, v))
+}
+
+// LegalLimitDaysEQ applies the EQ predicate on the "legal_limit_days" field.
+func LegalLimitDaysEQ(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldEQ(FieldLegalLimitDays, v))
+}
+
+// LegalLimitDaysNEQ applies the NEQ predicate on the "legal_limit_days" field.
+func LegalLimitDaysNEQ(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldNEQ(FieldLegalLimitDays, v))
+}
+
+// LegalLimitDaysIn applies the In predicate on the "legal_limit_days" field.
+func LegalLimitDaysIn(vs ...int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldIn(FieldLegalLimitDays, vs...))
+}
+
+// LegalLimitDaysNotIn applies the NotIn predicate on the "legal_limit_days" field.
+func LegalLimitDaysNotIn(vs ...int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldNotIn(FieldLegalLimitDays, vs...))
+}
+
+// LegalLimitDaysGT applies the GT predicate on the "legal_limit_days" field.
+func LegalLimitDaysGT(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldGT(FieldLegalLimitDays, v))
+}
+
+// LegalLimitDaysGTE applies the GTE predicate on the "legal_limit_days" field.
+func LegalLimitDaysGTE(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldGTE(FieldLegalLimitDays, v))
+}
+
+// LegalLimitDaysLT applies the LT predicate on the "legal_limit_days" field.
+func LegalLimitDaysLT(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldLT(FieldLegalLimitDays, v))
+}
+
+// LegalLimitDaysLTE applies the LTE predicate on the "legal_limit_days" field.
+func LegalLimitDaysLTE(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldLTE(FieldLegalLimitDays, v))
+}
+
+// LimitDaysEQ applies the EQ predicate on the "limit_days" field.
+func LimitDaysEQ(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldEQ(FieldLimitDays, v))
+}
+
+// LimitDaysNEQ applies the NEQ predicate on the "limit_days" field.
+func LimitDaysNEQ(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldNEQ(FieldLimitDays, v))
+}
+
+// LimitDaysIn applies the In predicate on the "limit_days" field.
+func LimitDaysIn(vs ...int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldIn(FieldLimitDays, vs...))
+}
+
+// LimitDaysNotIn applies the NotIn predicate on the "limit_days" field.
+func LimitDaysNotIn(vs ...int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldNotIn(FieldLimitDays, vs...))
+}
+
+// LimitDaysGT applies the GT predicate on the "limit_days" field.
+func LimitDaysGT(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldGT(FieldLimitDays, v))
+}
+
+// LimitDaysGTE applies the GTE predicate on the "limit_days" field.
+func LimitDaysGTE(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldGTE(FieldLimitDays, v))
+}
+
+// LimitDaysLT applies the LT predicate on the "limit_days" field.
+func LimitDaysLT(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldLT(FieldLimitDays, v))
+}
+
+// LimitDaysLTE applies the LTE predicate on the "limit_days" field.
+func LimitDaysLTE(v int) predicate.Procedure {
+	return predicate.Procedure(sql.FieldLTE(FieldLimitDays, v))
 }
 
 // LimitUnitEQ applies the EQ predicate on the "limit_unit" field.

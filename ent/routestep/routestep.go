@@ -26,6 +26,8 @@ const (
 	FieldAgencyID = "agency_id"
 	// FieldAllottedMinutes holds the string denoting the allotted_minutes field in the database.
 	FieldAllottedMinutes = "allotted_minutes"
+	// FieldAllottedDays holds the string denoting the allotted_days field in the database.
+	FieldAllottedDays = "allotted_days"
 	// FieldParallelGroup holds the string denoting the parallel_group field in the database.
 	FieldParallelGroup = "parallel_group"
 	// FieldTask holds the string denoting the task field in the database.
@@ -60,6 +62,7 @@ var Columns = []string{
 	FieldRole,
 	FieldAgencyID,
 	FieldAllottedMinutes,
+	FieldAllottedDays,
 	FieldParallelGroup,
 	FieldTask,
 }
@@ -79,6 +82,10 @@ var (
 	PositionValidator func(int) error
 	// AllottedMinutesValidator is a validator for the "allotted_minutes" field. It is called by the builders before save.
 	AllottedMinutesValidator func(int) error
+	// DefaultAllottedDays holds the default value on creation for the "allotted_days" field.
+	DefaultAllottedDays int
+	// AllottedDaysValidator is a validator for the "allotted_days" field. It is called by the builders before save.
+	AllottedDaysValidator func(int) error
 	// DefaultParallelGroup holds the default value on creation for the "parallel_group" field.
 	DefaultParallelGroup int
 	// DefaultTask holds the default value on creation for the "task" field.
@@ -139,6 +146,11 @@ func ByAgencyID(opts ...sql.OrderTermOption) OrderOption {
 // ByAllottedMinutes orders the results by the allotted_minutes field.
 func ByAllottedMinutes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAllottedMinutes, opts...).ToFunc()
+}
+
+// ByAllottedDays orders the results by the allotted_days field.
+func ByAllottedDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAllottedDays, opts...).ToFunc()
 }
 
 // ByParallelGroup orders the results by the parallel_group field.

@@ -74,6 +74,11 @@ func AllottedMinutes(v int) predicate.RouteStep {
 	return predicate.RouteStep(sql.FieldEQ(FieldAllottedMinutes, v))
 }
 
+// AllottedDays applies equality check predicate on the "allotted_days" field. It's identical to AllottedDaysEQ.
+func AllottedDays(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldEQ(FieldAllottedDays, v))
+}
+
 // ParallelGroup applies equality check predicate on the "parallel_group" field. It's identical to ParallelGroupEQ.
 func ParallelGroup(v int) predicate.RouteStep {
 	return predicate.RouteStep(sql.FieldEQ(FieldParallelGroup, v))
@@ -232,6 +237,46 @@ func AllottedMinutesLT(v int) predicate.RouteStep {
 // AllottedMinutesLTE applies the LTE predicate on the "allotted_minutes" field.
 func AllottedMinutesLTE(v int) predicate.RouteStep {
 	return predicate.RouteStep(sql.FieldLTE(FieldAllottedMinutes, v))
+}
+
+// AllottedDaysEQ applies the EQ predicate on the "allotted_days" field.
+func AllottedDaysEQ(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldEQ(FieldAllottedDays, v))
+}
+
+// AllottedDaysNEQ applies the NEQ predicate on the "allotted_days" field.
+func AllottedDaysNEQ(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldNEQ(FieldAllottedDays, v))
+}
+
+// AllottedDaysIn applies the In predicate on the "allotted_days" field.
+func AllottedDaysIn(vs ...int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldIn(FieldAllottedDays, vs...))
+}
+
+// AllottedDaysNotIn applies the NotIn predicate on the "allotted_days" field.
+func AllottedDaysNotIn(vs ...int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldNotIn(FieldAllottedDays, vs...))
+}
+
+// AllottedDaysGT applies the GT predicate on the "allotted_days" field.
+func AllottedDaysGT(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldGT(FieldAllottedDays, v))
+}
+
+// AllottedDaysGTE applies the GTE predicate on the "allotted_days" field.
+func AllottedDaysGTE(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldGTE(FieldAllottedDays, v))
+}
+
+// AllottedDaysLT applies the LT predicate on the "allotted_days" field.
+func AllottedDaysLT(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldLT(FieldAllottedDays, v))
+}
+
+// AllottedDaysLTE applies the LTE predicate on the "allotted_days" field.
+func AllottedDaysLTE(v int) predicate.RouteStep {
+	return predicate.RouteStep(sql.FieldLTE(FieldAllottedDays, v))
 }
 
 // ParallelGroupEQ applies the EQ predicate on the "parallel_group" field.

@@ -44,7 +44,12 @@ func (Leg) Fields() []ent.Field {
 		field.Int("allotted_minutes").
 			Min(0).
 			Immutable().
-			Comment("Working minutes allotted to the leg."),
+			Comment("Working minutes allotted to the leg (for a leg allotted in days, the working minutes its period held when it opened)."),
+		field.Int("allotted_days").
+			Default(0).
+			Min(0).
+			Immutable().
+			Comment("Days allotted to the leg when its step gives them in days (Civil Code art. 147–148); 0 when allotted in working minutes."),
 		field.Time("due_at").
 			Comment("When the leg is due (start plus allotted working time, extended by pauses)."),
 		field.Time("finished_at").

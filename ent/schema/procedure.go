@@ -56,6 +56,14 @@ func (Procedure) Fields() []ent.Field {
 		field.Int("limit_minutes").
 			Positive().
 			Comment("The province's (possibly reduced) limit, in working minutes; appointments are computed from it."),
+		field.Int("legal_limit_days").
+			Default(0).
+			Min(0).
+			Comment("Time limit set by law in days (ngày, counted as the Civil Code counts them, art. 147–148) when limit_unit is DAYS; 0 otherwise. legal_limit_minutes then holds as many working days, for what compares limits in working time."),
+		field.Int("limit_days").
+			Default(0).
+			Min(0).
+			Comment("The province's limit in days when limit_unit is DAYS; 0 otherwise. The appointment ends with the office's closing on its last day, the next working day when that one is off."),
 		field.Enum("limit_unit").
 			NamedValues(
 				"WorkingDays", "WORKING_DAYS",
@@ -63,7 +71,7 @@ func (Procedure) Fields() []ent.Field {
 				"Hours", "HOURS",
 			).
 			Default("WORKING_DAYS").
-			Comment("Unit in which the limits are displayed."),
+			Comment("Unit the law writes the limits in: WORKING_DAYS and HOURS (working hours) count working minutes; DAYS counts days (limit_days)."),
 		field.JSON("channels", []schematype.Channel{}).
 			Comment("Channels the procedure is offered on: DIRECT, ONLINE, POSTAL.").
 			Annotations(entgql.Type("[Channel!]")),

@@ -38,6 +38,10 @@ func (RouteStep) Fields() []ent.Field {
 			Positive().
 			Immutable().
 			Comment("Working minutes allotted to the step."),
+		field.Int("allotted_days").
+			Default(0).
+			Min(0).
+			Comment("Days allotted to the step (counted as the Civil Code counts them) when the law gives it in days, e.g. a consultation of 12 ngày; 0 when allotted in working minutes. allotted_minutes then holds as many working days."),
 		field.Int("parallel_group").
 			Default(0).
 			Immutable().
