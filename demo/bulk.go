@@ -144,7 +144,7 @@ func bulkPace(rng *rand.Rand) float64 {
 func plan(client *ent.Client, rng *rand.Rand, cal *calendar.Calendar, p *ent.Procedure, deskID int, code string, received, now time.Time) *bulkDossier {
 	b := &bulkDossier{}
 	channel := p.Channels[rng.IntN(len(p.Channels))]
-	appt := workflow.Appointment(cal, p, received)
+	appt := workflow.Appointment(cal, p, channel, received)
 	rounds, sendBacks, paused := 0, 0, 0
 	switch r := rng.Float64(); {
 	case r < 0.02:

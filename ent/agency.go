@@ -3,8 +3,10 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"lienthong/ent/agency"
+	"lienthong/ent/schema/schematype"
 	"strings"
 	"time"
 
@@ -29,6 +31,8 @@ type Agency struct {
 	Level agency.Level `json:"level,omitempty"`
 	// What the agency is in the province's own words (tax, police, commune, …): route steps of the directory may name an agency by it.
 	Kind string `json:"kind,omitempty"`
+	// What kind of area the agency (a commune) serves: MOUNTAINOUS, ISLAND, REMOTE, BORDER; limits are lengthened there where the law says so (limit adjustments).
+	AreaKinds []schematype.AreaKind `json:"area_kinds,omitempty"`
 	// Parent agency, if any.
 	ParentID *int `json:"parent_id,omitempty"`
 	// Whether the agency runs a one-stop desk that receives dossiers.
@@ -93,6 +97,8 @@ func (*Agency) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case agency.FieldAreaKinds:
+			values[i] = new([]byte)
 		case agency.FieldHasDesk, agency.FieldActive:
 			values[i] = new(sql.NullBool)
 		case agency.FieldID, agency.FieldParentID:
@@ -157,6 +163,14 @@ func (_m *Agency) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
 				_m.Kind = value.String
+			}
+		case agency.FieldAreaKinds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field area_kinds", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.AreaKinds); err != nil {
+					return fmt.Errorf("unmarshal field area_kinds: %w", err)
+				}
 			}
 		case agency.FieldParentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -245,6 +259,9 @@ func (_m *Agency) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(_m.Kind)
+	builder.WriteString(", ")
+	builder.WriteString("area_kinds=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AreaKinds))
 	builder.WriteString(", ")
 	if v := _m.ParentID; v != nil {
 		builder.WriteString("parent_id=")

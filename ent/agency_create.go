@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"lienthong/ent/agency"
 	"lienthong/ent/officer"
+	"lienthong/ent/schema/schematype"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -80,6 +81,12 @@ func (_c *AgencyCreate) SetNillableKind(v *string) *AgencyCreate {
 	if v != nil {
 		_c.SetKind(*v)
 	}
+	return _c
+}
+
+// SetAreaKinds sets the "area_kinds" field.
+func (_c *AgencyCreate) SetAreaKinds(v []schematype.AreaKind) *AgencyCreate {
+	_c.mutation.SetAreaKinds(v)
 	return _c
 }
 
@@ -307,6 +314,10 @@ func (_c *AgencyCreate) createSpec() (*Agency, *sqlgraph.CreateSpec) {
 		_spec.SetField(agency.FieldKind, field.TypeString, value)
 		_node.Kind = value
 	}
+	if value, ok := _c.mutation.AreaKinds(); ok {
+		_spec.SetField(agency.FieldAreaKinds, field.TypeJSON, value)
+		_node.AreaKinds = value
+	}
 	if value, ok := _c.mutation.HasDesk(); ok {
 		_spec.SetField(agency.FieldHasDesk, field.TypeBool, value)
 		_node.HasDesk = value
@@ -470,6 +481,24 @@ func (u *AgencyUpsert) ClearKind() *AgencyUpsert {
 	return u
 }
 
+// SetAreaKinds sets the "area_kinds" field.
+func (u *AgencyUpsert) SetAreaKinds(v []schematype.AreaKind) *AgencyUpsert {
+	u.Set(agency.FieldAreaKinds, v)
+	return u
+}
+
+// UpdateAreaKinds sets the "area_kinds" field to the value that was provided on create.
+func (u *AgencyUpsert) UpdateAreaKinds() *AgencyUpsert {
+	u.SetExcluded(agency.FieldAreaKinds)
+	return u
+}
+
+// ClearAreaKinds clears the value of the "area_kinds" field.
+func (u *AgencyUpsert) ClearAreaKinds() *AgencyUpsert {
+	u.SetNull(agency.FieldAreaKinds)
+	return u
+}
+
 // SetParentID sets the "parent_id" field.
 func (u *AgencyUpsert) SetParentID(v int) *AgencyUpsert {
 	u.Set(agency.FieldParentID, v)
@@ -620,6 +649,27 @@ func (u *AgencyUpsertOne) UpdateKind() *AgencyUpsertOne {
 func (u *AgencyUpsertOne) ClearKind() *AgencyUpsertOne {
 	return u.Update(func(s *AgencyUpsert) {
 		s.ClearKind()
+	})
+}
+
+// SetAreaKinds sets the "area_kinds" field.
+func (u *AgencyUpsertOne) SetAreaKinds(v []schematype.AreaKind) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetAreaKinds(v)
+	})
+}
+
+// UpdateAreaKinds sets the "area_kinds" field to the value that was provided on create.
+func (u *AgencyUpsertOne) UpdateAreaKinds() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateAreaKinds()
+	})
+}
+
+// ClearAreaKinds clears the value of the "area_kinds" field.
+func (u *AgencyUpsertOne) ClearAreaKinds() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.ClearAreaKinds()
 	})
 }
 
@@ -946,6 +996,27 @@ func (u *AgencyUpsertBulk) UpdateKind() *AgencyUpsertBulk {
 func (u *AgencyUpsertBulk) ClearKind() *AgencyUpsertBulk {
 	return u.Update(func(s *AgencyUpsert) {
 		s.ClearKind()
+	})
+}
+
+// SetAreaKinds sets the "area_kinds" field.
+func (u *AgencyUpsertBulk) SetAreaKinds(v []schematype.AreaKind) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetAreaKinds(v)
+	})
+}
+
+// UpdateAreaKinds sets the "area_kinds" field to the value that was provided on create.
+func (u *AgencyUpsertBulk) UpdateAreaKinds() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateAreaKinds()
+	})
+}
+
+// ClearAreaKinds clears the value of the "area_kinds" field.
+func (u *AgencyUpsertBulk) ClearAreaKinds() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.ClearAreaKinds()
 	})
 }
 

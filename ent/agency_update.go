@@ -9,10 +9,12 @@ import (
 	"lienthong/ent/agency"
 	"lienthong/ent/officer"
 	"lienthong/ent/predicate"
+	"lienthong/ent/schema/schematype"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -81,6 +83,24 @@ func (_u *AgencyUpdate) SetNillableKind(v *string) *AgencyUpdate {
 // ClearKind clears the value of the "kind" field.
 func (_u *AgencyUpdate) ClearKind() *AgencyUpdate {
 	_u.mutation.ClearKind()
+	return _u
+}
+
+// SetAreaKinds sets the "area_kinds" field.
+func (_u *AgencyUpdate) SetAreaKinds(v []schematype.AreaKind) *AgencyUpdate {
+	_u.mutation.SetAreaKinds(v)
+	return _u
+}
+
+// AppendAreaKinds appends value to the "area_kinds" field.
+func (_u *AgencyUpdate) AppendAreaKinds(v []schematype.AreaKind) *AgencyUpdate {
+	_u.mutation.AppendAreaKinds(v)
+	return _u
+}
+
+// ClearAreaKinds clears the value of the "area_kinds" field.
+func (_u *AgencyUpdate) ClearAreaKinds() *AgencyUpdate {
+	_u.mutation.ClearAreaKinds()
 	return _u
 }
 
@@ -309,6 +329,17 @@ func (_u *AgencyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.KindCleared() {
 		_spec.ClearField(agency.FieldKind, field.TypeString)
 	}
+	if value, ok := _u.mutation.AreaKinds(); ok {
+		_spec.SetField(agency.FieldAreaKinds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAreaKinds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, agency.FieldAreaKinds, value)
+		})
+	}
+	if _u.mutation.AreaKindsCleared() {
+		_spec.ClearField(agency.FieldAreaKinds, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.HasDesk(); ok {
 		_spec.SetField(agency.FieldHasDesk, field.TypeBool, value)
 	}
@@ -507,6 +538,24 @@ func (_u *AgencyUpdateOne) SetNillableKind(v *string) *AgencyUpdateOne {
 // ClearKind clears the value of the "kind" field.
 func (_u *AgencyUpdateOne) ClearKind() *AgencyUpdateOne {
 	_u.mutation.ClearKind()
+	return _u
+}
+
+// SetAreaKinds sets the "area_kinds" field.
+func (_u *AgencyUpdateOne) SetAreaKinds(v []schematype.AreaKind) *AgencyUpdateOne {
+	_u.mutation.SetAreaKinds(v)
+	return _u
+}
+
+// AppendAreaKinds appends value to the "area_kinds" field.
+func (_u *AgencyUpdateOne) AppendAreaKinds(v []schematype.AreaKind) *AgencyUpdateOne {
+	_u.mutation.AppendAreaKinds(v)
+	return _u
+}
+
+// ClearAreaKinds clears the value of the "area_kinds" field.
+func (_u *AgencyUpdateOne) ClearAreaKinds() *AgencyUpdateOne {
+	_u.mutation.ClearAreaKinds()
 	return _u
 }
 
@@ -764,6 +813,17 @@ func (_u *AgencyUpdateOne) sqlSave(ctx context.Context) (_node *Agency, err erro
 	}
 	if _u.mutation.KindCleared() {
 		_spec.ClearField(agency.FieldKind, field.TypeString)
+	}
+	if value, ok := _u.mutation.AreaKinds(); ok {
+		_spec.SetField(agency.FieldAreaKinds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAreaKinds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, agency.FieldAreaKinds, value)
+		})
+	}
+	if _u.mutation.AreaKindsCleared() {
+		_spec.ClearField(agency.FieldAreaKinds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.HasDesk(); ok {
 		_spec.SetField(agency.FieldHasDesk, field.TypeBool, value)

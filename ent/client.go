@@ -20,6 +20,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/limitadjustment"
 	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -61,6 +62,8 @@ type Client struct {
 	FormRecord *FormRecordClient
 	// Leg is the client for interacting with the Leg builders.
 	Leg *LegClient
+	// LimitAdjustment is the client for interacting with the LimitAdjustment builders.
+	LimitAdjustment *LimitAdjustmentClient
 	// OfficeHours is the client for interacting with the OfficeHours builders.
 	OfficeHours *OfficeHoursClient
 	// Officer is the client for interacting with the Officer builders.
@@ -99,6 +102,7 @@ func (c *Client) init() {
 	c.DossierEvent = NewDossierEventClient(c.config)
 	c.FormRecord = NewFormRecordClient(c.config)
 	c.Leg = NewLegClient(c.config)
+	c.LimitAdjustment = NewLimitAdjustmentClient(c.config)
 	c.OfficeHours = NewOfficeHoursClient(c.config)
 	c.Officer = NewOfficerClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
@@ -209,6 +213,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DossierEvent:    NewDossierEventClient(cfg),
 		FormRecord:      NewFormRecordClient(cfg),
 		Leg:             NewLegClient(cfg),
+		LimitAdjustment: NewLimitAdjustmentClient(cfg),
 		OfficeHours:     NewOfficeHoursClient(cfg),
 		Officer:         NewOfficerClient(cfg),
 		OutboxMessage:   NewOutboxMessageClient(cfg),
@@ -246,6 +251,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DossierEvent:    NewDossierEventClient(cfg),
 		FormRecord:      NewFormRecordClient(cfg),
 		Leg:             NewLegClient(cfg),
+		LimitAdjustment: NewLimitAdjustmentClient(cfg),
 		OfficeHours:     NewOfficeHoursClient(cfg),
 		Officer:         NewOfficerClient(cfg),
 		OutboxMessage:   NewOutboxMessageClient(cfg),
@@ -285,9 +291,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Agency, c.CalendarDay, c.CalendarNotice, c.Delegation, c.Dossier,
-		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.OfficeHours,
-		c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep,
-		c.Webhook, c.WebhookDelivery,
+		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.LimitAdjustment,
+		c.OfficeHours, c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup,
+		c.RouteStep, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Use(hooks...)
 	}
@@ -298,9 +304,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Agency, c.CalendarDay, c.CalendarNotice, c.Delegation, c.Dossier,
-		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.OfficeHours,
-		c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup, c.RouteStep,
-		c.Webhook, c.WebhookDelivery,
+		c.DossierCounter, c.DossierEvent, c.FormRecord, c.Leg, c.LimitAdjustment,
+		c.OfficeHours, c.Officer, c.OutboxMessage, c.ParIndex, c.Procedure, c.Rollup,
+		c.RouteStep, c.Webhook, c.WebhookDelivery,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -327,6 +333,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FormRecord.mutate(ctx, m)
 	case *LegMutation:
 		return c.Leg.mutate(ctx, m)
+	case *LimitAdjustmentMutation:
+		return c.LimitAdjustment.mutate(ctx, m)
 	case *OfficeHoursMutation:
 		return c.OfficeHours.mutate(ctx, m)
 	case *OfficerMutation:
@@ -1899,6 +1907,139 @@ func (c *LegClient) mutate(ctx context.Context, m *LegMutation) (Value, error) {
 	}
 }
 
+// LimitAdjustmentClient is a client for the LimitAdjustment schema.
+type LimitAdjustmentClient struct {
+	config
+}
+
+// NewLimitAdjustmentClient returns a client for the LimitAdjustment from the given config.
+func NewLimitAdjustmentClient(c config) *LimitAdjustmentClient {
+	return &LimitAdjustmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `limitadjustment.Hooks(f(g(h())))`.
+func (c *LimitAdjustmentClient) Use(hooks ...Hook) {
+	c.hooks.LimitAdjustment = append(c.hooks.LimitAdjustment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `limitadjustment.Intercept(f(g(h())))`.
+func (c *LimitAdjustmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LimitAdjustment = append(c.inters.LimitAdjustment, interceptors...)
+}
+
+// Create returns a builder for creating a LimitAdjustment entity.
+func (c *LimitAdjustmentClient) Create() *LimitAdjustmentCreate {
+	mutation := newLimitAdjustmentMutation(c.config, OpCreate)
+	return &LimitAdjustmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LimitAdjustment entities.
+func (c *LimitAdjustmentClient) CreateBulk(builders ...*LimitAdjustmentCreate) *LimitAdjustmentCreateBulk {
+	return &LimitAdjustmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LimitAdjustmentClient) MapCreateBulk(slice any, setFunc func(*LimitAdjustmentCreate, int)) *LimitAdjustmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LimitAdjustmentCreateBulk{err: fmt.Errorf("calling to LimitAdjustmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LimitAdjustmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LimitAdjustmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LimitAdjustment.
+func (c *LimitAdjustmentClient) Update() *LimitAdjustmentUpdate {
+	mutation := newLimitAdjustmentMutation(c.config, OpUpdate)
+	return &LimitAdjustmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LimitAdjustmentClient) UpdateOne(_m *LimitAdjustment) *LimitAdjustmentUpdateOne {
+	mutation := newLimitAdjustmentMutation(c.config, OpUpdateOne, withLimitAdjustment(_m))
+	return &LimitAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LimitAdjustmentClient) UpdateOneID(id int) *LimitAdjustmentUpdateOne {
+	mutation := newLimitAdjustmentMutation(c.config, OpUpdateOne, withLimitAdjustmentID(id))
+	return &LimitAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LimitAdjustment.
+func (c *LimitAdjustmentClient) Delete() *LimitAdjustmentDelete {
+	mutation := newLimitAdjustmentMutation(c.config, OpDelete)
+	return &LimitAdjustmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LimitAdjustmentClient) DeleteOne(_m *LimitAdjustment) *LimitAdjustmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LimitAdjustmentClient) DeleteOneID(id int) *LimitAdjustmentDeleteOne {
+	builder := c.Delete().Where(limitadjustment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LimitAdjustmentDeleteOne{builder}
+}
+
+// Query returns a query builder for LimitAdjustment.
+func (c *LimitAdjustmentClient) Query() *LimitAdjustmentQuery {
+	return &LimitAdjustmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLimitAdjustment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LimitAdjustment entity by its id.
+func (c *LimitAdjustmentClient) Get(ctx context.Context, id int) (*LimitAdjustment, error) {
+	return c.Query().Where(limitadjustment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LimitAdjustmentClient) GetX(ctx context.Context, id int) *LimitAdjustment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LimitAdjustmentClient) Hooks() []Hook {
+	return c.hooks.LimitAdjustment
+}
+
+// Interceptors returns the client interceptors.
+func (c *LimitAdjustmentClient) Interceptors() []Interceptor {
+	return c.inters.LimitAdjustment
+}
+
+func (c *LimitAdjustmentClient) mutate(ctx context.Context, m *LimitAdjustmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LimitAdjustmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LimitAdjustmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LimitAdjustmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LimitAdjustmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LimitAdjustment mutation op: %q", m.Op())
+	}
+}
+
 // OfficeHoursClient is a client for the OfficeHours schema.
 type OfficeHoursClient struct {
 	config
@@ -3324,13 +3465,15 @@ func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMu
 type (
 	hooks struct {
 		Agency, CalendarDay, CalendarNotice, Delegation, Dossier, DossierCounter,
-		DossierEvent, FormRecord, Leg, OfficeHours, Officer, OutboxMessage, ParIndex,
-		Procedure, Rollup, RouteStep, Webhook, WebhookDelivery []ent.Hook
+		DossierEvent, FormRecord, Leg, LimitAdjustment, OfficeHours, Officer,
+		OutboxMessage, ParIndex, Procedure, Rollup, RouteStep, Webhook,
+		WebhookDelivery []ent.Hook
 	}
 	inters struct {
 		Agency, CalendarDay, CalendarNotice, Delegation, Dossier, DossierCounter,
-		DossierEvent, FormRecord, Leg, OfficeHours, Officer, OutboxMessage, ParIndex,
-		Procedure, Rollup, RouteStep, Webhook, WebhookDelivery []ent.Interceptor
+		DossierEvent, FormRecord, Leg, LimitAdjustment, OfficeHours, Officer,
+		OutboxMessage, ParIndex, Procedure, Rollup, RouteStep, Webhook,
+		WebhookDelivery []ent.Interceptor
 	}
 )
 

@@ -63,6 +63,12 @@ type Dossier struct {
 	State schematype.DossierState `json:"state,omitempty"`
 	// State to go back to when the applicant supplements.
 	ResumeState *schematype.DossierState `json:"resume_state,omitempty"`
+	// The limit that applies to the dossier, set at intake: its procedure's for its channel, with any adjustment, in working minutes (as many working days for a limit in days). 0 for dossiers received before limits were recorded: their procedure's.
+	LimitMinutes int `json:"limit_minutes,omitempty"`
+	// The limit in days (Civil Code) when the procedure counts days; 0 otherwise.
+	LimitDays int `json:"limit_days,omitempty"`
+	// The lengthening of the limit applied at intake (a mountainous commune, …), with its legal reference; never recomputed.
+	Adjustments []schematype.Adjustment `json:"adjustments,omitempty"`
 	// When the dossier reached the system.
 	SubmittedAt time.Time `json:"submitted_at,omitempty"`
 	// When the desk accepted the dossier; the clock starts here.
@@ -193,11 +199,11 @@ func (*Dossier) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case dossier.FieldComponents:
+		case dossier.FieldComponents, dossier.FieldAdjustments:
 			values[i] = new([]byte)
 		case dossier.FieldDigitized, dossier.FieldPaidOnline, dossier.FieldComplained, dossier.FieldApologized:
 			values[i] = new(sql.NullBool)
-		case dossier.FieldID, dossier.FieldProcedureID, dossier.FieldDeskAgencyID, dossier.FieldLeadAgencyID, dossier.FieldPausedMinutes, dossier.FieldCurrentPosition, dossier.FieldSupplementRounds, dossier.FieldSendBacks, dossier.FieldProcessingMinutes, dossier.FieldVersion:
+		case dossier.FieldID, dossier.FieldProcedureID, dossier.FieldDeskAgencyID, dossier.FieldLeadAgencyID, dossier.FieldLimitMinutes, dossier.FieldLimitDays, dossier.FieldPausedMinutes, dossier.FieldCurrentPosition, dossier.FieldSupplementRounds, dossier.FieldSendBacks, dossier.FieldProcessingMinutes, dossier.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case dossier.FieldCode, dossier.FieldExternalCode, dossier.FieldSource, dossier.FieldIntakeHash, dossier.FieldApplicantName, dossier.FieldApplicantIDNumber, dossier.FieldApplicantPhone, dossier.FieldApplicantEmail, dossier.FieldApplicantAddress, dossier.FieldChannel, dossier.FieldState, dossier.FieldResumeState, dossier.FieldJudgement:
 			values[i] = new(sql.NullString)
@@ -355,6 +361,26 @@ func (_m *Dossier) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ResumeState = new(schematype.DossierState)
 				*_m.ResumeState = schematype.DossierState(value.String)
+			}
+		case dossier.FieldLimitMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field limit_minutes", values[i])
+			} else if value.Valid {
+				_m.LimitMinutes = int(value.Int64)
+			}
+		case dossier.FieldLimitDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field limit_days", values[i])
+			} else if value.Valid {
+				_m.LimitDays = int(value.Int64)
+			}
+		case dossier.FieldAdjustments:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field adjustments", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Adjustments); err != nil {
+					return fmt.Errorf("unmarshal field adjustments: %w", err)
+				}
 			}
 		case dossier.FieldSubmittedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -603,6 +629,15 @@ func (_m *Dossier) String() string {
 		builder.WriteString("resume_state=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("limit_minutes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LimitMinutes))
+	builder.WriteString(", ")
+	builder.WriteString("limit_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LimitDays))
+	builder.WriteString(", ")
+	builder.WriteString("adjustments=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Adjustments))
 	builder.WriteString(", ")
 	builder.WriteString("submitted_at=")
 	builder.WriteString(_m.SubmittedAt.Format(time.ANSIC))

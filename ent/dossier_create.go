@@ -250,6 +250,40 @@ func (_c *DossierCreate) SetNillableResumeState(v *schematype.DossierState) *Dos
 	return _c
 }
 
+// SetLimitMinutes sets the "limit_minutes" field.
+func (_c *DossierCreate) SetLimitMinutes(v int) *DossierCreate {
+	_c.mutation.SetLimitMinutes(v)
+	return _c
+}
+
+// SetNillableLimitMinutes sets the "limit_minutes" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableLimitMinutes(v *int) *DossierCreate {
+	if v != nil {
+		_c.SetLimitMinutes(*v)
+	}
+	return _c
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (_c *DossierCreate) SetLimitDays(v int) *DossierCreate {
+	_c.mutation.SetLimitDays(v)
+	return _c
+}
+
+// SetNillableLimitDays sets the "limit_days" field if the given value is not nil.
+func (_c *DossierCreate) SetNillableLimitDays(v *int) *DossierCreate {
+	if v != nil {
+		_c.SetLimitDays(*v)
+	}
+	return _c
+}
+
+// SetAdjustments sets the "adjustments" field.
+func (_c *DossierCreate) SetAdjustments(v []schematype.Adjustment) *DossierCreate {
+	_c.mutation.SetAdjustments(v)
+	return _c
+}
+
 // SetSubmittedAt sets the "submitted_at" field.
 func (_c *DossierCreate) SetSubmittedAt(v time.Time) *DossierCreate {
 	_c.mutation.SetSubmittedAt(v)
@@ -607,6 +641,14 @@ func (_c *DossierCreate) defaults() {
 		v := dossier.DefaultComplained
 		_c.mutation.SetComplained(v)
 	}
+	if _, ok := _c.mutation.LimitMinutes(); !ok {
+		v := dossier.DefaultLimitMinutes
+		_c.mutation.SetLimitMinutes(v)
+	}
+	if _, ok := _c.mutation.LimitDays(); !ok {
+		v := dossier.DefaultLimitDays
+		_c.mutation.SetLimitDays(v)
+	}
 	if _, ok := _c.mutation.PausedMinutes(); !ok {
 		v := dossier.DefaultPausedMinutes
 		_c.mutation.SetPausedMinutes(v)
@@ -741,6 +783,22 @@ func (_c *DossierCreate) check() error {
 			return &ValidationError{Name: "resume_state", err: fmt.Errorf(`ent: validator failed for field "Dossier.resume_state": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.LimitMinutes(); !ok {
+		return &ValidationError{Name: "limit_minutes", err: errors.New(`ent: missing required field "Dossier.limit_minutes"`)}
+	}
+	if v, ok := _c.mutation.LimitMinutes(); ok {
+		if err := dossier.LimitMinutesValidator(v); err != nil {
+			return &ValidationError{Name: "limit_minutes", err: fmt.Errorf(`ent: validator failed for field "Dossier.limit_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.LimitDays(); !ok {
+		return &ValidationError{Name: "limit_days", err: errors.New(`ent: missing required field "Dossier.limit_days"`)}
+	}
+	if v, ok := _c.mutation.LimitDays(); ok {
+		if err := dossier.LimitDaysValidator(v); err != nil {
+			return &ValidationError{Name: "limit_days", err: fmt.Errorf(`ent: validator failed for field "Dossier.limit_days": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.SubmittedAt(); !ok {
 		return &ValidationError{Name: "submitted_at", err: errors.New(`ent: missing required field "Dossier.submitted_at"`)}
 	}
@@ -871,6 +929,18 @@ func (_c *DossierCreate) createSpec() (*Dossier, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ResumeState(); ok {
 		_spec.SetField(dossier.FieldResumeState, field.TypeEnum, value)
 		_node.ResumeState = &value
+	}
+	if value, ok := _c.mutation.LimitMinutes(); ok {
+		_spec.SetField(dossier.FieldLimitMinutes, field.TypeInt, value)
+		_node.LimitMinutes = value
+	}
+	if value, ok := _c.mutation.LimitDays(); ok {
+		_spec.SetField(dossier.FieldLimitDays, field.TypeInt, value)
+		_node.LimitDays = value
+	}
+	if value, ok := _c.mutation.Adjustments(); ok {
+		_spec.SetField(dossier.FieldAdjustments, field.TypeJSON, value)
+		_node.Adjustments = value
 	}
 	if value, ok := _c.mutation.SubmittedAt(); ok {
 		_spec.SetField(dossier.FieldSubmittedAt, field.TypeTime, value)
@@ -1548,6 +1618,15 @@ func (u *DossierUpsertOne) UpdateNewValues() *DossierUpsertOne {
 		}
 		if _, exists := u.create.mutation.PaidOnline(); exists {
 			s.SetIgnore(dossier.FieldPaidOnline)
+		}
+		if _, exists := u.create.mutation.LimitMinutes(); exists {
+			s.SetIgnore(dossier.FieldLimitMinutes)
+		}
+		if _, exists := u.create.mutation.LimitDays(); exists {
+			s.SetIgnore(dossier.FieldLimitDays)
+		}
+		if _, exists := u.create.mutation.Adjustments(); exists {
+			s.SetIgnore(dossier.FieldAdjustments)
 		}
 		if _, exists := u.create.mutation.SubmittedAt(); exists {
 			s.SetIgnore(dossier.FieldSubmittedAt)
@@ -2274,6 +2353,15 @@ func (u *DossierUpsertBulk) UpdateNewValues() *DossierUpsertBulk {
 			}
 			if _, exists := b.mutation.PaidOnline(); exists {
 				s.SetIgnore(dossier.FieldPaidOnline)
+			}
+			if _, exists := b.mutation.LimitMinutes(); exists {
+				s.SetIgnore(dossier.FieldLimitMinutes)
+			}
+			if _, exists := b.mutation.LimitDays(); exists {
+				s.SetIgnore(dossier.FieldLimitDays)
+			}
+			if _, exists := b.mutation.Adjustments(); exists {
+				s.SetIgnore(dossier.FieldAdjustments)
 			}
 			if _, exists := b.mutation.SubmittedAt(); exists {
 				s.SetIgnore(dossier.FieldSubmittedAt)

@@ -758,6 +758,9 @@ func (_u *DossierUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ResumeStateCleared() {
 		_spec.ClearField(dossier.FieldResumeState, field.TypeEnum)
 	}
+	if _u.mutation.AdjustmentsCleared() {
+		_spec.ClearField(dossier.FieldAdjustments, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.ReceivedAt(); ok {
 		_spec.SetField(dossier.FieldReceivedAt, field.TypeTime, value)
 	}
@@ -1764,6 +1767,9 @@ func (_u *DossierUpdateOne) sqlSave(ctx context.Context) (_node *Dossier, err er
 	}
 	if _u.mutation.ResumeStateCleared() {
 		_spec.ClearField(dossier.FieldResumeState, field.TypeEnum)
+	}
+	if _u.mutation.AdjustmentsCleared() {
+		_spec.ClearField(dossier.FieldAdjustments, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ReceivedAt(); ok {
 		_spec.SetField(dossier.FieldReceivedAt, field.TypeTime, value)

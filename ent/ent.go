@@ -15,6 +15,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/limitadjustment"
 	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -99,6 +100,7 @@ func checkColumn(t, c string) error {
 			dossierevent.Table:    dossierevent.ValidColumn,
 			formrecord.Table:      formrecord.ValidColumn,
 			leg.Table:             leg.ValidColumn,
+			limitadjustment.Table: limitadjustment.ValidColumn,
 			officehours.Table:     officehours.ValidColumn,
 			officer.Table:         officer.ValidColumn,
 			outboxmessage.Table:   outboxmessage.ValidColumn,

@@ -269,6 +269,11 @@ func (_q *AgencyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, agency.FieldKind)
 				fieldSeen[agency.FieldKind] = struct{}{}
 			}
+		case "areaKinds":
+			if _, ok := fieldSeen[agency.FieldAreaKinds]; !ok {
+				selectedFields = append(selectedFields, agency.FieldAreaKinds)
+				fieldSeen[agency.FieldAreaKinds] = struct{}{}
+			}
 		case "parentID":
 			if _, ok := fieldSeen[agency.FieldParentID]; !ok {
 				selectedFields = append(selectedFields, agency.FieldParentID)
@@ -853,6 +858,16 @@ func (_q *DossierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[dossier.FieldState]; !ok {
 				selectedFields = append(selectedFields, dossier.FieldState)
 				fieldSeen[dossier.FieldState] = struct{}{}
+			}
+		case "limitMinutes":
+			if _, ok := fieldSeen[dossier.FieldLimitMinutes]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldLimitMinutes)
+				fieldSeen[dossier.FieldLimitMinutes] = struct{}{}
+			}
+		case "limitDays":
+			if _, ok := fieldSeen[dossier.FieldLimitDays]; !ok {
+				selectedFields = append(selectedFields, dossier.FieldLimitDays)
+				fieldSeen[dossier.FieldLimitDays] = struct{}{}
 			}
 		case "submittedAt":
 			if _, ok := fieldSeen[dossier.FieldSubmittedAt]; !ok {

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"lienthong/ent/agency"
+	"lienthong/ent/schema/schematype"
 	"time"
 )
 
@@ -15,6 +16,7 @@ type CreateAgencyInput struct {
 	Name       string
 	Level      agency.Level
 	Kind       *string
+	AreaKinds  []schematype.AreaKind
 	HasDesk    *bool
 	Active     *bool
 	ParentID   *int
@@ -35,6 +37,9 @@ func (i *CreateAgencyInput) Mutate(m *AgencyMutation) {
 	m.SetLevel(i.Level)
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
+	}
+	if v := i.AreaKinds; v != nil {
+		m.SetAreaKinds(v)
 	}
 	if v := i.HasDesk; v != nil {
 		m.SetHasDesk(*v)
@@ -66,6 +71,9 @@ type UpdateAgencyInput struct {
 	Level            *agency.Level
 	ClearKind        bool
 	Kind             *string
+	ClearAreaKinds   bool
+	AreaKinds        []schematype.AreaKind
+	AppendAreaKinds  []schematype.AreaKind
 	HasDesk          *bool
 	Active           *bool
 	ClearParent      bool
@@ -94,6 +102,15 @@ func (i *UpdateAgencyInput) Mutate(m *AgencyMutation) {
 	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
+	}
+	if i.ClearAreaKinds {
+		m.ClearAreaKinds()
+	}
+	if v := i.AreaKinds; v != nil {
+		m.SetAreaKinds(v)
+	}
+	if i.AppendAreaKinds != nil {
+		m.AppendAreaKinds(i.AreaKinds)
 	}
 	if v := i.HasDesk; v != nil {
 		m.SetHasDesk(*v)

@@ -1367,6 +1367,26 @@ type DossierWhereInput struct {
 	StateIn    []schematype.DossierState `json:"stateIn,omitempty"`
 	StateNotIn []schematype.DossierState `json:"stateNotIn,omitempty"`
 
+	// "limit_minutes" field predicates.
+	LimitMinutes      *int  `json:"limitMinutes,omitempty"`
+	LimitMinutesNEQ   *int  `json:"limitMinutesNEQ,omitempty"`
+	LimitMinutesIn    []int `json:"limitMinutesIn,omitempty"`
+	LimitMinutesNotIn []int `json:"limitMinutesNotIn,omitempty"`
+	LimitMinutesGT    *int  `json:"limitMinutesGT,omitempty"`
+	LimitMinutesGTE   *int  `json:"limitMinutesGTE,omitempty"`
+	LimitMinutesLT    *int  `json:"limitMinutesLT,omitempty"`
+	LimitMinutesLTE   *int  `json:"limitMinutesLTE,omitempty"`
+
+	// "limit_days" field predicates.
+	LimitDays      *int  `json:"limitDays,omitempty"`
+	LimitDaysNEQ   *int  `json:"limitDaysNEQ,omitempty"`
+	LimitDaysIn    []int `json:"limitDaysIn,omitempty"`
+	LimitDaysNotIn []int `json:"limitDaysNotIn,omitempty"`
+	LimitDaysGT    *int  `json:"limitDaysGT,omitempty"`
+	LimitDaysGTE   *int  `json:"limitDaysGTE,omitempty"`
+	LimitDaysLT    *int  `json:"limitDaysLT,omitempty"`
+	LimitDaysLTE   *int  `json:"limitDaysLTE,omitempty"`
+
 	// "submitted_at" field predicates.
 	SubmittedAt      *time.Time  `json:"submittedAt,omitempty"`
 	SubmittedAtNEQ   *time.Time  `json:"submittedAtNEQ,omitempty"`
@@ -2096,6 +2116,54 @@ func (i *DossierWhereInput) P() (predicate.Dossier, error) {
 	}
 	if len(i.StateNotIn) > 0 {
 		predicates = append(predicates, dossier.StateNotIn(i.StateNotIn...))
+	}
+	if i.LimitMinutes != nil {
+		predicates = append(predicates, dossier.LimitMinutesEQ(*i.LimitMinutes))
+	}
+	if i.LimitMinutesNEQ != nil {
+		predicates = append(predicates, dossier.LimitMinutesNEQ(*i.LimitMinutesNEQ))
+	}
+	if len(i.LimitMinutesIn) > 0 {
+		predicates = append(predicates, dossier.LimitMinutesIn(i.LimitMinutesIn...))
+	}
+	if len(i.LimitMinutesNotIn) > 0 {
+		predicates = append(predicates, dossier.LimitMinutesNotIn(i.LimitMinutesNotIn...))
+	}
+	if i.LimitMinutesGT != nil {
+		predicates = append(predicates, dossier.LimitMinutesGT(*i.LimitMinutesGT))
+	}
+	if i.LimitMinutesGTE != nil {
+		predicates = append(predicates, dossier.LimitMinutesGTE(*i.LimitMinutesGTE))
+	}
+	if i.LimitMinutesLT != nil {
+		predicates = append(predicates, dossier.LimitMinutesLT(*i.LimitMinutesLT))
+	}
+	if i.LimitMinutesLTE != nil {
+		predicates = append(predicates, dossier.LimitMinutesLTE(*i.LimitMinutesLTE))
+	}
+	if i.LimitDays != nil {
+		predicates = append(predicates, dossier.LimitDaysEQ(*i.LimitDays))
+	}
+	if i.LimitDaysNEQ != nil {
+		predicates = append(predicates, dossier.LimitDaysNEQ(*i.LimitDaysNEQ))
+	}
+	if len(i.LimitDaysIn) > 0 {
+		predicates = append(predicates, dossier.LimitDaysIn(i.LimitDaysIn...))
+	}
+	if len(i.LimitDaysNotIn) > 0 {
+		predicates = append(predicates, dossier.LimitDaysNotIn(i.LimitDaysNotIn...))
+	}
+	if i.LimitDaysGT != nil {
+		predicates = append(predicates, dossier.LimitDaysGT(*i.LimitDaysGT))
+	}
+	if i.LimitDaysGTE != nil {
+		predicates = append(predicates, dossier.LimitDaysGTE(*i.LimitDaysGTE))
+	}
+	if i.LimitDaysLT != nil {
+		predicates = append(predicates, dossier.LimitDaysLT(*i.LimitDaysLT))
+	}
+	if i.LimitDaysLTE != nil {
+		predicates = append(predicates, dossier.LimitDaysLTE(*i.LimitDaysLTE))
 	}
 	if i.SubmittedAt != nil {
 		predicates = append(predicates, dossier.SubmittedAtEQ(*i.SubmittedAt))

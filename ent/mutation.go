@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/limitadjustment"
 	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -52,6 +53,7 @@ const (
 	TypeDossierEvent    = "DossierEvent"
 	TypeFormRecord      = "FormRecord"
 	TypeLeg             = "Leg"
+	TypeLimitAdjustment = "LimitAdjustment"
 	TypeOfficeHours     = "OfficeHours"
 	TypeOfficer         = "Officer"
 	TypeOutboxMessage   = "OutboxMessage"
@@ -66,29 +68,31 @@ const (
 // AgencyMutation represents an operation that mutates the Agency nodes in the graph.
 type AgencyMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	create_time     *time.Time
-	update_time     *time.Time
-	code            *string
-	name            *string
-	level           *agency.Level
-	kind            *string
-	has_desk        *bool
-	active          *bool
-	clearedFields   map[string]struct{}
-	parent          *int
-	clearedparent   bool
-	children        map[int]struct{}
-	removedchildren map[int]struct{}
-	clearedchildren bool
-	officers        map[int]struct{}
-	removedofficers map[int]struct{}
-	clearedofficers bool
-	done            bool
-	oldValue        func(context.Context) (*Agency, error)
-	predicates      []predicate.Agency
+	op               Op
+	typ              string
+	id               *int
+	create_time      *time.Time
+	update_time      *time.Time
+	code             *string
+	name             *string
+	level            *agency.Level
+	kind             *string
+	area_kinds       *[]schematype.AreaKind
+	appendarea_kinds []schematype.AreaKind
+	has_desk         *bool
+	active           *bool
+	clearedFields    map[string]struct{}
+	parent           *int
+	clearedparent    bool
+	children         map[int]struct{}
+	removedchildren  map[int]struct{}
+	clearedchildren  bool
+	officers         map[int]struct{}
+	removedofficers  map[int]struct{}
+	clearedofficers  bool
+	done             bool
+	oldValue         func(context.Context) (*Agency, error)
+	predicates       []predicate.Agency
 }
 
 var _ ent.Mutation = (*AgencyMutation)(nil)
@@ -418,6 +422,71 @@ func (m *AgencyMutation) ResetKind() {
 	delete(m.clearedFields, agency.FieldKind)
 }
 
+// SetAreaKinds sets the "area_kinds" field.
+func (m *AgencyMutation) SetAreaKinds(sk []schematype.AreaKind) {
+	m.area_kinds = &sk
+	m.appendarea_kinds = nil
+}
+
+// AreaKinds returns the value of the "area_kinds" field in the mutation.
+func (m *AgencyMutation) AreaKinds() (r []schematype.AreaKind, exists bool) {
+	v := m.area_kinds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAreaKinds returns the old "area_kinds" field's value of the Agency entity.
+// If the Agency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgencyMutation) OldAreaKinds(ctx context.Context) (v []schematype.AreaKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAreaKinds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAreaKinds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAreaKinds: %w", err)
+	}
+	return oldValue.AreaKinds, nil
+}
+
+// AppendAreaKinds adds sk to the "area_kinds" field.
+func (m *AgencyMutation) AppendAreaKinds(sk []schematype.AreaKind) {
+	m.appendarea_kinds = append(m.appendarea_kinds, sk...)
+}
+
+// AppendedAreaKinds returns the list of values that were appended to the "area_kinds" field in this mutation.
+func (m *AgencyMutation) AppendedAreaKinds() ([]schematype.AreaKind, bool) {
+	if len(m.appendarea_kinds) == 0 {
+		return nil, false
+	}
+	return m.appendarea_kinds, true
+}
+
+// ClearAreaKinds clears the value of the "area_kinds" field.
+func (m *AgencyMutation) ClearAreaKinds() {
+	m.area_kinds = nil
+	m.appendarea_kinds = nil
+	m.clearedFields[agency.FieldAreaKinds] = struct{}{}
+}
+
+// AreaKindsCleared returns if the "area_kinds" field was cleared in this mutation.
+func (m *AgencyMutation) AreaKindsCleared() bool {
+	_, ok := m.clearedFields[agency.FieldAreaKinds]
+	return ok
+}
+
+// ResetAreaKinds resets all changes to the "area_kinds" field.
+func (m *AgencyMutation) ResetAreaKinds() {
+	m.area_kinds = nil
+	m.appendarea_kinds = nil
+	delete(m.clearedFields, agency.FieldAreaKinds)
+}
+
 // SetParentID sets the "parent_id" field.
 func (m *AgencyMutation) SetParentID(i int) {
 	m.parent = &i
@@ -708,7 +777,7 @@ func (m *AgencyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AgencyMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.create_time != nil {
 		fields = append(fields, agency.FieldCreateTime)
 	}
@@ -726,6 +795,9 @@ func (m *AgencyMutation) Fields() []string {
 	}
 	if m.kind != nil {
 		fields = append(fields, agency.FieldKind)
+	}
+	if m.area_kinds != nil {
+		fields = append(fields, agency.FieldAreaKinds)
 	}
 	if m.parent != nil {
 		fields = append(fields, agency.FieldParentID)
@@ -756,6 +828,8 @@ func (m *AgencyMutation) Field(name string) (ent.Value, bool) {
 		return m.Level()
 	case agency.FieldKind:
 		return m.Kind()
+	case agency.FieldAreaKinds:
+		return m.AreaKinds()
 	case agency.FieldParentID:
 		return m.ParentID()
 	case agency.FieldHasDesk:
@@ -783,6 +857,8 @@ func (m *AgencyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldLevel(ctx)
 	case agency.FieldKind:
 		return m.OldKind(ctx)
+	case agency.FieldAreaKinds:
+		return m.OldAreaKinds(ctx)
 	case agency.FieldParentID:
 		return m.OldParentID(ctx)
 	case agency.FieldHasDesk:
@@ -839,6 +915,13 @@ func (m *AgencyMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKind(v)
+		return nil
+	case agency.FieldAreaKinds:
+		v, ok := value.([]schematype.AreaKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAreaKinds(v)
 		return nil
 	case agency.FieldParentID:
 		v, ok := value.(int)
@@ -897,6 +980,9 @@ func (m *AgencyMutation) ClearedFields() []string {
 	if m.FieldCleared(agency.FieldKind) {
 		fields = append(fields, agency.FieldKind)
 	}
+	if m.FieldCleared(agency.FieldAreaKinds) {
+		fields = append(fields, agency.FieldAreaKinds)
+	}
 	if m.FieldCleared(agency.FieldParentID) {
 		fields = append(fields, agency.FieldParentID)
 	}
@@ -916,6 +1002,9 @@ func (m *AgencyMutation) ClearField(name string) error {
 	switch name {
 	case agency.FieldKind:
 		m.ClearKind()
+		return nil
+	case agency.FieldAreaKinds:
+		m.ClearAreaKinds()
 		return nil
 	case agency.FieldParentID:
 		m.ClearParentID()
@@ -945,6 +1034,9 @@ func (m *AgencyMutation) ResetField(name string) error {
 		return nil
 	case agency.FieldKind:
 		m.ResetKind()
+		return nil
+	case agency.FieldAreaKinds:
+		m.ResetAreaKinds()
 		return nil
 	case agency.FieldParentID:
 		m.ResetParentID()
@@ -3060,6 +3152,12 @@ type DossierMutation struct {
 	complained              *bool
 	state                   *schematype.DossierState
 	resume_state            *schematype.DossierState
+	limit_minutes           *int
+	addlimit_minutes        *int
+	limit_days              *int
+	addlimit_days           *int
+	adjustments             *[]schematype.Adjustment
+	appendadjustments       []schematype.Adjustment
 	submitted_at            *time.Time
 	received_at             *time.Time
 	appointment_at          *time.Time
@@ -4023,6 +4121,183 @@ func (m *DossierMutation) ResumeStateCleared() bool {
 func (m *DossierMutation) ResetResumeState() {
 	m.resume_state = nil
 	delete(m.clearedFields, dossier.FieldResumeState)
+}
+
+// SetLimitMinutes sets the "limit_minutes" field.
+func (m *DossierMutation) SetLimitMinutes(i int) {
+	m.limit_minutes = &i
+	m.addlimit_minutes = nil
+}
+
+// LimitMinutes returns the value of the "limit_minutes" field in the mutation.
+func (m *DossierMutation) LimitMinutes() (r int, exists bool) {
+	v := m.limit_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLimitMinutes returns the old "limit_minutes" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldLimitMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLimitMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLimitMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLimitMinutes: %w", err)
+	}
+	return oldValue.LimitMinutes, nil
+}
+
+// AddLimitMinutes adds i to the "limit_minutes" field.
+func (m *DossierMutation) AddLimitMinutes(i int) {
+	if m.addlimit_minutes != nil {
+		*m.addlimit_minutes += i
+	} else {
+		m.addlimit_minutes = &i
+	}
+}
+
+// AddedLimitMinutes returns the value that was added to the "limit_minutes" field in this mutation.
+func (m *DossierMutation) AddedLimitMinutes() (r int, exists bool) {
+	v := m.addlimit_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLimitMinutes resets all changes to the "limit_minutes" field.
+func (m *DossierMutation) ResetLimitMinutes() {
+	m.limit_minutes = nil
+	m.addlimit_minutes = nil
+}
+
+// SetLimitDays sets the "limit_days" field.
+func (m *DossierMutation) SetLimitDays(i int) {
+	m.limit_days = &i
+	m.addlimit_days = nil
+}
+
+// LimitDays returns the value of the "limit_days" field in the mutation.
+func (m *DossierMutation) LimitDays() (r int, exists bool) {
+	v := m.limit_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLimitDays returns the old "limit_days" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldLimitDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLimitDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLimitDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLimitDays: %w", err)
+	}
+	return oldValue.LimitDays, nil
+}
+
+// AddLimitDays adds i to the "limit_days" field.
+func (m *DossierMutation) AddLimitDays(i int) {
+	if m.addlimit_days != nil {
+		*m.addlimit_days += i
+	} else {
+		m.addlimit_days = &i
+	}
+}
+
+// AddedLimitDays returns the value that was added to the "limit_days" field in this mutation.
+func (m *DossierMutation) AddedLimitDays() (r int, exists bool) {
+	v := m.addlimit_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLimitDays resets all changes to the "limit_days" field.
+func (m *DossierMutation) ResetLimitDays() {
+	m.limit_days = nil
+	m.addlimit_days = nil
+}
+
+// SetAdjustments sets the "adjustments" field.
+func (m *DossierMutation) SetAdjustments(s []schematype.Adjustment) {
+	m.adjustments = &s
+	m.appendadjustments = nil
+}
+
+// Adjustments returns the value of the "adjustments" field in the mutation.
+func (m *DossierMutation) Adjustments() (r []schematype.Adjustment, exists bool) {
+	v := m.adjustments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdjustments returns the old "adjustments" field's value of the Dossier entity.
+// If the Dossier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DossierMutation) OldAdjustments(ctx context.Context) (v []schematype.Adjustment, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdjustments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdjustments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdjustments: %w", err)
+	}
+	return oldValue.Adjustments, nil
+}
+
+// AppendAdjustments adds s to the "adjustments" field.
+func (m *DossierMutation) AppendAdjustments(s []schematype.Adjustment) {
+	m.appendadjustments = append(m.appendadjustments, s...)
+}
+
+// AppendedAdjustments returns the list of values that were appended to the "adjustments" field in this mutation.
+func (m *DossierMutation) AppendedAdjustments() ([]schematype.Adjustment, bool) {
+	if len(m.appendadjustments) == 0 {
+		return nil, false
+	}
+	return m.appendadjustments, true
+}
+
+// ClearAdjustments clears the value of the "adjustments" field.
+func (m *DossierMutation) ClearAdjustments() {
+	m.adjustments = nil
+	m.appendadjustments = nil
+	m.clearedFields[dossier.FieldAdjustments] = struct{}{}
+}
+
+// AdjustmentsCleared returns if the "adjustments" field was cleared in this mutation.
+func (m *DossierMutation) AdjustmentsCleared() bool {
+	_, ok := m.clearedFields[dossier.FieldAdjustments]
+	return ok
+}
+
+// ResetAdjustments resets all changes to the "adjustments" field.
+func (m *DossierMutation) ResetAdjustments() {
+	m.adjustments = nil
+	m.appendadjustments = nil
+	delete(m.clearedFields, dossier.FieldAdjustments)
 }
 
 // SetSubmittedAt sets the "submitted_at" field.
@@ -5165,7 +5440,7 @@ func (m *DossierMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DossierMutation) Fields() []string {
-	fields := make([]string, 0, 38)
+	fields := make([]string, 0, 41)
 	if m.create_time != nil {
 		fields = append(fields, dossier.FieldCreateTime)
 	}
@@ -5228,6 +5503,15 @@ func (m *DossierMutation) Fields() []string {
 	}
 	if m.resume_state != nil {
 		fields = append(fields, dossier.FieldResumeState)
+	}
+	if m.limit_minutes != nil {
+		fields = append(fields, dossier.FieldLimitMinutes)
+	}
+	if m.limit_days != nil {
+		fields = append(fields, dossier.FieldLimitDays)
+	}
+	if m.adjustments != nil {
+		fields = append(fields, dossier.FieldAdjustments)
 	}
 	if m.submitted_at != nil {
 		fields = append(fields, dossier.FieldSubmittedAt)
@@ -5330,6 +5614,12 @@ func (m *DossierMutation) Field(name string) (ent.Value, bool) {
 		return m.State()
 	case dossier.FieldResumeState:
 		return m.ResumeState()
+	case dossier.FieldLimitMinutes:
+		return m.LimitMinutes()
+	case dossier.FieldLimitDays:
+		return m.LimitDays()
+	case dossier.FieldAdjustments:
+		return m.Adjustments()
 	case dossier.FieldSubmittedAt:
 		return m.SubmittedAt()
 	case dossier.FieldReceivedAt:
@@ -5415,6 +5705,12 @@ func (m *DossierMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldState(ctx)
 	case dossier.FieldResumeState:
 		return m.OldResumeState(ctx)
+	case dossier.FieldLimitMinutes:
+		return m.OldLimitMinutes(ctx)
+	case dossier.FieldLimitDays:
+		return m.OldLimitDays(ctx)
+	case dossier.FieldAdjustments:
+		return m.OldAdjustments(ctx)
 	case dossier.FieldSubmittedAt:
 		return m.OldSubmittedAt(ctx)
 	case dossier.FieldReceivedAt:
@@ -5605,6 +5901,27 @@ func (m *DossierMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetResumeState(v)
 		return nil
+	case dossier.FieldLimitMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLimitMinutes(v)
+		return nil
+	case dossier.FieldLimitDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLimitDays(v)
+		return nil
+	case dossier.FieldAdjustments:
+		v, ok := value.([]schematype.Adjustment)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdjustments(v)
+		return nil
 	case dossier.FieldSubmittedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -5732,6 +6049,12 @@ func (m *DossierMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *DossierMutation) AddedFields() []string {
 	var fields []string
+	if m.addlimit_minutes != nil {
+		fields = append(fields, dossier.FieldLimitMinutes)
+	}
+	if m.addlimit_days != nil {
+		fields = append(fields, dossier.FieldLimitDays)
+	}
 	if m.addpaused_minutes != nil {
 		fields = append(fields, dossier.FieldPausedMinutes)
 	}
@@ -5758,6 +6081,10 @@ func (m *DossierMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *DossierMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case dossier.FieldLimitMinutes:
+		return m.AddedLimitMinutes()
+	case dossier.FieldLimitDays:
+		return m.AddedLimitDays()
 	case dossier.FieldPausedMinutes:
 		return m.AddedPausedMinutes()
 	case dossier.FieldCurrentPosition:
@@ -5779,6 +6106,20 @@ func (m *DossierMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *DossierMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case dossier.FieldLimitMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLimitMinutes(v)
+		return nil
+	case dossier.FieldLimitDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLimitDays(v)
+		return nil
 	case dossier.FieldPausedMinutes:
 		v, ok := value.(int)
 		if !ok {
@@ -5841,6 +6182,9 @@ func (m *DossierMutation) ClearedFields() []string {
 	if m.FieldCleared(dossier.FieldResumeState) {
 		fields = append(fields, dossier.FieldResumeState)
 	}
+	if m.FieldCleared(dossier.FieldAdjustments) {
+		fields = append(fields, dossier.FieldAdjustments)
+	}
 	if m.FieldCleared(dossier.FieldReceivedAt) {
 		fields = append(fields, dossier.FieldReceivedAt)
 	}
@@ -5896,6 +6240,9 @@ func (m *DossierMutation) ClearField(name string) error {
 		return nil
 	case dossier.FieldResumeState:
 		m.ClearResumeState()
+		return nil
+	case dossier.FieldAdjustments:
+		m.ClearAdjustments()
 		return nil
 	case dossier.FieldReceivedAt:
 		m.ClearReceivedAt()
@@ -5997,6 +6344,15 @@ func (m *DossierMutation) ResetField(name string) error {
 		return nil
 	case dossier.FieldResumeState:
 		m.ResetResumeState()
+		return nil
+	case dossier.FieldLimitMinutes:
+		m.ResetLimitMinutes()
+		return nil
+	case dossier.FieldLimitDays:
+		m.ResetLimitDays()
+		return nil
+	case dossier.FieldAdjustments:
+		m.ResetAdjustments()
 		return nil
 	case dossier.FieldSubmittedAt:
 		m.ResetSubmittedAt()
@@ -10576,6 +10932,800 @@ func (m *LegMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Leg edge %s", name)
 }
 
+// LimitAdjustmentMutation represents an operation that mutates the LimitAdjustment nodes in the graph.
+type LimitAdjustmentMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	create_time           *time.Time
+	update_time           *time.Time
+	procedure_codes       *[]string
+	appendprocedure_codes []string
+	area_kinds            *[]schematype.AreaKind
+	appendarea_kinds      []schematype.AreaKind
+	days                  *int
+	adddays               *int
+	reference             *string
+	valid_from            *string
+	valid_until           *string
+	clearedFields         map[string]struct{}
+	done                  bool
+	oldValue              func(context.Context) (*LimitAdjustment, error)
+	predicates            []predicate.LimitAdjustment
+}
+
+var _ ent.Mutation = (*LimitAdjustmentMutation)(nil)
+
+// limitadjustmentOption allows management of the mutation configuration using functional options.
+type limitadjustmentOption func(*LimitAdjustmentMutation)
+
+// newLimitAdjustmentMutation creates new mutation for the LimitAdjustment entity.
+func newLimitAdjustmentMutation(c config, op Op, opts ...limitadjustmentOption) *LimitAdjustmentMutation {
+	m := &LimitAdjustmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLimitAdjustment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLimitAdjustmentID sets the ID field of the mutation.
+func withLimitAdjustmentID(id int) limitadjustmentOption {
+	return func(m *LimitAdjustmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LimitAdjustment
+		)
+		m.oldValue = func(ctx context.Context) (*LimitAdjustment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LimitAdjustment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLimitAdjustment sets the old LimitAdjustment of the mutation.
+func withLimitAdjustment(node *LimitAdjustment) limitadjustmentOption {
+	return func(m *LimitAdjustmentMutation) {
+		m.oldValue = func(context.Context) (*LimitAdjustment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LimitAdjustmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LimitAdjustmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LimitAdjustmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LimitAdjustmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LimitAdjustment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *LimitAdjustmentMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *LimitAdjustmentMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *LimitAdjustmentMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *LimitAdjustmentMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *LimitAdjustmentMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *LimitAdjustmentMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetProcedureCodes sets the "procedure_codes" field.
+func (m *LimitAdjustmentMutation) SetProcedureCodes(s []string) {
+	m.procedure_codes = &s
+	m.appendprocedure_codes = nil
+}
+
+// ProcedureCodes returns the value of the "procedure_codes" field in the mutation.
+func (m *LimitAdjustmentMutation) ProcedureCodes() (r []string, exists bool) {
+	v := m.procedure_codes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProcedureCodes returns the old "procedure_codes" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldProcedureCodes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProcedureCodes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProcedureCodes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProcedureCodes: %w", err)
+	}
+	return oldValue.ProcedureCodes, nil
+}
+
+// AppendProcedureCodes adds s to the "procedure_codes" field.
+func (m *LimitAdjustmentMutation) AppendProcedureCodes(s []string) {
+	m.appendprocedure_codes = append(m.appendprocedure_codes, s...)
+}
+
+// AppendedProcedureCodes returns the list of values that were appended to the "procedure_codes" field in this mutation.
+func (m *LimitAdjustmentMutation) AppendedProcedureCodes() ([]string, bool) {
+	if len(m.appendprocedure_codes) == 0 {
+		return nil, false
+	}
+	return m.appendprocedure_codes, true
+}
+
+// ResetProcedureCodes resets all changes to the "procedure_codes" field.
+func (m *LimitAdjustmentMutation) ResetProcedureCodes() {
+	m.procedure_codes = nil
+	m.appendprocedure_codes = nil
+}
+
+// SetAreaKinds sets the "area_kinds" field.
+func (m *LimitAdjustmentMutation) SetAreaKinds(sk []schematype.AreaKind) {
+	m.area_kinds = &sk
+	m.appendarea_kinds = nil
+}
+
+// AreaKinds returns the value of the "area_kinds" field in the mutation.
+func (m *LimitAdjustmentMutation) AreaKinds() (r []schematype.AreaKind, exists bool) {
+	v := m.area_kinds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAreaKinds returns the old "area_kinds" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldAreaKinds(ctx context.Context) (v []schematype.AreaKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAreaKinds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAreaKinds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAreaKinds: %w", err)
+	}
+	return oldValue.AreaKinds, nil
+}
+
+// AppendAreaKinds adds sk to the "area_kinds" field.
+func (m *LimitAdjustmentMutation) AppendAreaKinds(sk []schematype.AreaKind) {
+	m.appendarea_kinds = append(m.appendarea_kinds, sk...)
+}
+
+// AppendedAreaKinds returns the list of values that were appended to the "area_kinds" field in this mutation.
+func (m *LimitAdjustmentMutation) AppendedAreaKinds() ([]schematype.AreaKind, bool) {
+	if len(m.appendarea_kinds) == 0 {
+		return nil, false
+	}
+	return m.appendarea_kinds, true
+}
+
+// ResetAreaKinds resets all changes to the "area_kinds" field.
+func (m *LimitAdjustmentMutation) ResetAreaKinds() {
+	m.area_kinds = nil
+	m.appendarea_kinds = nil
+}
+
+// SetDays sets the "days" field.
+func (m *LimitAdjustmentMutation) SetDays(i int) {
+	m.days = &i
+	m.adddays = nil
+}
+
+// Days returns the value of the "days" field in the mutation.
+func (m *LimitAdjustmentMutation) Days() (r int, exists bool) {
+	v := m.days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDays returns the old "days" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDays: %w", err)
+	}
+	return oldValue.Days, nil
+}
+
+// AddDays adds i to the "days" field.
+func (m *LimitAdjustmentMutation) AddDays(i int) {
+	if m.adddays != nil {
+		*m.adddays += i
+	} else {
+		m.adddays = &i
+	}
+}
+
+// AddedDays returns the value that was added to the "days" field in this mutation.
+func (m *LimitAdjustmentMutation) AddedDays() (r int, exists bool) {
+	v := m.adddays
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDays resets all changes to the "days" field.
+func (m *LimitAdjustmentMutation) ResetDays() {
+	m.days = nil
+	m.adddays = nil
+}
+
+// SetReference sets the "reference" field.
+func (m *LimitAdjustmentMutation) SetReference(s string) {
+	m.reference = &s
+}
+
+// Reference returns the value of the "reference" field in the mutation.
+func (m *LimitAdjustmentMutation) Reference() (r string, exists bool) {
+	v := m.reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReference returns the old "reference" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldReference(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReference: %w", err)
+	}
+	return oldValue.Reference, nil
+}
+
+// ResetReference resets all changes to the "reference" field.
+func (m *LimitAdjustmentMutation) ResetReference() {
+	m.reference = nil
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (m *LimitAdjustmentMutation) SetValidFrom(s string) {
+	m.valid_from = &s
+}
+
+// ValidFrom returns the value of the "valid_from" field in the mutation.
+func (m *LimitAdjustmentMutation) ValidFrom() (r string, exists bool) {
+	v := m.valid_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidFrom returns the old "valid_from" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldValidFrom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidFrom: %w", err)
+	}
+	return oldValue.ValidFrom, nil
+}
+
+// ResetValidFrom resets all changes to the "valid_from" field.
+func (m *LimitAdjustmentMutation) ResetValidFrom() {
+	m.valid_from = nil
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (m *LimitAdjustmentMutation) SetValidUntil(s string) {
+	m.valid_until = &s
+}
+
+// ValidUntil returns the value of the "valid_until" field in the mutation.
+func (m *LimitAdjustmentMutation) ValidUntil() (r string, exists bool) {
+	v := m.valid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntil returns the old "valid_until" field's value of the LimitAdjustment entity.
+// If the LimitAdjustment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LimitAdjustmentMutation) OldValidUntil(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntil: %w", err)
+	}
+	return oldValue.ValidUntil, nil
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (m *LimitAdjustmentMutation) ClearValidUntil() {
+	m.valid_until = nil
+	m.clearedFields[limitadjustment.FieldValidUntil] = struct{}{}
+}
+
+// ValidUntilCleared returns if the "valid_until" field was cleared in this mutation.
+func (m *LimitAdjustmentMutation) ValidUntilCleared() bool {
+	_, ok := m.clearedFields[limitadjustment.FieldValidUntil]
+	return ok
+}
+
+// ResetValidUntil resets all changes to the "valid_until" field.
+func (m *LimitAdjustmentMutation) ResetValidUntil() {
+	m.valid_until = nil
+	delete(m.clearedFields, limitadjustment.FieldValidUntil)
+}
+
+// Where appends a list predicates to the LimitAdjustmentMutation builder.
+func (m *LimitAdjustmentMutation) Where(ps ...predicate.LimitAdjustment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LimitAdjustmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LimitAdjustmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LimitAdjustment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LimitAdjustmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LimitAdjustmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LimitAdjustment).
+func (m *LimitAdjustmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LimitAdjustmentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.create_time != nil {
+		fields = append(fields, limitadjustment.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, limitadjustment.FieldUpdateTime)
+	}
+	if m.procedure_codes != nil {
+		fields = append(fields, limitadjustment.FieldProcedureCodes)
+	}
+	if m.area_kinds != nil {
+		fields = append(fields, limitadjustment.FieldAreaKinds)
+	}
+	if m.days != nil {
+		fields = append(fields, limitadjustment.FieldDays)
+	}
+	if m.reference != nil {
+		fields = append(fields, limitadjustment.FieldReference)
+	}
+	if m.valid_from != nil {
+		fields = append(fields, limitadjustment.FieldValidFrom)
+	}
+	if m.valid_until != nil {
+		fields = append(fields, limitadjustment.FieldValidUntil)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LimitAdjustmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case limitadjustment.FieldCreateTime:
+		return m.CreateTime()
+	case limitadjustment.FieldUpdateTime:
+		return m.UpdateTime()
+	case limitadjustment.FieldProcedureCodes:
+		return m.ProcedureCodes()
+	case limitadjustment.FieldAreaKinds:
+		return m.AreaKinds()
+	case limitadjustment.FieldDays:
+		return m.Days()
+	case limitadjustment.FieldReference:
+		return m.Reference()
+	case limitadjustment.FieldValidFrom:
+		return m.ValidFrom()
+	case limitadjustment.FieldValidUntil:
+		return m.ValidUntil()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LimitAdjustmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case limitadjustment.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case limitadjustment.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case limitadjustment.FieldProcedureCodes:
+		return m.OldProcedureCodes(ctx)
+	case limitadjustment.FieldAreaKinds:
+		return m.OldAreaKinds(ctx)
+	case limitadjustment.FieldDays:
+		return m.OldDays(ctx)
+	case limitadjustment.FieldReference:
+		return m.OldReference(ctx)
+	case limitadjustment.FieldValidFrom:
+		return m.OldValidFrom(ctx)
+	case limitadjustment.FieldValidUntil:
+		return m.OldValidUntil(ctx)
+	}
+	return nil, fmt.Errorf("unknown LimitAdjustment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LimitAdjustmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case limitadjustment.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case limitadjustment.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case limitadjustment.FieldProcedureCodes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProcedureCodes(v)
+		return nil
+	case limitadjustment.FieldAreaKinds:
+		v, ok := value.([]schematype.AreaKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAreaKinds(v)
+		return nil
+	case limitadjustment.FieldDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDays(v)
+		return nil
+	case limitadjustment.FieldReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReference(v)
+		return nil
+	case limitadjustment.FieldValidFrom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidFrom(v)
+		return nil
+	case limitadjustment.FieldValidUntil:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntil(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LimitAdjustment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LimitAdjustmentMutation) AddedFields() []string {
+	var fields []string
+	if m.adddays != nil {
+		fields = append(fields, limitadjustment.FieldDays)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LimitAdjustmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case limitadjustment.FieldDays:
+		return m.AddedDays()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LimitAdjustmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case limitadjustment.FieldDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDays(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LimitAdjustment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LimitAdjustmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(limitadjustment.FieldValidUntil) {
+		fields = append(fields, limitadjustment.FieldValidUntil)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LimitAdjustmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LimitAdjustmentMutation) ClearField(name string) error {
+	switch name {
+	case limitadjustment.FieldValidUntil:
+		m.ClearValidUntil()
+		return nil
+	}
+	return fmt.Errorf("unknown LimitAdjustment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LimitAdjustmentMutation) ResetField(name string) error {
+	switch name {
+	case limitadjustment.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case limitadjustment.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case limitadjustment.FieldProcedureCodes:
+		m.ResetProcedureCodes()
+		return nil
+	case limitadjustment.FieldAreaKinds:
+		m.ResetAreaKinds()
+		return nil
+	case limitadjustment.FieldDays:
+		m.ResetDays()
+		return nil
+	case limitadjustment.FieldReference:
+		m.ResetReference()
+		return nil
+	case limitadjustment.FieldValidFrom:
+		m.ResetValidFrom()
+		return nil
+	case limitadjustment.FieldValidUntil:
+		m.ResetValidUntil()
+		return nil
+	}
+	return fmt.Errorf("unknown LimitAdjustment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LimitAdjustmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LimitAdjustmentMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LimitAdjustmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LimitAdjustmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LimitAdjustmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LimitAdjustmentMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LimitAdjustmentMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LimitAdjustment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LimitAdjustmentMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LimitAdjustment edge %s", name)
+}
+
 // OfficeHoursMutation represents an operation that mutates the OfficeHours nodes in the graph.
 type OfficeHoursMutation struct {
 	config
@@ -13750,6 +14900,8 @@ type ProcedureMutation struct {
 	addlegal_limit_days    *int
 	limit_days             *int
 	addlimit_days          *int
+	channel_limits         *[]schematype.ChannelLimit
+	appendchannel_limits   []schematype.ChannelLimit
 	limit_unit             *procedure.LimitUnit
 	channels               *[]schematype.Channel
 	appendchannels         []schematype.Channel
@@ -14368,6 +15520,71 @@ func (m *ProcedureMutation) ResetLimitDays() {
 	m.addlimit_days = nil
 }
 
+// SetChannelLimits sets the "channel_limits" field.
+func (m *ProcedureMutation) SetChannelLimits(sl []schematype.ChannelLimit) {
+	m.channel_limits = &sl
+	m.appendchannel_limits = nil
+}
+
+// ChannelLimits returns the value of the "channel_limits" field in the mutation.
+func (m *ProcedureMutation) ChannelLimits() (r []schematype.ChannelLimit, exists bool) {
+	v := m.channel_limits
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannelLimits returns the old "channel_limits" field's value of the Procedure entity.
+// If the Procedure object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcedureMutation) OldChannelLimits(ctx context.Context) (v []schematype.ChannelLimit, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannelLimits is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannelLimits requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannelLimits: %w", err)
+	}
+	return oldValue.ChannelLimits, nil
+}
+
+// AppendChannelLimits adds sl to the "channel_limits" field.
+func (m *ProcedureMutation) AppendChannelLimits(sl []schematype.ChannelLimit) {
+	m.appendchannel_limits = append(m.appendchannel_limits, sl...)
+}
+
+// AppendedChannelLimits returns the list of values that were appended to the "channel_limits" field in this mutation.
+func (m *ProcedureMutation) AppendedChannelLimits() ([]schematype.ChannelLimit, bool) {
+	if len(m.appendchannel_limits) == 0 {
+		return nil, false
+	}
+	return m.appendchannel_limits, true
+}
+
+// ClearChannelLimits clears the value of the "channel_limits" field.
+func (m *ProcedureMutation) ClearChannelLimits() {
+	m.channel_limits = nil
+	m.appendchannel_limits = nil
+	m.clearedFields[procedure.FieldChannelLimits] = struct{}{}
+}
+
+// ChannelLimitsCleared returns if the "channel_limits" field was cleared in this mutation.
+func (m *ProcedureMutation) ChannelLimitsCleared() bool {
+	_, ok := m.clearedFields[procedure.FieldChannelLimits]
+	return ok
+}
+
+// ResetChannelLimits resets all changes to the "channel_limits" field.
+func (m *ProcedureMutation) ResetChannelLimits() {
+	m.channel_limits = nil
+	m.appendchannel_limits = nil
+	delete(m.clearedFields, procedure.FieldChannelLimits)
+}
+
 // SetLimitUnit sets the "limit_unit" field.
 func (m *ProcedureMutation) SetLimitUnit(pu procedure.LimitUnit) {
 	m.limit_unit = &pu
@@ -14881,7 +16098,7 @@ func (m *ProcedureMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProcedureMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.create_time != nil {
 		fields = append(fields, procedure.FieldCreateTime)
 	}
@@ -14914,6 +16131,9 @@ func (m *ProcedureMutation) Fields() []string {
 	}
 	if m.limit_days != nil {
 		fields = append(fields, procedure.FieldLimitDays)
+	}
+	if m.channel_limits != nil {
+		fields = append(fields, procedure.FieldChannelLimits)
 	}
 	if m.limit_unit != nil {
 		fields = append(fields, procedure.FieldLimitUnit)
@@ -14969,6 +16189,8 @@ func (m *ProcedureMutation) Field(name string) (ent.Value, bool) {
 		return m.LegalLimitDays()
 	case procedure.FieldLimitDays:
 		return m.LimitDays()
+	case procedure.FieldChannelLimits:
+		return m.ChannelLimits()
 	case procedure.FieldLimitUnit:
 		return m.LimitUnit()
 	case procedure.FieldChannels:
@@ -15016,6 +16238,8 @@ func (m *ProcedureMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldLegalLimitDays(ctx)
 	case procedure.FieldLimitDays:
 		return m.OldLimitDays(ctx)
+	case procedure.FieldChannelLimits:
+		return m.OldChannelLimits(ctx)
 	case procedure.FieldLimitUnit:
 		return m.OldLimitUnit(ctx)
 	case procedure.FieldChannels:
@@ -15117,6 +16341,13 @@ func (m *ProcedureMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLimitDays(v)
+		return nil
+	case procedure.FieldChannelLimits:
+		v, ok := value.([]schematype.ChannelLimit)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannelLimits(v)
 		return nil
 	case procedure.FieldLimitUnit:
 		v, ok := value.(procedure.LimitUnit)
@@ -15291,6 +16522,9 @@ func (m *ProcedureMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ProcedureMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(procedure.FieldChannelLimits) {
+		fields = append(fields, procedure.FieldChannelLimits)
+	}
 	if m.FieldCleared(procedure.FieldCutoff) {
 		fields = append(fields, procedure.FieldCutoff)
 	}
@@ -15308,6 +16542,9 @@ func (m *ProcedureMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ProcedureMutation) ClearField(name string) error {
 	switch name {
+	case procedure.FieldChannelLimits:
+		m.ClearChannelLimits()
+		return nil
 	case procedure.FieldCutoff:
 		m.ClearCutoff()
 		return nil
@@ -15351,6 +16588,9 @@ func (m *ProcedureMutation) ResetField(name string) error {
 		return nil
 	case procedure.FieldLimitDays:
 		m.ResetLimitDays()
+		return nil
+	case procedure.FieldChannelLimits:
+		m.ResetChannelLimits()
 		return nil
 	case procedure.FieldLimitUnit:
 		m.ResetLimitUnit()

@@ -41,6 +41,8 @@ type Procedure struct {
 	LegalLimitDays int `json:"legal_limit_days,omitempty"`
 	// The province's limit in days when limit_unit is DAYS; 0 otherwise. The appointment ends with the office's closing on its last day, the next working day when that one is off.
 	LimitDays int `json:"limit_days,omitempty"`
+	// Limits that differ by channel (land registration: 17 working days online, 20 by post, 27 in person), in the procedure's unit; a channel not listed has limit_minutes / limit_days.
+	ChannelLimits []schematype.ChannelLimit `json:"channel_limits,omitempty"`
 	// Unit the law writes the limits in: WORKING_DAYS and HOURS (working hours) count working minutes; DAYS counts days (limit_days).
 	LimitUnit procedure.LimitUnit `json:"limit_unit,omitempty"`
 	// Channels the procedure is offered on: DIRECT, ONLINE, POSTAL.
@@ -102,7 +104,7 @@ func (*Procedure) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case procedure.FieldChannels, procedure.FieldComponents:
+		case procedure.FieldChannelLimits, procedure.FieldChannels, procedure.FieldComponents:
 			values[i] = new([]byte)
 		case procedure.FieldCurrent, procedure.FieldSubmission:
 			values[i] = new(sql.NullBool)
@@ -198,6 +200,14 @@ func (_m *Procedure) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field limit_days", values[i])
 			} else if value.Valid {
 				_m.LimitDays = int(value.Int64)
+			}
+		case procedure.FieldChannelLimits:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field channel_limits", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ChannelLimits); err != nil {
+					return fmt.Errorf("unmarshal field channel_limits: %w", err)
+				}
 			}
 		case procedure.FieldLimitUnit:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -330,6 +340,9 @@ func (_m *Procedure) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("limit_days=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LimitDays))
+	builder.WriteString(", ")
+	builder.WriteString("channel_limits=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ChannelLimits))
 	builder.WriteString(", ")
 	builder.WriteString("limit_unit=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LimitUnit))

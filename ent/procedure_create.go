@@ -131,6 +131,12 @@ func (_c *ProcedureCreate) SetNillableLimitDays(v *int) *ProcedureCreate {
 	return _c
 }
 
+// SetChannelLimits sets the "channel_limits" field.
+func (_c *ProcedureCreate) SetChannelLimits(v []schematype.ChannelLimit) *ProcedureCreate {
+	_c.mutation.SetChannelLimits(v)
+	return _c
+}
+
 // SetLimitUnit sets the "limit_unit" field.
 func (_c *ProcedureCreate) SetLimitUnit(v procedure.LimitUnit) *ProcedureCreate {
 	_c.mutation.SetLimitUnit(v)
@@ -526,6 +532,10 @@ func (_c *ProcedureCreate) createSpec() (*Procedure, *sqlgraph.CreateSpec) {
 		_spec.SetField(procedure.FieldLimitDays, field.TypeInt, value)
 		_node.LimitDays = value
 	}
+	if value, ok := _c.mutation.ChannelLimits(); ok {
+		_spec.SetField(procedure.FieldChannelLimits, field.TypeJSON, value)
+		_node.ChannelLimits = value
+	}
 	if value, ok := _c.mutation.LimitUnit(); ok {
 		_spec.SetField(procedure.FieldLimitUnit, field.TypeEnum, value)
 		_node.LimitUnit = value
@@ -759,6 +769,24 @@ func (u *ProcedureUpsert) UpdateLimitDays() *ProcedureUpsert {
 // AddLimitDays adds v to the "limit_days" field.
 func (u *ProcedureUpsert) AddLimitDays(v int) *ProcedureUpsert {
 	u.Add(procedure.FieldLimitDays, v)
+	return u
+}
+
+// SetChannelLimits sets the "channel_limits" field.
+func (u *ProcedureUpsert) SetChannelLimits(v []schematype.ChannelLimit) *ProcedureUpsert {
+	u.Set(procedure.FieldChannelLimits, v)
+	return u
+}
+
+// UpdateChannelLimits sets the "channel_limits" field to the value that was provided on create.
+func (u *ProcedureUpsert) UpdateChannelLimits() *ProcedureUpsert {
+	u.SetExcluded(procedure.FieldChannelLimits)
+	return u
+}
+
+// ClearChannelLimits clears the value of the "channel_limits" field.
+func (u *ProcedureUpsert) ClearChannelLimits() *ProcedureUpsert {
+	u.SetNull(procedure.FieldChannelLimits)
 	return u
 }
 
@@ -1064,6 +1092,27 @@ func (u *ProcedureUpsertOne) AddLimitDays(v int) *ProcedureUpsertOne {
 func (u *ProcedureUpsertOne) UpdateLimitDays() *ProcedureUpsertOne {
 	return u.Update(func(s *ProcedureUpsert) {
 		s.UpdateLimitDays()
+	})
+}
+
+// SetChannelLimits sets the "channel_limits" field.
+func (u *ProcedureUpsertOne) SetChannelLimits(v []schematype.ChannelLimit) *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetChannelLimits(v)
+	})
+}
+
+// UpdateChannelLimits sets the "channel_limits" field to the value that was provided on create.
+func (u *ProcedureUpsertOne) UpdateChannelLimits() *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateChannelLimits()
+	})
+}
+
+// ClearChannelLimits clears the value of the "channel_limits" field.
+func (u *ProcedureUpsertOne) ClearChannelLimits() *ProcedureUpsertOne {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.ClearChannelLimits()
 	})
 }
 
@@ -1554,6 +1603,27 @@ func (u *ProcedureUpsertBulk) AddLimitDays(v int) *ProcedureUpsertBulk {
 func (u *ProcedureUpsertBulk) UpdateLimitDays() *ProcedureUpsertBulk {
 	return u.Update(func(s *ProcedureUpsert) {
 		s.UpdateLimitDays()
+	})
+}
+
+// SetChannelLimits sets the "channel_limits" field.
+func (u *ProcedureUpsertBulk) SetChannelLimits(v []schematype.ChannelLimit) *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.SetChannelLimits(v)
+	})
+}
+
+// UpdateChannelLimits sets the "channel_limits" field to the value that was provided on create.
+func (u *ProcedureUpsertBulk) UpdateChannelLimits() *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.UpdateChannelLimits()
+	})
+}
+
+// ClearChannelLimits clears the value of the "channel_limits" field.
+func (u *ProcedureUpsertBulk) ClearChannelLimits() *ProcedureUpsertBulk {
+	return u.Update(func(s *ProcedureUpsert) {
+		s.ClearChannelLimits()
 	})
 }
 

@@ -165,6 +165,24 @@ func (_u *ProcedureUpdate) AddLimitDays(v int) *ProcedureUpdate {
 	return _u
 }
 
+// SetChannelLimits sets the "channel_limits" field.
+func (_u *ProcedureUpdate) SetChannelLimits(v []schematype.ChannelLimit) *ProcedureUpdate {
+	_u.mutation.SetChannelLimits(v)
+	return _u
+}
+
+// AppendChannelLimits appends value to the "channel_limits" field.
+func (_u *ProcedureUpdate) AppendChannelLimits(v []schematype.ChannelLimit) *ProcedureUpdate {
+	_u.mutation.AppendChannelLimits(v)
+	return _u
+}
+
+// ClearChannelLimits clears the value of the "channel_limits" field.
+func (_u *ProcedureUpdate) ClearChannelLimits() *ProcedureUpdate {
+	_u.mutation.ClearChannelLimits()
+	return _u
+}
+
 // SetLimitUnit sets the "limit_unit" field.
 func (_u *ProcedureUpdate) SetLimitUnit(v procedure.LimitUnit) *ProcedureUpdate {
 	_u.mutation.SetLimitUnit(v)
@@ -520,6 +538,17 @@ func (_u *ProcedureUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedLimitDays(); ok {
 		_spec.AddField(procedure.FieldLimitDays, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.ChannelLimits(); ok {
+		_spec.SetField(procedure.FieldChannelLimits, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedChannelLimits(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, procedure.FieldChannelLimits, value)
+		})
+	}
+	if _u.mutation.ChannelLimitsCleared() {
+		_spec.ClearField(procedure.FieldChannelLimits, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.LimitUnit(); ok {
 		_spec.SetField(procedure.FieldLimitUnit, field.TypeEnum, value)
 	}
@@ -804,6 +833,24 @@ func (_u *ProcedureUpdateOne) SetNillableLimitDays(v *int) *ProcedureUpdateOne {
 // AddLimitDays adds value to the "limit_days" field.
 func (_u *ProcedureUpdateOne) AddLimitDays(v int) *ProcedureUpdateOne {
 	_u.mutation.AddLimitDays(v)
+	return _u
+}
+
+// SetChannelLimits sets the "channel_limits" field.
+func (_u *ProcedureUpdateOne) SetChannelLimits(v []schematype.ChannelLimit) *ProcedureUpdateOne {
+	_u.mutation.SetChannelLimits(v)
+	return _u
+}
+
+// AppendChannelLimits appends value to the "channel_limits" field.
+func (_u *ProcedureUpdateOne) AppendChannelLimits(v []schematype.ChannelLimit) *ProcedureUpdateOne {
+	_u.mutation.AppendChannelLimits(v)
+	return _u
+}
+
+// ClearChannelLimits clears the value of the "channel_limits" field.
+func (_u *ProcedureUpdateOne) ClearChannelLimits() *ProcedureUpdateOne {
+	_u.mutation.ClearChannelLimits()
 	return _u
 }
 
@@ -1191,6 +1238,17 @@ func (_u *ProcedureUpdateOne) sqlSave(ctx context.Context) (_node *Procedure, er
 	}
 	if value, ok := _u.mutation.AddedLimitDays(); ok {
 		_spec.AddField(procedure.FieldLimitDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ChannelLimits(); ok {
+		_spec.SetField(procedure.FieldChannelLimits, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedChannelLimits(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, procedure.FieldChannelLimits, value)
+		})
+	}
+	if _u.mutation.ChannelLimitsCleared() {
+		_spec.ClearField(procedure.FieldChannelLimits, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.LimitUnit(); ok {
 		_spec.SetField(procedure.FieldLimitUnit, field.TypeEnum, value)

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent/dossiercounter"
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/leg"
+	"lienthong/ent/limitadjustment"
 	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/parindex"
@@ -83,11 +84,11 @@ func init() {
 	// agency.KindValidator is a validator for the "kind" field. It is called by the builders before save.
 	agency.KindValidator = agencyDescKind.Validators[0].(func(string) error)
 	// agencyDescHasDesk is the schema descriptor for has_desk field.
-	agencyDescHasDesk := agencyFields[5].Descriptor()
+	agencyDescHasDesk := agencyFields[6].Descriptor()
 	// agency.DefaultHasDesk holds the default value on creation for the has_desk field.
 	agency.DefaultHasDesk = agencyDescHasDesk.Default.(bool)
 	// agencyDescActive is the schema descriptor for active field.
-	agencyDescActive := agencyFields[6].Descriptor()
+	agencyDescActive := agencyFields[7].Descriptor()
 	// agency.DefaultActive holds the default value on creation for the active field.
 	agency.DefaultActive = agencyDescActive.Default.(bool)
 	calendardayMixin := schema.CalendarDay{}.Mixin()
@@ -272,28 +273,40 @@ func init() {
 	dossierDescComplained := dossierFields[16].Descriptor()
 	// dossier.DefaultComplained holds the default value on creation for the complained field.
 	dossier.DefaultComplained = dossierDescComplained.Default.(bool)
+	// dossierDescLimitMinutes is the schema descriptor for limit_minutes field.
+	dossierDescLimitMinutes := dossierFields[19].Descriptor()
+	// dossier.DefaultLimitMinutes holds the default value on creation for the limit_minutes field.
+	dossier.DefaultLimitMinutes = dossierDescLimitMinutes.Default.(int)
+	// dossier.LimitMinutesValidator is a validator for the "limit_minutes" field. It is called by the builders before save.
+	dossier.LimitMinutesValidator = dossierDescLimitMinutes.Validators[0].(func(int) error)
+	// dossierDescLimitDays is the schema descriptor for limit_days field.
+	dossierDescLimitDays := dossierFields[20].Descriptor()
+	// dossier.DefaultLimitDays holds the default value on creation for the limit_days field.
+	dossier.DefaultLimitDays = dossierDescLimitDays.Default.(int)
+	// dossier.LimitDaysValidator is a validator for the "limit_days" field. It is called by the builders before save.
+	dossier.LimitDaysValidator = dossierDescLimitDays.Validators[0].(func(int) error)
 	// dossierDescPausedMinutes is the schema descriptor for paused_minutes field.
-	dossierDescPausedMinutes := dossierFields[26].Descriptor()
+	dossierDescPausedMinutes := dossierFields[29].Descriptor()
 	// dossier.DefaultPausedMinutes holds the default value on creation for the paused_minutes field.
 	dossier.DefaultPausedMinutes = dossierDescPausedMinutes.Default.(int)
 	// dossierDescCurrentPosition is the schema descriptor for current_position field.
-	dossierDescCurrentPosition := dossierFields[27].Descriptor()
+	dossierDescCurrentPosition := dossierFields[30].Descriptor()
 	// dossier.DefaultCurrentPosition holds the default value on creation for the current_position field.
 	dossier.DefaultCurrentPosition = dossierDescCurrentPosition.Default.(int)
 	// dossierDescSupplementRounds is the schema descriptor for supplement_rounds field.
-	dossierDescSupplementRounds := dossierFields[28].Descriptor()
+	dossierDescSupplementRounds := dossierFields[31].Descriptor()
 	// dossier.DefaultSupplementRounds holds the default value on creation for the supplement_rounds field.
 	dossier.DefaultSupplementRounds = dossierDescSupplementRounds.Default.(int)
 	// dossierDescSendBacks is the schema descriptor for send_backs field.
-	dossierDescSendBacks := dossierFields[29].Descriptor()
+	dossierDescSendBacks := dossierFields[32].Descriptor()
 	// dossier.DefaultSendBacks holds the default value on creation for the send_backs field.
 	dossier.DefaultSendBacks = dossierDescSendBacks.Default.(int)
 	// dossierDescApologized is the schema descriptor for apologized field.
-	dossierDescApologized := dossierFields[30].Descriptor()
+	dossierDescApologized := dossierFields[33].Descriptor()
 	// dossier.DefaultApologized holds the default value on creation for the apologized field.
 	dossier.DefaultApologized = dossierDescApologized.Default.(bool)
 	// dossierDescVersion is the schema descriptor for version field.
-	dossierDescVersion := dossierFields[35].Descriptor()
+	dossierDescVersion := dossierFields[38].Descriptor()
 	// dossier.DefaultVersion holds the default value on creation for the version field.
 	dossier.DefaultVersion = dossierDescVersion.Default.(int)
 	dossiercounterFields := schema.DossierCounter{}.Fields()
@@ -340,6 +353,65 @@ func init() {
 	legDescPausedMinutes := legFields[10].Descriptor()
 	// leg.DefaultPausedMinutes holds the default value on creation for the paused_minutes field.
 	leg.DefaultPausedMinutes = legDescPausedMinutes.Default.(int)
+	limitadjustmentMixin := schema.LimitAdjustment{}.Mixin()
+	limitadjustmentMixinFields0 := limitadjustmentMixin[0].Fields()
+	_ = limitadjustmentMixinFields0
+	limitadjustmentFields := schema.LimitAdjustment{}.Fields()
+	_ = limitadjustmentFields
+	// limitadjustmentDescCreateTime is the schema descriptor for create_time field.
+	limitadjustmentDescCreateTime := limitadjustmentMixinFields0[0].Descriptor()
+	// limitadjustment.DefaultCreateTime holds the default value on creation for the create_time field.
+	limitadjustment.DefaultCreateTime = limitadjustmentDescCreateTime.Default.(func() time.Time)
+	// limitadjustmentDescUpdateTime is the schema descriptor for update_time field.
+	limitadjustmentDescUpdateTime := limitadjustmentMixinFields0[1].Descriptor()
+	// limitadjustment.DefaultUpdateTime holds the default value on creation for the update_time field.
+	limitadjustment.DefaultUpdateTime = limitadjustmentDescUpdateTime.Default.(func() time.Time)
+	// limitadjustment.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	limitadjustment.UpdateDefaultUpdateTime = limitadjustmentDescUpdateTime.UpdateDefault.(func() time.Time)
+	// limitadjustmentDescDays is the schema descriptor for days field.
+	limitadjustmentDescDays := limitadjustmentFields[2].Descriptor()
+	// limitadjustment.DaysValidator is a validator for the "days" field. It is called by the builders before save.
+	limitadjustment.DaysValidator = limitadjustmentDescDays.Validators[0].(func(int) error)
+	// limitadjustmentDescReference is the schema descriptor for reference field.
+	limitadjustmentDescReference := limitadjustmentFields[3].Descriptor()
+	// limitadjustment.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	limitadjustment.ReferenceValidator = func() func(string) error {
+		validators := limitadjustmentDescReference.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reference string) error {
+			for _, fn := range fns {
+				if err := fn(reference); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// limitadjustmentDescValidFrom is the schema descriptor for valid_from field.
+	limitadjustmentDescValidFrom := limitadjustmentFields[4].Descriptor()
+	// limitadjustment.ValidFromValidator is a validator for the "valid_from" field. It is called by the builders before save.
+	limitadjustment.ValidFromValidator = func() func(string) error {
+		validators := limitadjustmentDescValidFrom.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(valid_from string) error {
+			for _, fn := range fns {
+				if err := fn(valid_from); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// limitadjustmentDescValidUntil is the schema descriptor for valid_until field.
+	limitadjustmentDescValidUntil := limitadjustmentFields[5].Descriptor()
+	// limitadjustment.ValidUntilValidator is a validator for the "valid_until" field. It is called by the builders before save.
+	limitadjustment.ValidUntilValidator = limitadjustmentDescValidUntil.Validators[0].(func(string) error)
 	officehoursMixin := schema.OfficeHours{}.Mixin()
 	officehoursMixinFields0 := officehoursMixin[0].Fields()
 	_ = officehoursMixinFields0
@@ -533,7 +605,7 @@ func init() {
 	// procedure.LimitDaysValidator is a validator for the "limit_days" field. It is called by the builders before save.
 	procedure.LimitDaysValidator = procedureDescLimitDays.Validators[0].(func(int) error)
 	// procedureDescOnlineLevel is the schema descriptor for online_level field.
-	procedureDescOnlineLevel := procedureFields[11].Descriptor()
+	procedureDescOnlineLevel := procedureFields[12].Descriptor()
 	// procedure.DefaultOnlineLevel holds the default value on creation for the online_level field.
 	procedure.DefaultOnlineLevel = procedureDescOnlineLevel.Default.(int)
 	// procedure.OnlineLevelValidator is a validator for the "online_level" field. It is called by the builders before save.
@@ -553,17 +625,17 @@ func init() {
 		}
 	}()
 	// procedureDescFee is the schema descriptor for fee field.
-	procedureDescFee := procedureFields[12].Descriptor()
+	procedureDescFee := procedureFields[13].Descriptor()
 	// procedure.DefaultFee holds the default value on creation for the fee field.
 	procedure.DefaultFee = procedureDescFee.Default.(int64)
 	// procedure.FeeValidator is a validator for the "fee" field. It is called by the builders before save.
 	procedure.FeeValidator = procedureDescFee.Validators[0].(func(int64) error)
 	// procedureDescSubmission is the schema descriptor for submission field.
-	procedureDescSubmission := procedureFields[15].Descriptor()
+	procedureDescSubmission := procedureFields[16].Descriptor()
 	// procedure.DefaultSubmission holds the default value on creation for the submission field.
 	procedure.DefaultSubmission = procedureDescSubmission.Default.(bool)
 	// procedureDescCutoff is the schema descriptor for cutoff field.
-	procedureDescCutoff := procedureFields[16].Descriptor()
+	procedureDescCutoff := procedureFields[17].Descriptor()
 	// procedure.CutoffValidator is a validator for the "cutoff" field. It is called by the builders before save.
 	procedure.CutoffValidator = procedureDescCutoff.Validators[0].(func(string) error)
 	rollupFields := schema.Rollup{}.Fields()

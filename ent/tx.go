@@ -32,6 +32,8 @@ type Tx struct {
 	FormRecord *FormRecordClient
 	// Leg is the client for interacting with the Leg builders.
 	Leg *LegClient
+	// LimitAdjustment is the client for interacting with the LimitAdjustment builders.
+	LimitAdjustment *LimitAdjustmentClient
 	// OfficeHours is the client for interacting with the OfficeHours builders.
 	OfficeHours *OfficeHoursClient
 	// Officer is the client for interacting with the Officer builders.
@@ -190,6 +192,7 @@ func (tx *Tx) init() {
 	tx.DossierEvent = NewDossierEventClient(tx.config)
 	tx.FormRecord = NewFormRecordClient(tx.config)
 	tx.Leg = NewLegClient(tx.config)
+	tx.LimitAdjustment = NewLimitAdjustmentClient(tx.config)
 	tx.OfficeHours = NewOfficeHoursClient(tx.config)
 	tx.Officer = NewOfficerClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)

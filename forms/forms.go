@@ -263,20 +263,47 @@ func (s *Service) trackingURL(code string) string {
 	return base + sep + "code=" + url.QueryEscape(code)
 }
 
-// limit is the procedure's time limit in words, in the unit the law
-// writes it in: "10 ngày" (days), "3 ngày làm việc", "4 giờ làm việc".
-func limit(p *ent.Procedure) string {
-	switch {
-	case p.LimitUnit == procedure.LimitUnitDays && p.LimitDays > 0:
-		return fmt.Sprintf("%d ngày", p.LimitDays)
-	case p.LimitUnit == procedure.LimitUnitHours && p.LimitMinutes%60 == 0:
-		return fmt.Sprintf("%d giờ làm việc", p.LimitMinutes/60)
+// limit is the dossier's time limit in words, in the unit the law writes
+// it in ("10 ngày" for days, "3 ngày làm việc", "4 giờ làm việc"): the one
+// applied at intake (its channel's, lengthened where the law says so, the
+// lengthening and its reference said), or, for a dossier received before
+// limits were recorded, its procedure's.
+func limit(d *ent.Dossier) string {
+	p := d.Edges.Procedure
+	minutes, days := p.LimitMinutes, 0
+	if p.LimitUnit == procedure.LimitUnitDays {
+		days = p.LimitDays
 	}
-	days := float64(p.LimitMinutes) / calendar.MinutesPerWorkingDay
-	if days == float64(int(days)) {
-		return fmt.Sprintf("%d ngày làm việc", int(days))
+	if d.LimitMinutes > 0 {
+		minutes, days = d.LimitMinutes, d.LimitDays
 	}
-	return fmt.Sprintf("%.1f ngày làm việc", days)
+	var out string
+	switch w := float64(minutes) / calendar.MinutesPerWorkingDay; {
+	case days > 0:
+		out = fmt.Sprintf("%d ngày", days)
+	case p.LimitUnit == procedure.LimitUnitHours && minutes%60 == 0:
+		out = fmt.Sprintf("%d giờ làm việc", minutes/60)
+	case w == float64(int(w)):
+		out = fmt.Sprintf("%d ngày làm việc", int(w))
+	default:
+		out = fmt.Sprintf("%.1f ngày làm việc", w)
+	}
+	for _, a := range d.Adjustments {
+		unit := "ngày làm việc"
+		if days > 0 {
+			unit = "ngày"
+		}
+		out += fmt.Sprintf(" (đã cộng thêm %d %s: %s, %s)", a.Days, unit, areaVI[a.AreaKind], a.Reference)
+	}
+	return out
+}
+
+// areaVI names an area kind as the law does.
+var areaVI = map[schematype.AreaKind]string{
+	schematype.AreaMountainous: "xã miền núi",
+	schematype.AreaIsland:      "xã hải đảo",
+	schematype.AreaRemote:      "vùng sâu, vùng xa, vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn",
+	schematype.AreaBorder:      "xã biên giới",
 }
 
 // Links lists the forms that apply to d, reading its events' types.

@@ -84,7 +84,7 @@ func (s *Service) receipt(d *ent.Dossier, now time.Time) ([]byte, error) {
 	doc.table([]column{{"STT", 12, gopdf.Center}, {"Tên giấy tờ", 103, gopdf.Left}, {"Hình thức", 30, gopdf.Center}, {"Số lượng", 20, gopdf.Center}}, rows, 11)
 	doc.gap(2)
 	doc.para("2. Số lượng hồ sơ: 01 (bộ).", 0)
-	doc.para("3. Thời gian giải quyết hồ sơ theo quy định: "+limit(d.Edges.Procedure)+".", 0)
+	doc.para("3. Thời gian giải quyết hồ sơ theo quy định: "+limit(d)+".", 0)
 	doc.para("4. Thời gian nhận hồ sơ: "+s.clock(*d.ReceivedAt)+".", 0)
 	doc.para("5. Thời gian trả kết quả giải quyết hồ sơ: "+s.clock(*d.OriginalAppointmentAt)+".", 0)
 	doc.para("6. Đăng ký nhận kết quả tại: "+unit+" – "+agency+".", 0)

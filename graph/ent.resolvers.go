@@ -48,11 +48,15 @@ func (r *Resolver) Dossier() DossierResolver { return &dossierResolver{r} }
 // Leg returns LegResolver implementation.
 func (r *Resolver) Leg() LegResolver { return &legResolver{r} }
 
+// Procedure returns ProcedureResolver implementation.
+func (r *Resolver) Procedure() ProcedureResolver { return &procedureResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	dossierResolver struct{ *Resolver }
-	legResolver     struct{ *Resolver }
-	queryResolver   struct{ *Resolver }
+	dossierResolver   struct{ *Resolver }
+	legResolver       struct{ *Resolver }
+	procedureResolver struct{ *Resolver }
+	queryResolver     struct{ *Resolver }
 )

@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	ImportError() ImportErrorResolver
 	Leg() LegResolver
 	Mutation() MutationResolver
+	Procedure() ProcedureResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 }
@@ -59,8 +60,16 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Adjustment struct {
+		Agency    func(childComplexity int) int
+		AreaKind  func(childComplexity int) int
+		Days      func(childComplexity int) int
+		Reference func(childComplexity int) int
+	}
+
 	Agency struct {
 		Active     func(childComplexity int) int
+		AreaKinds  func(childComplexity int) int
 		Children   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgencyOrder, where *ent.AgencyWhereInput) int
 		Code       func(childComplexity int) int
 		CreateTime func(childComplexity int) int
@@ -128,6 +137,14 @@ type ComplexityRoot struct {
 		Working     func(childComplexity int) int
 	}
 
+	ChannelLimit struct {
+		Channel      func(childComplexity int) int
+		LegalDays    func(childComplexity int) int
+		LegalMinutes func(childComplexity int) int
+		LimitDays    func(childComplexity int) int
+		LimitMinutes func(childComplexity int) int
+	}
+
 	ClockAdvance struct {
 		Now   func(childComplexity int) int
 		Sweep func(childComplexity int) int
@@ -181,6 +198,9 @@ type ComplexityRoot struct {
 		LeadAgency             func(childComplexity int) int
 		LeadAgencyID           func(childComplexity int) int
 		Legs                   func(childComplexity int) int
+		LimitAdjustments       func(childComplexity int) int
+		LimitDays              func(childComplexity int) int
+		LimitMinutes           func(childComplexity int) int
 		OriginalAppointmentAt  func(childComplexity int) int
 		Overdue                func(childComplexity int) int
 		OverdueAt              func(childComplexity int) int
@@ -312,6 +332,16 @@ type ComplexityRoot struct {
 		WorkedMinutes   func(childComplexity int) int
 	}
 
+	LimitAdjustment struct {
+		AreaKinds      func(childComplexity int) int
+		Days           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		ProcedureCodes func(childComplexity int) int
+		Reference      func(childComplexity int) int
+		ValidFrom      func(childComplexity int) int
+		ValidUntil     func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptDossier            func(childComplexity int, id int) int
 		AdvanceClock             func(childComplexity int, minutes int) int
@@ -320,10 +350,12 @@ type ComplexityRoot struct {
 		CoordinateDossier        func(childComplexity int, id int, input model.CoordinateInput) int
 		CreateAgency             func(childComplexity int, input ent.CreateAgencyInput) int
 		CreateDelegation         func(childComplexity int, input workflow.DelegationInput) int
+		CreateLimitAdjustment    func(childComplexity int, input workflow.LimitAdjustmentInput) int
 		CreateProcedure          func(childComplexity int, input workflow.ProcedureInput) int
 		CreateWebhook            func(childComplexity int, url string, eventTypes []schematype.DossierEventType, agencyIDs []int) int
 		DeleteWebhook            func(childComplexity int, id int) int
 		EndDelegation            func(childComplexity int, id int) int
+		EndLimitAdjustment       func(childComplexity int, id int, until string) int
 		ForwardDossier           func(childComplexity int, id int) int
 		ImportDossiers           func(childComplexity int, inputs []*workflow.ReceiveInput) int
 		PauseWebhook             func(childComplexity int, id int, paused bool) int
@@ -447,6 +479,7 @@ type ComplexityRoot struct {
 		LimitDays         func(childComplexity int) int
 		LimitMinutes      func(childComplexity int) int
 		LimitUnit         func(childComplexity int) int
+		LimitsByChannel   func(childComplexity int) int
 		Name              func(childComplexity int) int
 		OnlineLevel       func(childComplexity int) int
 		Steps             func(childComplexity int) int
@@ -474,6 +507,7 @@ type ComplexityRoot struct {
 		DossierByCode         func(childComplexity int, code string) int
 		Dossiers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DossierOrder, where *ent.DossierWhereInput) int
 		HeadRating            func(childComplexity int, year int) int
+		LimitAdjustments      func(childComplexity int) int
 		Me                    func(childComplexity int) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
@@ -640,6 +674,7 @@ type DossierResolver interface {
 	CurrentAgencies(ctx context.Context, obj *ent.Dossier) ([]*ent.Agency, error)
 	AvailableActions(ctx context.Context, obj *ent.Dossier) ([]string, error)
 	AppointmentProvisional(ctx context.Context, obj *ent.Dossier) (bool, error)
+	LimitAdjustments(ctx context.Context, obj *ent.Dossier) ([]*schematype.Adjustment, error)
 }
 type ImportErrorResolver interface {
 	Code(ctx context.Context, obj *problem.Error) (string, error)
@@ -655,6 +690,8 @@ type MutationResolver interface {
 	ReviseProcedure(ctx context.Context, input workflow.ProcedureInput) (*ent.Procedure, error)
 	SetCalendarNotice(ctx context.Context, input workflow.CalendarNoticeInput) (*workflow.CalendarYear, error)
 	SetOfficeHours(ctx context.Context, input workflow.OfficeHoursInput) ([]*workflow.OfficeHoursPeriod, error)
+	CreateLimitAdjustment(ctx context.Context, input workflow.LimitAdjustmentInput) (*ent.LimitAdjustment, error)
+	EndLimitAdjustment(ctx context.Context, id int, until string) (*ent.LimitAdjustment, error)
 	RemoveOfficeHours(ctx context.Context, agencyID *int, from string) ([]*workflow.OfficeHoursPeriod, error)
 	SetCalendarDays(ctx context.Context, year int, days []*workflow.CalendarDayInput) ([]*ent.CalendarDay, error)
 	ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error)
@@ -685,6 +722,9 @@ type MutationResolver interface {
 	EndDelegation(ctx context.Context, id int) (*ent.Delegation, error)
 	AdvanceClock(ctx context.Context, minutes int) (*workflow.ClockAdvance, error)
 }
+type ProcedureResolver interface {
+	LimitsByChannel(ctx context.Context, obj *ent.Procedure) ([]*schematype.ChannelLimit, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -697,6 +737,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*model.Viewer, error)
 	WorkingDeadline(ctx context.Context, from time.Time, workingDays float64, agencyID *int) (*time.Time, error)
 	WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time, agencyID *int) (int, error)
+	LimitAdjustments(ctx context.Context) ([]*ent.LimitAdjustment, error)
 	OfficeHours(ctx context.Context, agencyID *int) ([]*workflow.OfficeHoursPeriod, error)
 	CalendarDays(ctx context.Context, year int) ([]*ent.CalendarDay, error)
 	CalendarYear(ctx context.Context, year int) (*workflow.CalendarYear, error)
@@ -733,12 +774,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Adjustment.agency":
+		if e.ComplexityRoot.Adjustment.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Adjustment.Agency(childComplexity), true
+	case "Adjustment.areaKind":
+		if e.ComplexityRoot.Adjustment.AreaKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Adjustment.AreaKind(childComplexity), true
+	case "Adjustment.days":
+		if e.ComplexityRoot.Adjustment.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Adjustment.Days(childComplexity), true
+	case "Adjustment.reference":
+		if e.ComplexityRoot.Adjustment.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Adjustment.Reference(childComplexity), true
+
 	case "Agency.active":
 		if e.ComplexityRoot.Agency.Active == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Agency.Active(childComplexity), true
+	case "Agency.areaKinds":
+		if e.ComplexityRoot.Agency.AreaKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.AreaKinds(childComplexity), true
 	case "Agency.children":
 		if e.ComplexityRoot.Agency.Children == nil {
 			break
@@ -1003,6 +1075,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CalendarYearDay.Working(childComplexity), true
+
+	case "ChannelLimit.channel":
+		if e.ComplexityRoot.ChannelLimit.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLimit.Channel(childComplexity), true
+	case "ChannelLimit.legalDays":
+		if e.ComplexityRoot.ChannelLimit.LegalDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLimit.LegalDays(childComplexity), true
+	case "ChannelLimit.legalMinutes":
+		if e.ComplexityRoot.ChannelLimit.LegalMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLimit.LegalMinutes(childComplexity), true
+	case "ChannelLimit.limitDays":
+		if e.ComplexityRoot.ChannelLimit.LimitDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLimit.LimitDays(childComplexity), true
+	case "ChannelLimit.limitMinutes":
+		if e.ComplexityRoot.ChannelLimit.LimitMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChannelLimit.LimitMinutes(childComplexity), true
 
 	case "ClockAdvance.now":
 		if e.ComplexityRoot.ClockAdvance.Now == nil {
@@ -1270,6 +1373,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.Legs(childComplexity), true
+	case "Dossier.limitAdjustments":
+		if e.ComplexityRoot.Dossier.LimitAdjustments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.LimitAdjustments(childComplexity), true
+	case "Dossier.limitDays":
+		if e.ComplexityRoot.Dossier.LimitDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.LimitDays(childComplexity), true
+	case "Dossier.limitMinutes":
+		if e.ComplexityRoot.Dossier.LimitMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.LimitMinutes(childComplexity), true
 	case "Dossier.originalAppointmentAt":
 		if e.ComplexityRoot.Dossier.OriginalAppointmentAt == nil {
 			break
@@ -1858,6 +1979,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Leg.WorkedMinutes(childComplexity), true
 
+	case "LimitAdjustment.areaKinds":
+		if e.ComplexityRoot.LimitAdjustment.AreaKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.AreaKinds(childComplexity), true
+	case "LimitAdjustment.days":
+		if e.ComplexityRoot.LimitAdjustment.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.Days(childComplexity), true
+	case "LimitAdjustment.id":
+		if e.ComplexityRoot.LimitAdjustment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.ID(childComplexity), true
+	case "LimitAdjustment.procedureCodes":
+		if e.ComplexityRoot.LimitAdjustment.ProcedureCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.ProcedureCodes(childComplexity), true
+	case "LimitAdjustment.reference":
+		if e.ComplexityRoot.LimitAdjustment.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.Reference(childComplexity), true
+	case "LimitAdjustment.validFrom":
+		if e.ComplexityRoot.LimitAdjustment.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.ValidFrom(childComplexity), true
+	case "LimitAdjustment.validUntil":
+		if e.ComplexityRoot.LimitAdjustment.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAdjustment.ValidUntil(childComplexity), true
+
 	case "Mutation.acceptDossier":
 		if e.ComplexityRoot.Mutation.AcceptDossier == nil {
 			break
@@ -1935,6 +2099,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateDelegation(childComplexity, args["input"].(workflow.DelegationInput)), true
+	case "Mutation.createLimitAdjustment":
+		if e.ComplexityRoot.Mutation.CreateLimitAdjustment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLimitAdjustment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLimitAdjustment(childComplexity, args["input"].(workflow.LimitAdjustmentInput)), true
 	case "Mutation.createProcedure":
 		if e.ComplexityRoot.Mutation.CreateProcedure == nil {
 			break
@@ -1979,6 +2154,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndDelegation(childComplexity, args["id"].(int)), true
+	case "Mutation.endLimitAdjustment":
+		if e.ComplexityRoot.Mutation.EndLimitAdjustment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endLimitAdjustment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndLimitAdjustment(childComplexity, args["id"].(int), args["until"].(string)), true
 	case "Mutation.forwardDossier":
 		if e.ComplexityRoot.Mutation.ForwardDossier == nil {
 			break
@@ -2667,6 +2853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Procedure.LimitUnit(childComplexity), true
+	case "Procedure.limitsByChannel":
+		if e.ComplexityRoot.Procedure.LimitsByChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Procedure.LimitsByChannel(childComplexity), true
 	case "Procedure.name":
 		if e.ComplexityRoot.Procedure.Name == nil {
 			break
@@ -2809,6 +3001,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.HeadRating(childComplexity, args["year"].(int)), true
 
+	case "Query.limitAdjustments":
+		if e.ComplexityRoot.Query.LimitAdjustments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LimitAdjustments(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -3551,6 +3749,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCalendarDayOrder,
 		ec.unmarshalInputCalendarDayWhereInput,
 		ec.unmarshalInputCalendarNoticeInput,
+		ec.unmarshalInputChannelLimitInput,
 		ec.unmarshalInputComponentInput,
 		ec.unmarshalInputCoordinateInput,
 		ec.unmarshalInputCoordinationInput,
@@ -3562,6 +3761,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDossierOrder,
 		ec.unmarshalInputDossierWhereInput,
 		ec.unmarshalInputLegWhereInput,
+		ec.unmarshalInputLimitAdjustmentInput,
 		ec.unmarshalInputOfficeHoursInput,
 		ec.unmarshalInputOfficeSessionInput,
 		ec.unmarshalInputOfficerOrder,
@@ -3691,6 +3891,20 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Adjustment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reference":
+		return ec.fieldContext_Adjustment_reference(ctx, field)
+	case "days":
+		return ec.fieldContext_Adjustment_days(ctx, field)
+	case "areaKind":
+		return ec.fieldContext_Adjustment_areaKind(ctx, field)
+	case "agency":
+		return ec.fieldContext_Adjustment_agency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Adjustment", field.Name)
+}
+
 func (ec *executionContext) childFields_Agency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3707,6 +3921,8 @@ func (ec *executionContext) childFields_Agency(ctx context.Context, field graphq
 		return ec.fieldContext_Agency_level(ctx, field)
 	case "kind":
 		return ec.fieldContext_Agency_kind(ctx, field)
+	case "areaKinds":
+		return ec.fieldContext_Agency_areaKinds(ctx, field)
 	case "parentID":
 		return ec.fieldContext_Agency_parentID(ctx, field)
 	case "hasDesk":
@@ -3817,6 +4033,22 @@ func (ec *executionContext) childFields_CalendarYearDay(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CalendarYearDay", field.Name)
 }
 
+func (ec *executionContext) childFields_ChannelLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_ChannelLimit_channel(ctx, field)
+	case "legalMinutes":
+		return ec.fieldContext_ChannelLimit_legalMinutes(ctx, field)
+	case "limitMinutes":
+		return ec.fieldContext_ChannelLimit_limitMinutes(ctx, field)
+	case "legalDays":
+		return ec.fieldContext_ChannelLimit_legalDays(ctx, field)
+	case "limitDays":
+		return ec.fieldContext_ChannelLimit_limitDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChannelLimit", field.Name)
+}
+
 func (ec *executionContext) childFields_ClockAdvance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "now":
@@ -3903,6 +4135,10 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_complained(ctx, field)
 	case "state":
 		return ec.fieldContext_Dossier_state(ctx, field)
+	case "limitMinutes":
+		return ec.fieldContext_Dossier_limitMinutes(ctx, field)
+	case "limitDays":
+		return ec.fieldContext_Dossier_limitDays(ctx, field)
 	case "submittedAt":
 		return ec.fieldContext_Dossier_submittedAt(ctx, field)
 	case "receivedAt":
@@ -3959,6 +4195,8 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_availableActions(ctx, field)
 	case "appointmentProvisional":
 		return ec.fieldContext_Dossier_appointmentProvisional(ctx, field)
+	case "limitAdjustments":
+		return ec.fieldContext_Dossier_limitAdjustments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dossier", field.Name)
 }
@@ -4185,6 +4423,26 @@ func (ec *executionContext) childFields_Leg(ctx context.Context, field graphql.C
 	return nil, fmt.Errorf("no field named %q was found under type Leg", field.Name)
 }
 
+func (ec *executionContext) childFields_LimitAdjustment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LimitAdjustment_id(ctx, field)
+	case "procedureCodes":
+		return ec.fieldContext_LimitAdjustment_procedureCodes(ctx, field)
+	case "areaKinds":
+		return ec.fieldContext_LimitAdjustment_areaKinds(ctx, field)
+	case "days":
+		return ec.fieldContext_LimitAdjustment_days(ctx, field)
+	case "reference":
+		return ec.fieldContext_LimitAdjustment_reference(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_LimitAdjustment_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_LimitAdjustment_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitAdjustment", field.Name)
+}
+
 func (ec *executionContext) childFields_OfficeHoursPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "agencyID":
@@ -4393,6 +4651,8 @@ func (ec *executionContext) childFields_Procedure(ctx context.Context, field gra
 		return ec.fieldContext_Procedure_cutoff(ctx, field)
 	case "steps":
 		return ec.fieldContext_Procedure_steps(ctx, field)
+	case "limitsByChannel":
+		return ec.fieldContext_Procedure_limitsByChannel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Procedure", field.Name)
 }
@@ -5085,6 +5345,20 @@ func (ec *executionContext) field_Mutation_createDelegation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createLimitAdjustment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (workflow.LimitAdjustmentInput, error) {
+			return ec.unmarshalNLimitAdjustmentInput2lienthongᚋworkflowᚐLimitAdjustmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createProcedure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5154,6 +5428,28 @@ func (ec *executionContext) field_Mutation_endDelegation_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endLimitAdjustment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
 	return args, nil
 }
 
@@ -6365,6 +6661,98 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Adjustment_reference(ctx context.Context, field graphql.CollectedField, obj *schematype.Adjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Adjustment_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Adjustment_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Adjustment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Adjustment_days(ctx context.Context, field graphql.CollectedField, obj *schematype.Adjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Adjustment_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Adjustment_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Adjustment", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Adjustment_areaKind(ctx context.Context, field graphql.CollectedField, obj *schematype.Adjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Adjustment_areaKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.AreaKind) graphql.Marshaler {
+			return ec.marshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Adjustment_areaKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Adjustment", field, false, false, errors.New("field of type AreaKind does not have child fields"))
+}
+
+func (ec *executionContext) _Adjustment_agency(ctx context.Context, field graphql.CollectedField, obj *schematype.Adjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Adjustment_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Adjustment_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Adjustment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Agency_id(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6524,6 +6912,29 @@ func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Agency_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agency", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Agency_areaKinds(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_areaKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaKinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.AreaKind) graphql.Marshaler {
+			return ec.marshalOAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_areaKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, false, false, errors.New("field of type AreaKind does not have child fields"))
 }
 
 func (ec *executionContext) _Agency_parentID(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
@@ -7454,6 +7865,121 @@ func (ec *executionContext) fieldContext_CalendarYearDay_provisional(_ context.C
 	return graphql.NewScalarFieldContext("CalendarYearDay", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _ChannelLimit_channel(ctx context.Context, field graphql.CollectedField, obj *schematype.ChannelLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLimit_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Channel) graphql.Marshaler {
+			return ec.marshalNChannel2lienthongᚋentᚋschemaᚋschematypeᚐChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLimit_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLimit", field, false, false, errors.New("field of type Channel does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelLimit_legalMinutes(ctx context.Context, field graphql.CollectedField, obj *schematype.ChannelLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLimit_legalMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLimit_legalMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelLimit_limitMinutes(ctx context.Context, field graphql.CollectedField, obj *schematype.ChannelLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLimit_limitMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLimit_limitMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelLimit_legalDays(ctx context.Context, field graphql.CollectedField, obj *schematype.ChannelLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLimit_legalDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLimit_legalDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChannelLimit_limitDays(ctx context.Context, field graphql.CollectedField, obj *schematype.ChannelLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChannelLimit_limitDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChannelLimit_limitDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChannelLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _ClockAdvance_now(ctx context.Context, field graphql.CollectedField, obj *workflow.ClockAdvance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8249,6 +8775,52 @@ func (ec *executionContext) fieldContext_Dossier_state(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type DossierState does not have child fields"))
 }
 
+func (ec *executionContext) _Dossier_limitMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_limitMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_limitMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dossier_limitDays(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_limitDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_limitDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Dossier_submittedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8975,6 +9547,38 @@ func (ec *executionContext) _Dossier_appointmentProvisional(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_Dossier_appointmentProvisional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dossier", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Dossier_limitAdjustments(ctx context.Context, field graphql.CollectedField, obj *ent.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_limitAdjustments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dossier().LimitAdjustments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schematype.Adjustment) graphql.Marshaler {
+			return ec.marshalNAdjustment2ᚕᚖlienthongᚋentᚋschemaᚋschematypeᚐAdjustmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_limitAdjustments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dossier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Adjustment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DossierConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DossierConnection) (ret graphql.Marshaler) {
@@ -10951,6 +11555,167 @@ func (ec *executionContext) fieldContext_Leg_dueProvisional(_ context.Context, f
 	return graphql.NewScalarFieldContext("Leg", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _LimitAdjustment_id(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _LimitAdjustment_procedureCodes(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_procedureCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcedureCodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_procedureCodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LimitAdjustment_areaKinds(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_areaKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AreaKinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.AreaKind) graphql.Marshaler {
+			return ec.marshalNAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_areaKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type AreaKind does not have child fields"))
+}
+
+func (ec *executionContext) _LimitAdjustment_days(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LimitAdjustment_reference(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LimitAdjustment_validFrom(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LimitAdjustment_validUntil(ctx context.Context, field graphql.CollectedField, obj *ent.LimitAdjustment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAdjustment_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAdjustment_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAdjustment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Mutation_createAgency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11209,6 +11974,94 @@ func (ec *executionContext) fieldContext_Mutation_setOfficeHours(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setOfficeHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLimitAdjustment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLimitAdjustment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLimitAdjustment(ctx, fc.Args["input"].(workflow.LimitAdjustmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LimitAdjustment) graphql.Marshaler {
+			return ec.marshalNLimitAdjustment2ᚖlienthongᚋentᚐLimitAdjustment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLimitAdjustment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LimitAdjustment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLimitAdjustment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endLimitAdjustment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endLimitAdjustment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndLimitAdjustment(ctx, fc.Args["id"].(int), fc.Args["until"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LimitAdjustment) graphql.Marshaler {
+			return ec.marshalNLimitAdjustment2ᚖlienthongᚋentᚐLimitAdjustment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endLimitAdjustment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LimitAdjustment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endLimitAdjustment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14365,6 +15218,38 @@ func (ec *executionContext) fieldContext_Procedure_steps(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Procedure_limitsByChannel(ctx context.Context, field graphql.CollectedField, obj *ent.Procedure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Procedure_limitsByChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Procedure().LimitsByChannel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schematype.ChannelLimit) graphql.Marshaler {
+			return ec.marshalNChannelLimit2ᚕᚖlienthongᚋentᚋschemaᚋschematypeᚐChannelLimitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Procedure_limitsByChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Procedure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChannelLimit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProcedureConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProcedureConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14963,6 +15848,38 @@ func (ec *executionContext) fieldContext_Query_workingMinutesBetween(ctx context
 	if fc.Args, err = ec.field_Query_workingMinutesBetween_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_limitAdjustments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_limitAdjustments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().LimitAdjustments(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LimitAdjustment) graphql.Marshaler {
+			return ec.marshalNLimitAdjustment2ᚕᚖlienthongᚋentᚐLimitAdjustmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_limitAdjustments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LimitAdjustment(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -20090,6 +21007,77 @@ func (ec *executionContext) unmarshalInputCalendarNoticeInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputChannelLimitInput(ctx context.Context, obj any) (schematype.ChannelLimit, error) {
+	var it schematype.ChannelLimit
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["legalMinutes"]; !present {
+		asMap["legalMinutes"] = 0
+	}
+	if _, present := asMap["limitMinutes"]; !present {
+		asMap["limitMinutes"] = 0
+	}
+	if _, present := asMap["legalDays"]; !present {
+		asMap["legalDays"] = 0
+	}
+	if _, present := asMap["limitDays"]; !present {
+		asMap["limitDays"] = 0
+	}
+
+	fieldsInOrder := [...]string{"channel", "legalMinutes", "limitMinutes", "legalDays", "limitDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNChannel2lienthongᚋentᚋschemaᚋschematypeᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "legalMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalMinutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalMinutes = data
+		case "limitMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutes = data
+		case "legalDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalDays = data
+		case "limitDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDays = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputComponentInput(ctx context.Context, obj any) (schematype.Component, error) {
 	var it schematype.Component
 	if obj == nil {
@@ -20220,7 +21208,7 @@ func (ec *executionContext) unmarshalInputCreateAgencyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"createTime", "updateTime", "code", "name", "level", "kind", "hasDesk", "active", "parentID", "childIDs", "officerIDs"}
+	fieldsInOrder := [...]string{"createTime", "updateTime", "code", "name", "level", "kind", "areaKinds", "hasDesk", "active", "parentID", "childIDs", "officerIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20269,6 +21257,13 @@ func (ec *executionContext) unmarshalInputCreateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.Kind = data
+		case "areaKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaKinds"))
+			data, err := ec.unmarshalOAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaKinds = data
 		case "hasDesk":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDesk"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -21619,7 +22614,7 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "externalCode", "externalCodeNEQ", "externalCodeIn", "externalCodeNotIn", "externalCodeGT", "externalCodeGTE", "externalCodeLT", "externalCodeLTE", "externalCodeContains", "externalCodeHasPrefix", "externalCodeHasSuffix", "externalCodeIsNil", "externalCodeNotNil", "externalCodeEqualFold", "externalCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "deskAgencyID", "deskAgencyIDNEQ", "deskAgencyIDIn", "deskAgencyIDNotIn", "leadAgencyID", "leadAgencyIDNEQ", "leadAgencyIDIn", "leadAgencyIDNotIn", "leadAgencyIDIsNil", "leadAgencyIDNotNil", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "applicantIDNumber", "applicantIDNumberNEQ", "applicantIDNumberIn", "applicantIDNumberNotIn", "applicantIDNumberGT", "applicantIDNumberGTE", "applicantIDNumberLT", "applicantIDNumberLTE", "applicantIDNumberContains", "applicantIDNumberHasPrefix", "applicantIDNumberHasSuffix", "applicantIDNumberEqualFold", "applicantIDNumberContainsFold", "applicantPhone", "applicantPhoneNEQ", "applicantPhoneIn", "applicantPhoneNotIn", "applicantPhoneGT", "applicantPhoneGTE", "applicantPhoneLT", "applicantPhoneLTE", "applicantPhoneContains", "applicantPhoneHasPrefix", "applicantPhoneHasSuffix", "applicantPhoneEqualFold", "applicantPhoneContainsFold", "applicantEmail", "applicantEmailNEQ", "applicantEmailIn", "applicantEmailNotIn", "applicantEmailGT", "applicantEmailGTE", "applicantEmailLT", "applicantEmailLTE", "applicantEmailContains", "applicantEmailHasPrefix", "applicantEmailHasSuffix", "applicantEmailEqualFold", "applicantEmailContainsFold", "applicantAddress", "applicantAddressNEQ", "applicantAddressIn", "applicantAddressNotIn", "applicantAddressGT", "applicantAddressGTE", "applicantAddressLT", "applicantAddressLTE", "applicantAddressContains", "applicantAddressHasPrefix", "applicantAddressHasSuffix", "applicantAddressEqualFold", "applicantAddressContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "digitized", "digitizedNEQ", "paidOnline", "paidOnlineNEQ", "complained", "complainedNEQ", "state", "stateNEQ", "stateIn", "stateNotIn", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "appointmentAt", "appointmentAtNEQ", "appointmentAtIn", "appointmentAtNotIn", "appointmentAtGT", "appointmentAtGTE", "appointmentAtLT", "appointmentAtLTE", "appointmentAtIsNil", "appointmentAtNotNil", "originalAppointmentAt", "originalAppointmentAtNEQ", "originalAppointmentAtIn", "originalAppointmentAtNotIn", "originalAppointmentAtGT", "originalAppointmentAtGTE", "originalAppointmentAtLT", "originalAppointmentAtLTE", "originalAppointmentAtIsNil", "originalAppointmentAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "pausedAt", "pausedAtNEQ", "pausedAtIn", "pausedAtNotIn", "pausedAtGT", "pausedAtGTE", "pausedAtLT", "pausedAtLTE", "pausedAtIsNil", "pausedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "supplementRounds", "supplementRoundsNEQ", "supplementRoundsIn", "supplementRoundsNotIn", "supplementRoundsGT", "supplementRoundsGTE", "supplementRoundsLT", "supplementRoundsLTE", "sendBacks", "sendBacksNEQ", "sendBacksIn", "sendBacksNotIn", "sendBacksGT", "sendBacksGTE", "sendBacksLT", "sendBacksLTE", "apologized", "apologizedNEQ", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "judgementIsNil", "judgementNotNil", "processingMinutes", "processingMinutesNEQ", "processingMinutesIn", "processingMinutesNotIn", "processingMinutesGT", "processingMinutesGTE", "processingMinutesLT", "processingMinutesLTE", "processingMinutesIsNil", "processingMinutesNotNil", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "hasProcedure", "hasProcedureWith", "hasDeskAgency", "hasDeskAgencyWith", "hasLeadAgency", "hasLeadAgencyWith", "hasLegs", "hasLegsWith", "hasEvents", "hasEventsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createTime", "createTimeNEQ", "createTimeIn", "createTimeNotIn", "createTimeGT", "createTimeGTE", "createTimeLT", "createTimeLTE", "updateTime", "updateTimeNEQ", "updateTimeIn", "updateTimeNotIn", "updateTimeGT", "updateTimeGTE", "updateTimeLT", "updateTimeLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "externalCode", "externalCodeNEQ", "externalCodeIn", "externalCodeNotIn", "externalCodeGT", "externalCodeGTE", "externalCodeLT", "externalCodeLTE", "externalCodeContains", "externalCodeHasPrefix", "externalCodeHasSuffix", "externalCodeIsNil", "externalCodeNotNil", "externalCodeEqualFold", "externalCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "procedureID", "procedureIDNEQ", "procedureIDIn", "procedureIDNotIn", "deskAgencyID", "deskAgencyIDNEQ", "deskAgencyIDIn", "deskAgencyIDNotIn", "leadAgencyID", "leadAgencyIDNEQ", "leadAgencyIDIn", "leadAgencyIDNotIn", "leadAgencyIDIsNil", "leadAgencyIDNotNil", "applicantName", "applicantNameNEQ", "applicantNameIn", "applicantNameNotIn", "applicantNameGT", "applicantNameGTE", "applicantNameLT", "applicantNameLTE", "applicantNameContains", "applicantNameHasPrefix", "applicantNameHasSuffix", "applicantNameEqualFold", "applicantNameContainsFold", "applicantIDNumber", "applicantIDNumberNEQ", "applicantIDNumberIn", "applicantIDNumberNotIn", "applicantIDNumberGT", "applicantIDNumberGTE", "applicantIDNumberLT", "applicantIDNumberLTE", "applicantIDNumberContains", "applicantIDNumberHasPrefix", "applicantIDNumberHasSuffix", "applicantIDNumberEqualFold", "applicantIDNumberContainsFold", "applicantPhone", "applicantPhoneNEQ", "applicantPhoneIn", "applicantPhoneNotIn", "applicantPhoneGT", "applicantPhoneGTE", "applicantPhoneLT", "applicantPhoneLTE", "applicantPhoneContains", "applicantPhoneHasPrefix", "applicantPhoneHasSuffix", "applicantPhoneEqualFold", "applicantPhoneContainsFold", "applicantEmail", "applicantEmailNEQ", "applicantEmailIn", "applicantEmailNotIn", "applicantEmailGT", "applicantEmailGTE", "applicantEmailLT", "applicantEmailLTE", "applicantEmailContains", "applicantEmailHasPrefix", "applicantEmailHasSuffix", "applicantEmailEqualFold", "applicantEmailContainsFold", "applicantAddress", "applicantAddressNEQ", "applicantAddressIn", "applicantAddressNotIn", "applicantAddressGT", "applicantAddressGTE", "applicantAddressLT", "applicantAddressLTE", "applicantAddressContains", "applicantAddressHasPrefix", "applicantAddressHasSuffix", "applicantAddressEqualFold", "applicantAddressContainsFold", "channel", "channelNEQ", "channelIn", "channelNotIn", "digitized", "digitizedNEQ", "paidOnline", "paidOnlineNEQ", "complained", "complainedNEQ", "state", "stateNEQ", "stateIn", "stateNotIn", "limitMinutes", "limitMinutesNEQ", "limitMinutesIn", "limitMinutesNotIn", "limitMinutesGT", "limitMinutesGTE", "limitMinutesLT", "limitMinutesLTE", "limitDays", "limitDaysNEQ", "limitDaysIn", "limitDaysNotIn", "limitDaysGT", "limitDaysGTE", "limitDaysLT", "limitDaysLTE", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "appointmentAt", "appointmentAtNEQ", "appointmentAtIn", "appointmentAtNotIn", "appointmentAtGT", "appointmentAtGTE", "appointmentAtLT", "appointmentAtLTE", "appointmentAtIsNil", "appointmentAtNotNil", "originalAppointmentAt", "originalAppointmentAtNEQ", "originalAppointmentAtIn", "originalAppointmentAtNotIn", "originalAppointmentAtGT", "originalAppointmentAtGTE", "originalAppointmentAtLT", "originalAppointmentAtLTE", "originalAppointmentAtIsNil", "originalAppointmentAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "pausedAt", "pausedAtNEQ", "pausedAtIn", "pausedAtNotIn", "pausedAtGT", "pausedAtGTE", "pausedAtLT", "pausedAtLTE", "pausedAtIsNil", "pausedAtNotNil", "pausedMinutes", "pausedMinutesNEQ", "pausedMinutesIn", "pausedMinutesNotIn", "pausedMinutesGT", "pausedMinutesGTE", "pausedMinutesLT", "pausedMinutesLTE", "supplementRounds", "supplementRoundsNEQ", "supplementRoundsIn", "supplementRoundsNotIn", "supplementRoundsGT", "supplementRoundsGTE", "supplementRoundsLT", "supplementRoundsLTE", "sendBacks", "sendBacksNEQ", "sendBacksIn", "sendBacksNotIn", "sendBacksGT", "sendBacksGTE", "sendBacksLT", "sendBacksLTE", "apologized", "apologizedNEQ", "overdueAt", "overdueAtNEQ", "overdueAtIn", "overdueAtNotIn", "overdueAtGT", "overdueAtGTE", "overdueAtLT", "overdueAtLTE", "overdueAtIsNil", "overdueAtNotNil", "judgement", "judgementNEQ", "judgementIn", "judgementNotIn", "judgementIsNil", "judgementNotNil", "processingMinutes", "processingMinutesNEQ", "processingMinutesIn", "processingMinutesNotIn", "processingMinutesGT", "processingMinutesGTE", "processingMinutesLT", "processingMinutesLTE", "processingMinutesIsNil", "processingMinutesNotNil", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "hasProcedure", "hasProcedureWith", "hasDeskAgency", "hasDeskAgencyWith", "hasLeadAgency", "hasLeadAgencyWith", "hasLegs", "hasLegsWith", "hasEvents", "hasEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22767,6 +23762,118 @@ func (ec *executionContext) unmarshalInputDossierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.StateNotIn = data
+		case "limitMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutes = data
+		case "limitMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesNEQ = data
+		case "limitMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesIn = data
+		case "limitMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesNotIn = data
+		case "limitMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesGT = data
+		case "limitMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesGTE = data
+		case "limitMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesLT = data
+		case "limitMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitMinutesLTE = data
+		case "limitDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDays = data
+		case "limitDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysNEQ = data
+		case "limitDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysIn = data
+		case "limitDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysNotIn = data
+		case "limitDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysGT = data
+		case "limitDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysGTE = data
+		case "limitDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysLT = data
+		case "limitDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitDaysLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitDaysLTE = data
 		case "submittedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submittedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -24713,6 +25820,71 @@ func (ec *executionContext) unmarshalInputLegWhereInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputLimitAdjustmentInput(ctx context.Context, obj any) (workflow.LimitAdjustmentInput, error) {
+	var it workflow.LimitAdjustmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"procedureCodes", "areaKinds", "days", "reference", "validFrom", "validUntil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "procedureCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("procedureCodes"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProcedureCodes = data
+		case "areaKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaKinds"))
+			data, err := ec.unmarshalNAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaKinds = data
+		case "days":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("days"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Days = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOfficeHoursInput(ctx context.Context, obj any) (workflow.OfficeHoursInput, error) {
 	var it workflow.OfficeHoursInput
 	if obj == nil {
@@ -25781,6 +26953,9 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 	if _, present := asMap["limitDays"]; !present {
 		asMap["limitDays"] = 0
 	}
+	if _, present := asMap["channelLimits"]; !present {
+		asMap["channelLimits"] = []any{}
+	}
 	if _, present := asMap["limitUnit"]; !present {
 		asMap["limitUnit"] = "WORKING_DAYS"
 	}
@@ -25797,7 +26972,7 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 		asMap["submission"] = false
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "field", "legalLimitMinutes", "limitMinutes", "legalLimitDays", "limitDays", "limitUnit", "channels", "onlineLevel", "fee", "components", "supplementPolicy", "cutoff", "submission", "steps"}
+	fieldsInOrder := [...]string{"code", "name", "field", "legalLimitMinutes", "limitMinutes", "legalLimitDays", "limitDays", "channelLimits", "limitUnit", "channels", "onlineLevel", "fee", "components", "supplementPolicy", "cutoff", "submission", "steps"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25853,6 +27028,13 @@ func (ec *executionContext) unmarshalInputProcedureInput(ctx context.Context, ob
 				return it, err
 			}
 			it.LimitDays = data
+		case "channelLimits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelLimits"))
+			data, err := ec.unmarshalNChannelLimitInput2ᚕlienthongᚋentᚋschemaᚋschematypeᚐChannelLimitᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelLimits = data
 		case "limitUnit":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitUnit"))
 			data, err := ec.unmarshalNProcedureLimitUnit2lienthongᚋentᚋprocedureᚐLimitUnit(ctx, v)
@@ -27803,7 +28985,7 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"updateTime", "name", "level", "kind", "clearKind", "hasDesk", "active", "parentID", "clearParent", "addChildIDs", "removeChildIDs", "clearChildren", "addOfficerIDs", "removeOfficerIDs", "clearOfficers"}
+	fieldsInOrder := [...]string{"updateTime", "name", "level", "kind", "clearKind", "areaKinds", "appendAreaKinds", "clearAreaKinds", "hasDesk", "active", "parentID", "clearParent", "addChildIDs", "removeChildIDs", "clearChildren", "addOfficerIDs", "removeOfficerIDs", "clearOfficers"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27845,6 +29027,27 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearKind = data
+		case "areaKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaKinds"))
+			data, err := ec.unmarshalOAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaKinds = data
+		case "appendAreaKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendAreaKinds"))
+			data, err := ec.unmarshalOAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendAreaKinds = data
+		case "clearAreaKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAreaKinds"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAreaKinds = data
 		case "hasDesk":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDesk"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -28006,6 +29209,59 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var adjustmentImplementors = []string{"Adjustment"}
+
+func (ec *executionContext) _Adjustment(ctx context.Context, sel ast.SelectionSet, obj *schematype.Adjustment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, adjustmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Adjustment")
+		case "reference":
+			out.Values[i] = ec._Adjustment_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._Adjustment_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaKind":
+			out.Values[i] = ec._Adjustment_areaKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agency":
+			out.Values[i] = ec._Adjustment_agency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var agencyImplementors = []string{"Agency", "Node"}
 
 func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, obj *ent.Agency) graphql.Marshaler {
@@ -28050,6 +29306,11 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "kind":
 			out.Values[i] = ec._Agency_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "areaKinds":
+			out.Values[i] = ec._Agency_areaKinds(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -28612,6 +29873,64 @@ func (ec *executionContext) _CalendarYearDay(ctx context.Context, sel ast.Select
 	return out
 }
 
+var channelLimitImplementors = []string{"ChannelLimit"}
+
+func (ec *executionContext) _ChannelLimit(ctx context.Context, sel ast.SelectionSet, obj *schematype.ChannelLimit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, channelLimitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChannelLimit")
+		case "channel":
+			out.Values[i] = ec._ChannelLimit_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legalMinutes":
+			out.Values[i] = ec._ChannelLimit_legalMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limitMinutes":
+			out.Values[i] = ec._ChannelLimit_limitMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legalDays":
+			out.Values[i] = ec._ChannelLimit_legalDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limitDays":
+			out.Values[i] = ec._ChannelLimit_limitDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var clockAdvanceImplementors = []string{"ClockAdvance"}
 
 func (ec *executionContext) _ClockAdvance(ctx context.Context, sel ast.SelectionSet, obj *workflow.ClockAdvance) graphql.Marshaler {
@@ -28951,6 +30270,16 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "state":
 			out.Values[i] = ec._Dossier_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limitMinutes":
+			out.Values[i] = ec._Dossier_limitMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limitDays":
+			out.Values[i] = ec._Dossier_limitDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -29495,6 +30824,44 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Dossier_appointmentProvisional(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "limitAdjustments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Dossier_limitAdjustments(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -30759,6 +32126,74 @@ func (ec *executionContext) _Leg(ctx context.Context, sel ast.SelectionSet, obj 
 	return out
 }
 
+var limitAdjustmentImplementors = []string{"LimitAdjustment"}
+
+func (ec *executionContext) _LimitAdjustment(ctx context.Context, sel ast.SelectionSet, obj *ent.LimitAdjustment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, limitAdjustmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LimitAdjustment")
+		case "id":
+			out.Values[i] = ec._LimitAdjustment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "procedureCodes":
+			out.Values[i] = ec._LimitAdjustment_procedureCodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaKinds":
+			out.Values[i] = ec._LimitAdjustment_areaKinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._LimitAdjustment_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._LimitAdjustment_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._LimitAdjustment_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._LimitAdjustment_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -30817,6 +32252,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setOfficeHours":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setOfficeHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createLimitAdjustment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLimitAdjustment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endLimitAdjustment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endLimitAdjustment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31932,6 +33381,44 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "limitsByChannel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Procedure_limitsByChannel(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32294,6 +33781,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_workingMinutesBetween(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "limitAdjustments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_limitAdjustments(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -34035,6 +35544,32 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAdjustment2ᚕᚖlienthongᚋentᚋschemaᚋschematypeᚐAdjustmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*schematype.Adjustment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAdjustment2ᚖlienthongᚋentᚋschemaᚋschematypeᚐAdjustment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAdjustment2ᚖlienthongᚋentᚋschemaᚋschematypeᚐAdjustment(ctx context.Context, sel ast.SelectionSet, v *schematype.Adjustment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Adjustment(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAgency2ᚕᚖlienthongᚋentᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Agency) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -34105,6 +35640,46 @@ func (ec *executionContext) unmarshalNAgencyWhereInput2ᚖlienthongᚋentᚐAgen
 func (ec *executionContext) unmarshalNApplicantInput2lienthongᚋworkflowᚐApplicantInput(ctx context.Context, v any) (workflow.ApplicantInput, error) {
 	res, err := ec.unmarshalInputApplicantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx context.Context, v any) (schematype.AreaKind, error) {
+	var res schematype.AreaKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx context.Context, sel ast.SelectionSet, v schematype.AreaKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx context.Context, v any) ([]schematype.AreaKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.AreaKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.AreaKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -34302,6 +35877,51 @@ func (ec *executionContext) marshalNChannel2ᚕlienthongᚋentᚋschemaᚋschema
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNChannelLimit2ᚕᚖlienthongᚋentᚋschemaᚋschematypeᚐChannelLimitᚄ(ctx context.Context, sel ast.SelectionSet, v []*schematype.ChannelLimit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelLimit2ᚖlienthongᚋentᚋschemaᚋschematypeᚐChannelLimit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChannelLimit2ᚖlienthongᚋentᚋschemaᚋschematypeᚐChannelLimit(ctx context.Context, sel ast.SelectionSet, v *schematype.ChannelLimit) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChannelLimit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChannelLimitInput2lienthongᚋentᚋschemaᚋschematypeᚐChannelLimit(ctx context.Context, v any) (schematype.ChannelLimit, error) {
+	res, err := ec.unmarshalInputChannelLimitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNChannelLimitInput2ᚕlienthongᚋentᚋschemaᚋschematypeᚐChannelLimitᚄ(ctx context.Context, v any) ([]schematype.ChannelLimit, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.ChannelLimit, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChannelLimitInput2lienthongᚋentᚋschemaᚋschematypeᚐChannelLimit(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNClockAdvance2ᚖlienthongᚋworkflowᚐClockAdvance(ctx context.Context, sel ast.SelectionSet, v *workflow.ClockAdvance) graphql.Marshaler {
@@ -34751,6 +36371,37 @@ func (ec *executionContext) marshalNLegRole2lienthongᚋentᚋlegᚐRole(ctx con
 func (ec *executionContext) unmarshalNLegWhereInput2ᚖlienthongᚋentᚐLegWhereInput(ctx context.Context, v any) (*ent.LegWhereInput, error) {
 	res, err := ec.unmarshalInputLegWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLimitAdjustment2ᚕᚖlienthongᚋentᚐLimitAdjustmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LimitAdjustment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLimitAdjustment2ᚖlienthongᚋentᚐLimitAdjustment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLimitAdjustment2ᚖlienthongᚋentᚐLimitAdjustment(ctx context.Context, sel ast.SelectionSet, v *ent.LimitAdjustment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LimitAdjustment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLimitAdjustmentInput2lienthongᚋworkflowᚐLimitAdjustmentInput(ctx context.Context, v any) (workflow.LimitAdjustmentInput, error) {
+	res, err := ec.unmarshalInputLimitAdjustmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNode2ᚕlienthongᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -35699,6 +37350,42 @@ func (ec *executionContext) unmarshalOAgencyWhereInput2ᚖlienthongᚋentᚐAgen
 	}
 	res, err := ec.unmarshalInputAgencyWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx context.Context, v any) ([]schematype.AreaKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.AreaKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAreaKind2ᚕlienthongᚋentᚋschemaᚋschematypeᚐAreaKindᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.AreaKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAreaKind2lienthongᚋentᚋschemaᚋschematypeᚐAreaKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

@@ -11,6 +11,7 @@ import (
 	"lienthong/ent"
 	"lienthong/ent/dossier"
 	"lienthong/ent/procedure"
+	"lienthong/ent/schema/schematype"
 	"lienthong/graph/model"
 	"lienthong/workflow"
 	"time"
@@ -48,6 +49,16 @@ func (r *mutationResolver) SetOfficeHours(ctx context.Context, input workflow.Of
 	return r.engine.SetOfficeHours(ctx, input)
 }
 
+// CreateLimitAdjustment is the resolver for the createLimitAdjustment field.
+func (r *mutationResolver) CreateLimitAdjustment(ctx context.Context, input workflow.LimitAdjustmentInput) (*ent.LimitAdjustment, error) {
+	return r.engine.CreateLimitAdjustment(ctx, input)
+}
+
+// EndLimitAdjustment is the resolver for the endLimitAdjustment field.
+func (r *mutationResolver) EndLimitAdjustment(ctx context.Context, id int, until string) (*ent.LimitAdjustment, error) {
+	return r.engine.EndLimitAdjustment(ctx, id, until)
+}
+
 // RemoveOfficeHours is the resolver for the removeOfficeHours field.
 func (r *mutationResolver) RemoveOfficeHours(ctx context.Context, agencyID *int, from string) ([]*workflow.OfficeHoursPeriod, error) {
 	return r.engine.RemoveOfficeHours(ctx, agencyID, from)
@@ -61,6 +72,15 @@ func (r *mutationResolver) SetCalendarDays(ctx context.Context, year int, days [
 // ReceiveDossier is the resolver for the receiveDossier field.
 func (r *mutationResolver) ReceiveDossier(ctx context.Context, input workflow.ReceiveInput) (*ent.Dossier, error) {
 	return r.engine.Receive(ctx, input)
+}
+
+// LimitsByChannel is the resolver for the limitsByChannel field.
+func (r *procedureResolver) LimitsByChannel(ctx context.Context, obj *ent.Procedure) ([]*schematype.ChannelLimit, error) {
+	out := make([]*schematype.ChannelLimit, len(obj.ChannelLimits))
+	for i := range obj.ChannelLimits {
+		out[i] = &obj.ChannelLimits[i]
+	}
+	return out, nil
 }
 
 // Me is the resolver for the me field.
@@ -81,6 +101,11 @@ func (r *queryResolver) WorkingDeadline(ctx context.Context, from time.Time, wor
 // WorkingMinutesBetween is the resolver for the workingMinutesBetween field.
 func (r *queryResolver) WorkingMinutesBetween(ctx context.Context, from time.Time, to time.Time, agencyID *int) (int, error) {
 	return r.engine.WorkingMinutesBetween(ctx, from, to, agencyID)
+}
+
+// LimitAdjustments is the resolver for the limitAdjustments field.
+func (r *queryResolver) LimitAdjustments(ctx context.Context) ([]*ent.LimitAdjustment, error) {
+	return r.engine.LimitAdjustments(ctx)
 }
 
 // OfficeHours is the resolver for the officeHours field.

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"lienthong/ent"
+	"lienthong/ent/schema/schematype"
 	"lienthong/graph/model"
 	"lienthong/workflow"
 	"time"
@@ -48,6 +49,15 @@ func (r *dossierResolver) AppointmentProvisional(ctx context.Context, obj *ent.D
 		to = *obj.AppointmentAt
 	}
 	return r.engine.ProvisionalBetween(ctx, from, to)
+}
+
+// LimitAdjustments is the resolver for the limitAdjustments field.
+func (r *dossierResolver) LimitAdjustments(ctx context.Context, obj *ent.Dossier) ([]*schematype.Adjustment, error) {
+	out := make([]*schematype.Adjustment, len(obj.Adjustments))
+	for i := range obj.Adjustments {
+		out[i] = &obj.Adjustments[i]
+	}
+	return out, nil
 }
 
 // Overdue is the resolver for the overdue field.

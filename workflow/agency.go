@@ -104,6 +104,7 @@ func (e *Engine) UpdateAgency(ctx context.Context, id int, in ent.UpdateAgencyIn
 		return err
 	})
 	e.desks.Forget()
+	e.agencyByID.Forget()
 	if ent.IsNotFound(err) {
 		return nil, problem.NotFound("no agency with id %d", id)
 	}

@@ -21,7 +21,7 @@ import (
 // values, in upd) and for its legs (queued writes, see queue).
 
 func accept(ctx context.Context, t *transition, upd *ent.DossierUpdate) error {
-	a := appointmentFrom(t.cal, t.d.Edges.Procedure, t.now)
+	a := appointmentFrom(t.cal, t.d.Edges.Procedure, dossierLimit(t.d), t.now)
 	upd.SetReceivedAt(t.now).SetAppointmentAt(a).SetOriginalAppointmentAt(a)
 	t.queue(func(ctx context.Context, tx *ent.Tx) error {
 		l, err := openDeskLeg(ctx, tx, t.cal, t.d, t.v, t.now)
@@ -185,7 +185,7 @@ func resume(_ context.Context, t *transition, upd *ent.DossierUpdate) error {
 	upd.ClearPausedAt().ClearResumeState().AddPausedMinutes(int(paused))
 	restart := t.d.Edges.Procedure.SupplementPolicy == procedure.SupplementPolicyRestart
 	if t.d.AppointmentAt != nil {
-		lim := procLimit(t.d.Edges.Procedure)
+		lim := dossierLimit(t.d)
 		a := lim.extend(t.cal, *t.d.AppointmentAt, *t.d.PausedAt, t.now)
 		if restart {
 			a = lim.due(t.cal, t.now)

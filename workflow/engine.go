@@ -36,8 +36,11 @@ type Engine struct {
 	agencies   sync.Map                       // id → code: codes never change
 	fanout     outbox.Fanout                  // hands the outbound messages on in their transaction
 	desks      *store.Fresh[int, *ent.Agency] // desk agencies by id (active, has a desk)
-	current    *store.Fresh[string, int]      // current procedure version's id by code
-	dossiers   *dossierCache                  // dossiers as this process last wrote them
+	agencyByID *store.Fresh[int, *ent.Agency] // any agency by id, for its area kinds
+	// adjustments are the limit adjustments (one key: all of them).
+	adjustments *store.Fresh[int, []*ent.LimitAdjustment]
+	current     *store.Fresh[string, int] // current procedure version's id by code
+	dossiers    *dossierCache             // dossiers as this process last wrote them
 }
 
 // Config tunes an Engine.
@@ -98,11 +101,13 @@ func NewEngine(client *ent.Client, cfg Config) *Engine {
 		client: client, dialect: cfg.Dialect, check: cfg.CheckWrites,
 		clock: cfg.Clock, calendars: cfg.Calendars, log: cfg.Logger,
 		dueSoon: cfg.DueSoonMinutes, onSweep: cfg.OnSweep, trackLimit: cfg.TrackLimit,
-		trackCodes: auth.NewLimiter(time.Minute, 20),
-		fanout:     cfg.Fanout,
-		desks:      store.NewFresh[int, *ent.Agency](cfg.CacheTTL),
-		current:    store.NewFresh[string, int](cfg.CacheTTL),
-		dossiers:   newDossierCache(),
+		trackCodes:  auth.NewLimiter(time.Minute, 20),
+		fanout:      cfg.Fanout,
+		desks:       store.NewFresh[int, *ent.Agency](cfg.CacheTTL),
+		agencyByID:  store.NewFresh[int, *ent.Agency](cfg.CacheTTL),
+		adjustments: store.NewFresh[int, []*ent.LimitAdjustment](cfg.CacheTTL),
+		current:     store.NewFresh[string, int](cfg.CacheTTL),
+		dossiers:    newDossierCache(),
 	}
 }
 

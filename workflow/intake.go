@@ -282,7 +282,11 @@ func (e *Engine) createDossier(ctx context.Context, tx *ent.Tx, v *auth.Viewer, 
 	}
 	cal := cals.Of(p.desk.ID) // the desk's: the appointment is where the applicant comes back
 	now, sys := e.stamp(), auth.SystemContext(ctx)
-	d, err := newDossier(tx, cal, now, p, provisionalCode()).Save(ctx)
+	lim, adj, err := e.appliedLimit(ctx, p, calendar.DateOf(now.In(cal.Location())))
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDossier(tx, cal, now, p, lim, adj, provisionalCode()).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workflow: create dossier: %w", err)
 	}
@@ -384,7 +388,11 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 	}
 	creates := make([]*ent.DossierCreate, len(ps))
 	for k, p := range ps {
-		creates[k] = newDossier(tx, cals.Of(p.desk.ID), now, p, codes[k])
+		lim, adj, err := e.appliedLimit(ctx, p, calendar.DateOf(now.In(cals.Province().Location())))
+		if err != nil {
+			return nil, err
+		}
+		creates[k] = newDossier(tx, cals.Of(p.desk.ID), now, p, lim, adj, codes[k])
 	}
 	ds, err := tx.Dossier.CreateBulk(creates...).Save(ctx)
 	if err != nil {
@@ -460,7 +468,7 @@ func (e *Engine) createDossiers(ctx context.Context, tx *ent.Tx, v *auth.Viewer,
 }
 
 // newDossier builds the insert of a checked intake under code.
-func newDossier(tx *ent.Tx, cal *calendar.Calendar, now time.Time, p *intake, code string) *ent.DossierCreate {
+func newDossier(tx *ent.Tx, cal *calendar.Calendar, now time.Time, p *intake, lim limit, adj []schematype.Adjustment, code string) *ent.DossierCreate {
 	in, proc := p.in, p.proc
 	state := schematype.StateReceived
 	if in.Channel == schematype.ChannelOnline {
@@ -483,13 +491,16 @@ func newDossier(tx *ent.Tx, cal *calendar.Calendar, now time.Time, p *intake, co
 		SetComponents(in.Components).
 		SetDigitized(allDigitized(in.Components)).
 		SetPaidOnline(in.PaidOnline && proc.Fee > 0).
+		SetLimitMinutes(lim.minutes).
+		SetLimitDays(lim.days).
+		SetAdjustments(adj).
 		SetState(state).
 		SetSubmittedAt(now).
 		SetCreateTime(now).
 		SetUpdateTime(now).
 		SetVersion(1)
 	if state == schematype.StateReceived {
-		appointment := appointmentFrom(cal, proc, now)
+		appointment := appointmentFrom(cal, proc, lim, now)
 		create.SetReceivedAt(now).SetAppointmentAt(appointment).SetOriginalAppointmentAt(appointment)
 	}
 	return create
@@ -550,15 +561,17 @@ func clockStart(cal *calendar.Calendar, proc *ent.Procedure, received time.Time)
 	return received
 }
 
-// Appointment is the promised result time of a dossier of proc received at
-// received: the procedure's limit in working time from the clock's start.
-func Appointment(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
-	return appointmentFrom(cal, proc, received)
+// Appointment is the promised result time of a dossier of proc that came
+// by channel, received at received: its channel's limit from the clock's
+// start (no adjustment by place).
+func Appointment(cal *calendar.Calendar, proc *ent.Procedure, channel schematype.Channel, received time.Time) time.Time {
+	return appointmentFrom(cal, proc, channelLimit(proc, channel), received)
 }
 
-// appointmentFrom is Appointment.
-func appointmentFrom(cal *calendar.Calendar, proc *ent.Procedure, received time.Time) time.Time {
-	return procLimit(proc).due(cal, clockStart(cal, proc, received))
+// appointmentFrom is when a dossier of proc given lim, received at
+// received, is due.
+func appointmentFrom(cal *calendar.Calendar, proc *ent.Procedure, lim limit, received time.Time) time.Time {
+	return lim.due(cal, clockStart(cal, proc, received))
 }
 
 // provisionalCode is a unique placeholder for a dossier's code inside its

@@ -36,15 +36,18 @@ type ProcedureInput struct {
 	LimitMinutes      int
 	LegalLimitDays    int // for LimitUnit DAYS: the limits in days
 	LimitDays         int
-	LimitUnit         procedure.LimitUnit
-	Channels          []schematype.Channel
-	OnlineLevel       int
-	Fee               int64
-	Components        []schematype.Component
-	SupplementPolicy  procedure.SupplementPolicy
-	Cutoff            *string
-	Submission        bool // ends in a submission to the provincial People's Committee
-	Steps             []RouteStepInput
+	// ChannelLimits are the limits of the channels whose limit differs
+	// from the one above, in the same unit.
+	ChannelLimits    []schematype.ChannelLimit
+	LimitUnit        procedure.LimitUnit
+	Channels         []schematype.Channel
+	OnlineLevel      int
+	Fee              int64
+	Components       []schematype.Component
+	SupplementPolicy procedure.SupplementPolicy
+	Cutoff           *string
+	Submission       bool // ends in a submission to the provincial People's Committee
+	Steps            []RouteStepInput
 }
 
 // CreateProcedure creates version 1 of a procedure (ADMIN).
@@ -129,6 +132,7 @@ func WriteProcedure(ctx context.Context, tx *ent.Tx, in ProcedureInput, revise b
 		SetLimitMinutes(in.LimitMinutes).
 		SetLegalLimitDays(in.LegalLimitDays).
 		SetLimitDays(in.LimitDays).
+		SetChannelLimits(in.ChannelLimits).
 		SetLimitUnit(in.LimitUnit).
 		SetChannels(in.Channels).
 		SetOnlineLevel(in.OnlineLevel).
@@ -324,17 +328,27 @@ func ValidateProcedure(in ProcedureInput) error {
 			parts = append(parts, fmt.Sprintf("steps %d–%d in parallel (%s)", seg[0].Position, seg[len(seg)-1].Position, show(which)))
 		}
 	}
-	limit := in.LimitMinutes
+	// The route serves every channel: it must fit the shortest limit.
+	limit, which := in.LimitMinutes, ""
 	if inDays {
 		limit = in.LimitDays
+	}
+	for _, c := range in.ChannelLimits {
+		l := c.LimitMinutes
+		if inDays {
+			l = c.LimitDays
+		}
+		if l < limit {
+			limit, which = l, fmt.Sprintf(" (%s)", c.Channel)
+		}
 	}
 	if total > limit {
 		return &problem.Error{
 			Code:   problem.CodeBadUserInput,
 			Detail: problem.DetailBudgetOverrun,
 			Field:  "input.steps",
-			Message: fmt.Sprintf("the route needs %s but the limit is %s, over by %s: %s",
-				amount(total), amount(limit), amount(total-limit), strings.Join(parts, " + ")),
+			Message: fmt.Sprintf("the route needs %s but the limit%s is %s, over by %s: %s",
+				amount(total), which, amount(limit), amount(total-limit), strings.Join(parts, " + ")),
 		}
 	}
 	return nil
@@ -375,6 +389,41 @@ func normalizeLimits(in *ProcedureInput) error {
 		}
 		if in.LimitDays != 0 {
 			return problem.BadInput("input.limitDays", "days are for a limit in days (limitUnit DAYS): give limitMinutes")
+		}
+	}
+	in.ChannelLimits = slices.Clone(in.ChannelLimits)
+	seen := map[schematype.Channel]bool{}
+	for i := range in.ChannelLimits {
+		c := &in.ChannelLimits[i]
+		field := fmt.Sprintf("input.channelLimits[%d]", i)
+		switch {
+		case !slices.Contains(in.Channels, c.Channel):
+			return problem.BadInput(field+".channel", "the procedure is not offered on %s", c.Channel)
+		case seen[c.Channel]:
+			return problem.BadInput(field+".channel", "channel %s listed twice", c.Channel)
+		}
+		seen[c.Channel] = true
+		if in.LimitUnit == procedure.LimitUnitDays {
+			if c.LegalDays == 0 && c.LegalMinutes%calendar.MinutesPerWorkingDay == 0 {
+				c.LegalDays = c.LegalMinutes / calendar.MinutesPerWorkingDay
+			}
+			if c.LimitDays == 0 && c.LimitMinutes%calendar.MinutesPerWorkingDay == 0 {
+				c.LimitDays = c.LimitMinutes / calendar.MinutesPerWorkingDay
+			}
+			if c.LegalDays <= 0 || c.LimitDays <= 0 || c.LegalDays > MaxLimitDays {
+				return problem.BadInput(field, "a limit in days is between 1 and %d whole days: give legalDays and limitDays", MaxLimitDays)
+			}
+			c.LegalMinutes, c.LimitMinutes = c.LegalDays*calendar.MinutesPerWorkingDay, c.LimitDays*calendar.MinutesPerWorkingDay
+		} else if c.LegalDays != 0 || c.LimitDays != 0 {
+			return problem.BadInput(field, "days are for a limit in days (limitUnit DAYS): give legalMinutes and limitMinutes")
+		}
+		switch {
+		case c.LimitMinutes <= 0 || c.LegalMinutes <= 0:
+			return problem.BadInput(field, "a channel's limits must be positive")
+		case in.LimitUnit != procedure.LimitUnitDays && c.LegalMinutes > MaxLimitMinutes:
+			return problem.BadInput(field+".legalMinutes", "legal limit %s is above %s, a year of working days", fmtMinutes(c.LegalMinutes), fmtMinutes(MaxLimitMinutes))
+		case c.LimitMinutes > c.LegalMinutes:
+			return problem.BadInput(field+".limitMinutes", "the %s limit exceeds its legal limit", c.Channel)
 		}
 	}
 	in.Steps = slices.Clone(in.Steps)

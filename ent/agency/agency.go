@@ -29,6 +29,8 @@ const (
 	FieldLevel = "level"
 	// FieldKind holds the string denoting the kind field in the database.
 	FieldKind = "kind"
+	// FieldAreaKinds holds the string denoting the area_kinds field in the database.
+	FieldAreaKinds = "area_kinds"
 	// FieldParentID holds the string denoting the parent_id field in the database.
 	FieldParentID = "parent_id"
 	// FieldHasDesk holds the string denoting the has_desk field in the database.
@@ -69,6 +71,7 @@ var Columns = []string{
 	FieldName,
 	FieldLevel,
 	FieldKind,
+	FieldAreaKinds,
 	FieldParentID,
 	FieldHasDesk,
 	FieldActive,

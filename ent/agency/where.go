@@ -400,6 +400,16 @@ func KindContainsFold(v string) predicate.Agency {
 	return predicate.Agency(sql.FieldContainsFold(FieldKind, v))
 }
 
+// AreaKindsIsNil applies the IsNil predicate on the "area_kinds" field.
+func AreaKindsIsNil() predicate.Agency {
+	return predicate.Agency(sql.FieldIsNull(FieldAreaKinds))
+}
+
+// AreaKindsNotNil applies the NotNil predicate on the "area_kinds" field.
+func AreaKindsNotNil() predicate.Agency {
+	return predicate.Agency(sql.FieldNotNull(FieldAreaKinds))
+}
+
 // ParentIDEQ applies the EQ predicate on the "parent_id" field.
 func ParentIDEQ(v int) predicate.Agency {
 	return predicate.Agency(sql.FieldEQ(FieldParentID, v))

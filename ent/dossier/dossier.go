@@ -61,6 +61,12 @@ const (
 	FieldState = "state"
 	// FieldResumeState holds the string denoting the resume_state field in the database.
 	FieldResumeState = "resume_state"
+	// FieldLimitMinutes holds the string denoting the limit_minutes field in the database.
+	FieldLimitMinutes = "limit_minutes"
+	// FieldLimitDays holds the string denoting the limit_days field in the database.
+	FieldLimitDays = "limit_days"
+	// FieldAdjustments holds the string denoting the adjustments field in the database.
+	FieldAdjustments = "adjustments"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
 	FieldSubmittedAt = "submitted_at"
 	// FieldReceivedAt holds the string denoting the received_at field in the database.
@@ -177,6 +183,9 @@ var Columns = []string{
 	FieldComplained,
 	FieldState,
 	FieldResumeState,
+	FieldLimitMinutes,
+	FieldLimitDays,
+	FieldAdjustments,
 	FieldSubmittedAt,
 	FieldReceivedAt,
 	FieldAppointmentAt,
@@ -241,6 +250,14 @@ var (
 	DefaultPaidOnline bool
 	// DefaultComplained holds the default value on creation for the "complained" field.
 	DefaultComplained bool
+	// DefaultLimitMinutes holds the default value on creation for the "limit_minutes" field.
+	DefaultLimitMinutes int
+	// LimitMinutesValidator is a validator for the "limit_minutes" field. It is called by the builders before save.
+	LimitMinutesValidator func(int) error
+	// DefaultLimitDays holds the default value on creation for the "limit_days" field.
+	DefaultLimitDays int
+	// LimitDaysValidator is a validator for the "limit_days" field. It is called by the builders before save.
+	LimitDaysValidator func(int) error
 	// DefaultPausedMinutes holds the default value on creation for the "paused_minutes" field.
 	DefaultPausedMinutes int
 	// DefaultCurrentPosition holds the default value on creation for the "current_position" field.
@@ -415,6 +432,16 @@ func ByState(opts ...sql.OrderTermOption) OrderOption {
 // ByResumeState orders the results by the resume_state field.
 func ByResumeState(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResumeState, opts...).ToFunc()
+}
+
+// ByLimitMinutes orders the results by the limit_minutes field.
+func ByLimitMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLimitMinutes, opts...).ToFunc()
+}
+
+// ByLimitDays orders the results by the limit_days field.
+func ByLimitDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLimitDays, opts...).ToFunc()
 }
 
 // BySubmittedAt orders the results by the submitted_at field.

@@ -141,6 +141,16 @@ func Complained(v bool) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldComplained, v))
 }
 
+// LimitMinutes applies equality check predicate on the "limit_minutes" field. It's identical to LimitMinutesEQ.
+func LimitMinutes(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldLimitMinutes, v))
+}
+
+// LimitDays applies equality check predicate on the "limit_days" field. It's identical to LimitDaysEQ.
+func LimitDays(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldLimitDays, v))
+}
+
 // SubmittedAt applies equality check predicate on the "submitted_at" field. It's identical to SubmittedAtEQ.
 func SubmittedAt(v time.Time) predicate.Dossier {
 	return predicate.Dossier(sql.FieldEQ(FieldSubmittedAt, v))
@@ -1104,6 +1114,96 @@ func ResumeStateIsNil() predicate.Dossier {
 // ResumeStateNotNil applies the NotNil predicate on the "resume_state" field.
 func ResumeStateNotNil() predicate.Dossier {
 	return predicate.Dossier(sql.FieldNotNull(FieldResumeState))
+}
+
+// LimitMinutesEQ applies the EQ predicate on the "limit_minutes" field.
+func LimitMinutesEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldLimitMinutes, v))
+}
+
+// LimitMinutesNEQ applies the NEQ predicate on the "limit_minutes" field.
+func LimitMinutesNEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldLimitMinutes, v))
+}
+
+// LimitMinutesIn applies the In predicate on the "limit_minutes" field.
+func LimitMinutesIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldIn(FieldLimitMinutes, vs...))
+}
+
+// LimitMinutesNotIn applies the NotIn predicate on the "limit_minutes" field.
+func LimitMinutesNotIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotIn(FieldLimitMinutes, vs...))
+}
+
+// LimitMinutesGT applies the GT predicate on the "limit_minutes" field.
+func LimitMinutesGT(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldGT(FieldLimitMinutes, v))
+}
+
+// LimitMinutesGTE applies the GTE predicate on the "limit_minutes" field.
+func LimitMinutesGTE(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldGTE(FieldLimitMinutes, v))
+}
+
+// LimitMinutesLT applies the LT predicate on the "limit_minutes" field.
+func LimitMinutesLT(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldLT(FieldLimitMinutes, v))
+}
+
+// LimitMinutesLTE applies the LTE predicate on the "limit_minutes" field.
+func LimitMinutesLTE(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldLTE(FieldLimitMinutes, v))
+}
+
+// LimitDaysEQ applies the EQ predicate on the "limit_days" field.
+func LimitDaysEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldEQ(FieldLimitDays, v))
+}
+
+// LimitDaysNEQ applies the NEQ predicate on the "limit_days" field.
+func LimitDaysNEQ(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNEQ(FieldLimitDays, v))
+}
+
+// LimitDaysIn applies the In predicate on the "limit_days" field.
+func LimitDaysIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldIn(FieldLimitDays, vs...))
+}
+
+// LimitDaysNotIn applies the NotIn predicate on the "limit_days" field.
+func LimitDaysNotIn(vs ...int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotIn(FieldLimitDays, vs...))
+}
+
+// LimitDaysGT applies the GT predicate on the "limit_days" field.
+func LimitDaysGT(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldGT(FieldLimitDays, v))
+}
+
+// LimitDaysGTE applies the GTE predicate on the "limit_days" field.
+func LimitDaysGTE(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldGTE(FieldLimitDays, v))
+}
+
+// LimitDaysLT applies the LT predicate on the "limit_days" field.
+func LimitDaysLT(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldLT(FieldLimitDays, v))
+}
+
+// LimitDaysLTE applies the LTE predicate on the "limit_days" field.
+func LimitDaysLTE(v int) predicate.Dossier {
+	return predicate.Dossier(sql.FieldLTE(FieldLimitDays, v))
+}
+
+// AdjustmentsIsNil applies the IsNil predicate on the "adjustments" field.
+func AdjustmentsIsNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldIsNull(FieldAdjustments))
+}
+
+// AdjustmentsNotNil applies the NotNil predicate on the "adjustments" field.
+func AdjustmentsNotNil() predicate.Dossier {
+	return predicate.Dossier(sql.FieldNotNull(FieldAdjustments))
 }
 
 // SubmittedAtEQ applies the EQ predicate on the "submitted_at" field.

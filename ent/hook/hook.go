@@ -116,6 +116,18 @@ func (f LegFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LegMutation", m)
 }
 
+// The LimitAdjustmentFunc type is an adapter to allow the use of ordinary
+// function as LimitAdjustment mutator.
+type LimitAdjustmentFunc func(context.Context, *ent.LimitAdjustmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LimitAdjustmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LimitAdjustmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LimitAdjustmentMutation", m)
+}
+
 // The OfficeHoursFunc type is an adapter to allow the use of ordinary
 // function as OfficeHours mutator.
 type OfficeHoursFunc func(context.Context, *ent.OfficeHoursMutation) (ent.Value, error)

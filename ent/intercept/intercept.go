@@ -16,6 +16,7 @@ import (
 	"lienthong/ent/dossierevent"
 	"lienthong/ent/formrecord"
 	"lienthong/ent/leg"
+	"lienthong/ent/limitadjustment"
 	"lienthong/ent/officehours"
 	"lienthong/ent/officer"
 	"lienthong/ent/outboxmessage"
@@ -329,6 +330,33 @@ func (f TraverseLeg) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.LegQuery", q)
 }
 
+// The LimitAdjustmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LimitAdjustmentFunc func(context.Context, *ent.LimitAdjustmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LimitAdjustmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LimitAdjustmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LimitAdjustmentQuery", q)
+}
+
+// The TraverseLimitAdjustment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLimitAdjustment func(context.Context, *ent.LimitAdjustmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLimitAdjustment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLimitAdjustment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LimitAdjustmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LimitAdjustmentQuery", q)
+}
+
 // The OfficeHoursFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OfficeHoursFunc func(context.Context, *ent.OfficeHoursQuery) (ent.Value, error)
 
@@ -593,6 +621,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FormRecordQuery, predicate.FormRecord, formrecord.OrderOption]{typ: ent.TypeFormRecord, tq: q}, nil
 	case *ent.LegQuery:
 		return &query[*ent.LegQuery, predicate.Leg, leg.OrderOption]{typ: ent.TypeLeg, tq: q}, nil
+	case *ent.LimitAdjustmentQuery:
+		return &query[*ent.LimitAdjustmentQuery, predicate.LimitAdjustment, limitadjustment.OrderOption]{typ: ent.TypeLimitAdjustment, tq: q}, nil
 	case *ent.OfficeHoursQuery:
 		return &query[*ent.OfficeHoursQuery, predicate.OfficeHours, officehours.OrderOption]{typ: ent.TypeOfficeHours, tq: q}, nil
 	case *ent.OfficerQuery:

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"agencies\":0,\"calendar_days\":4294967296,\"calendar_notices\":68719476736,\"delegations\":8589934592,\"dossier_counters\":17179869184,\"dossier_events\":21474836480,\"dossiers\":12884901888,\"form_records\":64424509440,\"legs\":25769803776,\"office_hours\":73014444032,\"officers\":30064771072,\"outbox_messages\":51539607552,\"par_indexes\":42949672960,\"procedures\":34359738368,\"rollups\":47244640256,\"route_steps\":38654705664,\"webhook_deliveries\":60129542144,\"webhooks\":55834574848}"
+const IncrementStarts = "{\"agencies\":0,\"calendar_days\":4294967296,\"calendar_notices\":68719476736,\"delegations\":8589934592,\"dossier_counters\":17179869184,\"dossier_events\":21474836480,\"dossiers\":12884901888,\"form_records\":64424509440,\"legs\":25769803776,\"limit_adjustments\":77309411328,\"office_hours\":73014444032,\"officers\":30064771072,\"outbox_messages\":51539607552,\"par_indexes\":42949672960,\"procedures\":34359738368,\"rollups\":47244640256,\"route_steps\":38654705664,\"webhook_deliveries\":60129542144,\"webhooks\":55834574848}"

@@ -18,6 +18,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 255},
 		{Name: "level", Type: field.TypeEnum, Enums: []string{"CENTRAL", "PROVINCE", "DEPARTMENT", "DISTRICT", "COMMUNE"}},
 		{Name: "kind", Type: field.TypeString, Nullable: true, Size: 32},
+		{Name: "area_kinds", Type: field.TypeJSON, Nullable: true},
 		{Name: "has_desk", Type: field.TypeBool, Default: false},
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
@@ -30,7 +31,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "agencies_agencies_children",
-				Columns:    []*schema.Column{AgenciesColumns[9]},
+				Columns:    []*schema.Column{AgenciesColumns[10]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -118,6 +119,9 @@ var (
 		{Name: "complained", Type: field.TypeBool, Default: false},
 		{Name: "state", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
 		{Name: "resume_state", Type: field.TypeEnum, Nullable: true, Enums: []string{"SUBMITTED", "RECEIVED", "PROCESSING", "COORDINATING", "SUPPLEMENT_REQUESTED", "RETURNED", "COMPLETED", "REFUSED", "WITHDRAWN", "STOPPED"}},
+		{Name: "limit_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "limit_days", Type: field.TypeInt, Default: 0},
+		{Name: "adjustments", Type: field.TypeJSON, Nullable: true},
 		{Name: "submitted_at", Type: field.TypeTime},
 		{Name: "received_at", Type: field.TypeTime, Nullable: true},
 		{Name: "appointment_at", Type: field.TypeTime, Nullable: true},
@@ -147,19 +151,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "dossiers_agencies_desk_agency",
-				Columns:    []*schema.Column{DossiersColumns[36]},
+				Columns:    []*schema.Column{DossiersColumns[39]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "dossiers_agencies_lead_agency",
-				Columns:    []*schema.Column{DossiersColumns[37]},
+				Columns:    []*schema.Column{DossiersColumns[40]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dossiers_procedures_dossiers",
-				Columns:    []*schema.Column{DossiersColumns[38]},
+				Columns:    []*schema.Column{DossiersColumns[41]},
 				RefColumns: []*schema.Column{ProceduresColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -173,27 +177,27 @@ var (
 			{
 				Name:    "dossier_desk_agency_id_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[36], DossiersColumns[20]},
+				Columns: []*schema.Column{DossiersColumns[39], DossiersColumns[23]},
 			},
 			{
 				Name:    "dossier_lead_agency_id_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[37], DossiersColumns[20]},
+				Columns: []*schema.Column{DossiersColumns[40], DossiersColumns[23]},
 			},
 			{
 				Name:    "dossier_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[20]},
+				Columns: []*schema.Column{DossiersColumns[23]},
 			},
 			{
 				Name:    "dossier_finished_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[23]},
+				Columns: []*schema.Column{DossiersColumns[26]},
 			},
 			{
 				Name:    "dossier_appointment_at",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[21]},
+				Columns: []*schema.Column{DossiersColumns[24]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "finished_at IS NULL",
 				},
@@ -201,7 +205,7 @@ var (
 			{
 				Name:    "dossier_procedure_id",
 				Unique:  false,
-				Columns: []*schema.Column{DossiersColumns[38]},
+				Columns: []*schema.Column{DossiersColumns[41]},
 			},
 		},
 	}
@@ -409,6 +413,24 @@ var (
 			},
 		},
 	}
+	// LimitAdjustmentsColumns holds the columns for the "limit_adjustments" table.
+	LimitAdjustmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "create_time", Type: field.TypeTime},
+		{Name: "update_time", Type: field.TypeTime},
+		{Name: "procedure_codes", Type: field.TypeJSON},
+		{Name: "area_kinds", Type: field.TypeJSON},
+		{Name: "days", Type: field.TypeInt},
+		{Name: "reference", Type: field.TypeString, Size: 255},
+		{Name: "valid_from", Type: field.TypeString, Size: 10},
+		{Name: "valid_until", Type: field.TypeString, Nullable: true, Size: 10},
+	}
+	// LimitAdjustmentsTable holds the schema information for the "limit_adjustments" table.
+	LimitAdjustmentsTable = &schema.Table{
+		Name:       "limit_adjustments",
+		Columns:    LimitAdjustmentsColumns,
+		PrimaryKey: []*schema.Column{LimitAdjustmentsColumns[0]},
+	}
 	// OfficeHoursColumns holds the columns for the "office_hours" table.
 	OfficeHoursColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -547,6 +569,7 @@ var (
 		{Name: "limit_minutes", Type: field.TypeInt},
 		{Name: "legal_limit_days", Type: field.TypeInt, Default: 0},
 		{Name: "limit_days", Type: field.TypeInt, Default: 0},
+		{Name: "channel_limits", Type: field.TypeJSON, Nullable: true},
 		{Name: "limit_unit", Type: field.TypeEnum, Enums: []string{"WORKING_DAYS", "DAYS", "HOURS"}, Default: "WORKING_DAYS"},
 		{Name: "channels", Type: field.TypeJSON},
 		{Name: "online_level", Type: field.TypeInt, Default: 0},
@@ -743,6 +766,7 @@ var (
 		DossierEventsTable,
 		FormRecordsTable,
 		LegsTable,
+		LimitAdjustmentsTable,
 		OfficeHoursTable,
 		OfficersTable,
 		OutboxMessagesTable,
@@ -799,6 +823,9 @@ func init() {
 	LegsTable.ForeignKeys[2].RefTable = OfficersTable
 	LegsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	LimitAdjustmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	OfficeHoursTable.ForeignKeys[0].RefTable = AgenciesTable
 	OfficeHoursTable.Annotation = &entsql.Annotation{

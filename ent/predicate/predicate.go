@@ -33,6 +33,9 @@ type FormRecord func(*sql.Selector)
 // Leg is the predicate function for leg builders.
 type Leg func(*sql.Selector)
 
+// LimitAdjustment is the predicate function for limitadjustment builders.
+type LimitAdjustment func(*sql.Selector)
+
 // OfficeHours is the predicate function for officehours builders.
 type OfficeHours func(*sql.Selector)
 

@@ -39,6 +39,8 @@ const (
 	FieldLegalLimitDays = "legal_limit_days"
 	// FieldLimitDays holds the string denoting the limit_days field in the database.
 	FieldLimitDays = "limit_days"
+	// FieldChannelLimits holds the string denoting the channel_limits field in the database.
+	FieldChannelLimits = "channel_limits"
 	// FieldLimitUnit holds the string denoting the limit_unit field in the database.
 	FieldLimitUnit = "limit_unit"
 	// FieldChannels holds the string denoting the channels field in the database.
@@ -91,6 +93,7 @@ var Columns = []string{
 	FieldLimitMinutes,
 	FieldLegalLimitDays,
 	FieldLimitDays,
+	FieldChannelLimits,
 	FieldLimitUnit,
 	FieldChannels,
 	FieldOnlineLevel,

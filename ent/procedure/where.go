@@ -615,6 +615,16 @@ func LimitDaysLTE(v int) predicate.Procedure {
 	return predicate.Procedure(sql.FieldLTE(FieldLimitDays, v))
 }
 
+// ChannelLimitsIsNil applies the IsNil predicate on the "channel_limits" field.
+func ChannelLimitsIsNil() predicate.Procedure {
+	return predicate.Procedure(sql.FieldIsNull(FieldChannelLimits))
+}
+
+// ChannelLimitsNotNil applies the NotNil predicate on the "channel_limits" field.
+func ChannelLimitsNotNil() predicate.Procedure {
+	return predicate.Procedure(sql.FieldNotNull(FieldChannelLimits))
+}
+
 // LimitUnitEQ applies the EQ predicate on the "limit_unit" field.
 func LimitUnitEQ(v LimitUnit) predicate.Procedure {
 	return predicate.Procedure(sql.FieldEQ(FieldLimitUnit, v))

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
+
+	"lienthong/ent/schema/schematype"
 )
 
 // Agency is a government body: the provincial service centre, a department,
@@ -50,6 +52,10 @@ func (Agency) Fields() []ent.Field {
 			MaxLen(32).
 			Comment("What the agency is in the province's own words (tax, police, commune, …): route steps of the directory may name an agency by it.").
 			Annotations(entgql.OrderField("KIND")),
+		field.JSON("area_kinds", []schematype.AreaKind{}).
+			Optional().
+			Comment("What kind of area the agency (a commune) serves: MOUNTAINOUS, ISLAND, REMOTE, BORDER; limits are lengthened there where the law says so (limit adjustments).").
+			Annotations(entgql.Type("[AreaKind!]")),
 		field.Int("parent_id").
 			Optional().
 			Nillable().

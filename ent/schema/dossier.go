@@ -118,6 +118,21 @@ func (Dossier) Fields() []ent.Field {
 			Nillable().
 			Comment("State to go back to when the applicant supplements.").
 			Annotations(entgql.Type("DossierState"), entgql.Skip(entgql.SkipAll)),
+		field.Int("limit_minutes").
+			Default(0).
+			Min(0).
+			Immutable().
+			Comment("The limit that applies to the dossier, set at intake: its procedure's for its channel, with any adjustment, in working minutes (as many working days for a limit in days). 0 for dossiers received before limits were recorded: their procedure's."),
+		field.Int("limit_days").
+			Default(0).
+			Min(0).
+			Immutable().
+			Comment("The limit in days (Civil Code) when the procedure counts days; 0 otherwise."),
+		field.JSON("adjustments", []schematype.Adjustment{}).
+			Optional().
+			Immutable().
+			Comment("The lengthening of the limit applied at intake (a mountainous commune, …), with its legal reference; never recomputed.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("submitted_at").
 			Immutable().
 			Comment("When the dossier reached the system.").

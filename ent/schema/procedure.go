@@ -64,6 +64,10 @@ func (Procedure) Fields() []ent.Field {
 			Default(0).
 			Min(0).
 			Comment("The province's limit in days when limit_unit is DAYS; 0 otherwise. The appointment ends with the office's closing on its last day, the next working day when that one is off."),
+		field.JSON("channel_limits", []schematype.ChannelLimit{}).
+			Optional().
+			Comment("Limits that differ by channel (land registration: 17 working days online, 20 by post, 27 in person), in the procedure's unit; a channel not listed has limit_minutes / limit_days.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("limit_unit").
 			NamedValues(
 				"WorkingDays", "WORKING_DAYS",

@@ -31,6 +31,59 @@ type Session struct {
 	End   int `json:"end"`
 }
 
+// ChannelLimit is a procedure's limit on one channel, in the procedure's
+// unit: working minutes, or days when the procedure counts days.
+type ChannelLimit struct {
+	Channel      Channel `json:"channel"`
+	LegalMinutes int     `json:"legalMinutes"`
+	LimitMinutes int     `json:"limitMinutes"`
+	LegalDays    int     `json:"legalDays,omitempty"`
+	LimitDays    int     `json:"limitDays,omitempty"`
+}
+
+// AreaKind is what kind of area a commune is, for the limits the law
+// lengthens there.
+type AreaKind string
+
+// Area kinds.
+const (
+	AreaMountainous AreaKind = "MOUNTAINOUS"
+	AreaIsland      AreaKind = "ISLAND"
+	AreaRemote      AreaKind = "REMOTE" // vùng sâu, vùng xa, vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn
+	AreaBorder      AreaKind = "BORDER"
+)
+
+// Values lists the area kinds.
+func (AreaKind) Values() []string {
+	return []string{string(AreaMountainous), string(AreaIsland), string(AreaRemote), string(AreaBorder)}
+}
+
+// MarshalGQL writes the kind as a GraphQL enum value.
+func (k AreaKind) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(k))) }
+
+// UnmarshalGQL reads the kind from a GraphQL enum value.
+func (k *AreaKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok || !slices.Contains(AreaKind("").Values(), str) {
+		return fmt.Errorf("area kind must be one of %v, got %v", AreaKind("").Values(), v)
+	}
+	*k = AreaKind(str)
+	return nil
+}
+
+// Adjustment is a lengthening of a dossier's limit applied at intake, as
+// recorded on the dossier: never recomputed.
+type Adjustment struct {
+	// Reference is the legal text that gives it.
+	Reference string `json:"reference"`
+	// Days added: working days, or days for a procedure that counts days.
+	Days int `json:"days"`
+	// AreaKind and Agency: where the dossier was received or routed
+	// through (the agency's code).
+	AreaKind AreaKind `json:"areaKind"`
+	Agency   string   `json:"agency"`
+}
+
 // DossierState is the state of a dossier in the one-stop workflow.
 type DossierState string
 
